@@ -1,0 +1,172 @@
+//! Text and CSV rendering of summaries.
+
+use ontschot::{FlowSummary, Model, Results, Summary};
+use std::fmt::Write;
+
+/// Euros with thousands separators and a sign, e.g. `-1,234,567`.
+pub fn eur(x: f64) -> String {
+    let r = x.round();
+    let digits = format!("{:.0}", r.abs());
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if r < 0.0 { format!("-{out}") } else { out }
+}
+
+fn row(out: &mut String, name: &str, f: &FlowSummary) {
+    let interval = format!("[{}, {}]", eur(f.net.p2_5), eur(f.net.p97_5));
+    let be = f
+        .break_even_year
+        .map_or("-".to_owned(), |y| format!("year {y}"));
+    let ret = f
+        .return_per_euro
+        .map_or("-".to_owned(), |r| format!("{r:.2}"));
+    let _ = writeln!(
+        out,
+        "  {name:<30} {:>13} {:>13} {:>13}  {interval:<29} {:>6.0}%  {be:>10}  {ret:>8}",
+        eur(f.investment.mean),
+        eur(f.savings.mean),
+        eur(f.net.mean),
+        f.probability_gain * 100.0
+    );
+}
+
+/// The who-pays-who-benefits report printed by `ontschot run`.
+pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[Summary]) -> String {
+    let meta = results.meta();
+    let s = model.scenario();
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({})", meta.scenario, meta.origin);
+    if !s.description.is_empty() {
+        let _ = writeln!(out, "{}", s.description.trim());
+    }
+    let _ = writeln!(
+        out,
+        "{} people, {} years, {} iterations, seed {}; costs discounted at {:.1}%, effects at {:.1}% a year{}",
+        eur(meta.population),
+        meta.years,
+        meta.iterations,
+        meta.seed,
+        meta.discount_costs * 100.0,
+        meta.discount_effects * 100.0,
+        meta.price_year
+            .map_or(String::new(), |y| format!("; euros of {y}")),
+    );
+    for (sum, det) in summaries.iter().zip(base) {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{} against {}: euros over {} years, discounted; + means the party gains",
+            sum.arm.label, sum.comparator.label, meta.years
+        );
+        let _ = writeln!(
+            out,
+            "  {:<30} {:>13} {:>13} {:>13}  {:<29} {:>7}  {:>10}  {:>8}",
+            "",
+            "invests",
+            "saves on care",
+            "net (mean)",
+            "net 95% interval",
+            "P(gain)",
+            "break-even",
+            "return/€"
+        );
+        let _ = writeln!(out, "  per budget");
+        for b in &sum.budgets {
+            let payer = meta
+                .payers
+                .iter()
+                .find(|p| Some(&p.name) == b.payer.as_ref())
+                .map_or("", |p| p.label.as_str());
+            row(&mut out, &format!("{} ({payer})", b.label), b);
+        }
+        let _ = writeln!(out, "  per payer");
+        for p in &sum.payers {
+            row(&mut out, &p.label, p);
+        }
+        row(&mut out, "Total", &sum.total);
+        let h = &sum.health;
+        let _ = write!(
+            out,
+            "  health: life-years gained {:.1} [{:.1}, {:.1}]",
+            h.life_years.mean, h.life_years.p2_5, h.life_years.p97_5
+        );
+        if let (Some(q), Some(nmb), Some(p)) = (
+            &h.qalys,
+            &h.net_monetary_benefit,
+            h.probability_cost_effective,
+        ) {
+            let icer = match h.icer {
+                Some(_) if sum.total.net.mean > 0.0 && q.mean > 0.0 => {
+                    "dominant (saves money and gains QALYs)".to_owned()
+                }
+                Some(i) => format!("{} per QALY", eur(i)),
+                None => "-".to_owned(),
+            };
+            let _ = write!(
+                out,
+                "; QALYs gained {:.1} [{:.1}, {:.1}]; cost per QALY: {icer}; net monetary benefit at {} per QALY: {} [{}, {}], P(cost-effective) {:.0}%",
+                q.mean,
+                q.p2_5,
+                q.p97_5,
+                eur(h.willingness_to_pay),
+                eur(nmb.mean),
+                eur(nmb.p2_5),
+                eur(nmb.p97_5),
+                p * 100.0
+            );
+        }
+        let _ = writeln!(out);
+        let det_line: Vec<String> = det
+            .payers
+            .iter()
+            .map(|p| format!("{} {}", p.label, eur(p.net.mean)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  deterministic run at the means, net per payer: {}; total {}",
+            det_line.join(", "),
+            eur(det.total.net.mean)
+        );
+    }
+    out
+}
+
+/// The summary table as CSV: one row per arm and party.
+pub fn csv(summaries: &[Summary]) -> String {
+    let mut out = String::from(
+        "arm,level,name,label,investment_mean,savings_mean,net_mean,net_sd,net_p2_5,net_p50,net_p97_5,probability_gain,break_even_year,return_per_euro\n",
+    );
+    for s in summaries {
+        let rows = s
+            .budgets
+            .iter()
+            .map(|f| ("budget", f))
+            .chain(s.payers.iter().map(|f| ("payer", f)))
+            .chain(std::iter::once(("total", &s.total)));
+        for (level, f) in rows {
+            let _ = writeln!(
+                out,
+                "{},{level},{},\"{}\",{},{},{},{},{},{},{},{},{},{}",
+                s.arm.name,
+                f.name,
+                f.label.replace('"', "\"\""),
+                f.investment.mean,
+                f.savings.mean,
+                f.net.mean,
+                f.net.sd,
+                f.net.p2_5,
+                f.net.p50,
+                f.net.p97_5,
+                f.probability_gain,
+                f.break_even_year.map_or(String::new(), |y| y.to_string()),
+                f.return_per_euro.map_or(String::new(), |r| r.to_string()),
+            );
+        }
+    }
+    out
+}

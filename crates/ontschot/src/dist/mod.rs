@@ -1,0 +1,451 @@
+//! Parameter distributions, and the conversions from the way papers report them (mean and SD,
+//! a median with a 95% interval, counts) to each family's native parameters. All conversions live
+//! here and nowhere else.
+
+use crate::error::Problem;
+use crate::scenario::{Alpha, DistKind, ParameterSpec};
+use rand::Rng;
+use rand_distr::{Beta, Distribution, Gamma, LogNormal, Normal, Pert, Triangular, Uniform};
+
+/// z value of a two-sided 95% interval of the normal distribution.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// A parameter's distribution, checked and ready to draw from.
+///
+/// ```
+/// use ontschot::{Dist, ParameterSpec, DistKind};
+/// let spec = ParameterSpec { dist: DistKind::Beta, mean: Some(0.2), sd: Some(0.05), ..Default::default() };
+/// let d = Dist::from_spec(&spec).unwrap();
+/// assert!((d.mean()[0] - 0.2).abs() < 1e-12);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Dist {
+    kind: Kind,
+    components: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+enum Kind {
+    Fixed(f64),
+    Normal(Normal<f64>, f64),
+    LogNormal(LogNormal<f64>, f64),
+    Gamma(Gamma<f64>, f64),
+    Beta(Beta<f64>, f64),
+    Uniform(Uniform<f64>, f64),
+    Triangular(Triangular<f64>, f64),
+    Pert(Pert<f64>, f64),
+    Dirichlet(Vec<Gamma<f64>>, Vec<f64>),
+}
+
+/// Which keys each way of giving a family uses; the first set that is complete is taken.
+fn forms(kind: DistKind) -> &'static [&'static [&'static str]] {
+    match kind {
+        DistKind::Fixed => &[&["value"]],
+        DistKind::Normal => &[&["mean", "sd"], &["mean", "ci"]],
+        DistKind::Lognormal => &[&["meanlog", "sdlog"], &["mean", "sd"], &["median", "ci"]],
+        DistKind::Gamma => &[&["shape", "scale"], &["mean", "sd"]],
+        DistKind::Beta => &[&["alpha", "beta"], &["mean", "sd"], &["events", "n"]],
+        DistKind::Uniform => &[&["min", "max"]],
+        DistKind::Triangular => &[&["min", "mode", "max"]],
+        DistKind::Pert => &[&["min", "mode", "max", "shape"], &["min", "mode", "max"]],
+        DistKind::Dirichlet => &[&["alpha"], &["shares", "n"]],
+    }
+}
+
+fn kind_name(kind: DistKind) -> &'static str {
+    match kind {
+        DistKind::Fixed => "fixed",
+        DistKind::Normal => "normal",
+        DistKind::Lognormal => "lognormal",
+        DistKind::Gamma => "gamma",
+        DistKind::Beta => "beta",
+        DistKind::Uniform => "uniform",
+        DistKind::Triangular => "triangular",
+        DistKind::Pert => "pert",
+        DistKind::Dirichlet => "dirichlet",
+    }
+}
+
+fn present(spec: &ParameterSpec) -> Vec<(&'static str, Option<f64>)> {
+    let mut v = vec![
+        ("value", spec.value),
+        ("mean", spec.mean),
+        ("sd", spec.sd),
+        ("median", spec.median),
+        ("meanlog", spec.meanlog),
+        ("sdlog", spec.sdlog),
+        ("shape", spec.shape),
+        ("scale", spec.scale),
+        ("beta", spec.beta),
+        ("events", spec.events),
+        ("n", spec.n),
+        ("min", spec.min),
+        ("mode", spec.mode),
+        ("max", spec.max),
+    ];
+    v.retain(|(_, x)| x.is_some());
+    if let Some(ci) = spec.ci {
+        v.push(("ci", Some(ci[0])));
+        v.push(("ci", Some(ci[1])));
+    }
+    match &spec.alpha {
+        Some(Alpha::Number(a)) => v.push(("alpha", Some(*a))),
+        Some(Alpha::PerComponent(m)) => v.extend(m.values().map(|a| ("alpha", Some(*a)))),
+        None => {}
+    }
+    if let Some(sh) = &spec.shares {
+        v.extend(sh.values().map(|a| ("shares", Some(*a))));
+    }
+    v
+}
+
+/// A problem about one key of the parameter; the caller prefixes the parameter's path.
+fn bad(key: &str, reason: impl Into<String>) -> Problem {
+    Problem::new(key, reason)
+}
+
+impl Dist {
+    /// Checks a parameter's keys and values and builds its distribution. Problems carry the key
+    /// (e.g. `sd`) as path; callers prefix the parameter's own path.
+    pub fn from_spec(spec: &ParameterSpec) -> Result<Dist, Vec<Problem>> {
+        let name = kind_name(spec.dist);
+        let keys = present(spec);
+        let mut problems = Vec::new();
+        for (k, x) in &keys {
+            if let Some(x) = x
+                && !x.is_finite()
+            {
+                problems.push(bad(k, format!("must be a finite number, got {x}")));
+            }
+        }
+        let mut given: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
+        given.dedup();
+        let form = forms(spec.dist)
+            .iter()
+            .find(|f| f.iter().all(|k| given.contains(k)));
+        let Some(form) = form else {
+            let options: Vec<String> = forms(spec.dist).iter().map(|f| f.join(" + ")).collect();
+            problems.push(bad(
+                "dist",
+                format!(
+                    "dist = \"{name}\" needs {}; given: {}",
+                    options.join(", or "),
+                    if given.is_empty() {
+                        "nothing".to_owned()
+                    } else {
+                        given.join(", ")
+                    }
+                ),
+            ));
+            return Err(problems);
+        };
+        for k in &given {
+            if !form.contains(k) {
+                problems.push(bad(
+                    k,
+                    format!(
+                        "is not used by dist = \"{name}\" given as {}; remove it",
+                        form.join(" + ")
+                    ),
+                ));
+            }
+        }
+        if matches!(spec.alpha, Some(Alpha::PerComponent(_))) && spec.dist != DistKind::Dirichlet {
+            problems.push(bad(
+                "alpha",
+                "a table of components is only for dist = \"dirichlet\"",
+            ));
+        }
+        if matches!(spec.alpha, Some(Alpha::Number(_))) && spec.dist == DistKind::Dirichlet {
+            problems.push(bad(
+                "alpha",
+                "dirichlet needs a concentration per component, e.g. alpha = { a = 3, b = 7 }",
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let kind = build(spec, form).map_err(|p| vec![p])?;
+        let components = match (&spec.alpha, &spec.shares) {
+            (Some(Alpha::PerComponent(m)), _) | (_, Some(m))
+                if spec.dist == DistKind::Dirichlet =>
+            {
+                m.keys().cloned().collect()
+            }
+            _ => Vec::new(),
+        };
+        Ok(Dist { kind, components })
+    }
+
+    /// Number of values the parameter holds: 1, or the Dirichlet's number of components.
+    pub fn width(&self) -> usize {
+        match &self.kind {
+            Kind::Dirichlet(_, m) => m.len(),
+            _ => 1,
+        }
+    }
+
+    /// Component names of a Dirichlet (sorted), empty otherwise.
+    pub fn components(&self) -> &[String] {
+        &self.components
+    }
+
+    /// The distribution's mean, one value per component.
+    pub fn mean(&self) -> Vec<f64> {
+        match &self.kind {
+            Kind::Fixed(x) => vec![*x],
+            Kind::Normal(_, m)
+            | Kind::LogNormal(_, m)
+            | Kind::Gamma(_, m)
+            | Kind::Beta(_, m)
+            | Kind::Uniform(_, m)
+            | Kind::Triangular(_, m)
+            | Kind::Pert(_, m) => vec![*m],
+            Kind::Dirichlet(_, m) => m.clone(),
+        }
+    }
+
+    /// True when the parameter has no uncertainty.
+    pub fn is_fixed(&self) -> bool {
+        matches!(self.kind, Kind::Fixed(_))
+    }
+
+    /// Draws once into `out` (length [`width`](Self::width)).
+    #[inline]
+    pub fn sample_into<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+        match &self.kind {
+            Kind::Fixed(x) => out[0] = *x,
+            Kind::Normal(d, _) => out[0] = d.sample(rng),
+            Kind::LogNormal(d, _) => out[0] = d.sample(rng),
+            Kind::Gamma(d, _) => out[0] = d.sample(rng),
+            Kind::Beta(d, _) => out[0] = d.sample(rng),
+            Kind::Uniform(d, _) => out[0] = d.sample(rng),
+            Kind::Triangular(d, _) => out[0] = d.sample(rng),
+            Kind::Pert(d, _) => out[0] = d.sample(rng),
+            Kind::Dirichlet(gs, _) => {
+                // Normalised independent gammas: the standard construction of a Dirichlet draw.
+                let mut total = 0.0;
+                for (o, g) in out.iter_mut().zip(gs) {
+                    *o = g.sample(rng);
+                    total += *o;
+                }
+                for o in out.iter_mut() {
+                    *o /= total;
+                }
+            }
+        }
+    }
+}
+
+fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
+    let g = |k: &str| -> f64 {
+        match k {
+            "value" => spec.value,
+            "mean" => spec.mean,
+            "sd" => spec.sd,
+            "median" => spec.median,
+            "meanlog" => spec.meanlog,
+            "sdlog" => spec.sdlog,
+            "shape" => spec.shape,
+            "scale" => spec.scale,
+            "beta" => spec.beta,
+            "events" => spec.events,
+            "n" => spec.n,
+            "min" => spec.min,
+            "mode" => spec.mode,
+            "max" => spec.max,
+            "alpha" => match spec.alpha {
+                Some(Alpha::Number(a)) => Some(a),
+                _ => None,
+            },
+            _ => None,
+        }
+        .unwrap_or(f64::NAN)
+    };
+    let positive = |k: &str| -> Result<f64, Problem> {
+        let x = g(k);
+        if x > 0.0 {
+            Ok(x)
+        } else {
+            Err(bad(k, format!("must be > 0, got {x}")))
+        }
+    };
+    let ci = || -> Result<(f64, f64), Problem> {
+        let [lo, hi] = spec.ci.unwrap_or([f64::NAN; 2]);
+        if lo < hi {
+            Ok((lo, hi))
+        } else {
+            Err(bad(
+                "ci",
+                format!("must be [low, high] with low < high, got [{lo}, {hi}]"),
+            ))
+        }
+    };
+    Ok(match (spec.dist, form) {
+        (DistKind::Fixed, _) => Kind::Fixed(g("value")),
+        (DistKind::Normal, ["mean", "sd"]) => {
+            let (m, s) = (g("mean"), positive("sd")?);
+            Kind::Normal(Normal::new(m, s).map_err(|e| bad("sd", e.to_string()))?, m)
+        }
+        (DistKind::Normal, _) => {
+            let m = g("mean");
+            let (lo, hi) = ci()?;
+            if !(lo < m && m < hi) {
+                return Err(bad(
+                    "mean",
+                    format!("{m} lies outside its interval [{lo}, {hi}]"),
+                ));
+            }
+            let s = (hi - lo) / (2.0 * Z95);
+            Kind::Normal(Normal::new(m, s).map_err(|e| bad("ci", e.to_string()))?, m)
+        }
+        (DistKind::Lognormal, form) => {
+            let (mu, sigma) = match form {
+                ["meanlog", "sdlog"] => (g("meanlog"), positive("sdlog")?),
+                ["mean", "sd"] => {
+                    let (m, s) = (positive("mean")?, positive("sd")?);
+                    let sigma2 = (1.0 + (s / m).powi(2)).ln();
+                    (m.ln() - sigma2 / 2.0, sigma2.sqrt())
+                }
+                _ => {
+                    let med = positive("median")?;
+                    let (lo, hi) = ci()?;
+                    if lo <= 0.0 {
+                        return Err(bad(
+                            "ci",
+                            format!("a lognormal interval must be above 0, got low = {lo}"),
+                        ));
+                    }
+                    if !(lo < med && med < hi) {
+                        return Err(bad(
+                            "median",
+                            format!("{med} lies outside its interval [{lo}, {hi}]"),
+                        ));
+                    }
+                    (med.ln(), (hi.ln() - lo.ln()) / (2.0 * Z95))
+                }
+            };
+            let d = LogNormal::new(mu, sigma).map_err(|e| bad("sdlog", e.to_string()))?;
+            Kind::LogNormal(d, (mu + sigma * sigma / 2.0).exp())
+        }
+        (DistKind::Gamma, ["shape", "scale"]) => {
+            let (k, th) = (positive("shape")?, positive("scale")?);
+            Kind::Gamma(
+                Gamma::new(k, th).map_err(|e| bad("shape", e.to_string()))?,
+                k * th,
+            )
+        }
+        (DistKind::Gamma, _) => {
+            let (m, s) = (positive("mean")?, positive("sd")?);
+            let (k, th) = ((m / s).powi(2), s * s / m);
+            Kind::Gamma(Gamma::new(k, th).map_err(|e| bad("sd", e.to_string()))?, m)
+        }
+        (DistKind::Beta, form) => {
+            let (a, b) = match form {
+                ["alpha", "beta"] => (positive("alpha")?, positive("beta")?),
+                ["mean", "sd"] => {
+                    let (m, s) = (g("mean"), positive("sd")?);
+                    if !(m > 0.0 && m < 1.0) {
+                        return Err(bad(
+                            "mean",
+                            format!("a beta mean must lie strictly between 0 and 1, got {m}"),
+                        ));
+                    }
+                    let var = s * s;
+                    let max_sd = (m * (1.0 - m)).sqrt();
+                    if var >= m * (1.0 - m) {
+                        return Err(bad(
+                            "sd",
+                            format!(
+                                "{s} is impossible for a beta with mean {m}: the SD must be below sqrt(mean * (1 - mean)) = {max_sd:.4}"
+                            ),
+                        ));
+                    }
+                    let common = m * (1.0 - m) / var - 1.0;
+                    (m * common, (1.0 - m) * common)
+                }
+                _ => {
+                    let (e, n) = (g("events"), positive("n")?);
+                    if !(e > 0.0 && e < n) {
+                        return Err(bad(
+                            "events",
+                            format!("must lie strictly between 0 and n = {n}, got {e}"),
+                        ));
+                    }
+                    (e, n - e)
+                }
+            };
+            Kind::Beta(
+                Beta::new(a, b).map_err(|e| bad("alpha", e.to_string()))?,
+                a / (a + b),
+            )
+        }
+        (DistKind::Uniform, _) => {
+            let (lo, hi) = (g("min"), g("max"));
+            if lo >= hi {
+                return Err(bad("max", format!("must be above min ({lo}), got {hi}")));
+            }
+            Kind::Uniform(
+                Uniform::new(lo, hi).map_err(|e| bad("max", e.to_string()))?,
+                (lo + hi) / 2.0,
+            )
+        }
+        (DistKind::Triangular | DistKind::Pert, form) => {
+            let (lo, mode, hi) = (g("min"), g("mode"), g("max"));
+            if lo >= hi {
+                return Err(bad("max", format!("must be above min ({lo}), got {hi}")));
+            }
+            if !(lo <= mode && mode <= hi) {
+                return Err(bad(
+                    "mode",
+                    format!("must lie within [min, max] = [{lo}, {hi}], got {mode}"),
+                ));
+            }
+            if spec.dist == DistKind::Triangular {
+                let d = Triangular::new(lo, hi, mode).map_err(|e| bad("mode", e.to_string()))?;
+                Kind::Triangular(d, (lo + mode + hi) / 3.0)
+            } else {
+                let shape = if form.len() == 4 {
+                    positive("shape")?
+                } else {
+                    4.0
+                };
+                let d = Pert::new(lo, hi)
+                    .with_shape(shape)
+                    .with_mode(mode)
+                    .map_err(|e| bad("mode", e.to_string()))?;
+                Kind::Pert(d, (lo + shape * mode + hi) / (shape + 2.0))
+            }
+        }
+        (DistKind::Dirichlet, form) => {
+            let alphas: Vec<(String, f64)> = if form == ["alpha"] {
+                match &spec.alpha {
+                    Some(Alpha::PerComponent(m)) => {
+                        m.iter().map(|(k, v)| (k.clone(), *v)).collect()
+                    }
+                    _ => Vec::new(),
+                }
+            } else {
+                let n = positive("n")?;
+                let shares = spec.shares.clone().unwrap_or_default();
+                let total: f64 = shares.values().sum();
+                if (total - 1.0).abs() > 1e-6 {
+                    return Err(bad("shares", format!("must sum to 1, they sum to {total}")));
+                }
+                shares.into_iter().map(|(k, s)| (k, s * n)).collect()
+            };
+            if alphas.len() < 2 {
+                return Err(bad("alpha", "a dirichlet needs at least two components"));
+            }
+            if let Some((k, a)) = alphas.iter().find(|(_, a)| !(*a > 0.0)) {
+                return Err(bad(&format!("alpha.{k}"), format!("must be > 0, got {a}")));
+            }
+            let total: f64 = alphas.iter().map(|(_, a)| a).sum();
+            let gammas = alphas
+                .iter()
+                .map(|(_, a)| Gamma::new(*a, 1.0).expect("alpha checked > 0"))
+                .collect();
+            Kind::Dirichlet(gammas, alphas.iter().map(|(_, a)| a / total).collect())
+        }
+    })
+}

@@ -1,0 +1,653 @@
+//! One iteration of the cohort (Markov trace) model.
+//!
+//! Participants are tracked as groups by the cycle they start in (ramp-up), each with its own
+//! trace: before it starts a group follows usual care, after it the intervention with an effect
+//! weight that depends on the time since its start (duration and fading). Non-participants follow
+//! usual care. All buffers live in the [`Workspace`], allocated once per worker: the loop over
+//! iterations allocates nothing and looks up no string.
+
+use crate::error::Error;
+use crate::model::{Arm, Matrix, Model, Row, Term};
+use crate::results::Record;
+use crate::scenario::{CostKind, TransitionKind};
+
+/// A value drawn in one iteration that the model cannot use; turned into [`Error::Draw`].
+pub(crate) struct DrawProblem {
+    path: String,
+    reason: String,
+}
+
+impl DrawProblem {
+    pub(crate) fn into_error(self, model: &Model, iteration: usize) -> Error {
+        Error::Draw {
+            origin: model.scenario.origin_label().to_owned(),
+            iteration,
+            path: self.path,
+            reason: self.reason,
+        }
+    }
+}
+
+type Step<T = ()> = Result<T, DrawProblem>;
+
+/// Per-worker buffers, reused across iterations.
+pub(crate) struct Workspace {
+    pub slots: Vec<f64>,
+    s: usize,
+    b: usize,
+    c: usize,
+    t: usize,
+    detail: bool,
+    initial: Vec<f64>,
+    prices: Vec<f64>,
+    /// [category][budget]
+    splits: Vec<f64>,
+    /// [cost][budget] for the current arm
+    cost_splits: Vec<f64>,
+    row: Vec<f64>,
+    /// Usual-care transition matrices, [cycle - 1][from][to].
+    uc_mats: Vec<f64>,
+    mat: Vec<f64>,
+    /// Usual-care trace, [point][state], points 0..=T.
+    uc_trace: Vec<f64>,
+    trace: Vec<f64>,
+    occ: Vec<f64>,
+    use_: Vec<f64>,
+    util: Vec<f64>,
+    /// Usual care's per-person flows of one run, kept to weight into each intervention arm:
+    /// [year][budget] care, [year][2] effects, [year][category] detail.
+    uc_care: Vec<f64>,
+    uc_eff: Vec<f64>,
+    uc_detail: Vec<f64>,
+}
+
+impl Workspace {
+    pub(crate) fn new(m: &Model, detail: bool) -> Self {
+        let (s, b, c, t) = (
+            m.states.len(),
+            m.budgets.len(),
+            m.categories.len(),
+            m.n_cycles,
+        );
+        let y = m.n_years();
+        let n_costs = m.arms.iter().map(|a| a.costs.len()).max().unwrap_or(0);
+        Workspace {
+            slots: m.mean_slots(),
+            s,
+            b,
+            c,
+            t,
+            detail,
+            initial: vec![0.0; s],
+            prices: vec![0.0; c],
+            splits: vec![0.0; c * b],
+            cost_splits: vec![0.0; n_costs * b],
+            row: vec![0.0; s],
+            uc_mats: vec![0.0; t * s * s],
+            mat: vec![0.0; s * s],
+            uc_trace: vec![0.0; (t + 1) * s],
+            trace: vec![0.0; (t + 1) * s],
+            occ: vec![0.0; s],
+            use_: vec![0.0; c * s],
+            util: vec![0.0; s],
+            uc_care: vec![0.0; y * b],
+            uc_eff: vec![0.0; y * 2],
+            uc_detail: vec![0.0; y * c],
+        }
+    }
+
+    /// Runs every arm of one iteration with the parameter values in `self.slots`.
+    pub(crate) fn simulate(&mut self, m: &Model, out: &mut Record<'_>) -> Step {
+        out.clear();
+        let (s, b) = (self.s, self.b);
+        eval_row(m, &self.slots, &m.initial, 1, &mut self.initial)?;
+        for (ci, cat) in m.categories.iter().enumerate() {
+            self.prices[ci] = nonneg(m, &self.slots, cat.price, 1, &cat.path, "price")?;
+            eval_row(
+                m,
+                &self.slots,
+                &cat.split,
+                1,
+                &mut self.splits[ci * b..(ci + 1) * b],
+            )?;
+        }
+        // Usual care: matrices and trace, shared by every arm.
+        for t in 1..=self.t {
+            let mat = &mut self.uc_mats[(t - 1) * s * s..t * s * s];
+            build_matrix(m, &self.slots, &m.matrix, None, t, 1.0, mat, &mut self.row)?;
+        }
+        self.uc_trace[..s].copy_from_slice(&self.initial);
+        for t in 1..=self.t {
+            let (prev, next) = self.uc_trace.split_at_mut(t * s);
+            step(
+                &prev[(t - 1) * s..],
+                &self.uc_mats[(t - 1) * s * s..t * s * s],
+                &mut next[..s],
+            );
+        }
+        // Usual care's own flows, per person.
+        self.uc_care.fill(0.0);
+        self.uc_eff.fill(0.0);
+        self.uc_detail.fill(0.0);
+        let trace = std::mem::take(&mut self.uc_trace);
+        let result = self.group_flows(m, &trace, None, 0, 1.0, &mut Flows::UsualCare);
+        self.uc_trace = trace;
+        result?;
+        out.add_scaled_care(0, &self.uc_care, m.population);
+        out.add_scaled_effects(0, &self.uc_eff, m.population);
+        if self.detail {
+            out.add_scaled_detail(0, &self.uc_detail, m.population);
+        }
+        for (ai, arm) in m.arms.iter().enumerate().skip(1) {
+            self.arm(m, ai, arm, out)?;
+        }
+        Ok(())
+    }
+
+    fn arm(&mut self, m: &Model, ai: usize, arm: &Arm, out: &mut Record<'_>) -> Step {
+        let (s, b) = (self.s, self.b);
+        let uptake = unit(m, &self.slots, arm.uptake, 1, &arm.path, "uptake")?;
+        for (k, cost) in arm.costs.iter().enumerate() {
+            eval_row(
+                m,
+                &self.slots,
+                &cost.split,
+                1,
+                &mut self.cost_splits[k * b..(k + 1) * b],
+            )?;
+        }
+        // Non-participants are usual care.
+        let rest = 1.0 - uptake;
+        if rest > 0.0 {
+            out.add_scaled_care(ai, &self.uc_care, m.population * rest);
+            out.add_scaled_effects(ai, &self.uc_eff, m.population * rest);
+            if self.detail {
+                out.add_scaled_detail(ai, &self.uc_detail, m.population * rest);
+            }
+        }
+        // Costs that do not depend on who is where.
+        for (k, cost) in arm.costs.iter().enumerate() {
+            let amount = nonneg(m, &self.slots, cost.amount, 1, &cost.path, "amount")?;
+            let per_cycle = match cost.kind {
+                CostKind::OneOff => {
+                    out.add_programme(
+                        ai,
+                        (cost.cycle - 1) / m.cycles_per_year,
+                        &self.cost_splits[k * b..(k + 1) * b],
+                        amount,
+                    );
+                    continue;
+                }
+                CostKind::PerFte => {
+                    amount * nonneg(m, &self.slots, cost.fte, 1, &cost.path, "fte")? * m.cycle_years
+                }
+                _ => continue,
+            };
+            for t in 1..=self.t {
+                if cost.cycles.contains(t) {
+                    out.add_programme(
+                        ai,
+                        (t - 1) / m.cycles_per_year,
+                        &self.cost_splits[k * b..(k + 1) * b],
+                        per_cycle,
+                    );
+                }
+            }
+        }
+        if uptake <= 0.0 {
+            return Ok(());
+        }
+        let matrix = arm.matrix.as_ref().unwrap_or(&m.matrix);
+        let mut trace = std::mem::take(&mut self.trace);
+        let result = (|| -> Step {
+            for (e0, share) in arm.enrol.iter().enumerate() {
+                if *share <= 0.0 {
+                    continue;
+                }
+                let e = e0 + 1;
+                // Before the start cycle the group is in usual care.
+                trace[..e * s].copy_from_slice(&self.uc_trace[..e * s]);
+                for t in e..=self.t {
+                    let w = arm.weight[t - e];
+                    build_matrix(
+                        m,
+                        &self.slots,
+                        matrix,
+                        Some(arm),
+                        t,
+                        w,
+                        &mut self.mat,
+                        &mut self.row,
+                    )?;
+                    let (prev, next) = trace.split_at_mut(t * s);
+                    step(&prev[(t - 1) * s..], &self.mat, &mut next[..s]);
+                }
+                let weight = m.population * uptake * share;
+                self.group_flows(
+                    m,
+                    &trace,
+                    Some(arm),
+                    e,
+                    weight,
+                    &mut Flows::Arm {
+                        index: ai,
+                        out: &mut *out,
+                    },
+                )?;
+            }
+            Ok(())
+        })();
+        self.trace = trace;
+        result
+    }
+
+    /// Care costs, life-years, QALYs and participant costs of one group over the horizon.
+    /// `start` is the cycle a participant group starts in; `weight` its number of people.
+    fn group_flows(
+        &mut self,
+        m: &Model,
+        trace: &[f64],
+        arm: Option<&Arm>,
+        start: usize,
+        weight: f64,
+        sink: &mut Flows<'_, '_>,
+    ) -> Step {
+        let (s, b, c) = (self.s, self.b, self.c);
+        let cy = m.cycle_years;
+        for t in 1..=self.t {
+            let year = (t - 1) / m.cycles_per_year;
+            let part = arm.filter(|_| t >= start);
+            let w = part.map_or(0.0, |a| a.weight[t - start]);
+            for (o, occ) in self.occ.iter_mut().enumerate() {
+                *occ = m.convention[t - 1]
+                    .iter()
+                    .map(|&(point, coef)| coef * trace[point * s + o])
+                    .sum::<f64>()
+                    * cy;
+            }
+            // Use per person-year by category and state.
+            for (ci, cat) in m.categories.iter().enumerate() {
+                for (si, term) in cat.use_.iter().enumerate() {
+                    self.use_[ci * s + si] =
+                        nonneg(m, &self.slots, *term, t, &cat.path, "use_per_year")?;
+                }
+            }
+            if let Some(a) = part {
+                for &(ci, si, term) in &a.use_override {
+                    let v = nonneg(m, &self.slots, term, t, &a.path, "state_overrides")?;
+                    let base = self.use_[ci * s + si];
+                    self.use_[ci * s + si] = w * v + (1.0 - w) * base;
+                }
+                for e in &a.use_effects {
+                    if !e.cycles.contains(t) || w == 0.0 {
+                        continue;
+                    }
+                    let r = nonneg(m, &self.slots, e.ratio, t, &e.path, "rate_ratio")?;
+                    let f = if w == 1.0 { r } else { r.powf(w) };
+                    for si in 0..s {
+                        if e.states[si] {
+                            self.use_[e.category * s + si] *= f;
+                        }
+                    }
+                }
+            }
+            for ci in 0..c {
+                let person_units: f64 =
+                    (0..s).map(|si| self.occ[si] * self.use_[ci * s + si]).sum();
+                let cost = self.prices[ci] * person_units * weight;
+                if cost != 0.0 {
+                    sink.care(self, year, ci, cost);
+                }
+            }
+            // Life-years and QALYs.
+            let mut ly = 0.0;
+            let mut qaly = 0.0;
+            if let Some(u) = &m.utility {
+                for si in 0..s {
+                    self.util[si] = eval(m, &self.slots, u[si], t);
+                }
+                if let Some(a) = part {
+                    for &(si, term) in &a.utility_override {
+                        let v = eval(m, &self.slots, term, t);
+                        self.util[si] = w * v + (1.0 - w) * self.util[si];
+                    }
+                }
+            }
+            for si in 0..s {
+                if !m.dead[si] {
+                    ly += self.occ[si];
+                    qaly += self.occ[si] * self.util[si];
+                }
+            }
+            sink.effects(
+                self,
+                year,
+                ly * weight,
+                if m.utility.is_some() {
+                    qaly * weight
+                } else {
+                    0.0
+                },
+            );
+            // Participants' own costs.
+            if let (Some(a), Flows::Arm { index, out }) = (part, &mut *sink) {
+                for (k, cost) in a.costs.iter().enumerate() {
+                    if !cost.cycles.contains(t) {
+                        continue;
+                    }
+                    let units = match cost.kind {
+                        CostKind::PerParticipantYear => (0..s)
+                            .filter(|&si| !m.dead[si])
+                            .map(|si| self.occ[si])
+                            .sum::<f64>(),
+                        CostKind::PerPersonInState => (0..s)
+                            .filter(|&si| !m.dead[si] && cost.states[si])
+                            .map(|si| self.occ[si])
+                            .sum::<f64>(),
+                        CostKind::PerEnrolment if t == start => (0..s)
+                            .filter(|&si| !m.dead[si])
+                            .map(|si| trace[(start - 1) * s + si])
+                            .sum::<f64>(),
+                        _ => continue,
+                    };
+                    let amount = nonneg(m, &self.slots, cost.amount, t, &cost.path, "amount")?;
+                    out.add_programme(
+                        *index,
+                        year,
+                        &self.cost_splits[k * b..(k + 1) * b],
+                        amount * units * weight,
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a group's flows go: usual care's per-person buffers, or an arm's record.
+enum Flows<'r, 'a> {
+    UsualCare,
+    Arm {
+        index: usize,
+        out: &'r mut Record<'a>,
+    },
+}
+
+impl Flows<'_, '_> {
+    #[inline]
+    fn care(&mut self, ws: &mut Workspace, year: usize, category: usize, cost: f64) {
+        let b = ws.b;
+        let split = &ws.splits[category * b..(category + 1) * b];
+        match self {
+            Flows::UsualCare => {
+                for (acc, share) in ws.uc_care[year * b..(year + 1) * b].iter_mut().zip(split) {
+                    *acc += cost * share;
+                }
+                if ws.detail {
+                    ws.uc_detail[year * ws.c + category] += cost;
+                }
+            }
+            Flows::Arm { index, out } => {
+                out.add_care(*index, year, split, cost);
+                if ws.detail {
+                    out.add_detail(*index, year, category, cost);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn effects(&mut self, ws: &mut Workspace, year: usize, ly: f64, qaly: f64) {
+        match self {
+            Flows::UsualCare => {
+                ws.uc_eff[year * 2] += ly;
+                ws.uc_eff[year * 2 + 1] += qaly;
+            }
+            Flows::Arm { index, out } => out.add_effects(*index, year, ly, qaly),
+        }
+    }
+}
+
+/// One cycle of the trace: `next = prev * P`.
+#[inline]
+fn step(prev: &[f64], p: &[f64], next: &mut [f64]) {
+    let s = next.len();
+    next.fill(0.0);
+    for (i, &mi) in prev[..s].iter().enumerate() {
+        if mi == 0.0 {
+            continue;
+        }
+        for (n, pij) in next.iter_mut().zip(&p[i * s..(i + 1) * s]) {
+            *n += mi * pij;
+        }
+    }
+}
+
+#[inline]
+pub(crate) fn eval(m: &Model, slots: &[f64], term: Term, cycle: usize) -> f64 {
+    match term {
+        Term::Const(x) => x,
+        Term::Slot(i) => slots[i as usize],
+        Term::Table(k) => match m.tables[k as usize][cycle - 1] {
+            Term::Const(x) => x,
+            Term::Slot(i) => slots[i as usize],
+            // Tables hold constants and parameters only (checked when compiling).
+            Term::Table(_) => f64::NAN,
+        },
+    }
+}
+
+/// Names the parameter (and table) behind a term, for messages.
+fn describe(m: &Model, term: Term, cycle: usize) -> String {
+    match term {
+        Term::Const(_) => "a fixed number".into(),
+        Term::Slot(i) => format!("parameter '{}'", m.slot_names[i as usize]),
+        Term::Table(k) => {
+            let name = m
+                .scenario
+                .tables
+                .keys()
+                .nth(k as usize)
+                .map_or("?", String::as_str);
+            format!(
+                "table '{name}' ({})",
+                describe(m, m.tables[k as usize][cycle - 1], cycle)
+            )
+        }
+    }
+}
+
+#[inline]
+fn nonneg(
+    m: &Model,
+    slots: &[f64],
+    term: Term,
+    cycle: usize,
+    path: &str,
+    field: &str,
+) -> Step<f64> {
+    let x = eval(m, slots, term, cycle);
+    if x >= 0.0 && x.is_finite() {
+        Ok(x)
+    } else {
+        Err(DrawProblem {
+            path: format!("{path}.{field}"),
+            reason: format!(
+                "{} drew {x} in cycle {cycle}, but this value cannot be negative: give it a distribution that stays positive (gamma, lognormal, beta)",
+                describe(m, term, cycle)
+            ),
+        })
+    }
+}
+
+#[inline]
+fn unit(m: &Model, slots: &[f64], term: Term, cycle: usize, path: &str, field: &str) -> Step<f64> {
+    let x = eval(m, slots, term, cycle);
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(DrawProblem {
+            path: format!("{path}.{field}"),
+            reason: format!(
+                "{} drew {x}, outside [0, 1]: give it a distribution on [0, 1] (beta, or a narrower one)",
+                describe(m, term, cycle)
+            ),
+        })
+    }
+}
+
+fn row_sources(m: &Model, row: &Row, cycle: usize) -> String {
+    let names: Vec<String> = row
+        .entries
+        .iter()
+        .filter(|(_, t)| !matches!(t, Term::Const(_)))
+        .map(|(_, t)| describe(m, *t, cycle))
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" (from {})", names.join(", "))
+    }
+}
+
+/// Evaluates a row of shares into `out`, filling `rest`; the entries must sum to 1.
+#[inline]
+fn eval_row(m: &Model, slots: &[f64], row: &Row, cycle: usize, out: &mut [f64]) -> Step {
+    out.fill(0.0);
+    let mut sum = 0.0;
+    for &(i, term) in &row.entries {
+        let x = eval(m, slots, term, cycle);
+        if !(0.0..=1.0).contains(&x) {
+            return Err(DrawProblem {
+                path: row.path.clone(),
+                reason: format!("{} drew {x}, outside [0, 1]", describe(m, term, cycle)),
+            });
+        }
+        out[i] += x;
+        sum += x;
+    }
+    finish_row(m, row, cycle, out, sum, "")
+}
+
+#[inline]
+fn finish_row(
+    m: &Model,
+    row: &Row,
+    cycle: usize,
+    out: &mut [f64],
+    sum: f64,
+    context: &str,
+) -> Step {
+    const TOL: f64 = 1e-9;
+    match row.rest {
+        Some(r) => {
+            let rest = 1.0 - sum;
+            if rest < -TOL {
+                return Err(DrawProblem {
+                    path: row.path.clone(),
+                    reason: format!(
+                        "the entries sum to {sum:.6}{context}, more than 1, leaving {rest:.6} for 'rest'{}; narrow their distributions or use a dirichlet",
+                        row_sources(m, row, cycle)
+                    ),
+                });
+            }
+            out[r] += rest.max(0.0);
+        }
+        None => {
+            if (sum - 1.0).abs() > TOL {
+                return Err(DrawProblem {
+                    path: row.path.clone(),
+                    reason: format!(
+                        "the entries sum to {sum:.6}{context}, not 1{}; make one entry 'rest' or use a dirichlet",
+                        row_sources(m, row, cycle)
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Builds the transition matrix of cycle `t` into `mat`. With `arm`, applies its transition
+/// effects at weight `w` (ratio^w, so a fading effect moves smoothly to no effect).
+#[allow(clippy::too_many_arguments)]
+fn build_matrix(
+    m: &Model,
+    slots: &[f64],
+    matrix: &Matrix,
+    arm: Option<&Arm>,
+    t: usize,
+    w: f64,
+    mat: &mut [f64],
+    row_buf: &mut [f64],
+) -> Step {
+    let s = row_buf.len();
+    let context = match arm {
+        Some(_) => format!(" in cycle {t} for participants"),
+        None => format!(" in cycle {t}"),
+    };
+    for (i, row) in matrix.rows.iter().enumerate() {
+        let out = &mut mat[i * s..(i + 1) * s];
+        let Some(row) = row else {
+            out.fill(0.0);
+            out[i] = 1.0;
+            continue;
+        };
+        row_buf.fill(0.0);
+        let mut sum = 0.0;
+        for &(j, term) in &row.entries {
+            let mut x = eval(m, slots, term, t);
+            let bad_base = match matrix.kind {
+                TransitionKind::Probability => !(0.0..=1.0).contains(&x),
+                TransitionKind::Rate => !(x >= 0.0 && x.is_finite()),
+            };
+            if bad_base {
+                return Err(DrawProblem {
+                    path: format!("{}.{}", row.path, m.states[j].name),
+                    reason: format!(
+                        "{} drew {x}{context}, which is not a valid {}",
+                        describe(m, term, t),
+                        if matrix.kind == TransitionKind::Rate {
+                            "rate (>= 0)"
+                        } else {
+                            "probability"
+                        }
+                    ),
+                });
+            }
+            if let Some(a) = arm
+                && w > 0.0
+            {
+                for e in &a.transition_effects {
+                    if e.from == i && e.to == j && e.cycles.contains(t) {
+                        let r = nonneg(m, slots, e.ratio, t, &e.path, "ratio")?;
+                        x *= if w == 1.0 { r } else { r.powf(w) };
+                    }
+                }
+            }
+            row_buf[j] += x;
+            sum += x;
+        }
+        match matrix.kind {
+            TransitionKind::Probability => {
+                out.copy_from_slice(row_buf);
+                finish_row(m, row, t, out, sum, &context)?;
+            }
+            TransitionKind::Rate => {
+                // Competing risks: leave at total rate R, split by each rate's share.
+                let total = sum;
+                let stay = (-total * m.cycle_years).exp();
+                let f = if total > 0.0 {
+                    (1.0 - stay) / total
+                } else {
+                    0.0
+                };
+                for (o, r) in out.iter_mut().zip(row_buf.iter()) {
+                    *o = r * f;
+                }
+                out[i] = stay;
+            }
+        }
+    }
+    Ok(())
+}

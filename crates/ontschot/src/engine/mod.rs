@@ -1,0 +1,221 @@
+//! The simulation: random streams, the cohort (Markov trace) model per iteration, and the parallel
+//! run over iterations.
+//!
+//! Each iteration draws every parameter once from its own stream, derived from the seed, the
+//! iteration index and the parameter's name. Iterations are independent, so the numbers are the same
+//! bit for bit on any thread count, and a parameter added to a scenario leaves the draws of the
+//! others untouched (common random numbers across variants).
+
+mod cohort;
+
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::results::{Layout, Results};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+pub(crate) use cohort::Workspace;
+
+/// How a run evaluates the model: one draw per iteration, or the deterministic run at the means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Draws {
+    Random,
+    Means,
+}
+
+/// A configured Monte Carlo run over a [`Model`].
+///
+/// ```
+/// use ontschot::{Model, Scenario, Simulation};
+/// let s = Scenario::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/samenoud.toml")).unwrap();
+/// let model = Model::new(&s).unwrap();
+/// let results = Simulation::new(&model).iterations(200).seed(7).run().unwrap();
+/// let summary = results.summary(1);
+/// // The total is the sum of the budgets, in every iteration.
+/// let per_budget: f64 = summary.budgets.iter().map(|b| b.net.mean).sum();
+/// assert!((per_budget - summary.total.net.mean).abs() < 1e-6 * summary.total.net.mean.abs().max(1.0));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Simulation<'m> {
+    model: &'m Model,
+    iterations: usize,
+    seed: u64,
+    threads: Option<usize>,
+    detail: bool,
+}
+
+/// Iterations per unit of work: progress is reported and cancellation checked between blocks.
+const BLOCK: usize = 64;
+
+impl<'m> Simulation<'m> {
+    /// A run with the scenario's own settings (`[simulation]`).
+    pub fn new(model: &'m Model) -> Self {
+        let s = &model.scenario.simulation;
+        Simulation {
+            model,
+            iterations: s.iterations,
+            seed: s.seed,
+            threads: None,
+            detail: s.detail,
+        }
+    }
+    /// Sets the number of Monte Carlo iterations.
+    pub fn iterations(mut self, n: usize) -> Self {
+        self.iterations = n;
+        self
+    }
+    /// Sets the seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+    /// Sets the number of threads (default: rayon's global pool, one per core).
+    pub fn threads(mut self, threads: Option<usize>) -> Self {
+        self.threads = threads;
+        self
+    }
+    /// Keeps care costs per category (see [`Results::detail`]).
+    pub fn detail(mut self, detail: bool) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    /// Runs all iterations.
+    pub fn run(&self) -> Result<Results> {
+        self.run_with_progress(|_, _| true)
+    }
+
+    /// Runs all iterations, calling `progress(done, total)` from worker threads as blocks of
+    /// iterations finish; returning `false` stops the run with [`Error::Cancelled`].
+    ///
+    /// ```
+    /// # use ontschot::{Model, Scenario, Simulation, Error};
+    /// # let s = Scenario::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/samenoud.toml")).unwrap();
+    /// # let model = Model::new(&s).unwrap();
+    /// let err = Simulation::new(&model).iterations(10_000).run_with_progress(|done, _| done < 128).unwrap_err();
+    /// assert!(matches!(err, Error::Cancelled { .. }));
+    /// ```
+    pub fn run_with_progress<F>(&self, progress: F) -> Result<Results>
+    where
+        F: Fn(usize, usize) -> bool + Sync,
+    {
+        self.execute(Draws::Random, self.iterations, &progress)
+    }
+
+    /// One iteration with every parameter at its mean: the deterministic base case.
+    pub fn deterministic(&self) -> Result<Results> {
+        self.execute(Draws::Means, 1, &|_, _| true)
+    }
+
+    fn execute(
+        &self,
+        draws: Draws,
+        iterations: usize,
+        progress: &(dyn Fn(usize, usize) -> bool + Sync),
+    ) -> Result<Results> {
+        if iterations == 0 {
+            return Err(Error::Settings {
+                field: "iterations",
+                reason: "must be at least 1".into(),
+            });
+        }
+        if self.threads == Some(0) {
+            return Err(Error::Settings {
+                field: "threads",
+                reason: "must be at least 1".into(),
+            });
+        }
+        let model = self.model;
+        let layout = Layout::new(model, self.detail);
+        let mut buffers = layout.allocate(iterations);
+        let done = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let means = model.mean_slots();
+        let seed = self.seed;
+        let work = |buffers: &mut crate::results::Buffers| -> Result<()> {
+            buffers
+                .blocks_mut(&layout, BLOCK)
+                .enumerate()
+                .try_for_each_init(
+                    || Workspace::new(model, layout.detail),
+                    |ws, (block, mut chunk)| -> Result<()> {
+                        if stop.load(Ordering::Relaxed) {
+                            return Err(Error::Cancelled {
+                                done: done.load(Ordering::Relaxed),
+                                total: iterations,
+                            });
+                        }
+                        let first = block * BLOCK;
+                        for local in 0..chunk.len() {
+                            let iteration = first + local;
+                            match draws {
+                                Draws::Means => ws.slots.copy_from_slice(&means),
+                                Draws::Random => draw(model, seed, iteration, &mut ws.slots),
+                            }
+                            ws.simulate(model, &mut chunk.record(local))
+                                .map_err(|d| d.into_error(model, iteration))?;
+                        }
+                        let finished = done.fetch_add(chunk.len(), Ordering::Relaxed) + chunk.len();
+                        if !progress(finished, iterations) {
+                            stop.store(true, Ordering::Relaxed);
+                            return Err(Error::Cancelled {
+                                done: finished,
+                                total: iterations,
+                            });
+                        }
+                        Ok(())
+                    },
+                )
+        };
+        match self.threads {
+            None => work(&mut buffers)?,
+            Some(n) => {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map_err(|e| Error::Settings {
+                        field: "threads",
+                        reason: e.to_string(),
+                    })?;
+                pool.install(|| work(&mut buffers))?;
+            }
+        }
+        Ok(Results::new(
+            model,
+            layout,
+            buffers,
+            iterations,
+            seed,
+            draws == Draws::Means,
+        ))
+    }
+}
+
+/// SplitMix64's finaliser: a strong 64-bit mixer.
+#[inline]
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The stream of one parameter in one iteration.
+#[inline]
+pub(crate) fn stream(seed: u64, iteration: usize, key: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(mix(seed ^ mix((iteration as u64) ^ mix(key))))
+}
+
+/// Draws every parameter of one iteration into its slots.
+#[inline]
+pub(crate) fn draw(model: &Model, seed: u64, iteration: usize, slots: &mut [f64]) {
+    for p in &model.params {
+        let w = p.dist.width();
+        let out = &mut slots[p.slot..p.slot + w];
+        // Fixed parameters keep the value the workspace was initialised with.
+        if !p.dist.is_fixed() {
+            p.dist.sample_into(&mut stream(seed, iteration, p.key), out);
+        }
+    }
+}

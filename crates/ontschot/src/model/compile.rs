@@ -1,0 +1,1186 @@
+use super::*;
+use crate::dist::Dist;
+use crate::error::Problem;
+use crate::scenario::{self as sc, TableAxis, Value};
+use std::collections::{BTreeMap, HashMap};
+
+/// Default payers: key and Dutch label.
+const DEFAULT_PAYERS: [(&str, &str); 4] = [
+    ("insurer", "Zorgverzekeraar"),
+    ("municipality", "Gemeente"),
+    ("care_office", "Zorgkantoor"),
+    ("client", "Cliënt"),
+];
+
+/// Default budgets: key, label, payer.
+const DEFAULT_BUDGETS: [(&str, &str, &str); 5] = [
+    ("zvw", "Zvw", "insurer"),
+    ("wmo", "Wmo", "municipality"),
+    ("wlz", "Wlz", "care_office"),
+    ("jeugdwet", "Jeugdwet", "municipality"),
+    ("eigen_bijdrage", "Eigen bijdrage", "client"),
+];
+
+/// Where a value may stand: some inputs may vary by cycle (tables), some may be `rest`.
+#[derive(Clone, Copy, PartialEq)]
+enum Ctx {
+    /// Constant over the horizon.
+    Fixed,
+    /// May vary by cycle (a table is allowed).
+    PerCycle,
+}
+
+struct Compiler<'a> {
+    s: &'a Scenario,
+    problems: Vec<Problem>,
+    slots: HashMap<String, usize>,
+    tables: HashMap<String, usize>,
+    states: HashMap<&'a str, usize>,
+    budget_index: HashMap<String, usize>,
+    n_cycles: usize,
+}
+
+pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> {
+    let mut c = Compiler {
+        s,
+        problems: Vec::new(),
+        slots: HashMap::new(),
+        tables: HashMap::new(),
+        states: HashMap::new(),
+        budget_index: HashMap::new(),
+        n_cycles: 0,
+    };
+    c.check_settings();
+    let cycles_per_year = c.cycles_per_year();
+    c.n_cycles = (s.horizon_years as usize).saturating_mul(cycles_per_year.unwrap_or(1));
+    let (params, slot_names) = c.parameters();
+    let tables = c.tables();
+    let (states, dead, initial, utility) = c.states();
+    let (budgets, payers) = c.budgets();
+    let matrix = c.matrix(&s.transitions, "transitions");
+    let (categories, category_labels) = c.categories();
+    let (arms, arm_labels) = c.arms(&matrix, &categories);
+    let convention = c.convention();
+    if !c.problems.is_empty() {
+        return Err(c.problems);
+    }
+    Ok(Model {
+        scenario: s.clone(),
+        params,
+        slot_names,
+        tables,
+        n_cycles: c.n_cycles,
+        cycles_per_year: cycles_per_year.unwrap_or(1),
+        cycle_years: s.cycle_years,
+        states,
+        dead,
+        initial,
+        matrix: matrix.expect("no problems means a matrix"),
+        categories,
+        category_labels,
+        utility,
+        arms,
+        arm_labels,
+        budgets,
+        payers,
+        convention,
+        population: s.population.size,
+    })
+}
+
+/// FNV-1a: a stable hash of a parameter name, fixed across Rust versions and platforms.
+fn stable_hash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn label(name: &str, label: &Option<String>) -> Label {
+    Label {
+        name: name.to_owned(),
+        label: label.clone().unwrap_or_else(|| name.to_owned()),
+    }
+}
+
+/// The closest known name, for "did you mean" hints.
+fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let best = known.map(|k| (edit_distance(name, k), k)).min();
+    match best {
+        Some((d, k)) if d <= 2 + name.len() / 4 => format!(" (did you mean '{k}'?)"),
+        _ => String::new(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+impl<'a> Compiler<'a> {
+    fn err(&mut self, path: impl Into<String>, reason: impl Into<String>) {
+        self.problems.push(Problem::new(path, reason));
+    }
+
+    fn finite(&mut self, path: &str, x: f64) -> bool {
+        if x.is_finite() {
+            true
+        } else {
+            self.err(path, format!("must be a finite number, got {x}"));
+            false
+        }
+    }
+
+    fn check_settings(&mut self) {
+        let s = self.s;
+        if s.horizon_years == 0 {
+            self.err("horizon_years", "must be at least 1 year");
+        }
+        if s.name.trim().is_empty() {
+            self.err("name", "must not be empty");
+        }
+        for (path, r) in [
+            ("discount.costs", s.discount.costs),
+            ("discount.effects", s.discount.effects),
+        ] {
+            if self.finite(path, r) && !(0.0..1.0).contains(&r) {
+                self.err(
+                    path,
+                    format!("must be a yearly rate in [0, 1), e.g. 0.03; got {r}"),
+                );
+            }
+        }
+        let size = s.population.size;
+        if self.finite("population.size", size) && size <= 0.0 {
+            self.err("population.size", format!("must be > 0, got {size}"));
+        }
+        if let Some(age) = s.population.start_age
+            && self.finite("population.start_age", age)
+            && age < 0.0
+        {
+            self.err("population.start_age", format!("must be >= 0, got {age}"));
+        }
+        if s.simulation.iterations == 0 {
+            self.err("simulation.iterations", "must be at least 1");
+        }
+        let wtp = s.analysis.willingness_to_pay;
+        if self.finite("analysis.willingness_to_pay", wtp) && wtp < 0.0 {
+            self.err(
+                "analysis.willingness_to_pay",
+                format!("must be >= 0, got {wtp}"),
+            );
+        }
+        if s.cycle_convention == CycleConvention::Simpson
+            && let Some(k) = self.cycles_per_year()
+            && (s.horizon_years as usize) * k < 2
+        {
+            self.err(
+                "cycle_convention",
+                "simpson needs at least 2 cycles over the horizon",
+            );
+        }
+    }
+
+    /// 1 / cycle_years when it is a whole number; None (with a problem recorded once) otherwise.
+    fn cycles_per_year(&mut self) -> Option<usize> {
+        let cy = self.s.cycle_years;
+        let k = 1.0 / cy;
+        if cy.is_finite() && cy > 0.0 && cy <= 1.0 && (k - k.round()).abs() < 1e-9 {
+            Some(k.round() as usize)
+        } else {
+            if !self.problems.iter().any(|p| p.path == "cycle_years") {
+                self.err(
+                    "cycle_years",
+                    format!("must be 1 or 1/k for a whole k (0.5, 0.25, 1/12), got {cy}"),
+                );
+            }
+            None
+        }
+    }
+
+    fn parameters(&mut self) -> (Vec<Param>, Vec<String>) {
+        let mut params = Vec::new();
+        let mut names = Vec::new();
+        for (name, spec) in &self.s.parameters {
+            let path = format!("parameters.{name}");
+            if name.is_empty() || name.contains('.') || name == Value::REST {
+                self.err(
+                    &path,
+                    "a parameter name must be non-empty, without '.', and not 'rest'",
+                );
+                continue;
+            }
+            match Dist::from_spec(spec) {
+                Ok(dist) => {
+                    let slot = names.len();
+                    if dist.components().is_empty() {
+                        self.slots.insert(name.clone(), slot);
+                        names.push(name.clone());
+                    } else {
+                        for comp in dist.components() {
+                            let full = format!("{name}.{comp}");
+                            self.slots.insert(full.clone(), names.len());
+                            names.push(full);
+                        }
+                    }
+                    params.push(Param {
+                        name: name.clone(),
+                        key: stable_hash(name),
+                        slot,
+                        dist,
+                    });
+                }
+                Err(ps) => {
+                    for p in ps {
+                        self.err(format!("{path}.{}", p.path), p.reason);
+                    }
+                }
+            }
+        }
+        (params, names)
+    }
+
+    fn tables(&mut self) -> Vec<Vec<Term>> {
+        let s = self.s;
+        let mut out = Vec::new();
+        for (name, t) in &s.tables {
+            let path = format!("tables.{name}");
+            if self.slots.contains_key(name) || s.parameters.contains_key(name) {
+                self.err(&path, "a table and a parameter share this name");
+                continue;
+            }
+            if t.breaks.is_empty() || t.breaks.len() != t.values.len() {
+                self.err(
+                    &path,
+                    format!(
+                        "needs as many values ({}) as breaks ({}), at least one",
+                        t.values.len(),
+                        t.breaks.len()
+                    ),
+                );
+                continue;
+            }
+            let mut ok = true;
+            for (i, b) in t.breaks.iter().enumerate() {
+                ok &= self.finite(&format!("{path}.breaks[{i}]"), *b);
+                if i > 0 && *b <= t.breaks[i - 1] {
+                    self.err(format!("{path}.breaks[{i}]"), "breaks must increase");
+                    ok = false;
+                }
+            }
+            let values: Vec<Option<Term>> = t
+                .values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| self.term(&format!("{path}.values[{i}]"), v, Ctx::Fixed))
+                .collect();
+            let start = match t.by {
+                TableAxis::Cycle => 1.0,
+                TableAxis::Age => match s.population.start_age {
+                    Some(a) => a,
+                    None => {
+                        self.err(
+                            format!("{path}.by"),
+                            "a table by age needs population.start_age",
+                        );
+                        ok = false;
+                        0.0
+                    }
+                },
+            };
+            if ok && t.breaks[0] > start {
+                self.err(
+                    format!("{path}.breaks[0]"),
+                    format!(
+                        "the first band starts at {} but the cohort starts at {start}",
+                        t.breaks[0]
+                    ),
+                );
+                ok = false;
+            }
+            if !ok || values.iter().any(Option::is_none) {
+                continue;
+            }
+            let per_cycle = (1..=self.n_cycles)
+                .map(|cycle| {
+                    let x = match t.by {
+                        TableAxis::Cycle => cycle as f64,
+                        TableAxis::Age => start + (cycle - 1) as f64 * s.cycle_years,
+                    };
+                    let band = t.breaks.iter().rposition(|b| *b <= x + 1e-9).unwrap_or(0);
+                    values[band].expect("checked")
+                })
+                .collect();
+            self.tables.insert(name.clone(), out.len());
+            out.push(per_cycle);
+        }
+        out
+    }
+
+    /// Resolves a value to a term; records a problem and returns None when it cannot.
+    fn term(&mut self, path: &str, v: &Value, ctx: Ctx) -> Option<Term> {
+        match v {
+            Value::Number(x) => self.finite(path, *x).then_some(Term::Const(*x)),
+            Value::Name(n) if n == Value::REST => {
+                self.err(
+                    path,
+                    "'rest' is only allowed in a row of shares or transitions",
+                );
+                None
+            }
+            Value::Name(n) => {
+                if let Some(&slot) = self.slots.get(n) {
+                    return Some(Term::Slot(slot as u32));
+                }
+                if let Some(&t) = self.tables.get(n) {
+                    if ctx == Ctx::Fixed {
+                        self.err(path, format!("table '{n}' varies by cycle, but this value must be the same in every cycle"));
+                        return None;
+                    }
+                    return Some(Term::Table(t as u32));
+                }
+                if let Some(p) = self.s.parameters.get(n)
+                    && p.dist == sc::DistKind::Dirichlet
+                {
+                    self.err(
+                        path,
+                        format!(
+                            "'{n}' is a dirichlet: name one of its components, as '{n}.COMPONENT'"
+                        ),
+                    );
+                    return None;
+                }
+                if self.s.parameters.contains_key(n) || self.s.tables.contains_key(n) {
+                    // Its own definition is broken; that problem is reported there.
+                    return None;
+                }
+                let known = self
+                    .slots
+                    .keys()
+                    .chain(self.tables.keys())
+                    .map(String::as_str);
+                let hint = suggest(n, known);
+                self.err(path, format!("unknown parameter or table '{n}'{hint}"));
+                None
+            }
+        }
+    }
+
+    /// A term that must be >= 0 (and <= 1 when `unit`), checked now when it is a constant.
+    fn bounded(&mut self, path: &str, v: &Value, ctx: Ctx, unit: bool) -> Option<Term> {
+        let t = self.term(path, v, ctx)?;
+        if let Term::Const(x) = t {
+            if x < 0.0 {
+                self.err(path, format!("must be >= 0, got {x}"));
+                return None;
+            }
+            if unit && x > 1.0 {
+                self.err(
+                    path,
+                    format!("a probability or share must lie in [0, 1], got {x}"),
+                );
+                return None;
+            }
+        }
+        Some(t)
+    }
+
+    /// A row of shares over `index` (budgets or states), one entry of which may be `rest`.
+    fn row(
+        &mut self,
+        path: &str,
+        entries: &BTreeMap<String, Value>,
+        kind: &str,
+        index: &HashMap<String, usize>,
+        ctx: Ctx,
+        rest_allowed: bool,
+    ) -> Option<Row> {
+        let mut row = Row {
+            entries: Vec::new(),
+            rest: None,
+            path: path.to_owned(),
+        };
+        let mut ok = true;
+        let mut fixed_sum = 0.0;
+        let mut all_fixed = true;
+        for (key, v) in entries {
+            let p = format!("{path}.{key}");
+            let Some(&i) = index.get(key) else {
+                let hint = suggest(key, index.keys().map(String::as_str));
+                self.err(&p, format!("unknown {kind} '{key}'{hint}"));
+                ok = false;
+                continue;
+            };
+            if v.is_rest() {
+                if !rest_allowed {
+                    self.err(&p, "'rest' is not allowed here");
+                    ok = false;
+                } else if row.rest.is_some() {
+                    self.err(&p, "only one entry of a row may be 'rest'");
+                    ok = false;
+                }
+                row.rest = Some(i);
+                continue;
+            }
+            match self.bounded(&p, v, ctx, true) {
+                Some(Term::Const(x)) => {
+                    fixed_sum += x;
+                    row.entries.push((i, Term::Const(x)));
+                }
+                Some(t) => {
+                    all_fixed = false;
+                    row.entries.push((i, t));
+                }
+                None => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        if entries.is_empty() {
+            self.err(path, format!("must name at least one {kind}"));
+            return None;
+        }
+        if all_fixed {
+            if row.rest.is_some() && fixed_sum > 1.0 + 1e-9 {
+                self.err(
+                    path,
+                    format!(
+                        "the entries sum to {fixed_sum}, more than 1, leaving nothing for 'rest'"
+                    ),
+                );
+                return None;
+            }
+            if row.rest.is_none() && (fixed_sum - 1.0).abs() > 1e-9 {
+                self.err(
+                    path,
+                    format!(
+                        "the entries must sum to 1, they sum to {fixed_sum}{}",
+                        if rest_allowed {
+                            "; or make one entry 'rest'"
+                        } else {
+                            ""
+                        }
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(row)
+    }
+
+    fn states(&mut self) -> (Vec<Label>, Vec<bool>, Row, Option<Vec<Term>>) {
+        let s = self.s;
+        let mut labels = Vec::new();
+        let mut dead = Vec::new();
+        let mut index = HashMap::new();
+        if s.states.is_empty() {
+            self.err("states", "needs at least one state");
+        }
+        for (i, st) in s.states.iter().enumerate() {
+            if index.insert(st.name.clone(), i).is_some() {
+                self.err(
+                    format!("states[{i}].name"),
+                    format!("state '{}' is defined twice", st.name),
+                );
+            }
+            self.states.insert(st.name.as_str(), i);
+            labels.push(label(&st.name, &st.label));
+            dead.push(st.dead);
+        }
+        let initial_map: BTreeMap<String, Value> = s
+            .states
+            .iter()
+            .map(|st| (st.name.clone(), st.initial.clone()))
+            .collect();
+        let initial = self
+            .row(
+                "states[].initial",
+                &initial_map,
+                "state",
+                &index,
+                Ctx::Fixed,
+                true,
+            )
+            .map(|mut r| {
+                // Paths in messages name the state's own field.
+                r.path = "states[].initial".into();
+                r
+            });
+        let living: Vec<usize> = (0..s.states.len()).filter(|&i| !dead[i]).collect();
+        let with_utility = s.states.iter().filter(|st| st.utility.is_some()).count();
+        let mut utility = None;
+        for (i, st) in s.states.iter().enumerate() {
+            if st.dead && st.utility.is_some() {
+                self.err(
+                    format!("states[{i}].utility"),
+                    "a dead state has no utility; remove it",
+                );
+            }
+        }
+        if with_utility > 0 {
+            let mut u = vec![Term::Const(0.0); s.states.len()];
+            for &i in &living {
+                match &s.states[i].utility {
+                    Some(v) => {
+                        let path = format!("states[{i}].utility");
+                        if let Some(t) = self.term(&path, v, Ctx::PerCycle) {
+                            if let Term::Const(x) = t
+                                && x > 1.0
+                            {
+                                self.err(
+                                    &path,
+                                    format!("a utility is at most 1 (full health), got {x}"),
+                                );
+                            }
+                            u[i] = t;
+                        }
+                    }
+                    None => self.err(
+                        format!("states[{i}].utility"),
+                        "missing: give a utility for every living state, or for none",
+                    ),
+                }
+            }
+            utility = Some(u);
+        }
+        if living.is_empty() && !s.states.is_empty() {
+            self.err("states", "needs at least one living state (dead = false)");
+        }
+        let initial = initial.unwrap_or(Row {
+            entries: Vec::new(),
+            rest: None,
+            path: String::new(),
+        });
+        (labels, dead, initial, utility)
+    }
+
+    fn budgets(&mut self) -> (Vec<BudgetInfo>, Vec<Label>) {
+        let s = self.s;
+        // Payers: defaults, relabelled or extended by the scenario.
+        let mut payer_labels: BTreeMap<String, String> = DEFAULT_PAYERS
+            .iter()
+            .map(|(k, l)| (k.to_string(), l.to_string()))
+            .collect();
+        for (k, p) in &s.payers {
+            payer_labels.insert(k.clone(), p.label.clone());
+        }
+        // Budgets: the defaults that are used, in canonical order, then the scenario's own.
+        let mut used: Vec<&str> = Vec::new();
+        let splits = s.categories.iter().map(|c| &c.paid_by).chain(
+            s.arms
+                .iter()
+                .flat_map(|a| a.costs.iter().map(|c| &c.paid_by)),
+        );
+        for split in splits {
+            used.extend(split.keys().map(String::as_str));
+        }
+        let mut order: Vec<(String, String, String)> = Vec::new();
+        for (k, l, p) in DEFAULT_BUDGETS {
+            if used.contains(&k) || s.budgets.contains_key(k) {
+                let spec = s.budgets.get(k);
+                let label = spec
+                    .and_then(|b| b.label.clone())
+                    .unwrap_or_else(|| l.to_owned());
+                let payer = spec
+                    .map(|b| b.payer.clone())
+                    .unwrap_or_else(|| p.to_owned());
+                order.push((k.to_owned(), label, payer));
+            }
+        }
+        for (k, b) in &s.budgets {
+            if !DEFAULT_BUDGETS.iter().any(|(d, _, _)| d == k) {
+                order.push((
+                    k.clone(),
+                    b.label.clone().unwrap_or_else(|| k.clone()),
+                    b.payer.clone(),
+                ));
+            }
+        }
+        let mut payers: Vec<Label> = Vec::new();
+        let mut budgets = Vec::new();
+        for (name, label, payer) in order {
+            let Some(pl) = payer_labels.get(&payer) else {
+                let hint = suggest(&payer, payer_labels.keys().map(String::as_str));
+                self.err(
+                    format!("budgets.{name}.payer"),
+                    format!("unknown payer '{payer}'{hint}; define it under [payers.{payer}]"),
+                );
+                continue;
+            };
+            let pi = match payers.iter().position(|p| p.name == payer) {
+                Some(i) => i,
+                None => {
+                    payers.push(Label {
+                        name: payer.clone(),
+                        label: pl.clone(),
+                    });
+                    payers.len() - 1
+                }
+            };
+            self.budget_index.insert(name.clone(), budgets.len());
+            budgets.push(BudgetInfo {
+                name,
+                label,
+                payer: pi,
+            });
+        }
+        (budgets, payers)
+    }
+
+    fn state_index(&self) -> HashMap<String, usize> {
+        self.states
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect()
+    }
+
+    fn split(&mut self, path: &str, paid_by: &BTreeMap<String, Value>) -> Option<Row> {
+        let index = self.budget_index.clone();
+        self.row(path, paid_by, "budget", &index, Ctx::Fixed, true)
+    }
+
+    fn matrix(&mut self, spec: &sc::TransitionSpec, path: &str) -> Option<Matrix> {
+        let index = self.state_index();
+        let n = self.s.states.len();
+        let mut rows: Vec<Option<Row>> = vec![None; n];
+        let mut ok = true;
+        for (from, entries) in &spec.from {
+            let p = format!("{path}.from.{from}");
+            let Some(&i) = index.get(from) else {
+                let hint = suggest(from, index.keys().map(String::as_str));
+                self.err(&p, format!("unknown state '{from}'{hint}"));
+                ok = false;
+                continue;
+            };
+            if self.s.states[i].dead {
+                self.err(&p, "a dead state is absorbing and takes no row; remove it");
+                ok = false;
+                continue;
+            }
+            let row = match spec.kind {
+                TransitionKind::Probability => {
+                    self.row(&p, entries, "state", &index, Ctx::PerCycle, true)
+                }
+                TransitionKind::Rate => self.rate_row(&p, i, entries, &index),
+            };
+            match row {
+                Some(r) => rows[i] = Some(r),
+                None => ok = false,
+            }
+        }
+        for (i, st) in self.s.states.iter().enumerate() {
+            if !st.dead && !spec.from.contains_key(&st.name) && index.contains_key(&st.name) {
+                self.err(
+                    format!("{path}.from.{}", st.name),
+                    format!(
+                        "missing: every living state needs a row (write {} = \"rest\" to stay)",
+                        st.name
+                    ),
+                );
+                ok = false;
+            }
+            let _ = i;
+        }
+        ok.then_some(Matrix {
+            kind: spec.kind,
+            rows,
+        })
+    }
+
+    fn rate_row(
+        &mut self,
+        path: &str,
+        from: usize,
+        entries: &BTreeMap<String, Value>,
+        index: &HashMap<String, usize>,
+    ) -> Option<Row> {
+        let mut row = Row {
+            entries: Vec::new(),
+            rest: None,
+            path: path.to_owned(),
+        };
+        let mut ok = true;
+        for (to, v) in entries {
+            let p = format!("{path}.{to}");
+            let Some(&j) = index.get(to) else {
+                let hint = suggest(to, index.keys().map(String::as_str));
+                self.err(&p, format!("unknown state '{to}'{hint}"));
+                ok = false;
+                continue;
+            };
+            if v.is_rest() {
+                if j != from {
+                    self.err(
+                        &p,
+                        "with kind = \"rate\", 'rest' must be the state itself (staying)",
+                    );
+                    ok = false;
+                }
+                row.rest = Some(j);
+            } else if j == from {
+                self.err(
+                    &p,
+                    "with kind = \"rate\", staying is the 'rest' entry, not a rate",
+                );
+                ok = false;
+            } else {
+                match self.bounded(&p, v, Ctx::PerCycle, false) {
+                    Some(t) => row.entries.push((j, t)),
+                    None => ok = false,
+                }
+            }
+        }
+        if row.rest.is_none() && ok {
+            self.err(
+                path,
+                format!(
+                    "with kind = \"rate\", the row needs '{0} = \"rest\"' for staying",
+                    self.s.states[from].name
+                ),
+            );
+            ok = false;
+        }
+        ok.then_some(row)
+    }
+
+    fn categories(&mut self) -> (Vec<Category>, Vec<Label>) {
+        let s = self.s;
+        let mut out = Vec::new();
+        let mut labels = Vec::new();
+        let mut seen = HashMap::new();
+        let index = self.state_index();
+        if s.categories.is_empty() {
+            self.err("categories", "needs at least one care category");
+        }
+        for (ci, c) in s.categories.iter().enumerate() {
+            let path = format!("categories[{ci}]");
+            if seen.insert(c.name.clone(), ci).is_some() {
+                self.err(
+                    format!("{path}.name"),
+                    format!("category '{}' is defined twice", c.name),
+                );
+            }
+            let price = self.bounded(&format!("{path}.price"), &c.price, Ctx::Fixed, false);
+            let split = self.split(&format!("{path}.paid_by"), &c.paid_by);
+            let mut use_ = vec![Term::Const(0.0); s.states.len()];
+            let mut ok = true;
+            for (st, v) in &c.use_per_year {
+                let p = format!("{path}.use_per_year.{st}");
+                match index.get(st) {
+                    Some(&i) => match self.bounded(&p, v, Ctx::PerCycle, false) {
+                        Some(t) => use_[i] = t,
+                        None => ok = false,
+                    },
+                    None => {
+                        let hint = suggest(st, index.keys().map(String::as_str));
+                        self.err(&p, format!("unknown state '{st}'{hint}"));
+                        ok = false;
+                    }
+                }
+            }
+            labels.push(label(&c.name, &c.label));
+            if let (Some(price), Some(split), true) = (price, split, ok) {
+                out.push(Category {
+                    price,
+                    split,
+                    use_,
+                    path,
+                });
+            }
+        }
+        (out, labels)
+    }
+
+    fn cycles(&mut self, path: &str, r: &Option<[u32; 2]>) -> CycleRange {
+        match r {
+            None => CycleRange::ALL,
+            Some([a, b]) => {
+                let (a, b) = (*a as usize, *b as usize);
+                if a < 1 || a > b || b > self.n_cycles {
+                    self.err(path, format!("must be [first, last] with 1 <= first <= last <= {} (the number of cycles), got [{a}, {b}]", self.n_cycles));
+                }
+                CycleRange { first: a, last: b }
+            }
+        }
+    }
+
+    fn state_mask(&mut self, path: &str, states: &Option<Vec<String>>) -> Vec<bool> {
+        let n = self.s.states.len();
+        match states {
+            None => vec![true; n],
+            Some(list) => {
+                let mut m = vec![false; n];
+                for (i, st) in list.iter().enumerate() {
+                    match self.states.get(st.as_str()) {
+                        Some(&j) => m[j] = true,
+                        None => {
+                            let hint = suggest(st, self.states.keys().copied());
+                            self.err(
+                                format!("{path}[{i}]"),
+                                format!("unknown state '{st}'{hint}"),
+                            );
+                        }
+                    }
+                }
+                m
+            }
+        }
+    }
+
+    fn arms(&mut self, base: &Option<Matrix>, categories: &[Category]) -> (Vec<Arm>, Vec<Label>) {
+        let s = self.s;
+        let mut arms = Vec::new();
+        let mut labels = Vec::new();
+        let mut seen = HashMap::new();
+        if s.arms.len() < 2 {
+            self.err(
+                "arms",
+                "needs usual care (the first arm) and at least one intervention",
+            );
+        }
+        let cat_index: HashMap<String, usize> = s
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect();
+        for (ai, a) in s.arms.iter().enumerate() {
+            let path = format!("arms[{ai}]");
+            labels.push(label(&a.name, &a.label));
+            if seen.insert(a.name.clone(), ai).is_some() {
+                self.err(
+                    format!("{path}.name"),
+                    format!("arm '{}' is defined twice", a.name),
+                );
+            }
+            if ai == 0 {
+                let comparator_only = a.uptake.is_none()
+                    && a.ramp_up.is_none()
+                    && a.effect_duration_cycles.is_none()
+                    && a.effect_fade_cycles == 0
+                    && a.transitions.is_none()
+                    && a.transition_effects.is_empty()
+                    && a.use_effects.is_empty()
+                    && a.costs.is_empty()
+                    && a.state_overrides.is_empty();
+                if !comparator_only {
+                    self.err(&path, "the first arm is the comparator (usual care): it takes only name and label");
+                }
+            }
+            let uptake = match &a.uptake {
+                None => Some(Term::Const(1.0)),
+                Some(v) => self.bounded(&format!("{path}.uptake"), v, Ctx::Fixed, true),
+            };
+            let enrol = self.ramp_up(&path, &a.ramp_up);
+            let weight = (1..=self.n_cycles.max(1))
+                .map(|k| match a.effect_duration_cycles {
+                    None => 1.0,
+                    Some(d) if k <= d as usize => 1.0,
+                    Some(d) => {
+                        let f = a.effect_fade_cycles as usize;
+                        let j = k - d as usize;
+                        if j <= f {
+                            1.0 - j as f64 / (f + 1) as f64
+                        } else {
+                            0.0
+                        }
+                    }
+                })
+                .collect();
+            let matrix = a
+                .transitions
+                .as_ref()
+                .and_then(|t| self.matrix(t, &format!("{path}.transitions")));
+            if a.transitions.is_some() && matrix.is_none() {
+                continue;
+            }
+            let effective = matrix.as_ref().or(base.as_ref());
+            let mut transition_effects = Vec::new();
+            for (ei, e) in a.transition_effects.iter().enumerate() {
+                let p = format!("{path}.transition_effects[{ei}]");
+                if let Some(te) = self.transition_effect(&p, e, effective) {
+                    transition_effects.push(te);
+                }
+            }
+            let mut use_effects = Vec::new();
+            for (ei, e) in a.use_effects.iter().enumerate() {
+                let p = format!("{path}.use_effects[{ei}]");
+                let Some(&category) = cat_index.get(&e.category) else {
+                    let hint = suggest(&e.category, cat_index.keys().map(String::as_str));
+                    self.err(
+                        format!("{p}.category"),
+                        format!("unknown category '{}'{hint}", e.category),
+                    );
+                    continue;
+                };
+                let ratio = self.bounded(
+                    &format!("{p}.rate_ratio"),
+                    &e.rate_ratio,
+                    Ctx::PerCycle,
+                    false,
+                );
+                let states = self.state_mask(&format!("{p}.states"), &e.states);
+                let cycles = self.cycles(&format!("{p}.cycles"), &e.cycles);
+                if let Some(ratio) = ratio {
+                    use_effects.push(UseEffect {
+                        category,
+                        ratio,
+                        states,
+                        cycles,
+                        path: p,
+                    });
+                }
+            }
+            let mut costs = Vec::new();
+            for (ci, c) in a.costs.iter().enumerate() {
+                let p = format!("{path}.costs[{ci}]");
+                if let Some(cost) = self.arm_cost(&p, c) {
+                    costs.push(cost);
+                }
+            }
+            let mut use_override = Vec::new();
+            let mut utility_override = Vec::new();
+            for (st, o) in &a.state_overrides {
+                let p = format!("{path}.state_overrides.{st}");
+                let Some(&si) = self.states.get(st.as_str()) else {
+                    let hint = suggest(st, self.states.keys().copied());
+                    self.err(&p, format!("unknown state '{st}'{hint}"));
+                    continue;
+                };
+                for (cat, v) in &o.use_per_year {
+                    let q = format!("{p}.use_per_year.{cat}");
+                    match cat_index.get(cat) {
+                        Some(&k) => {
+                            if let Some(t) = self.bounded(&q, v, Ctx::PerCycle, false) {
+                                use_override.push((k, si, t));
+                            }
+                        }
+                        None => {
+                            let hint = suggest(cat, cat_index.keys().map(String::as_str));
+                            self.err(&q, format!("unknown category '{cat}'{hint}"));
+                        }
+                    }
+                }
+                if let Some(v) = &o.utility {
+                    if s.states.iter().all(|st| st.utility.is_none()) {
+                        self.err(
+                            format!("{p}.utility"),
+                            "the states have no utilities to override",
+                        );
+                    } else if let Some(t) = self.term(&format!("{p}.utility"), v, Ctx::PerCycle) {
+                        utility_override.push((si, t));
+                    }
+                }
+            }
+            let _ = categories;
+            if let (Some(uptake), Some(enrol)) = (uptake, enrol) {
+                arms.push(Arm {
+                    uptake,
+                    enrol,
+                    weight,
+                    matrix,
+                    transition_effects,
+                    use_effects,
+                    costs,
+                    use_override,
+                    utility_override,
+                    path,
+                });
+            }
+        }
+        (arms, labels)
+    }
+
+    fn ramp_up(&mut self, path: &str, ramp: &Option<Vec<f64>>) -> Option<Vec<f64>> {
+        let n = self.n_cycles.max(1);
+        let Some(r) = ramp else {
+            let mut v = vec![0.0; n];
+            v[0] = 1.0;
+            return Some(v);
+        };
+        let p = format!("{path}.ramp_up");
+        if r.is_empty() || r.len() > n {
+            self.err(
+                &p,
+                format!("needs 1 to {n} entries (one per cycle), got {}", r.len()),
+            );
+            return None;
+        }
+        let mut prev = 0.0;
+        let mut enrol = vec![0.0; n];
+        for (i, x) in r.iter().enumerate() {
+            if !x.is_finite() || *x < prev || *x > 1.0 {
+                self.err(
+                    format!("{p}[{i}]"),
+                    format!("cumulative shares must rise from 0 to 1, got {x} after {prev}"),
+                );
+                return None;
+            }
+            enrol[i] = x - prev;
+            prev = *x;
+        }
+        if (prev - 1.0).abs() > 1e-9 {
+            self.err(
+                &p,
+                format!("the last entry must be 1 (all participants have started), got {prev}"),
+            );
+            return None;
+        }
+        Some(enrol)
+    }
+
+    fn transition_effect(
+        &mut self,
+        p: &str,
+        e: &sc::TransitionEffect,
+        matrix: Option<&Matrix>,
+    ) -> Option<TransitionEffect> {
+        let (from, to) = (
+            self.states.get(e.from.as_str()).copied(),
+            self.states.get(e.to.as_str()).copied(),
+        );
+        if from.is_none() {
+            let hint = suggest(&e.from, self.states.keys().copied());
+            self.err(
+                format!("{p}.from"),
+                format!("unknown state '{}'{hint}", e.from),
+            );
+        }
+        if to.is_none() {
+            let hint = suggest(&e.to, self.states.keys().copied());
+            self.err(format!("{p}.to"), format!("unknown state '{}'{hint}", e.to));
+        }
+        let (from, to) = (from?, to?);
+        let matrix = matrix?;
+        let (ratio_v, field) = match (matrix.kind, &e.relative_risk, &e.hazard_ratio) {
+            (TransitionKind::Probability, Some(v), None) => (v, "relative_risk"),
+            (TransitionKind::Rate, None, Some(v)) => (v, "hazard_ratio"),
+            (TransitionKind::Probability, _, _) => {
+                self.err(
+                    p,
+                    "transitions are probabilities: give a relative_risk (and no hazard_ratio)",
+                );
+                return None;
+            }
+            (TransitionKind::Rate, _, _) => {
+                self.err(
+                    p,
+                    "transitions are rates: give a hazard_ratio (and no relative_risk)",
+                );
+                return None;
+            }
+        };
+        let present = matrix.rows[from]
+            .as_ref()
+            .is_some_and(|r| r.entries.iter().any(|(j, _)| *j == to));
+        if !present {
+            self.err(p, format!("{} -> {} is not an entry of the transition matrix (or is its 'rest' entry), so there is nothing to scale", e.from, e.to));
+            return None;
+        }
+        let ratio = self.bounded(&format!("{p}.{field}"), ratio_v, Ctx::PerCycle, false)?;
+        let cycles = self.cycles(&format!("{p}.cycles"), &e.cycles);
+        Some(TransitionEffect {
+            from,
+            to,
+            ratio,
+            cycles,
+            path: p.to_owned(),
+        })
+    }
+
+    fn arm_cost(&mut self, p: &str, c: &sc::ArmCost) -> Option<ArmCost> {
+        let amount = self.bounded(&format!("{p}.amount"), &c.amount, Ctx::Fixed, false);
+        let split = self.split(&format!("{p}.paid_by"), &c.paid_by);
+        let cycles = self.cycles(&format!("{p}.cycles"), &c.cycles);
+        let needs = |field: &str| format!("is required for kind = \"{}\"", field);
+        let fte = match (c.kind, &c.fte) {
+            (CostKind::PerFte, Some(v)) => self.bounded(&format!("{p}.fte"), v, Ctx::Fixed, false),
+            (CostKind::PerFte, None) => {
+                self.err(format!("{p}.fte"), needs("per_fte"));
+                None
+            }
+            (_, Some(_)) => {
+                self.err(format!("{p}.fte"), "is only for kind = \"per_fte\"");
+                None
+            }
+            (_, None) => Some(Term::Const(0.0)),
+        };
+        let states = match (c.kind, &c.states) {
+            (CostKind::PerPersonInState, Some(_)) => {
+                Some(self.state_mask(&format!("{p}.states"), &c.states))
+            }
+            (CostKind::PerPersonInState, None) => {
+                self.err(format!("{p}.states"), needs("per_person_in_state"));
+                None
+            }
+            (_, Some(_)) => {
+                self.err(
+                    format!("{p}.states"),
+                    "is only for kind = \"per_person_in_state\"",
+                );
+                None
+            }
+            (_, None) => Some(vec![true; self.s.states.len()]),
+        };
+        let cycle = match (c.kind, c.cycle) {
+            (CostKind::OneOff, Some(k)) => {
+                if k < 1 || k as usize > self.n_cycles {
+                    self.err(
+                        format!("{p}.cycle"),
+                        format!("must lie in 1..={}, got {k}", self.n_cycles),
+                    );
+                }
+                k as usize
+            }
+            (CostKind::OneOff, None) => 1,
+            (_, Some(_)) => {
+                self.err(
+                    format!("{p}.cycle"),
+                    "is only for kind = \"one_off\" (use cycles = [first, last] for a range)",
+                );
+                0
+            }
+            (_, None) => 0,
+        };
+        Some(ArmCost {
+            kind: c.kind,
+            amount: amount?,
+            fte: fte?,
+            states: states?,
+            cycle,
+            cycles,
+            split: split?,
+            path: p.to_owned(),
+        })
+    }
+
+    fn convention(&self) -> Vec<[(usize, f64); 3]> {
+        let n = self.n_cycles;
+        (1..=n)
+            .map(|t| match self.s.cycle_convention {
+                CycleConvention::Start => [(t - 1, 1.0), (t, 0.0), (t, 0.0)],
+                CycleConvention::End => [(t, 1.0), (t, 0.0), (t, 0.0)],
+                CycleConvention::HalfCycle => [(t - 1, 0.5), (t, 0.5), (t, 0.0)],
+                CycleConvention::Simpson if n < 2 => [(t - 1, 0.5), (t, 0.5), (t, 0.0)],
+                CycleConvention::Simpson => {
+                    // Exact integrals of the parabola through three trace points over each half.
+                    if t % 2 == 1 && t < n {
+                        [(t - 1, 5.0 / 12.0), (t, 8.0 / 12.0), (t + 1, -1.0 / 12.0)]
+                    } else {
+                        [(t - 2, -1.0 / 12.0), (t - 1, 8.0 / 12.0), (t, 5.0 / 12.0)]
+                    }
+                }
+            })
+            .collect()
+    }
+}

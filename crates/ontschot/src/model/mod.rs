@@ -1,0 +1,251 @@
+//! Validation and compilation: [`Scenario`] -> [`Model`].
+//!
+//! Every name in the scenario is resolved here to an index, every value to a [`Term`] (a constant,
+//! a slot in the per-iteration parameter vector, or a cycle-dependent table), so the simulation's
+//! hot loop never looks up a string. Validation collects every problem it finds instead of stopping
+//! at the first, and names each by its field path.
+
+mod compile;
+
+use crate::dist::Dist;
+use crate::error::{Error, Result};
+use crate::scenario::{CostKind, CycleConvention, Scenario, TransitionKind};
+
+/// A compiled value: a constant, a parameter slot, or a table (resolved per cycle).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Term {
+    Const(f64),
+    Slot(u32),
+    Table(u32),
+}
+
+/// A row of shares or probabilities: explicit entries plus an optional `rest` entry.
+#[derive(Clone, Debug)]
+pub(crate) struct Row {
+    pub entries: Vec<(usize, Term)>,
+    pub rest: Option<usize>,
+    /// Field path, for messages.
+    pub path: String,
+}
+
+/// A transition matrix as compiled: one row per state; `None` for an absorbing (dead) state.
+#[derive(Clone, Debug)]
+pub(crate) struct Matrix {
+    pub kind: TransitionKind,
+    pub rows: Vec<Option<Row>>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Category {
+    pub price: Term,
+    pub split: Row,
+    /// Use per person-year, per state.
+    pub use_: Vec<Term>,
+    pub path: String,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CycleRange {
+    pub first: usize,
+    pub last: usize,
+}
+
+impl CycleRange {
+    pub const ALL: CycleRange = CycleRange {
+        first: 1,
+        last: usize::MAX,
+    };
+    #[inline]
+    pub fn contains(&self, t: usize) -> bool {
+        self.first <= t && t <= self.last
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct TransitionEffect {
+    pub from: usize,
+    pub to: usize,
+    pub ratio: Term,
+    pub cycles: CycleRange,
+    pub path: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct UseEffect {
+    pub category: usize,
+    pub ratio: Term,
+    pub states: Vec<bool>,
+    pub cycles: CycleRange,
+    pub path: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ArmCost {
+    pub kind: CostKind,
+    pub amount: Term,
+    pub fte: Term,
+    pub states: Vec<bool>,
+    pub cycle: usize,
+    pub cycles: CycleRange,
+    pub split: Row,
+    pub path: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Arm {
+    pub uptake: Term,
+    /// Share of participants who start in cycle e (index e - 1); sums to 1.
+    pub enrol: Vec<f64>,
+    /// Effect weight by cycles since start k = 1.. (index k - 1).
+    pub weight: Vec<f64>,
+    pub matrix: Option<Matrix>,
+    pub transition_effects: Vec<TransitionEffect>,
+    pub use_effects: Vec<UseEffect>,
+    pub costs: Vec<ArmCost>,
+    /// (category, state, use) replacing usual care's use for participants.
+    pub use_override: Vec<(usize, usize, Term)>,
+    /// (state, utility) replacing usual care's utility for participants.
+    pub utility_override: Vec<(usize, Term)>,
+    pub path: String,
+}
+
+/// A compiled parameter: its distribution and where its draws go.
+#[derive(Clone, Debug)]
+pub(crate) struct Param {
+    pub name: String,
+    pub dist: Dist,
+    pub slot: usize,
+    /// Stream key from the parameter's name, so adding a parameter leaves the others' draws alone.
+    pub key: u64,
+}
+
+/// Names and labels of one axis of the results (budgets, payers, arms, states, categories).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Label {
+    /// Key, as in the scenario.
+    pub name: String,
+    /// Display name.
+    pub label: String,
+}
+
+/// A budget in the results, with the index of its payer in [`Model::payers`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct BudgetInfo {
+    /// Key, e.g. `zvw`.
+    pub name: String,
+    /// Display name, e.g. "Zvw".
+    pub label: String,
+    /// Index into [`Model::payers`].
+    pub payer: usize,
+}
+
+/// A scenario checked and compiled for simulation: names resolved to indices, values to flat
+/// arrays. Build it with [`Model::new`]; run it with [`Simulation`](crate::Simulation).
+///
+/// ```
+/// let s = ontschot::Scenario::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/samenoud.toml")).unwrap();
+/// let model = ontschot::Model::new(&s).unwrap();
+/// assert_eq!(model.budgets()[0].name, "zvw");
+/// assert!(model.n_years() >= 1);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub(crate) scenario: Scenario,
+    pub(crate) params: Vec<Param>,
+    pub(crate) slot_names: Vec<String>,
+    pub(crate) tables: Vec<Vec<Term>>,
+    pub(crate) n_cycles: usize,
+    pub(crate) cycles_per_year: usize,
+    pub(crate) cycle_years: f64,
+    pub(crate) states: Vec<Label>,
+    pub(crate) dead: Vec<bool>,
+    pub(crate) initial: Row,
+    pub(crate) matrix: Matrix,
+    pub(crate) categories: Vec<Category>,
+    pub(crate) category_labels: Vec<Label>,
+    pub(crate) utility: Option<Vec<Term>>,
+    pub(crate) arms: Vec<Arm>,
+    pub(crate) arm_labels: Vec<Label>,
+    pub(crate) budgets: Vec<BudgetInfo>,
+    pub(crate) payers: Vec<Label>,
+    /// Per cycle (index t - 1): trace points and coefficients of the cycle convention.
+    pub(crate) convention: Vec<[(usize, f64); 3]>,
+    pub(crate) population: f64,
+}
+
+impl Model {
+    /// Validates the scenario and compiles it. On failure, the error lists every problem found,
+    /// each with its field path.
+    ///
+    /// ```
+    /// let mut s = ontschot::Scenario::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/samenoud.toml")).unwrap();
+    /// s.horizon_years = 0;
+    /// let err = ontschot::Model::new(&s).unwrap_err();
+    /// assert!(err.to_string().contains("horizon_years"));
+    /// ```
+    pub fn new(scenario: &Scenario) -> Result<Model> {
+        compile::compile(scenario).map_err(|problems| Error::Invalid {
+            origin: scenario.origin_label().to_owned(),
+            problems,
+        })
+    }
+
+    /// The scenario this model was compiled from.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    /// Budgets in the results, in order: the defaults used (zvw, wmo, wlz, jeugdwet,
+    /// eigen_bijdrage), then the scenario's own.
+    pub fn budgets(&self) -> &[BudgetInfo] {
+        &self.budgets
+    }
+    /// Payers that hold at least one budget, in order of first appearance.
+    pub fn payers(&self) -> &[Label] {
+        &self.payers
+    }
+    /// Arms; the first is the comparator (usual care).
+    pub fn arms(&self) -> &[Label] {
+        &self.arm_labels
+    }
+    /// States in the order of the scenario.
+    pub fn states(&self) -> &[Label] {
+        &self.states
+    }
+    /// Care categories in the order of the scenario.
+    pub fn categories(&self) -> &[Label] {
+        &self.category_labels
+    }
+    /// Parameter names, sorted.
+    pub fn parameters(&self) -> Vec<&str> {
+        self.params.iter().map(|p| p.name.as_str()).collect()
+    }
+    /// Number of model cycles over the horizon.
+    pub fn n_cycles(&self) -> usize {
+        self.n_cycles
+    }
+    /// Number of years over the horizon (the year axis of the results).
+    pub fn n_years(&self) -> usize {
+        self.n_cycles / self.cycles_per_year
+    }
+    /// True when every living state has a utility, so QALYs are computed.
+    pub fn has_utilities(&self) -> bool {
+        self.utility.is_some()
+    }
+    /// Number of people in the cohort.
+    pub fn population(&self) -> f64 {
+        self.population
+    }
+    /// The cycle convention in force.
+    pub fn cycle_convention(&self) -> CycleConvention {
+        self.scenario.cycle_convention
+    }
+    /// Parameter values at their means, slot by slot (what the deterministic run uses).
+    pub(crate) fn mean_slots(&self) -> Vec<f64> {
+        let mut v = vec![0.0; self.slot_names.len()];
+        for p in &self.params {
+            let m = p.dist.mean();
+            v[p.slot..p.slot + m.len()].copy_from_slice(&m);
+        }
+        v
+    }
+}

@@ -1,0 +1,576 @@
+//! Result arrays and their summaries.
+//!
+//! A run keeps, per iteration, arm, year and budget: care costs and the intervention's own
+//! (programme) costs, undiscounted, in euros for the whole population; life-years and QALYs per
+//! arm and year; and on request care costs per category. Discounting is applied by the summaries
+//! (and by [`Results::discounted`]) with the scenario's yearly rates, year 1 undiscounted.
+
+mod stats;
+
+pub use stats::Stats;
+
+use crate::model::{BudgetInfo, Label, Model};
+use ndarray::{Array3, ArrayView3, ArrayView4, Axis, ShapeBuilder};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Offsets of the parts of one iteration's record in the flat result buffer.
+#[derive(Clone, Debug)]
+pub(crate) struct Layout {
+    pub arms: usize,
+    pub years: usize,
+    pub budgets: usize,
+    pub categories: usize,
+    pub detail: bool,
+    care: usize,
+    programme: usize,
+    effects: usize,
+    detail_at: usize,
+    len: usize,
+}
+
+impl Layout {
+    pub(crate) fn new(m: &Model, detail: bool) -> Layout {
+        let (a, y, b, c) = (
+            m.arms.len(),
+            m.n_years(),
+            m.budgets.len(),
+            m.categories.len(),
+        );
+        let flows = a * y * b;
+        let care = 0;
+        let programme = flows;
+        let effects = 2 * flows;
+        let detail_at = effects + a * y * 2;
+        let len = detail_at + if detail { a * y * c } else { 0 };
+        Layout {
+            arms: a,
+            years: y,
+            budgets: b,
+            categories: c,
+            detail,
+            care,
+            programme,
+            effects,
+            detail_at,
+            len,
+        }
+    }
+
+    pub(crate) fn allocate(&self, iterations: usize) -> Buffers {
+        Buffers {
+            data: vec![0.0; iterations * self.len],
+        }
+    }
+}
+
+/// The flat result buffer: one record of `Layout::len` values per iteration.
+pub(crate) struct Buffers {
+    data: Vec<f64>,
+}
+
+impl Buffers {
+    /// Blocks of `block` iterations, to fill in parallel.
+    pub(crate) fn blocks_mut<'a>(
+        &'a mut self,
+        layout: &'a Layout,
+        block: usize,
+    ) -> impl IndexedParallelIterator<Item = Chunk<'a>> + 'a {
+        self.data
+            .par_chunks_mut(block * layout.len)
+            .map(move |data| Chunk { data, layout })
+    }
+}
+
+/// A block of iteration records.
+pub(crate) struct Chunk<'a> {
+    data: &'a mut [f64],
+    layout: &'a Layout,
+}
+
+impl<'a> Chunk<'a> {
+    pub(crate) fn len(&self) -> usize {
+        self.data.len() / self.layout.len
+    }
+    pub(crate) fn record(&mut self, i: usize) -> Record<'_> {
+        let len = self.layout.len;
+        Record {
+            data: &mut self.data[i * len..(i + 1) * len],
+            layout: self.layout,
+        }
+    }
+}
+
+/// One iteration's record, written by the engine.
+pub(crate) struct Record<'a> {
+    data: &'a mut [f64],
+    layout: &'a Layout,
+}
+
+impl Record<'_> {
+    pub(crate) fn clear(&mut self) {
+        self.data.fill(0.0);
+    }
+    #[inline]
+    fn flows_at(&self, base: usize, arm: usize, year: usize) -> usize {
+        base + (arm * self.layout.years + year) * self.layout.budgets
+    }
+    /// Adds `amount` split over budgets by `shares`.
+    #[inline]
+    pub(crate) fn add_care(&mut self, arm: usize, year: usize, shares: &[f64], amount: f64) {
+        let at = self.flows_at(self.layout.care, arm, year);
+        for (v, s) in self.data[at..at + shares.len()].iter_mut().zip(shares) {
+            *v += amount * s;
+        }
+    }
+    #[inline]
+    pub(crate) fn add_programme(&mut self, arm: usize, year: usize, shares: &[f64], amount: f64) {
+        let at = self.flows_at(self.layout.programme, arm, year);
+        for (v, s) in self.data[at..at + shares.len()].iter_mut().zip(shares) {
+            *v += amount * s;
+        }
+    }
+    #[inline]
+    pub(crate) fn add_effects(&mut self, arm: usize, year: usize, ly: f64, qaly: f64) {
+        let at = self.layout.effects + (arm * self.layout.years + year) * 2;
+        self.data[at] += ly;
+        self.data[at + 1] += qaly;
+    }
+    #[inline]
+    pub(crate) fn add_detail(&mut self, arm: usize, year: usize, category: usize, cost: f64) {
+        let at = self.layout.detail_at
+            + (arm * self.layout.years + year) * self.layout.categories
+            + category;
+        self.data[at] += cost;
+    }
+    /// Adds per-person usual-care flows `[year][budget]`, times `people`.
+    pub(crate) fn add_scaled_care(&mut self, arm: usize, per_person: &[f64], people: f64) {
+        let at = self.flows_at(self.layout.care, arm, 0);
+        for (v, x) in self.data[at..at + per_person.len()]
+            .iter_mut()
+            .zip(per_person)
+        {
+            *v += x * people;
+        }
+    }
+    pub(crate) fn add_scaled_effects(&mut self, arm: usize, per_person: &[f64], people: f64) {
+        let at = self.layout.effects + arm * self.layout.years * 2;
+        for (v, x) in self.data[at..at + per_person.len()]
+            .iter_mut()
+            .zip(per_person)
+        {
+            *v += x * people;
+        }
+    }
+    pub(crate) fn add_scaled_detail(&mut self, arm: usize, per_person: &[f64], people: f64) {
+        let at = self.layout.detail_at + arm * self.layout.years * self.layout.categories;
+        for (v, x) in self.data[at..at + per_person.len()]
+            .iter_mut()
+            .zip(per_person)
+        {
+            *v += x * people;
+        }
+    }
+}
+
+/// What a run was: names of the axes and the settings needed to read the numbers.
+#[derive(Clone, Debug, Serialize)]
+pub struct Meta {
+    /// Scenario name.
+    pub scenario: String,
+    /// File it came from, or `<scenario>`.
+    pub origin: String,
+    /// Arms; index 0 is the comparator.
+    pub arms: Vec<Label>,
+    /// Budgets (the last axis of the flow arrays).
+    pub budgets: Vec<BudgetInfo>,
+    /// Payers.
+    pub payers: Vec<Label>,
+    /// Care categories (the last axis of the detail arrays).
+    pub categories: Vec<Label>,
+    /// Number of years (the year axis).
+    pub years: usize,
+    /// Iterations run.
+    pub iterations: usize,
+    /// Seed used.
+    pub seed: u64,
+    /// True for the deterministic run at the parameters' means.
+    pub deterministic: bool,
+    /// Number of people.
+    pub population: f64,
+    /// Yearly discount rate of costs.
+    pub discount_costs: f64,
+    /// Yearly discount rate of effects.
+    pub discount_effects: f64,
+    /// Willingness to pay per QALY.
+    pub willingness_to_pay: f64,
+    /// True when QALYs were computed.
+    pub has_qalys: bool,
+    /// Price year of all amounts.
+    pub price_year: Option<u32>,
+    /// The cycle convention, as written in scenarios.
+    pub cycle_convention: String,
+}
+
+/// The arrays of a run. Flow arrays are indexed `[iteration, year, budget]`, in euros for the whole
+/// population, undiscounted; effects `[iteration, year, measure]` with measure 0 = life-years and
+/// 1 = QALYs.
+///
+/// ```
+/// # use ontschot::{Model, Scenario, Simulation};
+/// # let s = Scenario::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/welzijn_op_recept.toml")).unwrap();
+/// # let model = Model::new(&s).unwrap();
+/// let r = Simulation::new(&model).iterations(50).run().unwrap();
+/// let inc = r.increment(1);                  // intervention minus usual care
+/// assert_eq!(inc.shape(), &[50, model.n_years(), model.budgets().len()]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Results {
+    meta: Meta,
+    layout: Layout,
+    data: Vec<f64>,
+}
+
+impl Results {
+    pub(crate) fn new(
+        model: &Model,
+        layout: Layout,
+        buffers: Buffers,
+        iterations: usize,
+        seed: u64,
+        deterministic: bool,
+    ) -> Results {
+        let s = model.scenario();
+        let convention = serde_json::to_value(s.cycle_convention)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let meta = Meta {
+            scenario: s.name.clone(),
+            origin: s.origin_label().to_owned(),
+            arms: model.arms().to_vec(),
+            budgets: model.budgets().to_vec(),
+            payers: model.payers().to_vec(),
+            categories: model.categories().to_vec(),
+            years: model.n_years(),
+            iterations,
+            seed,
+            deterministic,
+            population: model.population(),
+            discount_costs: s.discount.costs,
+            discount_effects: s.discount.effects,
+            willingness_to_pay: s.analysis.willingness_to_pay,
+            has_qalys: model.has_utilities(),
+            price_year: s.price_year,
+            cycle_convention: convention,
+        };
+        Results {
+            meta,
+            layout,
+            data: buffers.data,
+        }
+    }
+
+    /// Names, settings and sizes of this run.
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    fn view(&self, offset: usize, inner: usize, arm: usize) -> ArrayView3<'_, f64> {
+        let l = &self.layout;
+        assert!(
+            arm < l.arms,
+            "arm {arm} out of range: the run has {} arms",
+            l.arms
+        );
+        let shape = (self.meta.iterations, l.years, inner).strides((l.len, inner, 1));
+        let start = offset + arm * l.years * inner;
+        ArrayView3::from_shape(shape, &self.data[start..]).expect("layout fits the buffer")
+    }
+
+    /// Care costs of an arm, `[iteration, year, budget]` (a view, no copy).
+    pub fn care(&self, arm: usize) -> ArrayView3<'_, f64> {
+        self.view(self.layout.care, self.layout.budgets, arm)
+    }
+    /// The intervention's own costs in an arm, `[iteration, year, budget]` (a view).
+    pub fn programme(&self, arm: usize) -> ArrayView3<'_, f64> {
+        self.view(self.layout.programme, self.layout.budgets, arm)
+    }
+    /// Life-years (measure 0) and QALYs (measure 1) of an arm, `[iteration, year, measure]`.
+    pub fn effects(&self, arm: usize) -> ArrayView3<'_, f64> {
+        self.view(self.layout.effects, 2, arm)
+    }
+    /// Care costs per category, `[iteration, year, category]`, when the run kept them.
+    pub fn detail(&self, arm: usize) -> Option<ArrayView3<'_, f64>> {
+        self.layout
+            .detail
+            .then(|| self.view(self.layout.detail_at, self.layout.categories, arm))
+    }
+    /// The whole flat record per iteration as a 4-d view of care costs `[iteration, arm, year, budget]`.
+    pub fn care_all(&self) -> ArrayView4<'_, f64> {
+        let l = &self.layout;
+        let shape = (self.meta.iterations, l.arms, l.years, l.budgets).strides((
+            l.len,
+            l.years * l.budgets,
+            l.budgets,
+            1,
+        ));
+        ArrayView4::from_shape(shape, &self.data[l.care..]).expect("layout fits the buffer")
+    }
+    /// Total costs (care + programme) of an arm, `[iteration, year, budget]`.
+    pub fn costs(&self, arm: usize) -> Array3<f64> {
+        &self.care(arm) + &self.programme(arm)
+    }
+    /// Costs of `arm` minus costs of the comparator, `[iteration, year, budget]`: positive means
+    /// the budget pays more with the intervention.
+    pub fn increment(&self, arm: usize) -> Array3<f64> {
+        self.costs(arm) - self.costs(0)
+    }
+    /// Discount factors of costs per year: `(1 + r)^-(year - 1)`.
+    pub fn cost_discount_factors(&self) -> Vec<f64> {
+        factors(self.meta.discount_costs, self.meta.years)
+    }
+    /// Discount factors of effects per year.
+    pub fn effect_discount_factors(&self) -> Vec<f64> {
+        factors(self.meta.discount_effects, self.meta.years)
+    }
+    /// `array` with its year axis (axis 1) discounted by `factors`.
+    pub fn discounted(array: ArrayView3<'_, f64>, factors: &[f64]) -> Array3<f64> {
+        let mut out = array.to_owned();
+        for (mut lane, f) in out.axis_iter_mut(Axis(1)).zip(factors) {
+            lane *= *f;
+        }
+        out
+    }
+
+    /// Who pays and who benefits: the increment of `arm` over the comparator, discounted and summed
+    /// over the horizon, per budget, per payer and in total, with the health outcomes.
+    pub fn summary(&self, arm: usize) -> Summary {
+        summarise(self, arm)
+    }
+}
+
+fn factors(rate: f64, years: usize) -> Vec<f64> {
+    (0..years).map(|y| (1.0 + rate).powi(-(y as i32))).collect()
+}
+
+/// Summary of one flow (a budget, a payer, or the total) over the horizon, discounted, for the
+/// intervention against the comparator. Positive `net` means the party gains.
+#[derive(Clone, Debug, Serialize)]
+pub struct FlowSummary {
+    /// Key of the budget or payer (`total` for the sum).
+    pub name: String,
+    /// Display name.
+    pub label: String,
+    /// The payer's key, for a budget.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payer: Option<String>,
+    /// Extra programme costs this party pays (the investment).
+    pub investment: Stats,
+    /// Care costs this party no longer pays (negative: it pays more care).
+    pub savings: Stats,
+    /// Savings minus investment.
+    pub net: Stats,
+    /// Probability that `net` > 0.
+    pub probability_gain: f64,
+    /// First year from which the mean cumulative net stays >= 0 to the horizon.
+    pub break_even_year: Option<usize>,
+    /// Mean savings of this party per euro of mean total investment (all budgets).
+    pub return_per_euro: Option<f64>,
+    /// Mean cumulative net at the end of each year.
+    pub cumulative_net: Vec<f64>,
+}
+
+/// Health outcomes of the intervention against the comparator, discounted.
+#[derive(Clone, Debug, Serialize)]
+pub struct HealthSummary {
+    /// Life-years gained.
+    pub life_years: Stats,
+    /// QALYs gained, when the states have utilities.
+    pub qalys: Option<Stats>,
+    /// Mean incremental cost (society, all budgets) per QALY gained: ratio of the means.
+    pub icer: Option<f64>,
+    /// Net monetary benefit at the willingness to pay: `wtp * dQALY - dCost`.
+    pub net_monetary_benefit: Option<Stats>,
+    /// Probability that the net monetary benefit is positive.
+    pub probability_cost_effective: Option<f64>,
+    /// The willingness to pay per QALY used.
+    pub willingness_to_pay: f64,
+}
+
+/// Who pays and who benefits for one intervention arm.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// The intervention arm.
+    pub arm: Label,
+    /// The comparator.
+    pub comparator: Label,
+    /// Per budget.
+    pub budgets: Vec<FlowSummary>,
+    /// Per payer (sums of its budgets).
+    pub payers: Vec<FlowSummary>,
+    /// All budgets together (society's care and programme costs).
+    pub total: FlowSummary,
+    /// Health outcomes.
+    pub health: HealthSummary,
+    /// Iterations behind the numbers.
+    pub iterations: usize,
+}
+
+/// Per iteration: discounted cumulative flows of one party, and its yearly discounted net.
+struct Party {
+    investment: Vec<f64>,
+    savings: Vec<f64>,
+    /// [iteration][year] discounted net in that year.
+    net_year: Vec<f64>,
+}
+
+fn summarise(r: &Results, arm: usize) -> Summary {
+    let meta = &r.meta;
+    let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
+    let df = r.cost_discount_factors();
+    let (care_i, care_c) = (r.care(arm), r.care(0));
+    let (prog_i, prog_c) = (r.programme(arm), r.programme(0));
+    // Per budget, per iteration and year: discounted savings and investment.
+    let party = |weights: &dyn Fn(usize) -> f64| -> Party {
+        let mut p = Party {
+            investment: vec![0.0; n],
+            savings: vec![0.0; n],
+            net_year: vec![0.0; n * years],
+        };
+        for i in 0..n {
+            for y in 0..years {
+                let mut inv = 0.0;
+                let mut sav = 0.0;
+                for b in 0..nb {
+                    let w = weights(b);
+                    if w == 0.0 {
+                        continue;
+                    }
+                    inv += w * (prog_i[[i, y, b]] - prog_c[[i, y, b]]);
+                    sav += w * (care_c[[i, y, b]] - care_i[[i, y, b]]);
+                }
+                p.investment[i] += inv * df[y];
+                p.savings[i] += sav * df[y];
+                p.net_year[i * years + y] = (sav - inv) * df[y];
+            }
+        }
+        p
+    };
+    let total_party = party(&|_| 1.0);
+    let total_investment = stats::mean(&total_party.investment);
+    let flow = |name: String, label: String, payer: Option<String>, p: Party| -> FlowSummary {
+        let net: Vec<f64> = p
+            .savings
+            .iter()
+            .zip(&p.investment)
+            .map(|(s, i)| s - i)
+            .collect();
+        let mut cumulative = vec![0.0; years];
+        for i in 0..n {
+            let mut acc = 0.0;
+            for (y, c) in cumulative.iter_mut().enumerate() {
+                acc += p.net_year[i * years + y];
+                *c += acc / n as f64;
+            }
+        }
+        let break_even_year = (0..years)
+            .find(|&y| cumulative[y..].iter().all(|c| *c >= 0.0))
+            .map(|y| y + 1);
+        let savings = Stats::of(&p.savings);
+        let return_per_euro = (total_investment > 0.0).then(|| savings.mean / total_investment);
+        FlowSummary {
+            name,
+            label,
+            payer,
+            investment: Stats::of(&p.investment),
+            probability_gain: net.iter().filter(|x| **x > 0.0).count() as f64 / n as f64,
+            net: Stats::of(&net),
+            savings,
+            break_even_year,
+            return_per_euro,
+            cumulative_net: cumulative,
+        }
+    };
+    let budgets = meta
+        .budgets
+        .iter()
+        .enumerate()
+        .map(|(bi, b)| {
+            let p = party(&|k| if k == bi { 1.0 } else { 0.0 });
+            flow(
+                b.name.clone(),
+                b.label.clone(),
+                Some(meta.payers[b.payer].name.clone()),
+                p,
+            )
+        })
+        .collect();
+    let payers = meta
+        .payers
+        .iter()
+        .enumerate()
+        .map(|(pi, pl)| {
+            let p = party(&|k| {
+                if meta.budgets[k].payer == pi {
+                    1.0
+                } else {
+                    0.0
+                }
+            });
+            flow(pl.name.clone(), pl.label.clone(), None, p)
+        })
+        .collect();
+    let total_costs: Vec<f64> = total_party
+        .investment
+        .iter()
+        .zip(&total_party.savings)
+        .map(|(i, s)| i - s)
+        .collect();
+    let total = flow("total".into(), "Total".into(), None, total_party);
+    // Health.
+    let de = r.effect_discount_factors();
+    let (eff_i, eff_c) = (r.effects(arm), r.effects(0));
+    let gained = |measure: usize| -> Vec<f64> {
+        (0..n)
+            .map(|i| {
+                (0..years)
+                    .map(|y| (eff_i[[i, y, measure]] - eff_c[[i, y, measure]]) * de[y])
+                    .sum()
+            })
+            .collect()
+    };
+    let ly = gained(0);
+    let wtp = meta.willingness_to_pay;
+    let (qalys, icer, nmb, p_ce) = if meta.has_qalys {
+        let q = gained(1);
+        let qs = Stats::of(&q);
+        let mean_cost = stats::mean(&total_costs);
+        let icer = (qs.mean != 0.0).then(|| mean_cost / qs.mean);
+        let nmb: Vec<f64> = q
+            .iter()
+            .zip(&total_costs)
+            .map(|(q, c)| wtp * q - c)
+            .collect();
+        let p = nmb.iter().filter(|x| **x > 0.0).count() as f64 / n as f64;
+        (Some(qs), icer, Some(Stats::of(&nmb)), Some(p))
+    } else {
+        (None, None, None, None)
+    };
+    Summary {
+        arm: meta.arms[arm].clone(),
+        comparator: meta.arms[0].clone(),
+        budgets,
+        payers,
+        total,
+        health: HealthSummary {
+            life_years: Stats::of(&ly),
+            qalys,
+            icer,
+            net_monetary_benefit: nmb,
+            probability_cost_effective: p_ce,
+            willingness_to_pay: wtp,
+        },
+        iterations: n,
+    }
+}

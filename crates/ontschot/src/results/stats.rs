@@ -1,0 +1,70 @@
+use serde::Serialize;
+
+/// Mean, standard deviation and the 2.5, 50 and 97.5 percentiles of a sample.
+///
+/// ```
+/// let s = ontschot::Stats::of(&[1.0, 2.0, 3.0, 4.0, 5.0]);
+/// assert_eq!(s.mean, 3.0);
+/// assert_eq!(s.p50, 3.0);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Stats {
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation (0 for one value).
+    pub sd: f64,
+    /// 2.5th percentile.
+    pub p2_5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 97.5th percentile.
+    pub p97_5: f64,
+}
+
+impl Stats {
+    /// Summarises a non-empty sample; percentiles interpolate linearly between order statistics
+    /// (type 7, as numpy's default).
+    pub fn of(x: &[f64]) -> Stats {
+        let n = x.len();
+        let m = mean(x);
+        let sd = if n > 1 {
+            (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
+        let mut sorted = x.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        Stats {
+            mean: m,
+            sd,
+            p2_5: quantile(&sorted, 0.025),
+            p50: quantile(&sorted, 0.5),
+            p97_5: quantile(&sorted, 0.975),
+        }
+    }
+
+    /// Standard error of the mean for a sample of `n`.
+    pub fn standard_error(&self, n: usize) -> f64 {
+        self.sd / (n as f64).sqrt()
+    }
+}
+
+pub(crate) fn mean(x: &[f64]) -> f64 {
+    if x.is_empty() {
+        0.0
+    } else {
+        x.iter().sum::<f64>() / x.len() as f64
+    }
+}
+
+/// Quantile of sorted data, linear interpolation (numpy's default).
+pub(crate) fn quantile(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}

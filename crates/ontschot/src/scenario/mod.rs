@@ -1,0 +1,657 @@
+//! Scenario types as users write them, in TOML or JSON, and loading them.
+//!
+//! These are plain serde structs: every table rejects unknown keys, so a typo is an error rather
+//! than a silently ignored input. Validation and compilation into a fast [`Model`](crate::Model)
+//! happen in [`Model::new`](crate::Model::new). The file format is documented field by field in
+//! `docs/scenario-format.md`.
+
+mod value;
+
+pub use value::Value;
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A complete business-case scenario: population, states, care categories, arms, horizon,
+/// discounting and simulation settings.
+///
+/// ```
+/// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/samenoud.toml")).unwrap();
+/// let scenario = ontschot::Scenario::from_toml_str(&text).unwrap();
+/// assert_eq!(scenario.arms[0].name, "usual_care");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short name shown in reports.
+    pub name: String,
+    /// What the scenario models, in a sentence or two.
+    #[serde(default)]
+    pub description: String,
+    /// Length of the time horizon in years (a whole number, at least 1).
+    pub horizon_years: u32,
+    /// Length of one model cycle in years: 1, or a fraction 1/k (0.5, 0.25, 1/12).
+    #[serde(default = "default_cycle_years")]
+    pub cycle_years: f64,
+    /// How occupancy within a cycle is counted; see [`CycleConvention`].
+    #[serde(default)]
+    pub cycle_convention: CycleConvention,
+    /// The price year of all amounts (reported, not used in arithmetic).
+    #[serde(default)]
+    pub price_year: Option<u32>,
+    /// Discount rates per year.
+    #[serde(default)]
+    pub discount: Discount,
+    /// Who is in the cohort.
+    pub population: Population,
+    /// Monte Carlo settings (overridable from the CLI and the API).
+    #[serde(default)]
+    pub simulation: SimulationSettings,
+    /// Settings for the health-economic summaries.
+    #[serde(default)]
+    pub analysis: AnalysisSettings,
+    /// Payers beyond the four defaults (insurer, municipality, care_office, client), or new labels.
+    #[serde(default)]
+    pub payers: BTreeMap<String, PayerSpec>,
+    /// Budgets beyond the five defaults (zvw, wmo, wlz, jeugdwet, eigen_bijdrage), or new labels.
+    #[serde(default)]
+    pub budgets: BTreeMap<String, BudgetSpec>,
+    /// Named uncertain inputs.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, ParameterSpec>,
+    /// Cycle- or age-dependent values (e.g. mortality by age band).
+    #[serde(default)]
+    pub tables: BTreeMap<String, TableSpec>,
+    /// Health or risk states, in order; exactly the states the transition matrix uses.
+    pub states: Vec<StateSpec>,
+    /// Usual-care transitions between states, per cycle.
+    pub transitions: TransitionSpec,
+    /// Kinds of care use with price, payer split and use per state.
+    pub categories: Vec<CategorySpec>,
+    /// The comparator (first) and one or more interventions.
+    pub arms: Vec<ArmSpec>,
+    /// Where the scenario came from (file name); set by the loaders, not part of the file.
+    #[serde(skip)]
+    pub origin: Option<String>,
+}
+
+fn default_cycle_years() -> f64 {
+    1.0
+}
+
+/// How the occupancy of states is counted within a cycle (the "cycle correction").
+///
+/// With trace points `m[0..=T]` (state occupancy at cycle boundaries), cycle `t` counts:
+/// `start` = `m[t-1]`; `end` = `m[t]`; `half_cycle` = `(m[t-1] + m[t]) / 2` (the trapezoid rule);
+/// `simpson` = Simpson's 1/3 rule over pairs of cycles, split exactly between the two cycles of a
+/// pair by the interpolating parabola (an odd last cycle uses the parabola through the last three
+/// points).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CycleConvention {
+    /// Count the occupancy at the start of each cycle.
+    Start,
+    /// Count the occupancy at the end of each cycle.
+    End,
+    /// Average of start and end (trapezoid rule); the default.
+    #[default]
+    HalfCycle,
+    /// Simpson's 1/3 rule.
+    Simpson,
+}
+
+/// Yearly discount rates. Defaults follow the Zorginstituut guideline for economic evaluations
+/// (2024): costs 3%, effects 1.5%.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discount {
+    /// Rate for costs, e.g. 0.03.
+    #[serde(default = "default_discount_costs")]
+    pub costs: f64,
+    /// Rate for life-years and QALYs, e.g. 0.015.
+    #[serde(default = "default_discount_effects")]
+    pub effects: f64,
+}
+
+fn default_discount_costs() -> f64 {
+    0.03
+}
+fn default_discount_effects() -> f64 {
+    0.015
+}
+
+impl Default for Discount {
+    fn default() -> Self {
+        Discount {
+            costs: default_discount_costs(),
+            effects: default_discount_effects(),
+        }
+    }
+}
+
+/// The cohort: how many people, and their age at the start (needed for age tables).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    /// Number of eligible people; all money is in euros for this many people.
+    pub size: f64,
+    /// Mean age at the start, for tables `by = "age"`.
+    #[serde(default)]
+    pub start_age: Option<f64>,
+    /// What the population is, in words.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Default Monte Carlo settings of a scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationSettings {
+    /// Number of Monte Carlo iterations (parameter draws).
+    #[serde(default = "default_iterations")]
+    pub iterations: usize,
+    /// Seed of the random streams.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Keep costs per care category (`detail` arrays).
+    #[serde(default)]
+    pub detail: bool,
+}
+
+fn default_iterations() -> usize {
+    1000
+}
+fn default_seed() -> u64 {
+    2026
+}
+
+impl Default for SimulationSettings {
+    fn default() -> Self {
+        SimulationSettings {
+            iterations: default_iterations(),
+            seed: default_seed(),
+            detail: false,
+        }
+    }
+}
+
+/// Settings for health-economic summaries.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalysisSettings {
+    /// Willingness to pay per QALY in euros for the net monetary benefit. Default €20,000, the
+    /// lowest Dutch reference value (Zorginstituut, *Kosteneffectiviteit in de praktijk*, 2015).
+    #[serde(default = "default_wtp")]
+    pub willingness_to_pay: f64,
+}
+
+fn default_wtp() -> f64 {
+    20_000.0
+}
+
+impl Default for AnalysisSettings {
+    fn default() -> Self {
+        AnalysisSettings {
+            willingness_to_pay: default_wtp(),
+        }
+    }
+}
+
+/// A payer (organisation) that holds one or more budgets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PayerSpec {
+    /// Display name, e.g. "Zorgverzekeraar".
+    pub label: String,
+}
+
+/// A budget (law or pot) and the payer that holds it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetSpec {
+    /// The payer's key, e.g. `municipality`.
+    pub payer: String,
+    /// Display name, e.g. "Wmo 2015".
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// A named uncertain input and its distribution.
+///
+/// `dist` names the family; which other keys it takes:
+///
+/// | dist | keys (one set) |
+/// |---|---|
+/// | `fixed` | `value` |
+/// | `normal` | `mean`+`sd`, or `mean`+`ci` |
+/// | `lognormal` | `meanlog`+`sdlog`, `mean`+`sd`, or `median`+`ci` |
+/// | `gamma` | `shape`+`scale`, or `mean`+`sd` |
+/// | `beta` | `alpha`+`beta`, `mean`+`sd`, or `events`+`n` |
+/// | `uniform` | `min`+`max` |
+/// | `triangular` | `min`+`mode`+`max` |
+/// | `pert` | `min`+`mode`+`max` (+ `shape`, default 4) |
+/// | `dirichlet` | `alpha` per component, or `shares` per component + `n` |
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterSpec {
+    /// Distribution family.
+    pub dist: DistKind,
+    /// Value of a `fixed` parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// Mean (normal, lognormal, gamma, beta).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean: Option<f64>,
+    /// Standard deviation (normal, lognormal, gamma, beta).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sd: Option<f64>,
+    /// Median, the point estimate of a ratio reported with a 95% interval (lognormal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median: Option<f64>,
+    /// 95% interval `[low, high]` as a paper reports it (normal, lognormal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci: Option<[f64; 2]>,
+    /// Mean of the log (lognormal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meanlog: Option<f64>,
+    /// SD of the log (lognormal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sdlog: Option<f64>,
+    /// Shape (gamma; PERT's peakedness, default 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shape: Option<f64>,
+    /// Scale (gamma).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
+    /// Beta's first shape, or Dirichlet's concentration per component.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alpha: Option<Alpha>,
+    /// Beta's second shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beta: Option<f64>,
+    /// Number of events (beta from counts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events: Option<f64>,
+    /// Number of people or trials (beta from counts; Dirichlet from shares).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<f64>,
+    /// Shares per component (Dirichlet, with `n`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shares: Option<BTreeMap<String, f64>>,
+    /// Lower bound (uniform, triangular, PERT).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Most likely value (triangular, PERT).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<f64>,
+    /// Upper bound (uniform, triangular, PERT).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Unit, e.g. "EUR 2022", "per person-year", "probability per year".
+    #[serde(default)]
+    pub unit: String,
+    /// Where the number comes from: publication, table, year.
+    #[serde(default)]
+    pub source: String,
+    /// True when the number is an assumption rather than a published figure.
+    #[serde(default)]
+    pub assumption: bool,
+}
+
+/// Beta's `alpha` is a number; Dirichlet's is a table of component concentrations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Alpha {
+    /// A single shape (beta).
+    Number(f64),
+    /// A concentration per named component (Dirichlet).
+    PerComponent(BTreeMap<String, f64>),
+}
+
+/// Distribution families a parameter can take.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DistKind {
+    /// A known number.
+    #[default]
+    Fixed,
+    /// Normal.
+    Normal,
+    /// Log-normal (positive, right-skewed; ratios and costs).
+    Lognormal,
+    /// Gamma (positive; costs and rates).
+    Gamma,
+    /// Beta (probabilities and shares in [0, 1]).
+    Beta,
+    /// Uniform between `min` and `max`.
+    Uniform,
+    /// Triangular.
+    Triangular,
+    /// Beta-PERT.
+    Pert,
+    /// Dirichlet (shares over several components that sum to 1).
+    Dirichlet,
+}
+
+/// A table of values by age band or by cycle, referenced by name like a parameter.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSpec {
+    /// `age` (cohort age at the start of the cycle) or `cycle` (1-based).
+    pub by: TableAxis,
+    /// Lower bound of each band, increasing; the first must cover the start.
+    pub breaks: Vec<f64>,
+    /// Value for each band: numbers or parameter names.
+    pub values: Vec<Value>,
+    /// Where the table comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// What a table is indexed by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableAxis {
+    /// Cohort age at the start of the cycle.
+    Age,
+    /// Cycle number, from 1.
+    Cycle,
+}
+
+/// A health or risk state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateSpec {
+    /// Key used in transitions and use tables.
+    pub name: String,
+    /// Display name.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Share of the population in this state at the start (a number, a parameter, or `rest`).
+    #[serde(default = "zero_value")]
+    pub initial: Value,
+    /// Death: absorbing, no life-years, no QALYs.
+    #[serde(default)]
+    pub dead: bool,
+    /// Utility (QALY weight per year) in this state; needed on all living states for QALYs.
+    #[serde(default)]
+    pub utility: Option<Value>,
+}
+
+fn zero_value() -> Value {
+    Value::Number(0.0)
+}
+
+/// A transition matrix: for each state a row naming the states it moves to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionSpec {
+    /// Whether entries are probabilities per cycle or rates per year.
+    #[serde(default)]
+    pub kind: TransitionKind,
+    /// `from.STATE.TO_STATE = value`; one entry per row may be `rest`.
+    pub from: BTreeMap<String, BTreeMap<String, Value>>,
+}
+
+/// How transition entries are given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransitionKind {
+    /// Probabilities per cycle; a row's non-`rest` entries sum to at most 1.
+    #[default]
+    Probability,
+    /// Rates per year; converted per cycle with competing risks:
+    /// `p_j = r_j / R * (1 - exp(-R * cycle_years))`, `R` the row's total rate (for a single exit
+    /// this is `1 - exp(-r * cycle_years)`). The `rest` entry (staying) is required.
+    Rate,
+}
+
+/// A kind of care use.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategorySpec {
+    /// Key used in arm effects.
+    pub name: String,
+    /// Display name.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Unit of use, e.g. "consult", "day", "hour".
+    #[serde(default)]
+    pub unit: String,
+    /// Price per unit of use, in euros of the price year.
+    pub price: Value,
+    /// Budgets that pay it, with their shares (summing to 1; one may be `rest`).
+    pub paid_by: BTreeMap<String, Value>,
+    /// Units of use per person-year, per state; states not named use none.
+    #[serde(default)]
+    pub use_per_year: BTreeMap<String, Value>,
+    /// Where price and use come from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Usual care (the first arm) or an intervention.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArmSpec {
+    /// Key, e.g. `usual_care`, `samenoud`.
+    pub name: String,
+    /// Display name.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Share of the population that takes part (default 1). Non-participants get usual care.
+    #[serde(default)]
+    pub uptake: Option<Value>,
+    /// Cumulative share of eventual participants who have started by cycle 1, 2, ...; the last
+    /// entry must be 1 (default `[1]`: everyone starts in cycle 1).
+    #[serde(default)]
+    pub ramp_up: Option<Vec<f64>>,
+    /// Cycles after a participant starts during which effects work in full (default: always).
+    #[serde(default)]
+    pub effect_duration_cycles: Option<u32>,
+    /// Cycles over which effects then fade linearly to nothing (default 0: they stop at once).
+    #[serde(default)]
+    pub effect_fade_cycles: u32,
+    /// A whole transition matrix for participants, replacing usual care's.
+    #[serde(default)]
+    pub transitions: Option<TransitionSpec>,
+    /// Relative risks (probabilities) or hazard ratios (rates) on single transitions.
+    #[serde(default)]
+    pub transition_effects: Vec<TransitionEffect>,
+    /// Rate ratios on care use.
+    #[serde(default)]
+    pub use_effects: Vec<UseEffect>,
+    /// The intervention's own costs.
+    #[serde(default)]
+    pub costs: Vec<ArmCost>,
+    /// Per state: participants' use or utility that differs from usual care.
+    #[serde(default)]
+    pub state_overrides: BTreeMap<String, StateOverride>,
+}
+
+/// A relative risk or hazard ratio on one transition, for participants.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionEffect {
+    /// From state.
+    pub from: String,
+    /// To state (not the row's `rest` entry).
+    pub to: String,
+    /// Multiplies a probability (transitions of kind `probability`).
+    #[serde(default)]
+    pub relative_risk: Option<Value>,
+    /// Multiplies a rate (transitions of kind `rate`).
+    #[serde(default)]
+    pub hazard_ratio: Option<Value>,
+    /// Only in cycles `[first, last]` (1-based, inclusive) of the horizon.
+    #[serde(default)]
+    pub cycles: Option<[u32; 2]>,
+}
+
+/// A rate ratio on the use of one care category, for participants.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UseEffect {
+    /// Category name.
+    pub category: String,
+    /// Multiplies use per person-year.
+    pub rate_ratio: Value,
+    /// Only in these states (default: all).
+    #[serde(default)]
+    pub states: Option<Vec<String>>,
+    /// Only in cycles `[first, last]` (1-based, inclusive).
+    #[serde(default)]
+    pub cycles: Option<[u32; 2]>,
+}
+
+/// One of the intervention's own costs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArmCost {
+    /// Key, e.g. `case_management`.
+    pub name: String,
+    /// How the amount counts; see [`CostKind`].
+    pub kind: CostKind,
+    /// Euros (per unit of `kind`).
+    pub amount: Value,
+    /// Number of FTE (kind `per_fte`).
+    #[serde(default)]
+    pub fte: Option<Value>,
+    /// States (kind `per_person_in_state`).
+    #[serde(default)]
+    pub states: Option<Vec<String>>,
+    /// The cycle of a `one_off` cost (default 1).
+    #[serde(default)]
+    pub cycle: Option<u32>,
+    /// Only in cycles `[first, last]` (1-based, inclusive).
+    #[serde(default)]
+    pub cycles: Option<[u32; 2]>,
+    /// Budgets that pay it, with shares summing to 1.
+    pub paid_by: BTreeMap<String, Value>,
+    /// Where the amount comes from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// How an arm cost's amount counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostKind {
+    /// Once, in cycle `cycle`.
+    OneOff,
+    /// Per participant when they start (an intake, a trajectory).
+    PerEnrolment,
+    /// Per participant-year alive.
+    PerParticipantYear,
+    /// Per participant-year spent in `states`.
+    PerPersonInState,
+    /// Per FTE-year, times `fte`.
+    PerFte,
+}
+
+/// Participants' use or utility in one state, replacing usual care's.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateOverride {
+    /// Units per person-year per category.
+    #[serde(default)]
+    pub use_per_year: BTreeMap<String, Value>,
+    /// Utility.
+    #[serde(default)]
+    pub utility: Option<Value>,
+}
+
+const INLINE: &str = "<scenario>";
+
+impl Scenario {
+    /// Reads a scenario from a `.toml` or `.json` file (by extension; other names are read as TOML).
+    ///
+    /// ```
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/welzijn_op_recept.toml");
+    /// let s = ontschot::Scenario::from_file(path).unwrap();
+    /// assert_eq!(s.origin.as_deref(), Some(path));
+    /// ```
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario> {
+        let path = path.as_ref();
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            origin: origin.clone(),
+            source,
+        })?;
+        let is_json = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let mut s = if is_json {
+            parse_json(&text, &origin)?
+        } else {
+            parse_toml(&text, &origin)?
+        };
+        s.origin = Some(origin);
+        Ok(s)
+    }
+
+    /// Reads a scenario from TOML text.
+    pub fn from_toml_str(text: &str) -> Result<Scenario> {
+        parse_toml(text, INLINE)
+    }
+
+    /// Reads a scenario from JSON text.
+    ///
+    /// ```
+    /// let err = ontschot::Scenario::from_json_str("{\"name\": \"x\"").unwrap_err();
+    /// assert!(err.to_string().contains("EOF"));
+    /// ```
+    pub fn from_json_str(text: &str) -> Result<Scenario> {
+        parse_json(text, INLINE)
+    }
+
+    /// Writes the scenario as TOML.
+    pub fn to_toml_string(&self) -> String {
+        toml::to_string(self).expect("a scenario always serialises to TOML")
+    }
+
+    /// Writes the scenario as pretty JSON.
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a scenario always serialises to JSON")
+    }
+
+    /// The name used in messages: the file, or `<scenario>`.
+    pub fn origin_label(&self) -> &str {
+        self.origin.as_deref().unwrap_or(INLINE)
+    }
+}
+
+fn parse_toml(text: &str, origin: &str) -> Result<Scenario> {
+    let de = toml::Deserializer::parse(text).map_err(|e| Error::Parse {
+        origin: origin.to_owned(),
+        path: ".".into(),
+        message: e.to_string().trim_end().to_owned(),
+    })?;
+    serde_path_to_error::deserialize(de).map_err(|e| Error::Parse {
+        origin: origin.to_owned(),
+        path: display_path(e.path()),
+        message: e.into_inner().to_string().trim_end().to_owned(),
+    })
+}
+
+fn parse_json(text: &str, origin: &str) -> Result<Scenario> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let s: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Parse {
+        origin: origin.to_owned(),
+        path: display_path(e.path()),
+        message: e.into_inner().to_string(),
+    })?;
+    de.end().map_err(|e| Error::Parse {
+        origin: origin.to_owned(),
+        path: ".".into(),
+        message: e.to_string(),
+    })?;
+    Ok(s)
+}
+
+fn display_path(p: &serde_path_to_error::Path) -> String {
+    let s = p.to_string();
+    if s.is_empty() { ".".into() } else { s }
+}
