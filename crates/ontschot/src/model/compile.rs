@@ -37,6 +37,8 @@ struct Compiler<'a> {
     tables: HashMap<String, usize>,
     states: HashMap<&'a str, usize>,
     budget_index: HashMap<String, usize>,
+    /// Values of fixed parameters by slot, for checks before any draw.
+    fixed: HashMap<usize, f64>,
     n_cycles: usize,
 }
 
@@ -48,6 +50,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         tables: HashMap::new(),
         states: HashMap::new(),
         budget_index: HashMap::new(),
+        fixed: HashMap::new(),
         n_cycles: 0,
     };
     c.check_settings();
@@ -222,6 +225,9 @@ impl<'a> Compiler<'a> {
             match Dist::from_spec(spec) {
                 Ok(dist) => {
                     let slot = names.len();
+                    if dist.is_fixed() {
+                        self.fixed.insert(slot, dist.mean()[0]);
+                    }
                     if dist.components().is_empty() {
                         self.slots.insert(name.clone(), slot);
                         names.push(name.clone());
@@ -375,10 +381,19 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// A term that must be >= 0 (and <= 1 when `unit`), checked now when it is a constant.
+    /// The value of a term known before any draw: a constant or a fixed parameter.
+    fn known(&self, t: Term) -> Option<f64> {
+        match t {
+            Term::Const(x) => Some(x),
+            Term::Slot(i) => self.fixed.get(&(i as usize)).copied(),
+            Term::Table(_) => None,
+        }
+    }
+
+    /// A term that must be >= 0 (and <= 1 when `unit`), checked now when its value is known.
     fn bounded(&mut self, path: &str, v: &Value, ctx: Ctx, unit: bool) -> Option<Term> {
         let t = self.term(path, v, ctx)?;
-        if let Term::Const(x) = t {
+        if let Some(x) = self.known(t) {
             if x < 0.0 {
                 self.err(path, format!("must be >= 0, got {x}"));
                 return None;
@@ -415,7 +430,15 @@ impl<'a> Compiler<'a> {
         for (key, v) in entries {
             let p = format!("{path}.{key}");
             let Some(&i) = index.get(key) else {
-                let hint = suggest(key, index.keys().map(String::as_str));
+                let budgets = DEFAULT_BUDGETS
+                    .iter()
+                    .map(|b| b.0)
+                    .chain(self.s.budgets.keys().map(String::as_str));
+                let hint = if kind == "budget" {
+                    suggest(key, budgets)
+                } else {
+                    suggest(key, index.keys().map(String::as_str))
+                };
                 self.err(&p, format!("unknown {kind} '{key}'{hint}"));
                 ok = false;
                 continue;
@@ -432,12 +455,11 @@ impl<'a> Compiler<'a> {
                 continue;
             }
             match self.bounded(&p, v, ctx, true) {
-                Some(Term::Const(x)) => {
-                    fixed_sum += x;
-                    row.entries.push((i, Term::Const(x)));
-                }
                 Some(t) => {
-                    all_fixed = false;
+                    match self.known(t) {
+                        Some(x) => fixed_sum += x,
+                        None => all_fixed = false,
+                    }
                     row.entries.push((i, t));
                 }
                 None => ok = false,

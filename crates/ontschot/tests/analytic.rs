@@ -1,0 +1,256 @@
+//! Results that can be computed by hand: every cycle convention on a fixed scenario, a two-state
+//! chain against its closed form, and fixed parameters against the deterministic run.
+
+mod common;
+
+use common::*;
+use ontschot::{Model, Scenario, Simulation};
+
+const TOL: f64 = 1e-12;
+
+/// Person-years alive per cycle, by convention, for survival 0.9^t (usual care) or 0.95^t.
+fn weighted(convention: &str, s: f64) -> [f64; 3] {
+    let m = [1.0, s, s * s, s * s * s];
+    match convention {
+        "start" => [m[0], m[1], m[2]],
+        "end" => [m[1], m[2], m[3]],
+        "half_cycle" => [
+            (m[0] + m[1]) / 2.0,
+            (m[1] + m[2]) / 2.0,
+            (m[2] + m[3]) / 2.0,
+        ],
+        "simpson" => [
+            (5.0 * m[0] + 8.0 * m[1] - m[2]) / 12.0,
+            (-m[0] + 8.0 * m[1] + 5.0 * m[2]) / 12.0,
+            (-m[1] + 8.0 * m[2] + 5.0 * m[3]) / 12.0,
+        ],
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn every_cycle_convention_matches_hand_computed_discounted_totals() {
+    for convention in ["start", "end", "half_cycle", "simpson"] {
+        let r = run(&alive_dead(convention), 3, 1);
+        let uc = weighted(convention, 0.9);
+        let iv = weighted(convention, 0.95);
+        let df = [1.0, 1.0 / 1.03, 1.0 / 1.03f64.powi(2)];
+        let de = [1.0, 1.0 / 1.015, 1.0 / 1.015f64.powi(2)];
+        // Arrays per year, undiscounted.
+        for y in 0..3 {
+            assert!(
+                close(r.care(0)[[0, y, 0]], 100.0 * uc[y], TOL),
+                "{convention} usual care year {y}"
+            );
+            assert!(
+                close(r.care(1)[[0, y, 0]], 100.0 * iv[y], TOL),
+                "{convention} programme care year {y}"
+            );
+            assert!(
+                close(r.programme(1)[[0, y, 1]], 50.0 * iv[y], TOL),
+                "{convention} programme cost year {y}"
+            );
+            assert!(
+                close(r.effects(1)[[0, y, 1]], 0.8 * iv[y], TOL),
+                "{convention} QALYs year {y}"
+            );
+        }
+        // Summary: discounted over the horizon.
+        let s = r.summary(1);
+        let zvw_saves: f64 = (0..3).map(|y| 100.0 * (uc[y] - iv[y]) * df[y]).sum();
+        let wmo_invests: f64 = (0..3).map(|y| 50.0 * iv[y] * df[y]).sum();
+        let ly: f64 = (0..3).map(|y| (iv[y] - uc[y]) * de[y]).sum();
+        assert!(
+            close(s.budgets[0].savings.mean, zvw_saves, TOL),
+            "{convention}: {} vs {zvw_saves}",
+            s.budgets[0].savings.mean
+        );
+        assert!(
+            close(s.budgets[1].investment.mean, wmo_invests, TOL),
+            "{convention}"
+        );
+        assert!(
+            close(s.total.net.mean, zvw_saves - wmo_invests, TOL),
+            "{convention}"
+        );
+        assert!(close(s.health.life_years.mean, ly, TOL), "{convention}");
+        assert!(
+            close(s.health.qalys.unwrap().mean, 0.8 * ly, TOL),
+            "{convention}"
+        );
+        let icer = (wmo_invests - zvw_saves) / (0.8 * ly);
+        assert!(close(s.health.icer.unwrap(), icer, 1e-9), "{convention}");
+    }
+}
+
+#[test]
+fn simpson_integrates_the_survival_curve_more_closely_than_the_trapezoid() {
+    // Exact person-years under 0.9^t over 3 years: (1 - 0.9^3) / -ln(0.9).
+    let exact = (1.0 - 0.9f64.powi(3)) / -(0.9f64.ln());
+    let total = |c: &str| weighted(c, 0.9).iter().sum::<f64>();
+    let simpson = (total("simpson") - exact).abs();
+    let trapezoid = (total("half_cycle") - exact).abs();
+    assert!(
+        simpson < trapezoid / 10.0,
+        "simpson error {simpson}, trapezoid error {trapezoid}"
+    );
+    let r = run(&alive_dead("simpson"), 1, 1);
+    let engine: f64 = (0..3).map(|y| r.effects(0)[[0, y, 0]]).sum();
+    assert!(close(engine, total("simpson"), TOL));
+}
+
+#[test]
+fn two_state_chain_equals_its_closed_form() {
+    // p(a -> b) = p, p(b -> a) = q per quarter: m_a(t) = q/(p+q) + (1 - q/(p+q)) (1-p-q)^t.
+    let (p, q): (f64, f64) = (0.12, 0.05);
+    let text = format!(
+        r#"
+name = "two-state"
+horizon_years = 4
+cycle_years = 0.25
+cycle_convention = "end"
+[discount]
+costs = 0
+effects = 0
+[population]
+size = 1000
+[[states]]
+name = "a"
+initial = 1
+[[states]]
+name = "b"
+[transitions.from.a]
+a = "rest"
+b = {p}
+[transitions.from.b]
+b = "rest"
+a = {q}
+[[categories]]
+name = "in_a"
+price = 1
+paid_by = {{ zvw = 1 }}
+use_per_year = {{ a = 1 }}
+[[arms]]
+name = "usual_care"
+[[arms]]
+name = "same"
+"#
+    );
+    let r = run(&Scenario::from_toml_str(&text).unwrap(), 1, 1);
+    let eq = q / (p + q);
+    for year in 0..4 {
+        let expected: f64 = (1..=4)
+            .map(|k| 1000.0 * 0.25 * (eq + (1.0 - eq) * (1.0 - p - q).powi(4 * year + k)))
+            .sum();
+        let got = r.care(0)[[0, year as usize, 0]];
+        assert!(
+            close(got, expected, 1e-12),
+            "year {year}: {got} vs {expected}"
+        );
+    }
+}
+
+#[test]
+fn rates_convert_with_competing_risks() {
+    // One exit at rate r gives p = 1 - exp(-r * dt); two exits share 1 - exp(-R dt) by rate.
+    let text = r#"
+name = "rates"
+horizon_years = 1
+cycle_years = 0.5
+cycle_convention = "end"
+[discount]
+costs = 0
+[population]
+size = 1
+[[states]]
+name = "well"
+initial = 1
+[[states]]
+name = "ill"
+[[states]]
+name = "dead"
+dead = true
+[transitions]
+kind = "rate"
+[transitions.from.well]
+well = "rest"
+ill = 0.3
+dead = 0.1
+[transitions.from.ill]
+ill = "rest"
+[[categories]]
+name = "ill_days"
+price = 1
+paid_by = { zvw = 1 }
+use_per_year = { ill = 1 }
+[[arms]]
+name = "usual_care"
+[[arms]]
+name = "same"
+"#;
+    let r = run(&Scenario::from_toml_str(text).unwrap(), 1, 1);
+    let stay = (-0.4f64 * 0.5).exp();
+    let to_ill = 0.3 / 0.4 * (1.0 - stay);
+    let ill1 = to_ill;
+    let ill2 = ill1 + stay * to_ill;
+    let expected = 0.5 * (ill1 + ill2);
+    assert!(
+        close(r.care(0)[[0, 0, 0]], expected, 1e-12),
+        "{} vs {expected}",
+        r.care(0)[[0, 0, 0]]
+    );
+}
+
+#[test]
+fn with_fixed_parameters_every_iteration_equals_the_deterministic_run() {
+    let s = alive_dead("half_cycle");
+    let model = Model::new(&s).unwrap();
+    let sim = Simulation::new(&model).iterations(37).seed(5);
+    let mc = sim.run().unwrap();
+    let det = sim.deterministic().unwrap();
+    for arm in 0..2 {
+        for it in 0..37 {
+            assert_eq!(
+                mc.care(arm).index_axis(ndarray::Axis(0), it),
+                det.care(arm).index_axis(ndarray::Axis(0), 0)
+            );
+            assert_eq!(
+                mc.programme(arm).index_axis(ndarray::Axis(0), it),
+                det.programme(arm).index_axis(ndarray::Axis(0), 0)
+            );
+            assert_eq!(
+                mc.effects(arm).index_axis(ndarray::Axis(0), it),
+                det.effects(arm).index_axis(ndarray::Axis(0), 0)
+            );
+        }
+    }
+}
+
+#[test]
+fn uptake_ramp_up_and_fading_follow_their_definitions() {
+    // Half take part; of them half start in cycle 1 and half in cycle 2; the effect lasts one
+    // cycle and fades over one more (weight 1/2), so the relative risk applies as 0.5^w.
+    let text = common::ALIVE_DEAD.replace("CONVENTION", "start").replace(
+        "name = \"programme\"\n",
+        "name = \"programme\"\nuptake = 0.5\nramp_up = [0.5, 1]\neffect_duration_cycles = 1\neffect_fade_cycles = 1\n",
+    );
+    let r = run(&Scenario::from_toml_str(&text).unwrap(), 1, 1);
+    let uc = [1.0, 0.9, 0.81];
+    // Group starting in cycle 1: death 0.05, then 0.1 * 0.5^0.5, then 0.1.
+    let g1 = [1.0, 0.95, 0.95 * (1.0 - 0.1 * 0.5f64.sqrt())];
+    // Group starting in cycle 2: usual care in cycle 1, then 0.05, then 0.1 * 0.5^0.5.
+    let g2 = [1.0, 0.9, 0.9 * 0.95];
+    for y in 0..3 {
+        let expected = 100.0 * (0.5 * uc[y] + 0.25 * g1[y] + 0.25 * g2[y]);
+        assert!(
+            close(r.care(1)[[0, y, 0]], expected, 1e-12),
+            "year {y}: {} vs {expected}",
+            r.care(1)[[0, y, 0]]
+        );
+        let participants = 0.25 * g1[y] + if y >= 1 { 0.25 * g2[y] } else { 0.0 };
+        assert!(
+            close(r.programme(1)[[0, y, 1]], 50.0 * participants, 1e-12),
+            "programme year {y}"
+        );
+    }
+}

@@ -1,0 +1,331 @@
+//! Every kind of bad input gets an error that names the field path and the reason; none panics.
+
+mod common;
+
+use common::*;
+use ontschot::{Error, Model, Scenario, Simulation, Value};
+
+fn base() -> Scenario {
+    alive_dead("half_cycle")
+}
+
+fn assert_problem(s: &Scenario, path: &str, reason: &str) {
+    let (paths, message) = invalid(s);
+    assert!(
+        paths.iter().any(|p| p == path),
+        "expected a problem at {path}, got {paths:?}\n{message}"
+    );
+    assert!(
+        message.contains(reason),
+        "expected '{reason}' in:\n{message}"
+    );
+}
+
+fn parse_error(text: &str) -> Error {
+    Scenario::from_toml_str(text).expect_err("the text should be rejected")
+}
+
+#[test]
+fn initial_shares_that_do_not_sum_to_one() {
+    let mut s = base();
+    s.states[0].initial = Value::Number(0.7);
+    assert_problem(&s, "states[].initial", "must sum to 1, they sum to 0.7");
+}
+
+#[test]
+fn budget_shares_that_do_not_sum_to_one() {
+    let mut s = base();
+    s.categories[0]
+        .paid_by
+        .insert("wmo".into(), Value::Number(0.5));
+    assert_problem(
+        &s,
+        "categories[0].paid_by",
+        "must sum to 1, they sum to 1.5",
+    );
+}
+
+#[test]
+fn probability_outside_zero_one() {
+    let mut s = base();
+    s.transitions
+        .from
+        .get_mut("alive")
+        .unwrap()
+        .insert("dead".into(), Value::Number(1.2));
+    assert_problem(
+        &s,
+        "transitions.from.alive.dead",
+        "must lie in [0, 1], got 1.2",
+    );
+}
+
+#[test]
+fn transition_row_that_does_not_sum_to_one() {
+    let mut s = base();
+    let row = s.transitions.from.get_mut("alive").unwrap();
+    row.insert("alive".into(), Value::Number(0.8));
+    assert_problem(
+        &s,
+        "transitions.from.alive",
+        "must sum to 1, they sum to 0.9",
+    );
+}
+
+#[test]
+fn transition_row_whose_entries_leave_nothing_for_rest() {
+    let mut s = base();
+    s.states.insert(
+        1,
+        ontschot::StateSpec {
+            name: "ill".into(),
+            label: None,
+            initial: Value::Number(0.0),
+            dead: false,
+            utility: Some(Value::Number(0.5)),
+        },
+    );
+    let row = s.transitions.from.get_mut("alive").unwrap();
+    row.insert("ill".into(), Value::Number(0.95));
+    s.transitions.from.insert(
+        "ill".into(),
+        [("ill".to_string(), Value::from("rest"))].into(),
+    );
+    assert_problem(
+        &s,
+        "transitions.from.alive",
+        "more than 1, leaving nothing for 'rest'",
+    );
+}
+
+#[test]
+fn negative_price() {
+    let mut s = base();
+    s.categories[0].price = Value::Number(-5.0);
+    assert_problem(&s, "categories[0].price", "must be >= 0, got -5");
+}
+
+#[test]
+fn unknown_budget_with_a_hint() {
+    let mut s = base();
+    s.categories[0].paid_by = [("zvv".to_string(), Value::Number(1.0))].into();
+    assert_problem(
+        &s,
+        "categories[0].paid_by.zvv",
+        "unknown budget 'zvv' (did you mean 'zvw'?)",
+    );
+}
+
+#[test]
+fn unknown_parameter_with_a_hint() {
+    let mut s = base();
+    s.transitions
+        .from
+        .get_mut("alive")
+        .unwrap()
+        .insert("dead".into(), Value::from("p_deth"));
+    assert_problem(
+        &s,
+        "transitions.from.alive.dead",
+        "unknown parameter or table 'p_deth' (did you mean 'p_death'?)",
+    );
+}
+
+#[test]
+fn beta_with_an_impossible_sd() {
+    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace(
+        "dist = \"fixed\"\nvalue = 0.1",
+        "dist = \"beta\"\nmean = 0.1\nsd = 0.4",
+    );
+    let s = Scenario::from_toml_str(&text).unwrap();
+    assert_problem(
+        &s,
+        "parameters.p_death.sd",
+        "0.4 is impossible for a beta with mean 0.1",
+    );
+}
+
+#[test]
+fn nan_and_infinite_values() {
+    let text = ALIVE_DEAD
+        .replace("CONVENTION", "start")
+        .replace("value = 0.1", "value = nan");
+    assert_problem(
+        &Scenario::from_toml_str(&text).unwrap(),
+        "parameters.p_death.value",
+        "must be a finite number, got NaN",
+    );
+    let text = ALIVE_DEAD
+        .replace("CONVENTION", "start")
+        .replace("price = 100", "price = inf");
+    assert_problem(
+        &Scenario::from_toml_str(&text).unwrap(),
+        "categories[0].price",
+        "must be a finite number, got inf",
+    );
+}
+
+#[test]
+fn zero_horizon_and_zero_iterations() {
+    let mut s = base();
+    s.horizon_years = 0;
+    s.simulation.iterations = 0;
+    let (paths, message) = invalid(&s);
+    assert!(
+        paths.contains(&"horizon_years".to_string())
+            && paths.contains(&"simulation.iterations".to_string()),
+        "{message}"
+    );
+    assert!(
+        message.contains("2 problems found"),
+        "every problem is listed: {message}"
+    );
+    let model = Model::new(&base()).unwrap();
+    let err = Simulation::new(&model).iterations(0).run().unwrap_err();
+    assert_eq!(err.to_string(), "simulation.iterations: must be at least 1");
+    let err = Simulation::new(&model).threads(Some(0)).run().unwrap_err();
+    assert_eq!(err.to_string(), "simulation.threads: must be at least 1");
+}
+
+#[test]
+fn malformed_toml_names_line_and_column() {
+    let err = parse_error("name = \"x\"\nhorizon_years = = 3\n");
+    let message = err.to_string();
+    assert!(message.starts_with("<scenario>: .:"), "{message}");
+    assert!(message.contains("line 2"), "{message}");
+}
+
+#[test]
+fn unknown_keys_are_rejected_with_their_path() {
+    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace(
+        "kind = \"per_participant_year\"",
+        "kind = \"per_participant_year\"\namout = 3",
+    );
+    let err = parse_error(&text);
+    let problems = err.problems();
+    assert_eq!(problems[0].path, "arms[1].costs[0].amout", "{err}");
+    assert!(
+        problems[0].reason.contains("unknown field `amout`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn wrong_types_name_their_path() {
+    let err = parse_error(
+        &ALIVE_DEAD
+            .replace("CONVENTION", "start")
+            .replace("size = 1", "size = \"many\""),
+    );
+    assert_eq!(err.problems()[0].path, "population.size", "{err}");
+}
+
+#[test]
+fn malformed_json_and_a_missing_file() {
+    let err = Scenario::from_json_str("{\"name\": 1}").unwrap_err();
+    assert_eq!(err.problems()[0].path, "name");
+    let err = Scenario::from_file("/no/such/scenario.toml").unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("/no/such/scenario.toml: cannot read the file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn file_errors_name_the_file() {
+    let dir = std::env::temp_dir().join(format!("ontschot-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad.toml");
+    std::fs::write(
+        &path,
+        ALIVE_DEAD
+            .replace("CONVENTION", "start")
+            .replace("price = 100", "price = -1"),
+    )
+    .unwrap();
+    let s = Scenario::from_file(&path).unwrap();
+    let err = Model::new(&s).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{}: 1 problem found", path.display())),
+        "{err}"
+    );
+}
+
+#[test]
+fn distribution_keys_must_fit_the_family() {
+    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace(
+        "dist = \"fixed\"\nvalue = 0.1",
+        "dist = \"normal\"\nmean = 0.1",
+    );
+    assert_problem(
+        &Scenario::from_toml_str(&text).unwrap(),
+        "parameters.p_death.dist",
+        "dist = \"normal\" needs mean + sd, or mean + ci; given: mean",
+    );
+    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace(
+        "dist = \"fixed\"\nvalue = 0.1",
+        "dist = \"beta\"\nmean = 0.1\nsd = 0.01\nmin = 0",
+    );
+    assert_problem(
+        &Scenario::from_toml_str(&text).unwrap(),
+        "parameters.p_death.min",
+        "is not used by dist = \"beta\"",
+    );
+}
+
+#[test]
+fn a_drawn_value_that_breaks_a_row_is_reported_with_its_iteration_and_parameter() {
+    // A normal probability can leave [0, 1]; nothing is clamped.
+    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace(
+        "dist = \"fixed\"\nvalue = 0.1",
+        "dist = \"normal\"\nmean = 0.1\nsd = 0.2",
+    );
+    let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
+    let err = Simulation::new(&model).iterations(200).run().unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::Draw { .. }), "{message}");
+    assert!(
+        message.contains("iteration")
+            && message.contains("transitions.from.alive.dead")
+            && message.contains("parameter 'p_death'"),
+        "{message}"
+    );
+}
+
+#[test]
+fn comparator_takes_no_intervention_fields_and_effects_need_the_right_ratio() {
+    let mut s = base();
+    s.arms[0].uptake = Some(Value::Number(0.5));
+    s.arms[1].transition_effects[0].hazard_ratio = Some(Value::Number(0.5));
+    let (paths, message) = invalid(&s);
+    assert!(paths.contains(&"arms[0]".to_string()), "{message}");
+    assert!(
+        message.contains("give a relative_risk (and no hazard_ratio)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn cycle_length_must_divide_a_year() {
+    let mut s = base();
+    s.cycle_years = 0.3;
+    assert_problem(&s, "cycle_years", "must be 1 or 1/k");
+}
+
+#[test]
+fn missing_transition_row_and_dead_row() {
+    let mut s = base();
+    s.transitions.from.remove("alive");
+    s.transitions.from.insert(
+        "dead".into(),
+        [("dead".to_string(), Value::from("rest"))].into(),
+    );
+    let (paths, message) = invalid(&s);
+    assert!(
+        paths.contains(&"transitions.from.alive".to_string()),
+        "{message}"
+    );
+    assert!(message.contains("a dead state is absorbing"), "{message}");
+}

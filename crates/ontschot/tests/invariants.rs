@@ -1,0 +1,235 @@
+//! Invariants users rely on: money is conserved, results do not depend on the thread count,
+//! Monte Carlo means agree with the deterministic run on a linear model, and draws are stable.
+
+mod common;
+
+use common::*;
+use ndarray::Axis;
+use ontschot::{Model, Scenario, Simulation};
+use proptest::prelude::*;
+
+/// A three-state scenario with uncertain shares, prices and transitions, varied by proptest.
+fn scenario(zvw_share: f64, price: f64, p_ill: f64, p_die: f64, rr: f64, uptake: f64) -> Scenario {
+    let text = format!(
+        r#"
+name = "conservation"
+horizon_years = 4
+cycle_years = 0.5
+cycle_convention = "simpson"
+[population]
+size = 250
+[simulation]
+detail = true
+[parameters.share]
+dist = "beta"
+mean = {zvw_share}
+sd = 0.01
+[parameters.price]
+dist = "gamma"
+mean = {price}
+sd = {sd}
+[parameters.p_ill]
+dist = "uniform"
+min = {lo}
+max = {p_ill}
+[parameters.split]
+dist = "dirichlet"
+shares = {{ a = 0.5, b = 0.3, c = 0.2 }}
+n = 50
+[[states]]
+name = "well"
+initial = "split.a"
+utility = 0.9
+[[states]]
+name = "ill"
+initial = "split.b"
+utility = 0.6
+[[states]]
+name = "worse"
+initial = "split.c"
+utility = 0.4
+[[states]]
+name = "dead"
+dead = true
+[transitions.from.well]
+well = "rest"
+ill = "p_ill"
+dead = {p_die}
+[transitions.from.ill]
+ill = "rest"
+worse = 0.1
+dead = {p_die}
+[transitions.from.worse]
+worse = "rest"
+dead = 0.2
+[[categories]]
+name = "care"
+price = "price"
+paid_by = {{ zvw = "share", wmo = "rest" }}
+use_per_year = {{ ill = 3, worse = 6 }}
+[[categories]]
+name = "home"
+price = 30
+paid_by = {{ wmo = 0.9, eigen_bijdrage = 0.1 }}
+use_per_year = {{ well = 1, worse = 20 }}
+[[arms]]
+name = "usual_care"
+[[arms]]
+name = "intervention"
+uptake = {uptake}
+ramp_up = [0.3, 0.6, 1]
+effect_duration_cycles = 3
+effect_fade_cycles = 2
+[[arms.costs]]
+name = "start"
+kind = "one_off"
+amount = 1000
+paid_by = {{ welzijn = 1 }}
+[[arms.costs]]
+name = "coach"
+kind = "per_person_in_state"
+states = ["ill", "worse"]
+amount = 200
+paid_by = {{ wmo = 0.5, zvw = 0.5 }}
+[[arms.transition_effects]]
+from = "well"
+to = "ill"
+relative_risk = {rr}
+[[arms.use_effects]]
+category = "care"
+rate_ratio = {rr}
+[budgets.welzijn]
+payer = "municipality"
+"#,
+        sd = price / 5.0,
+        lo = p_ill / 2.0
+    );
+    Scenario::from_toml_str(&text).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn budgets_sum_to_the_total_in_every_iteration_and_year(
+        zvw_share in 0.1f64..0.9, price in 10.0f64..1000.0, p_ill in 0.01f64..0.3,
+        p_die in 0.0f64..0.2, rr in 0.3f64..1.5, uptake in 0.0f64..=1.0, seed in any::<u64>(),
+    ) {
+        let s = scenario(zvw_share, price, p_ill, p_die, rr, uptake);
+        let r = run(&s, 20, seed);
+        for arm in 0..2 {
+            let care = r.care(arm);
+            let detail = r.detail(arm).unwrap();
+            for i in 0..20 {
+                for y in 0..4 {
+                    let by_budget: f64 = care.index_axis(Axis(0), i).index_axis(Axis(0), y).sum();
+                    let by_category: f64 = detail.index_axis(Axis(0), i).index_axis(Axis(0), y).sum();
+                    prop_assert!(close(by_budget, by_category, 1e-12), "arm {} it {} year {}: {} vs {}", arm, i, y, by_budget, by_category);
+                }
+            }
+        }
+        let sum = r.summary(1);
+        let budgets: f64 = sum.budgets.iter().map(|b| b.net.mean).sum();
+        let payers: f64 = sum.payers.iter().map(|p| p.net.mean).sum();
+        prop_assert!(close(budgets, sum.total.net.mean, 1e-9));
+        prop_assert!(close(payers, sum.total.net.mean, 1e-9));
+        let inv: f64 = sum.budgets.iter().map(|b| b.investment.mean).sum();
+        prop_assert!(close(inv, sum.total.investment.mean, 1e-9));
+    }
+}
+
+#[test]
+fn same_seed_gives_identical_numbers_on_one_and_two_threads() {
+    for seed_file in ["samenoud.toml", "welzijn_op_recept.toml"] {
+        let s = Scenario::from_file(seed(seed_file)).unwrap();
+        let model = Model::new(&s).unwrap();
+        let one = Simulation::new(&model)
+            .iterations(500)
+            .seed(11)
+            .threads(Some(1))
+            .run()
+            .unwrap();
+        let two = Simulation::new(&model)
+            .iterations(500)
+            .seed(11)
+            .threads(Some(2))
+            .run()
+            .unwrap();
+        let default = Simulation::new(&model)
+            .iterations(500)
+            .seed(11)
+            .run()
+            .unwrap();
+        for arm in 0..2 {
+            assert_eq!(one.care(arm), two.care(arm), "{seed_file}");
+            assert_eq!(one.programme(arm), two.programme(arm), "{seed_file}");
+            assert_eq!(one.effects(arm), two.effects(arm), "{seed_file}");
+            assert_eq!(one.care(arm), default.care(arm), "{seed_file}");
+        }
+        let other = Simulation::new(&model)
+            .iterations(500)
+            .seed(12)
+            .threads(Some(2))
+            .run()
+            .unwrap();
+        assert_ne!(one.care(1), other.care(1), "another seed gives other draws");
+    }
+}
+
+#[test]
+fn monte_carlo_mean_of_a_linear_model_is_within_three_standard_errors_of_the_deterministic_run() {
+    // Costs are linear in the uncertain price and programme cost: E[f(X)] = f(E[X]).
+    let text = ALIVE_DEAD
+        .replace("CONVENTION", "half_cycle")
+        .replace("price = 100", "price = \"price\"")
+        .replace("amount = 50", "amount = \"coach\"")
+        + r#"
+[parameters.price]
+dist = "lognormal"
+mean = 100
+sd = 40
+[parameters.coach]
+dist = "pert"
+min = 10
+mode = 30
+max = 120
+"#;
+    let s = Scenario::from_toml_str(&text).unwrap();
+    let model = Model::new(&s).unwrap();
+    let sim = Simulation::new(&model).iterations(4000).seed(3);
+    let mc = sim.run().unwrap().summary(1);
+    let det = sim.deterministic().unwrap().summary(1);
+    for (m, d) in mc
+        .budgets
+        .iter()
+        .zip(&det.budgets)
+        .chain(std::iter::once((&mc.total, &det.total)))
+    {
+        let se = m.net.standard_error(4000);
+        assert!(se > 0.0, "{} has uncertainty", m.name);
+        assert!(
+            (m.net.mean - d.net.mean).abs() < 3.0 * se,
+            "{}: MC {} vs deterministic {} (SE {se})",
+            m.name,
+            m.net.mean,
+            d.net.mean
+        );
+    }
+}
+
+#[test]
+fn adding_a_parameter_leaves_the_other_draws_unchanged() {
+    let s = scenario(0.5, 100.0, 0.1, 0.05, 0.8, 0.7);
+    let mut t = s.clone();
+    t.parameters.insert(
+        "unused".into(),
+        ontschot::ParameterSpec {
+            dist: ontschot::DistKind::Normal,
+            mean: Some(1.0),
+            sd: Some(1.0),
+            ..Default::default()
+        },
+    );
+    let (a, b) = (run(&s, 50, 9), run(&t, 50, 9));
+    assert_eq!(a.care(1), b.care(1));
+}
