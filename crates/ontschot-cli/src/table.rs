@@ -17,6 +17,12 @@ pub fn eur(x: f64) -> String {
     if r < 0.0 { format!("-{out}") } else { out }
 }
 
+/// One decimal, without a minus sign on a value that rounds to zero.
+fn one(x: f64) -> String {
+    let s = format!("{x:.1}");
+    if s == "-0.0" { "0.0".to_owned() } else { s }
+}
+
 fn row(out: &mut String, name: &str, f: &FlowSummary) {
     let interval = format!("[{}, {}]", eur(f.net.p2_5), eur(f.net.p97_5));
     let be = f
@@ -49,7 +55,7 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
         "{} people, {} years, {} iterations, seed {}; costs discounted at {:.1}%, effects at {:.1}% a year{}",
         eur(meta.population),
         meta.years,
-        meta.iterations,
+        eur(meta.iterations as f64),
         meta.seed,
         meta.discount_costs * 100.0,
         meta.discount_effects * 100.0,
@@ -92,8 +98,10 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
         let h = &sum.health;
         let _ = write!(
             out,
-            "  health: life-years gained {:.1} [{:.1}, {:.1}]",
-            h.life_years.mean, h.life_years.p2_5, h.life_years.p97_5
+            "  health: life-years gained {} [{}, {}]",
+            one(h.life_years.mean),
+            one(h.life_years.p2_5),
+            one(h.life_years.p97_5)
         );
         if let (Some(q), Some(nmb), Some(p)) = (
             &h.qalys,
@@ -104,15 +112,18 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
                 Some(_) if sum.total.net.mean > 0.0 && q.mean > 0.0 => {
                     "dominant (saves money and gains QALYs)".to_owned()
                 }
+                Some(_) if sum.total.net.mean < 0.0 && q.mean < 0.0 => {
+                    "dominated (costs more, loses QALYs)".to_owned()
+                }
                 Some(i) => format!("{} per QALY", eur(i)),
                 None => "-".to_owned(),
             };
             let _ = write!(
                 out,
-                "; QALYs gained {:.1} [{:.1}, {:.1}]; cost per QALY: {icer}; net monetary benefit at {} per QALY: {} [{}, {}], P(cost-effective) {:.0}%",
-                q.mean,
-                q.p2_5,
-                q.p97_5,
+                "; QALYs gained {} [{}, {}]; cost per QALY: {icer}; net monetary benefit at {} per QALY: {} [{}, {}], P(cost-effective) {:.0}%",
+                one(q.mean),
+                one(q.p2_5),
+                one(q.p97_5),
                 eur(h.willingness_to_pay),
                 eur(nmb.mean),
                 eur(nmb.p2_5),

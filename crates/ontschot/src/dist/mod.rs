@@ -437,7 +437,7 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
             if alphas.len() < 2 {
                 return Err(bad("alpha", "a dirichlet needs at least two components"));
             }
-            if let Some((k, a)) = alphas.iter().find(|(_, a)| !(*a > 0.0)) {
+            if let Some((k, a)) = alphas.iter().find(|(_, a)| a.is_nan() || *a <= 0.0) {
                 return Err(bad(&format!("alpha.{k}"), format!("must be > 0, got {a}")));
             }
             let total: f64 = alphas.iter().map(|(_, a)| a).sum();

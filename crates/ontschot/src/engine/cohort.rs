@@ -303,8 +303,8 @@ impl Workspace {
             let mut ly = 0.0;
             let mut qaly = 0.0;
             if let Some(u) = &m.utility {
-                for si in 0..s {
-                    self.util[si] = eval(m, &self.slots, u[si], t);
+                for (out, term) in self.util.iter_mut().zip(u) {
+                    *out = eval(m, &self.slots, *term, t);
                 }
                 if let Some(a) = part {
                     for &(si, term) in &a.utility_override {

@@ -1,0 +1,204 @@
+//! End to end: scenario files through the `ontschot` binary.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn ontschot(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ontschot"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn seed(name: &str) -> String {
+    format!("{}/../../seeds/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ontschot-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn run_prints_who_pays_and_who_benefits_and_writes_json_and_csv() {
+    let json = tmp("samenoud.json");
+    let csv = tmp("samenoud.csv");
+    let out = ontschot(&[
+        "run",
+        &seed("samenoud.toml"),
+        "-n",
+        "300",
+        "--seed",
+        "4",
+        "--json",
+        json.to_str().unwrap(),
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for needle in [
+        "SamenOud against Usual care",
+        "Zvw (Zorgverzekeraar)",
+        "Wmo (Gemeente)",
+        "Wlz (Zorgkantoor)",
+        "per payer",
+        "Total",
+        "P(gain)",
+        "break-even",
+        "life-years gained",
+    ] {
+        assert!(stdout.contains(needle), "missing '{needle}' in:\n{stdout}");
+    }
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc["meta"]["iterations"], 300);
+    assert_eq!(doc["meta"]["seed"], 4);
+    let summary = &doc["summaries"][0];
+    let budgets: f64 = summary["budgets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["net"]["mean"].as_f64().unwrap())
+        .sum();
+    let total = summary["total"]["net"]["mean"].as_f64().unwrap();
+    assert!(
+        (budgets - total).abs() < 1e-6 * total.abs().max(1.0),
+        "{budgets} vs {total}"
+    );
+    // The printed total net is the JSON's, rounded to the euro.
+    let printed = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("Total"))
+        .unwrap();
+    let rounded = format!("{:.0}", total.round().abs());
+    let grouped: String = rounded
+        .chars()
+        .rev()
+        .collect::<Vec<_>>()
+        .chunks(3)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(",")
+        .chars()
+        .rev()
+        .collect();
+    assert!(
+        printed.contains(&grouped),
+        "{printed} should show {grouped}"
+    );
+    let csv_text = std::fs::read_to_string(&csv).unwrap();
+    assert!(csv_text.starts_with("arm,level,name,label,investment_mean"));
+    assert_eq!(csv_text.lines().count(), 1 + 4 + 4 + 1, "{csv_text}");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_json_on_any_thread_count() {
+    let a = tmp("wor-1.json");
+    let b = tmp("wor-2.json");
+    for (file, threads) in [(&a, "1"), (&b, "2")] {
+        let out = ontschot(&[
+            "run",
+            &seed("welzijn_op_recept.toml"),
+            "-n",
+            "400",
+            "--threads",
+            threads,
+            "--json",
+            file.to_str().unwrap(),
+            "-q",
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    assert_eq!(
+        std::fs::read_to_string(a).unwrap(),
+        std::fs::read_to_string(b).unwrap()
+    );
+}
+
+#[test]
+fn validate_accepts_the_seeds() {
+    for s in ["samenoud.toml", "welzijn_op_recept.toml"] {
+        let out = ontschot(&["validate", &seed(s)]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).starts_with("ok: "),
+            "{}",
+            text(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn validate_lists_every_problem_with_file_and_field_path() {
+    let original = std::fs::read_to_string(seed("samenoud.toml")).unwrap();
+    let broken = original
+        .replace("price = 30.87", "price = -30.87")
+        .replace("horizon_years = 5", "horizon_years = 0")
+        .replace(
+            "relative_risk = \"rr_death\"",
+            "relative_risk = \"rr_dead\"",
+        );
+    let path = tmp("broken.toml");
+    std::fs::write(&path, broken).unwrap();
+    let out = ontschot(&["validate", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains(&format!("{}: ", path.display())), "{err}");
+    assert!(
+        err.contains("horizon_years: must be at least 1 year"),
+        "{err}"
+    );
+    assert!(
+        err.contains("categories[0].price: must be >= 0, got -30.87"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unknown parameter or table 'rr_dead' (did you mean 'rr_death'?)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_file_and_bad_arguments_fail_cleanly() {
+    let out = ontschot(&["run", "/no/such.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("/no/such.toml: cannot read the file"));
+    let out = ontschot(&["run", &seed("samenoud.toml"), "-n", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("simulation.iterations: must be at least 1"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = ontschot(&["run", &seed("samenoud.toml"), "--threads", "0"]);
+    assert!(
+        text(&out.stderr).contains("simulation.threads: must be at least 1"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn json_scenarios_read_like_toml() {
+    let s = ontschot::Scenario::from_file(seed("welzijn_op_recept.toml")).unwrap();
+    let path = tmp("wor.json");
+    std::fs::write(&path, s.to_json_string()).unwrap();
+    let a = ontschot(&["run", &seed("welzijn_op_recept.toml"), "-n", "100", "-q"]);
+    let b = ontschot(&["run", path.to_str().unwrap(), "-n", "100", "-q"]);
+    assert!(b.status.success(), "{}", text(&b.stderr));
+    // Same numbers; only the file name in the heading differs.
+    let strip = |o: &Output| {
+        text(&o.stdout)
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&a), strip(&b));
+}
