@@ -82,6 +82,22 @@ pub enum Error {
         /// Why it is rejected.
         reason: String,
     },
+    /// Saved results could not be read back.
+    #[error("results: {reason}")]
+    Decode {
+        /// What did not fit.
+        reason: String,
+    },
+    /// A value override does not fit the scenario (see [`Scenario::with_values`](crate::Scenario::with_values)).
+    #[error("{origin}: {path}: {reason}")]
+    Override {
+        /// The file name, or `<scenario>`.
+        origin: String,
+        /// The override's key.
+        path: String,
+        /// Why it cannot be applied.
+        reason: String,
+    },
     /// The caller stopped the run through the progress callback.
     #[error("run cancelled after {done} of {total} iterations")]
     Cancelled {
@@ -113,6 +129,9 @@ impl Error {
             Error::Invalid { problems, .. } => problems.clone(),
             Error::Parse { path, message, .. } => vec![Problem::new(path.clone(), message.clone())],
             Error::Draw { path, reason, .. } => vec![Problem::new(path.clone(), reason.clone())],
+            Error::Override { path, reason, .. } => {
+                vec![Problem::new(path.clone(), reason.clone())]
+            }
             Error::Settings { field, reason } => {
                 vec![Problem::new(format!("simulation.{field}"), reason.clone())]
             }

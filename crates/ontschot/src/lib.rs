@@ -31,6 +31,7 @@ pub mod error;
 pub mod model;
 pub mod results;
 pub mod scenario;
+pub mod seeds;
 
 pub use dist::Dist;
 pub use engine::Simulation;

@@ -329,3 +329,65 @@ fn missing_transition_row_and_dead_row() {
     );
     assert!(message.contains("a dead state is absorbing"), "{message}");
 }
+
+#[test]
+fn fields_that_would_be_silently_ignored_are_refused() {
+    let mut s = base();
+    s.arms[1].effect_fade_cycles = 2;
+    assert_problem(
+        &s,
+        "arms[1].effect_fade_cycles",
+        "effect_duration_cycles, which is not given",
+    );
+    let mut s = base();
+    s.arms[1].costs[0].kind = ontschot::CostKind::OneOff;
+    s.arms[1].costs[0].cycles = Some([1, 2]);
+    assert_problem(
+        &s,
+        "arms[1].costs[0].cycles",
+        "a one_off cost falls in one cycle",
+    );
+    let mut s = base();
+    s.categories[0]
+        .use_per_year
+        .insert("dead".into(), Value::Number(1.0));
+    assert_problem(
+        &s,
+        "categories[0].use_per_year.dead",
+        "a dead state uses no care",
+    );
+}
+
+#[test]
+fn a_relative_risk_needs_a_rest_entry_to_absorb_it() {
+    let mut s = base();
+    let row = s.transitions.from.get_mut("alive").unwrap();
+    row.insert("alive".into(), Value::Number(0.9));
+    assert_problem(
+        &s,
+        "arms[1].transition_effects[0]",
+        "has no 'rest' entry to absorb the change",
+    );
+}
+
+#[test]
+fn utilities_above_one_are_refused_known_or_drawn() {
+    let mut s = base();
+    s.states[0].utility = Some(Value::Number(1.2));
+    assert_problem(
+        &s,
+        "states[0].utility",
+        "a utility is at most 1 (full health), got 1.2",
+    );
+    let text = ALIVE_DEAD
+        .replace("CONVENTION", "start")
+        .replace("utility = 0.8", "utility = \"u\"")
+        + "[parameters.u]\ndist = \"normal\"\nmean = 0.95\nsd = 0.2\n";
+    let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
+    let err = Simulation::new(&model).iterations(100).run().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("states.alive.utility: parameter 'u' drew"),
+        "{err}"
+    );
+}

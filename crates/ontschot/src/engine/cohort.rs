@@ -209,16 +209,36 @@ impl Workspace {
                 trace[..e * s].copy_from_slice(&self.uc_trace[..e * s]);
                 for t in e..=self.t {
                     let w = arm.weight[t - e];
-                    build_matrix(
-                        m,
-                        &self.slots,
-                        matrix,
-                        Some(arm),
-                        t,
-                        w,
-                        &mut self.mat,
-                        &mut self.row,
-                    )?;
+                    let uc = &self.uc_mats[(t - 1) * s * s..t * s * s];
+                    if arm.matrix.is_some() && w < 1.0 {
+                        // An own matrix fades as a mixture with usual care's.
+                        if w > 0.0 {
+                            build_matrix(
+                                m,
+                                &self.slots,
+                                matrix,
+                                Some(arm),
+                                t,
+                                1.0,
+                                &mut self.mat,
+                                &mut self.row,
+                            )?;
+                        }
+                        for (p, u) in self.mat.iter_mut().zip(uc) {
+                            *p = if w > 0.0 { w * *p + (1.0 - w) * u } else { *u };
+                        }
+                    } else {
+                        build_matrix(
+                            m,
+                            &self.slots,
+                            matrix,
+                            Some(arm),
+                            t,
+                            w,
+                            &mut self.mat,
+                            &mut self.row,
+                        )?;
+                    }
                     let (prev, next) = trace.split_at_mut(t * s);
                     step(&prev[(t - 1) * s..], &self.mat, &mut next[..s]);
                 }
@@ -303,12 +323,12 @@ impl Workspace {
             let mut ly = 0.0;
             let mut qaly = 0.0;
             if let Some(u) = &m.utility {
-                for (out, term) in self.util.iter_mut().zip(u) {
-                    *out = eval(m, &self.slots, *term, t);
+                for (si, term) in u.iter().enumerate() {
+                    self.util[si] = utility(m, &self.slots, *term, t, si)?;
                 }
                 if let Some(a) = part {
                     for &(si, term) in &a.utility_override {
-                        let v = eval(m, &self.slots, term, t);
+                        let v = utility(m, &self.slots, term, t, si)?;
                         self.util[si] = w * v + (1.0 - w) * self.util[si];
                     }
                 }
@@ -480,6 +500,23 @@ fn nonneg(
     }
 }
 
+/// A utility: at most 1 (full health); below 0 is allowed (states worse than death).
+#[inline]
+fn utility(m: &Model, slots: &[f64], term: Term, cycle: usize, state: usize) -> Step<f64> {
+    let x = eval(m, slots, term, cycle);
+    if x <= 1.0 && x.is_finite() {
+        Ok(x)
+    } else {
+        Err(DrawProblem {
+            path: format!("states.{}.utility", m.states[state].name),
+            reason: format!(
+                "{} drew {x} in cycle {cycle}, but a utility is at most 1 (full health)",
+                describe(m, term, cycle)
+            ),
+        })
+    }
+}
+
 #[inline]
 fn unit(m: &Model, slots: &[f64], term: Term, cycle: usize, path: &str, field: &str) -> Step<f64> {
     let x = eval(m, slots, term, cycle);
@@ -620,7 +657,7 @@ fn build_matrix(
             {
                 for e in &a.transition_effects {
                     if e.from == i && e.to == j && e.cycles.contains(t) {
-                        let r = nonneg(m, slots, e.ratio, t, &e.path, "ratio")?;
+                        let r = nonneg(m, slots, e.ratio, t, &e.path, e.field)?;
                         x *= if w == 1.0 { r } else { r.powf(w) };
                     }
                 }

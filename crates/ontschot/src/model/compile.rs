@@ -74,7 +74,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         tables,
         n_cycles: c.n_cycles,
         cycles_per_year: cycles_per_year.unwrap_or(1),
-        cycle_years: s.cycle_years,
+        cycle_years: 1.0 / cycles_per_year.unwrap_or(1) as f64,
         states,
         dead,
         initial,
@@ -197,13 +197,15 @@ impl<'a> Compiler<'a> {
     fn cycles_per_year(&mut self) -> Option<usize> {
         let cy = self.s.cycle_years;
         let k = 1.0 / cy;
-        if cy.is_finite() && cy > 0.0 && cy <= 1.0 && (k - k.round()).abs() < 1e-9 {
+        if cy.is_finite() && cy > 0.0 && cy <= 1.0 && (k - k.round()).abs() < 1e-6 * k {
             Some(k.round() as usize)
         } else {
             if !self.problems.iter().any(|p| p.path == "cycle_years") {
                 self.err(
                     "cycle_years",
-                    format!("must be 1 or 1/k for a whole k (0.5, 0.25, 1/12), got {cy}"),
+                    format!(
+                        "must be 1 or 1/k for a whole k (0.5, 0.25, 0.0833333 for months), got {cy}"
+                    ),
                 );
             }
             None
@@ -556,7 +558,7 @@ impl<'a> Compiler<'a> {
                     Some(v) => {
                         let path = format!("states[{i}].utility");
                         if let Some(t) = self.term(&path, v, Ctx::PerCycle) {
-                            if let Term::Const(x) = t
+                            if let Some(x) = self.known(t)
                                 && x > 1.0
                             {
                                 self.err(
@@ -798,6 +800,11 @@ impl<'a> Compiler<'a> {
             let mut ok = true;
             for (st, v) in &c.use_per_year {
                 let p = format!("{path}.use_per_year.{st}");
+                if index.get(st).is_some_and(|&i| s.states[i].dead) {
+                    self.err(&p, "a dead state uses no care");
+                    ok = false;
+                    continue;
+                }
                 match index.get(st) {
                     Some(&i) => match self.bounded(&p, v, Ctx::PerCycle, false) {
                         Some(t) => use_[i] = t,
@@ -904,6 +911,12 @@ impl<'a> Compiler<'a> {
                 Some(v) => self.bounded(&format!("{path}.uptake"), v, Ctx::Fixed, true),
             };
             let enrol = self.ramp_up(&path, &a.ramp_up);
+            if a.effect_fade_cycles > 0 && a.effect_duration_cycles.is_none() {
+                self.err(
+                    format!("{path}.effect_fade_cycles"),
+                    "effects fade after effect_duration_cycles, which is not given",
+                );
+            }
             let weight = (1..=self.n_cycles.max(1))
                 .map(|k| match a.effect_duration_cycles {
                     None => 1.0,
@@ -1000,7 +1013,13 @@ impl<'a> Compiler<'a> {
                             "the states have no utilities to override",
                         );
                     } else if let Some(t) = self.term(&format!("{p}.utility"), v, Ctx::PerCycle) {
-                        utility_override.push((si, t));
+                        match self.known(t) {
+                            Some(x) if x > 1.0 => self.err(
+                                format!("{p}.utility"),
+                                format!("a utility is at most 1 (full health), got {x}"),
+                            ),
+                            _ => utility_override.push((si, t)),
+                        }
                     }
                 }
             }
@@ -1109,6 +1128,12 @@ impl<'a> Compiler<'a> {
             self.err(p, format!("{} -> {} is not an entry of the transition matrix (or is its 'rest' entry), so there is nothing to scale", e.from, e.to));
             return None;
         }
+        if matrix.kind == TransitionKind::Probability
+            && matrix.rows[from].as_ref().is_some_and(|r| r.rest.is_none())
+        {
+            self.err(p, format!("the row of '{}' has no 'rest' entry to absorb the change a relative risk makes; make one of its entries 'rest'", e.from));
+            return None;
+        }
         let ratio = self.bounded(&format!("{p}.{field}"), ratio_v, Ctx::PerCycle, false)?;
         let cycles = self.cycles(&format!("{p}.cycles"), &e.cycles);
         Some(TransitionEffect {
@@ -1117,6 +1142,7 @@ impl<'a> Compiler<'a> {
             ratio,
             cycles,
             path: p.to_owned(),
+            field,
         })
     }
 
@@ -1124,6 +1150,12 @@ impl<'a> Compiler<'a> {
         let amount = self.bounded(&format!("{p}.amount"), &c.amount, Ctx::Fixed, false);
         let split = self.split(&format!("{p}.paid_by"), &c.paid_by);
         let cycles = self.cycles(&format!("{p}.cycles"), &c.cycles);
+        if c.kind == CostKind::OneOff && c.cycles.is_some() {
+            self.err(
+                format!("{p}.cycles"),
+                "a one_off cost falls in one cycle: use cycle = N",
+            );
+        }
         let needs = |field: &str| format!("is required for kind = \"{}\"", field);
         let fte = match (c.kind, &c.fte) {
             (CostKind::PerFte, Some(v)) => self.bounded(&format!("{p}.fte"), v, Ctx::Fixed, false),

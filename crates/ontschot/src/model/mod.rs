@@ -68,6 +68,8 @@ pub(crate) struct TransitionEffect {
     pub ratio: Term,
     pub cycles: CycleRange,
     pub path: String,
+    /// `relative_risk` or `hazard_ratio`, for messages.
+    pub field: &'static str,
 }
 
 #[derive(Clone, Debug)]
@@ -120,7 +122,7 @@ pub(crate) struct Param {
 }
 
 /// Names and labels of one axis of the results (budgets, payers, arms, states, categories).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Label {
     /// Key, as in the scenario.
     pub name: String,
@@ -129,7 +131,7 @@ pub struct Label {
 }
 
 /// A budget in the results, with the index of its payer in [`Model::payers`].
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BudgetInfo {
     /// Key, e.g. `zvw`.
     pub name: String,

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 /// Offsets of the parts of one iteration's record in the flat result buffer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub(crate) struct Layout {
     pub arms: usize,
     pub years: usize,
@@ -31,12 +31,16 @@ pub(crate) struct Layout {
 
 impl Layout {
     pub(crate) fn new(m: &Model, detail: bool) -> Layout {
-        let (a, y, b, c) = (
+        Layout::sizes(
             m.arms.len(),
             m.n_years(),
             m.budgets.len(),
             m.categories.len(),
-        );
+            detail,
+        )
+    }
+
+    fn sizes(a: usize, y: usize, b: usize, c: usize, detail: bool) -> Layout {
         let flows = a * y * b;
         let care = 0;
         let programme = flows;
@@ -174,7 +178,7 @@ impl Record<'_> {
 }
 
 /// What a run was: names of the axes and the settings needed to read the numbers.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Meta {
     /// Scenario name.
     pub scenario: String,
@@ -343,12 +347,75 @@ impl Results {
         out
     }
 
+    /// The results as bytes (a JSON header, then the values as little-endian `f64`), for saving
+    /// or for sending to another process; read back with [`Results::from_bytes`].
+    ///
+    /// ```
+    /// # use ontschot::{Model, Scenario, Simulation, Results};
+    /// # let s = Scenario::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/welzijn_op_recept.toml")).unwrap();
+    /// # let model = Model::new(&s).unwrap();
+    /// let r = Simulation::new(&model).iterations(10).run().unwrap();
+    /// let back = Results::from_bytes(&r.to_bytes()).unwrap();
+    /// assert_eq!(back.care(1), r.care(1));
+    /// ```
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let header =
+            serde_json::to_vec(&(&self.meta, &self.layout)).expect("meta and layout serialise");
+        let mut out = Vec::with_capacity(12 + header.len() + 8 * self.data.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+        out.extend_from_slice(&header);
+        for x in &self.data {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        out
+    }
+
+    /// Reads results written by [`Results::to_bytes`]; refuses bytes that do not fit.
+    pub fn from_bytes(bytes: &[u8]) -> crate::Result<Results> {
+        let bad = |reason: &str| crate::Error::Decode {
+            reason: reason.to_owned(),
+        };
+        let rest = bytes
+            .strip_prefix(MAGIC)
+            .ok_or_else(|| bad("not ontschot results (wrong magic bytes)"))?;
+        let (len, rest) = rest
+            .split_at_checked(8)
+            .ok_or_else(|| bad("truncated header"))?;
+        let len = u64::from_le_bytes(len.try_into().expect("8 bytes")) as usize;
+        let (header, values) = rest
+            .split_at_checked(len)
+            .ok_or_else(|| bad("truncated header"))?;
+        let (meta, layout): (Meta, Layout) =
+            serde_json::from_slice(header).map_err(|e| bad(&format!("bad header: {e}")))?;
+        let expected = Layout::sizes(
+            meta.arms.len(),
+            meta.years,
+            meta.budgets.len(),
+            meta.categories.len(),
+            layout.detail,
+        );
+        if expected != layout
+            || values.len() % 8 != 0
+            || values.len() / 8 != meta.iterations.saturating_mul(layout.len)
+        {
+            return Err(bad("the values do not match the axes in the header"));
+        }
+        let data = values
+            .chunks_exact(8)
+            .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
+            .collect();
+        Ok(Results { meta, layout, data })
+    }
+
     /// Who pays and who benefits: the increment of `arm` over the comparator, discounted and summed
     /// over the horizon, per budget, per payer and in total, with the health outcomes.
     pub fn summary(&self, arm: usize) -> Summary {
         summarise(self, arm)
     }
 }
+
+const MAGIC: &[u8; 4] = b"ONTR";
 
 fn factors(rate: f64, years: usize) -> Vec<f64> {
     (0..years).map(|y| (1.0 + rate).powi(-(y as i32))).collect()
@@ -474,9 +541,11 @@ fn summarise(r: &Results, arm: usize) -> Summary {
                 *c += acc / n as f64;
             }
         }
+        // A party without any flow has nothing to break even on.
         let break_even_year = (0..years)
             .find(|&y| cumulative[y..].iter().all(|c| *c >= 0.0))
-            .map(|y| y + 1);
+            .map(|y| y + 1)
+            .filter(|_| cumulative.iter().any(|c| *c != 0.0));
         let savings = Stats::of(&p.savings);
         let return_per_euro = (total_investment > 0.0).then(|| savings.mean / total_investment);
         FlowSummary {

@@ -617,6 +617,100 @@ impl Scenario {
         serde_json::to_string_pretty(self).expect("a scenario always serialises to JSON")
     }
 
+    /// A copy with some values replaced, for what-if analyses and variants.
+    ///
+    /// A key is either a parameter name, which makes that parameter fixed at the value (keeping
+    /// its unit and source; give a JSON object instead to replace its whole distribution), or a
+    /// dotted field path such as `discount.costs`, `population.size`, `arms.samenoud.uptake` or
+    /// `parameters.rr_gp.median`, where list elements are named by their `name` or their index.
+    ///
+    /// ```
+    /// let s = ontschot::seeds::samenoud();
+    /// let t = s.with_values([("uptake", 0.3.into()), ("discount.costs", 0.04.into())]).unwrap();
+    /// assert_eq!(t.discount.costs, 0.04);
+    /// assert_eq!(t.parameters["uptake"].value, Some(0.3));
+    /// let err = s.with_values([("arms.nobody.uptake", 0.5.into())]).unwrap_err();
+    /// assert!(err.to_string().contains("no element named 'nobody'"));
+    /// ```
+    pub fn with_values<'a, I>(&self, values: I) -> Result<Scenario>
+    where
+        I: IntoIterator<Item = (&'a str, serde_json::Value)>,
+    {
+        let origin = self.origin_label().to_owned();
+        let fail = |path: &str, reason: String| Error::Override {
+            origin: origin.clone(),
+            path: path.to_owned(),
+            reason,
+        };
+        let mut doc = serde_json::to_value(self).map_err(|e| fail(".", e.to_string()))?;
+        for (key, value) in values {
+            if let Some(spec) = doc.get_mut("parameters").and_then(|p| p.get_mut(key)) {
+                let replacement = match value {
+                    serde_json::Value::Object(_) => value,
+                    _ => {
+                        let mut fixed = serde_json::json!({ "dist": "fixed", "value": value });
+                        for keep in ["unit", "source", "assumption"] {
+                            if let Some(v) = spec.get(keep) {
+                                fixed[keep] = v.clone();
+                            }
+                        }
+                        fixed
+                    }
+                };
+                *spec = replacement;
+                continue;
+            }
+            let mut node = &mut doc;
+            let parts: Vec<&str> = key.split('.').collect();
+            for (i, part) in parts.iter().enumerate() {
+                let last = i + 1 == parts.len();
+                node = match node {
+                    serde_json::Value::Array(items) => {
+                        let names: Vec<String> = items
+                            .iter()
+                            .filter_map(|x| x.get("name")?.as_str().map(str::to_owned))
+                            .collect();
+                        let at = part
+                            .parse::<usize>()
+                            .ok()
+                            .filter(|k| *k < items.len())
+                            .or_else(|| names.iter().position(|n| n == part));
+                        match at {
+                            Some(k) => &mut items[k],
+                            None => {
+                                return Err(fail(
+                                    key,
+                                    format!(
+                                        "no element named '{part}' (there are: {})",
+                                        names.join(", ")
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                    serde_json::Value::Object(map) => {
+                        if !map.contains_key(*part) && !last {
+                            return Err(fail(key, format!("no field '{part}' here")));
+                        }
+                        map.entry(part.to_string())
+                            .or_insert(serde_json::Value::Null)
+                    }
+                    _ => {
+                        return Err(fail(
+                            key,
+                            format!("'{part}' is inside a value that has no fields"),
+                        ));
+                    }
+                };
+            }
+            *node = value;
+        }
+        let mut s: Scenario = serde_path_to_error::deserialize(doc)
+            .map_err(|e| fail(&display_path(e.path()), e.into_inner().to_string()))?;
+        s.origin = self.origin.clone();
+        Ok(s)
+    }
+
     /// The name used in messages: the file, or `<scenario>`.
     pub fn origin_label(&self) -> &str {
         self.origin.as_deref().unwrap_or(INLINE)

@@ -1,0 +1,314 @@
+//! The `ontschot._ontschot` extension module: a thin face over the `ontschot` crate.
+//!
+//! Scenarios cross as JSON text (the Python package turns dicts into JSON and back), results as
+//! numpy arrays that borrow the memory of the Rust result (read-only, no copy). Long runs release
+//! the GIL, report progress, and stop within a fraction of a second on Ctrl-C.
+
+mod errors;
+
+use errors::to_py;
+use ndarray::Array3;
+use numpy::PyArray3;
+use ontschot::{Model, Simulation};
+use pyo3::exceptions::{PyIndexError, PyKeyError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// A scenario as the core reads it.
+#[pyclass(module = "ontschot._ontschot", frozen)]
+struct Scenario {
+    inner: ontschot::Scenario,
+}
+
+#[pymethods]
+impl Scenario {
+    #[staticmethod]
+    fn from_file(path: PathBuf) -> PyResult<Self> {
+        ontschot::Scenario::from_file(path)
+            .map(|inner| Scenario { inner })
+            .map_err(to_py)
+    }
+
+    #[staticmethod]
+    #[pyo3(signature = (text, origin=None))]
+    fn from_json(text: &str, origin: Option<String>) -> PyResult<Self> {
+        let mut inner = ontschot::Scenario::from_json_str(text).map_err(to_py)?;
+        inner.origin = origin;
+        Ok(Scenario { inner })
+    }
+
+    #[staticmethod]
+    fn seed(name: &str) -> PyResult<Self> {
+        ontschot::seeds::load(name)
+            .map(|inner| Scenario { inner })
+            .ok_or_else(|| {
+                PyKeyError::new_err(format!(
+                    "no seed named '{name}'; seeds: {}",
+                    ontschot::seeds::names().join(", ")
+                ))
+            })
+    }
+
+    #[staticmethod]
+    fn seed_names() -> Vec<&'static str> {
+        ontschot::seeds::names()
+    }
+
+    fn to_json(&self) -> String {
+        self.inner.to_json_string()
+    }
+
+    #[getter]
+    fn origin(&self) -> Option<String> {
+        self.inner.origin.clone()
+    }
+
+    /// `values` is a JSON object of key -> value; see `Scenario::with_values` in the core.
+    fn with_values(&self, values: &str) -> PyResult<Self> {
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(values)
+            .map_err(|e| {
+                pyo3::exceptions::PyTypeError::new_err(format!(
+                    "values must be a mapping of names to numbers or dicts: {e}"
+                ))
+            })?;
+        let pairs = map.iter().map(|(k, v)| (k.as_str(), v.clone()));
+        self.inner
+            .with_values(pairs)
+            .map(|inner| Scenario { inner })
+            .map_err(to_py)
+    }
+
+    /// Compiles the scenario; raises ScenarioError listing every problem.
+    fn validate(&self) -> PyResult<()> {
+        Model::new(&self.inner).map(|_| ()).map_err(to_py)
+    }
+
+    #[pyo3(signature = (iterations=None, seed=None, threads=None, detail=None, progress=None))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        iterations: Option<usize>,
+        seed: Option<u64>,
+        threads: Option<usize>,
+        detail: Option<bool>,
+        progress: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Results> {
+        let model = Model::new(&self.inner).map_err(to_py)?;
+        let sim = configure(&model, iterations, seed, threads, detail);
+        let total = iterations.unwrap_or(model.scenario().simulation.iterations);
+        let done = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let finished = AtomicBool::new(false);
+        let mut interrupted: Option<PyErr> = None;
+        let outcome = std::thread::scope(|scope| {
+            let worker = scope.spawn(|| {
+                let r = sim.run_with_progress(|d, _| {
+                    done.store(d, Ordering::Relaxed);
+                    !stop.load(Ordering::Relaxed)
+                });
+                finished.store(true, Ordering::Release);
+                r
+            });
+            // The calling thread waits without the GIL, waking often enough to notice Ctrl-C
+            // (signals are only seen on the main thread) and to move the progress bar.
+            while !finished.load(Ordering::Acquire) {
+                py.detach(|| {
+                    for _ in 0..20 {
+                        if finished.load(Ordering::Acquire) {
+                            break;
+                        }
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                });
+                if interrupted.is_some() {
+                    continue;
+                }
+                let step = py.check_signals().and_then(|()| match &progress {
+                    Some(cb) => cb.call1((done.load(Ordering::Relaxed), total)).map(|_| ()),
+                    None => Ok(()),
+                });
+                if let Err(e) = step {
+                    stop.store(true, Ordering::Relaxed);
+                    interrupted = Some(e);
+                }
+            }
+            worker.join()
+        });
+        if let Some(e) = interrupted {
+            return Err(e);
+        }
+        let results = outcome.map_err(|_| errors::panicked())?.map_err(to_py)?;
+        if let Some(cb) = &progress {
+            cb.call1((total, total))?;
+        }
+        Ok(Results::new(results))
+    }
+
+    #[pyo3(signature = (detail=None))]
+    fn deterministic(&self, detail: Option<bool>) -> PyResult<Results> {
+        let model = Model::new(&self.inner).map_err(to_py)?;
+        configure(&model, None, None, Some(1), detail)
+            .deterministic()
+            .map(Results::new)
+            .map_err(to_py)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<ontschot Scenario '{}' from {}>",
+            self.inner.name,
+            self.inner.origin_label()
+        )
+    }
+}
+
+fn configure<'m>(
+    model: &'m Model,
+    iterations: Option<usize>,
+    seed: Option<u64>,
+    threads: Option<usize>,
+    detail: Option<bool>,
+) -> Simulation<'m> {
+    let mut sim = Simulation::new(model).threads(threads);
+    if let Some(n) = iterations {
+        sim = sim.iterations(n);
+    }
+    if let Some(s) = seed {
+        sim = sim.seed(s);
+    }
+    if let Some(d) = detail {
+        sim = sim.detail(d);
+    }
+    sim
+}
+
+/// The arrays of a run; the increments (arm minus comparator) are computed once, so that every
+/// array handed to Python is a read-only view of memory held here.
+#[pyclass(module = "ontschot._ontschot", frozen)]
+struct Results {
+    inner: ontschot::Results,
+    increments: Vec<Array3<f64>>,
+}
+
+impl Results {
+    fn new(inner: ontschot::Results) -> Self {
+        let increments = (1..inner.meta().arms.len())
+            .map(|a| inner.increment(a))
+            .collect();
+        Results { inner, increments }
+    }
+
+    fn check_arm(&self, arm: usize) -> PyResult<()> {
+        let n = self.inner.meta().arms.len();
+        if arm < n {
+            Ok(())
+        } else {
+            Err(PyIndexError::new_err(format!(
+                "arm {arm} out of range: the run has {n} arms"
+            )))
+        }
+    }
+}
+
+/// A read-only numpy view of `array`, kept alive by `owner`.
+fn view<'py, S: ndarray::Data<Elem = f64>>(
+    array: &ndarray::ArrayBase<S, ndarray::Ix3>,
+    owner: &Bound<'py, Results>,
+) -> PyResult<Bound<'py, PyArray3<f64>>> {
+    // SAFETY: the data lives in the frozen `Results`, which is never mutated and which the numpy
+    // array keeps alive as its base object; the view is marked read-only below.
+    let arr = unsafe { PyArray3::borrow_from_array(array, owner.clone().into_any()) };
+    let kwargs = PyDict::new(owner.py());
+    kwargs.set_item("write", false)?;
+    arr.call_method("setflags", (), Some(&kwargs))?;
+    Ok(arr)
+}
+
+#[pymethods]
+impl Results {
+    fn meta_json(&self) -> String {
+        serde_json::to_string(self.inner.meta()).expect("meta serialises")
+    }
+
+    fn care<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
+        slf.get().check_arm(arm)?;
+        view(&slf.get().inner.care(arm), slf)
+    }
+
+    fn programme<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
+        slf.get().check_arm(arm)?;
+        view(&slf.get().inner.programme(arm), slf)
+    }
+
+    fn effects<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
+        slf.get().check_arm(arm)?;
+        view(&slf.get().inner.effects(arm), slf)
+    }
+
+    fn detail<'py>(
+        slf: &Bound<'py, Self>,
+        arm: usize,
+    ) -> PyResult<Option<Bound<'py, PyArray3<f64>>>> {
+        slf.get().check_arm(arm)?;
+        slf.get()
+            .inner
+            .detail(arm)
+            .map(|d| view(&d, slf))
+            .transpose()
+    }
+
+    fn increment<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
+        let this = slf.get();
+        if arm == 0 || arm > this.increments.len() {
+            return Err(PyIndexError::new_err(format!(
+                "arm {arm} is not an intervention: choose 1 to {}",
+                this.increments.len()
+            )));
+        }
+        view(&this.increments[arm - 1], slf)
+    }
+
+    fn cost_discount_factors(&self) -> Vec<f64> {
+        self.inner.cost_discount_factors()
+    }
+
+    fn effect_discount_factors(&self) -> Vec<f64> {
+        self.inner.effect_discount_factors()
+    }
+
+    fn summary_json(&self, arm: usize) -> PyResult<String> {
+        if arm == 0 || arm >= self.inner.meta().arms.len() {
+            return Err(PyIndexError::new_err(format!(
+                "arm {arm} is not an intervention: choose 1 to {}",
+                self.inner.meta().arms.len() - 1
+            )));
+        }
+        Ok(serde_json::to_string(&self.inner.summary(arm)).expect("summaries serialise"))
+    }
+
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.to_bytes())
+    }
+
+    #[staticmethod]
+    fn from_bytes(data: &[u8]) -> PyResult<Self> {
+        ontschot::Results::from_bytes(data)
+            .map(Results::new)
+            .map_err(to_py)
+    }
+}
+
+#[pymodule(gil_used = false)]
+mod _ontschot {
+    #[pymodule_export]
+    use super::{Results, Scenario};
+
+    #[pymodule_init]
+    fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
+        use pyo3::types::PyModuleMethods;
+        m.add("__version__", env!("CARGO_PKG_VERSION"))
+    }
+}

@@ -1,0 +1,48 @@
+//! The seed scenarios, built into the library so that every face (Rust, CLI, Python) ships them.
+//! Their files live in `seeds/` at the repository root, with every number's source.
+
+use crate::scenario::Scenario;
+
+const SEEDS: [(&str, &str); 2] = [
+    ("samenoud", include_str!("../../../seeds/samenoud.toml")),
+    (
+        "welzijn_op_recept",
+        include_str!("../../../seeds/welzijn_op_recept.toml"),
+    ),
+];
+
+/// Names of the seed scenarios.
+///
+/// ```
+/// assert_eq!(ontschot::seeds::names(), ["samenoud", "welzijn_op_recept"]);
+/// ```
+pub fn names() -> Vec<&'static str> {
+    SEEDS.iter().map(|(n, _)| *n).collect()
+}
+
+/// The TOML text of a seed, or `None` for an unknown name.
+pub fn text(name: &str) -> Option<&'static str> {
+    SEEDS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+/// A seed scenario by name, or `None` for an unknown name.
+///
+/// ```
+/// let s = ontschot::seeds::load("samenoud").unwrap();
+/// assert_eq!(s.origin.as_deref(), Some("seeds/samenoud.toml"));
+/// ```
+pub fn load(name: &str) -> Option<Scenario> {
+    let mut s = Scenario::from_toml_str(text(name)?).expect("the seeds are valid (tested)");
+    s.origin = Some(format!("seeds/{name}.toml"));
+    Some(s)
+}
+
+/// SamenOud: integrated care for people 75+.
+pub fn samenoud() -> Scenario {
+    load("samenoud").expect("built in")
+}
+
+/// Welzijn op Recept: GP referral to a municipal welfare coach.
+pub fn welzijn_op_recept() -> Scenario {
+    load("welzijn_op_recept").expect("built in")
+}

@@ -1,0 +1,31 @@
+"""ontschot: who pays and who benefits.
+
+Monte Carlo business cases for interventions that join social work and health care, per Dutch
+budget (Zvw, Wmo, Wlz, own contributions) and per payer (insurer, municipality, care office,
+client), over years, with uncertainty.
+
+>>> import ontschot
+>>> scenario = ontschot.seeds.samenoud()
+>>> results = scenario.run(iterations=200, seed=1, progress=False)
+>>> list(results.who_pays().index)
+['zvw', 'wmo', 'wlz', 'eigen_bijdrage']
+"""
+
+from __future__ import annotations
+
+from . import seeds
+from ._errors import DrawError, OntschotError, ResultsError, ScenarioError
+from ._ontschot import __version__
+from ._results import Results
+from ._scenario import Scenario
+
+__all__ = [
+    "DrawError",
+    "OntschotError",
+    "Results",
+    "ResultsError",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "seeds",
+]

@@ -1,0 +1,302 @@
+"""Results of a run: numpy arrays that share memory with the Rust result, pandas tables, plots."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import _ontschot
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+_MEASURES = ["life_years", "qalys"]
+
+
+class Results:
+    """The arrays and summaries of one run.
+
+    Flow arrays have axes ``[iteration, year, budget]`` in euros for the whole population,
+    undiscounted; effects ``[iteration, year, measure]`` with measure 0 = life-years, 1 = QALYs.
+    Arrays are read-only views of the result's own memory (no copy). Arms and budgets can be given
+    by name or index; arm 0 is the comparator (usual care).
+
+    >>> import ontschot
+    >>> r = ontschot.seeds.welzijn_op_recept().run(iterations=100, seed=3, progress=False)
+    >>> r.increment("zvw").shape   # [iteration, year] for the first intervention
+    (100, 3)
+    """
+
+    __slots__ = ("_inner", "_meta")
+
+    def __init__(self) -> None:
+        raise TypeError("Results come from Scenario.run()")
+
+    @classmethod
+    def _wrap(cls, inner: _ontschot.Results) -> Results:
+        self = object.__new__(cls)
+        object.__setattr__(self, "_inner", inner)
+        object.__setattr__(self, "_meta", json.loads(inner.meta_json()))
+        return self
+
+    # --- what the run is -------------------------------------------------------------------
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Names of the axes and the run's settings (iterations, seed, discount rates, ...)."""
+        return dict(self._meta)
+
+    @property
+    def arms(self) -> list[str]:
+        """Arm names; the first is the comparator."""
+        return [a["name"] for a in self._meta["arms"]]
+
+    @property
+    def budgets(self) -> list[str]:
+        """Budget names: the last axis of the flow arrays."""
+        return [b["name"] for b in self._meta["budgets"]]
+
+    @property
+    def payers(self) -> list[str]:
+        """Payer names."""
+        return [p["name"] for p in self._meta["payers"]]
+
+    @property
+    def categories(self) -> list[str]:
+        """Care category names: the last axis of the detail arrays."""
+        return [c["name"] for c in self._meta["categories"]]
+
+    @property
+    def years(self) -> list[int]:
+        """Years of the horizon, from 1."""
+        return list(range(1, self._meta["years"] + 1))
+
+    @property
+    def iterations(self) -> int:
+        """Number of iterations."""
+        return int(self._meta["iterations"])
+
+    def _arm(self, arm: int | str, intervention: bool = False) -> int:
+        names = self.arms
+        if isinstance(arm, str):
+            if arm not in names:
+                raise KeyError(f"no arm named {arm!r}; arms: {', '.join(names)}")
+            index = names.index(arm)
+        elif isinstance(arm, (int, np.integer)) and not isinstance(arm, bool):
+            index = int(arm)
+            if not 0 <= index < len(names):
+                raise IndexError(f"arm {index} out of range: the run has {len(names)} arms")
+        else:
+            raise TypeError(f"an arm is a name or an index, not {type(arm).__name__}")
+        if intervention and index == 0:
+            raise ValueError(f"arm {names[0]!r} is the comparator; choose an intervention: {', '.join(names[1:])}")
+        return index
+
+    def _budget(self, budget: int | str) -> int:
+        names = self.budgets
+        if isinstance(budget, str):
+            if budget not in names:
+                raise KeyError(f"no budget named {budget!r}; budgets: {', '.join(names)}")
+            return names.index(budget)
+        index = int(budget)
+        if not 0 <= index < len(names):
+            raise IndexError(f"budget {index} out of range: the run has {len(names)} budgets")
+        return index
+
+    # --- arrays ------------------------------------------------------------------------------
+    def array(self, arm: int | str = 1, budget: int | str | None = None, kind: str = "care") -> np.ndarray:
+        """Costs of one arm: ``kind`` is ``"care"`` (care use) or ``"programme"`` (the
+        intervention's own costs). Axes ``[iteration, year, budget]``, or ``[iteration, year]``
+        when ``budget`` is given. A read-only view, no copy."""
+        a = self._arm(arm)
+        if kind == "care":
+            arr = self._inner.care(a)
+        elif kind == "programme":
+            arr = self._inner.programme(a)
+        else:
+            raise ValueError(f"kind must be 'care' or 'programme', not {kind!r}")
+        return arr if budget is None else arr[:, :, self._budget(budget)]
+
+    def increment(self, budget: int | str | None = None, arm: int | str = 1) -> np.ndarray:
+        """Total costs (care + programme) of ``arm`` minus the comparator's, per iteration and
+        year: positive means the budget pays more with the intervention. Axes
+        ``[iteration, year, budget]``, or ``[iteration, year]`` for one budget. A read-only view."""
+        arr = self._inner.increment(self._arm(arm, intervention=True))
+        return arr if budget is None else arr[:, :, self._budget(budget)]
+
+    def effects(self, arm: int | str = 1) -> np.ndarray:
+        """Life-years (measure 0) and QALYs (measure 1), ``[iteration, year, measure]``."""
+        return self._inner.effects(self._arm(arm))
+
+    def detail(self, arm: int | str = 1) -> np.ndarray | None:
+        """Care costs per category ``[iteration, year, category]``, when run with ``detail=True``."""
+        return self._inner.detail(self._arm(arm))
+
+    def discount_factors(self, of: str = "costs") -> np.ndarray:
+        """Discount factor per year (year 1 undiscounted), for ``"costs"`` or ``"effects"``."""
+        if of == "costs":
+            return np.asarray(self._inner.cost_discount_factors())
+        if of == "effects":
+            return np.asarray(self._inner.effect_discount_factors())
+        raise ValueError(f"of must be 'costs' or 'effects', not {of!r}")
+
+    # --- tables ------------------------------------------------------------------------------
+    def _summary(self, arm: int | str) -> dict[str, Any]:
+        return json.loads(self._inner.summary_json(self._arm(arm, intervention=True)))  # type: ignore[no-any-return]
+
+    def summary(self, arm: int | str = 1) -> pd.DataFrame:
+        """Who pays and who benefits, discounted over the horizon: one row per budget, per payer
+        and the total. ``net`` = ``savings`` - ``investment``; positive means the party gains."""
+        s = self._summary(arm)
+        rows = []
+        for level, items in (("budget", s["budgets"]), ("payer", s["payers"]), ("total", [s["total"]])):
+            for f in items:
+                rows.append(
+                    {
+                        "level": level,
+                        "name": f["name"],
+                        "label": f["label"],
+                        "payer": f.get("payer"),
+                        "investment": f["investment"]["mean"],
+                        "savings": f["savings"]["mean"],
+                        "net": f["net"]["mean"],
+                        "net_sd": f["net"]["sd"],
+                        "net_p2_5": f["net"]["p2_5"],
+                        "net_p50": f["net"]["p50"],
+                        "net_p97_5": f["net"]["p97_5"],
+                        "probability_gain": f["probability_gain"],
+                        "break_even_year": f["break_even_year"],
+                        "return_per_euro": f["return_per_euro"],
+                    }
+                )
+        df = pd.DataFrame(rows).set_index(["level", "name"])
+        df["break_even_year"] = df["break_even_year"].astype("Int64")
+        df["return_per_euro"] = df["return_per_euro"].astype(float)
+        return df
+
+    def who_pays(self, arm: int | str = 1, by: str = "budget") -> pd.DataFrame:
+        """The who-pays-who-benefits table per ``"budget"`` or per ``"payer"``: what each party
+        invests, saves on care, its net with the 95% interval, and the probability it gains."""
+        if by not in ("budget", "payer"):
+            raise ValueError(f"by must be 'budget' or 'payer', not {by!r}")
+        df = self.summary(arm).xs(by, level="level")
+        cols = ["label", "investment", "savings", "net", "net_p2_5", "net_p97_5", "probability_gain", "break_even_year"]
+        if by == "budget":
+            cols.insert(1, "payer")
+        return df[cols]
+
+    def health(self, arm: int | str = 1) -> pd.Series:
+        """Life-years and QALYs gained (discounted), cost per QALY and net monetary benefit."""
+        h = self._summary(arm)["health"]
+        out: dict[str, Any] = {
+            "life_years": h["life_years"]["mean"],
+            "life_years_p2_5": h["life_years"]["p2_5"],
+            "life_years_p97_5": h["life_years"]["p97_5"],
+        }
+        if h["qalys"] is not None:
+            out.update(
+                qalys=h["qalys"]["mean"],
+                qalys_p2_5=h["qalys"]["p2_5"],
+                qalys_p97_5=h["qalys"]["p97_5"],
+                icer=h["icer"],
+                net_monetary_benefit=h["net_monetary_benefit"]["mean"],
+                probability_cost_effective=h["probability_cost_effective"],
+            )
+        out["willingness_to_pay"] = h["willingness_to_pay"]
+        return pd.Series(out, name=self.arms[self._arm(arm)])
+
+    def to_pandas(self, kind: str = "increment", discounted: bool = False) -> pd.DataFrame:
+        """A tidy long frame with columns ``iteration, arm, year, budget, value``.
+
+        ``kind`` is ``"increment"`` (each intervention minus the comparator), ``"costs"`` (care +
+        programme per arm), ``"care"`` or ``"programme"``; ``discounted`` applies the cost
+        discount factors per year.
+        """
+        arms = range(1, len(self.arms)) if kind == "increment" else range(len(self.arms))
+        frames = []
+        factors = self.discount_factors("costs") if discounted else np.ones(len(self.years))
+        for a in arms:
+            if kind == "increment":
+                arr = self.increment(arm=a)
+            elif kind == "costs":
+                arr = self.array(a, kind="care") + self.array(a, kind="programme")
+            elif kind in ("care", "programme"):
+                arr = self.array(a, kind=kind)
+            else:
+                raise ValueError(f"kind must be 'increment', 'costs', 'care' or 'programme', not {kind!r}")
+            arr = arr * factors[None, :, None]
+            n, y, b = arr.shape
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "iteration": np.repeat(np.arange(n), y * b),
+                        "arm": self.arms[a],
+                        "year": np.tile(np.repeat(np.arange(1, y + 1), b), n),
+                        "budget": np.tile(np.asarray(self.budgets, dtype=object), n * y),
+                        "value": arr.reshape(-1),
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+    # --- plots (matplotlib, imported when used) ------------------------------------------------
+    def plot_who_pays(self, arm: int | str = 1, by: str = "budget", ax: Axes | None = None) -> Axes:
+        """Bar chart of each party's net over the horizon with its 95% interval."""
+        from . import plot
+
+        return plot.who_pays(self, arm=arm, by=by, ax=ax)
+
+    def plot_cumulative(self, arm: int | str = 1, ax: Axes | None = None) -> Axes:
+        """Cumulative discounted net per budget over the years, with 95% bands."""
+        from . import plot
+
+        return plot.cumulative(self, arm=arm, ax=ax)
+
+    def plot_distribution(self, arm: int | str = 1, ax: Axes | None = None) -> Axes:
+        """Distribution of each budget's net over the horizon across iterations."""
+        from . import plot
+
+        return plot.distribution(self, arm=arm, ax=ax)
+
+    # --- Python protocol -----------------------------------------------------------------------
+    def net(self, arm: int | str = 1) -> np.ndarray:
+        """Discounted net over the horizon per iteration and budget (``[iteration, budget]``);
+        positive means the budget gains. A new array."""
+        inc = self.increment(arm=arm)
+        return -(inc * self.discount_factors("costs")[None, :, None]).sum(axis=1)
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        return (_from_bytes, (bytes(self._inner.to_bytes()),))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Results are read-only")
+
+    def __repr__(self) -> str:
+        m = self._meta
+        lines = [f"<ontschot Results: {m['scenario']}, {m['iterations']:,} iterations, seed {m['seed']}, {m['years']} years>"]
+        for a in range(1, len(self.arms)):
+            s = self.who_pays(a)
+            lines.append(f"  {self.arms[a]} vs {self.arms[0]} (net over the horizon, + = gains):")
+            for name, row in s.iterrows():
+                lines.append(
+                    f"    {name:<16} {row['net']:>14,.0f}  [{row['net_p2_5']:,.0f}, {row['net_p97_5']:,.0f}]  P(gain) {row['probability_gain']:.0%}"
+                )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        m = self._meta
+        parts = [
+            f"<p><b>{html.escape(m['scenario'])}</b>: {m['iterations']:,} iterations, seed {m['seed']}, "
+            f"{m['years']} years; euros, discounted; net &gt; 0 means the party gains</p>"
+        ]
+        for a in range(1, len(self.arms)):
+            parts.append(f"<p>{html.escape(self.arms[a])} against {html.escape(self.arms[0])}</p>")
+            parts.append(self.who_pays(a).to_html(float_format=lambda x: f"{x:,.2f}" if abs(x) < 1 else f"{x:,.0f}"))
+        return "\n".join(parts)
+
+
+def _from_bytes(data: bytes) -> Results:
+    return Results._wrap(_ontschot.Results.from_bytes(data))

@@ -1,0 +1,174 @@
+"""Scenarios: read from files or dicts, changed with overrides, and run."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from . import _ontschot
+from ._errors import ScenarioError
+from ._progress import ProgressCallback, resolve
+
+if TYPE_CHECKING:
+    from ._results import Results
+
+
+def _plain(value: Any, path: str) -> Any:
+    """Turns numpy scalars, tuples and mappings into plain JSON values, naming the path of a value
+    that has no JSON form."""
+    if value is None or isinstance(value, (bool, str, int, float)):
+        return value
+    if isinstance(value, Mapping):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise ScenarioError(f"{path}: keys must be strings, got {k!r}")
+            out[k] = _plain(v, f"{path}.{k}" if path else k)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    item = getattr(value, "item", None)  # numpy scalars and 0-d arrays
+    if callable(item) and getattr(value, "ndim", 0) == 0:
+        return _plain(item(), path)
+    tolist = getattr(value, "tolist", None)  # numpy arrays
+    if callable(tolist):
+        return _plain(tolist(), path)
+    raise ScenarioError(f"{path or '.'}: cannot use a value of type {type(value).__name__}")
+
+
+def _dumps(value: Any) -> str:
+    # NaN and infinity pass through as numbers so that the core names the field that holds them.
+    return json.dumps(value, allow_nan=True)
+
+
+class Scenario:
+    """A business-case scenario: population, states, care categories, arms and settings.
+
+    Create one with :meth:`from_file`, :meth:`from_dict` or :mod:`ontschot.seeds`; scenarios are
+    immutable, :meth:`with_values` returns a changed copy.
+
+    >>> import ontschot
+    >>> s = ontschot.seeds.welzijn_op_recept()
+    >>> s.with_values({"uptake": 0.5}).to_dict()["parameters"]["uptake"]["value"]
+    0.5
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(self) -> None:
+        raise TypeError("use Scenario.from_file, Scenario.from_dict or ontschot.seeds")
+
+    @classmethod
+    def _wrap(cls, inner: _ontschot.Scenario) -> Scenario:
+        self = object.__new__(cls)
+        object.__setattr__(self, "_inner", inner)
+        return self
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> Scenario:
+        """Reads a ``.toml`` or ``.json`` scenario file. Raises :class:`ScenarioError` naming the
+        file and field for a bad file, ``OSError`` for a missing one."""
+        return cls._wrap(_ontschot.Scenario.from_file(os.fspath(path)))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], origin: str | None = None) -> Scenario:
+        """Builds a scenario from a dict with the structure of a scenario file."""
+        if not isinstance(data, Mapping):
+            raise ScenarioError(f".: a scenario must be a mapping, not {type(data).__name__}")
+        return cls._wrap(_ontschot.Scenario.from_json(_dumps(_plain(data, "")), origin))
+
+    @classmethod
+    def _from_json(cls, text: str, origin: str | None) -> Scenario:
+        return cls._wrap(_ontschot.Scenario.from_json(text, origin))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The scenario as a dict (the structure of a scenario file)."""
+        return json.loads(self._inner.to_json())  # type: ignore[no-any-return]
+
+    def with_values(self, values: Mapping[str, Any]) -> Scenario:
+        """A copy with values replaced.
+
+        A key is a parameter name (the parameter becomes fixed at the value; give a dict to set a
+        whole distribution) or a dotted field path such as ``"discount.costs"``,
+        ``"population.size"`` or ``"arms.samenoud.uptake"`` (list elements by name or index).
+        """
+        if not isinstance(values, Mapping):
+            raise TypeError(f"values must be a mapping, not {type(values).__name__}")
+        return self._wrap(self._inner.with_values(_dumps(_plain(dict(values), ""))))
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return str(self.to_dict()["name"])
+
+    @property
+    def origin(self) -> str | None:
+        """The file the scenario came from, if any."""
+        return self._inner.origin
+
+    def validate(self) -> None:
+        """Checks the scenario; raises :class:`ScenarioError` listing every problem found."""
+        self._inner.validate()
+
+    def run(
+        self,
+        iterations: int | None = None,
+        seed: int | None = None,
+        threads: int | None = None,
+        *,
+        detail: bool | None = None,
+        progress: bool | ProgressCallback | None = None,
+    ) -> Results:
+        """Runs the Monte Carlo simulation.
+
+        Args:
+            iterations: parameter draws (default: the scenario's ``[simulation] iterations``).
+            seed: seed of the random streams (default: the scenario's).
+            threads: worker threads (default: one per core); results do not depend on it.
+            detail: keep care costs per category (``Results.detail``).
+            progress: ``None`` shows a bar on stderr for runs longer than half a second,
+                ``True`` always, ``False`` never; or a callable ``(done, total)``.
+
+        The GIL is released while the simulation runs; Ctrl-C stops it within a fraction of a
+        second with ``KeyboardInterrupt``.
+        """
+        from ._results import Results
+
+        for name, value in (("iterations", iterations), ("seed", seed), ("threads", threads)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64):
+                raise ScenarioError(f"simulation.{name}: must be a whole number >= 0, got {value!r}")
+        callback = resolve(progress, self._inner_name())
+        return Results._wrap(self._inner.run(iterations, seed, threads, detail, callback))
+
+    def deterministic(self, *, detail: bool | None = None) -> Results:
+        """One run with every parameter at its mean (the base case)."""
+        from ._results import Results
+
+        return Results._wrap(self._inner.deterministic(detail))
+
+    def _inner_name(self) -> str:
+        return self.name
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str | None]]:
+        return (Scenario._from_json, (self._inner.to_json(), self.origin))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Scenario) and self.to_dict() == other.to_dict()
+
+    def __hash__(self) -> int:
+        return hash(self._inner.to_json())
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Scenario is immutable; use with_values to get a changed copy")
+
+    def __repr__(self) -> str:
+        d = self.to_dict()
+        arms = ", ".join(a["name"] for a in d["arms"])
+        return (
+            f"Scenario({d['name']!r}, {d['horizon_years']} years, {len(d['states'])} states, "
+            f"{len(d['categories'])} care categories, {len(d['parameters'])} parameters, arms: {arms})"
+        )
+
+

@@ -1,0 +1,34 @@
+"""The seed scenarios shipped with ontschot; every number in them has a source or is marked as an
+assumption (see ``docs/seeds.md``).
+
+>>> from ontschot import seeds
+>>> seeds.names()
+['samenoud', 'welzijn_op_recept']
+>>> seeds.load("samenoud").name
+'SamenOud'
+"""
+
+from __future__ import annotations
+
+from . import _ontschot
+from ._scenario import Scenario
+
+
+def names() -> list[str]:
+    """Names of the seed scenarios."""
+    return list(_ontschot.Scenario.seed_names())
+
+
+def load(name: str) -> Scenario:
+    """A seed scenario by name; ``KeyError`` for an unknown name."""
+    return Scenario._wrap(_ontschot.Scenario.seed(name))
+
+
+def samenoud() -> Scenario:
+    """SamenOud (Embrace): integrated care for people 75+ with case management."""
+    return load("samenoud")
+
+
+def welzijn_op_recept() -> Scenario:
+    """Welzijn op Recept: GP referral of patients with psychosocial complaints to a welfare coach."""
+    return load("welzijn_op_recept")
