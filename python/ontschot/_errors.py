@@ -18,6 +18,14 @@ class ScenarioError(OntschotError, ValueError):
     path: str | None = None
     problems: list[tuple[str, str]] = []
 
+    @classmethod
+    def at(cls, path: str, reason: str) -> ScenarioError:
+        """The error for one problem at ``path``."""
+        err = cls(f"{path}: {reason}")
+        err.path = path
+        err.problems = [(path, reason)]
+        return err
+
 
 class DrawError(ScenarioError):
     """A value drawn in one Monte Carlo iteration is impossible (nothing is clamped).

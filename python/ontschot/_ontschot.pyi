@@ -5,6 +5,7 @@ from typing import Callable, final
 import numpy as np
 import numpy.typing as npt
 
+__all__ = ["Results", "Scenario", "__version__"]
 __version__: str
 
 @final

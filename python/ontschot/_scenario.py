@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -18,13 +19,16 @@ if TYPE_CHECKING:
 def _plain(value: Any, path: str) -> Any:
     """Turns numpy scalars, tuples and mappings into plain JSON values, naming the path of a value
     that has no JSON form."""
+    if isinstance(value, float) and not math.isfinite(value):
+        # JSON has no NaN or infinity; name the field as the core would.
+        raise ScenarioError.at(path or ".", f"must be a finite number, got {value}")
     if value is None or isinstance(value, (bool, str, int, float)):
         return value
     if isinstance(value, Mapping):
         out = {}
         for k, v in value.items():
             if not isinstance(k, str):
-                raise ScenarioError(f"{path}: keys must be strings, got {k!r}")
+                raise ScenarioError.at(path or ".", f"keys must be strings, got {k!r}")
             out[k] = _plain(v, f"{path}.{k}" if path else k)
         return out
     if isinstance(value, (list, tuple)):
@@ -35,12 +39,11 @@ def _plain(value: Any, path: str) -> Any:
     tolist = getattr(value, "tolist", None)  # numpy arrays
     if callable(tolist):
         return _plain(tolist(), path)
-    raise ScenarioError(f"{path or '.'}: cannot use a value of type {type(value).__name__}")
+    raise ScenarioError.at(path or ".", f"cannot use a value of type {type(value).__name__}")
 
 
 def _dumps(value: Any) -> str:
-    # NaN and infinity pass through as numbers so that the core names the field that holds them.
-    return json.dumps(value, allow_nan=True)
+    return json.dumps(value, allow_nan=False)
 
 
 class Scenario:
@@ -76,7 +79,7 @@ class Scenario:
     def from_dict(cls, data: Mapping[str, Any], origin: str | None = None) -> Scenario:
         """Builds a scenario from a dict with the structure of a scenario file."""
         if not isinstance(data, Mapping):
-            raise ScenarioError(f".: a scenario must be a mapping, not {type(data).__name__}")
+            raise ScenarioError.at(".", f"a scenario must be a mapping, not {type(data).__name__}")
         return cls._wrap(_ontschot.Scenario.from_json(_dumps(_plain(data, "")), origin))
 
     @classmethod
@@ -138,7 +141,7 @@ class Scenario:
 
         for name, value in (("iterations", iterations), ("seed", seed), ("threads", threads)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64):
-                raise ScenarioError(f"simulation.{name}: must be a whole number >= 0, got {value!r}")
+                raise ScenarioError.at(f"simulation.{name}", f"must be a whole number >= 0, got {value!r}")
         callback = resolve(progress, self._inner_name())
         return Results._wrap(self._inner.run(iterations, seed, threads, detail, callback))
 

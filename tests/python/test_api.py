@@ -124,7 +124,7 @@ def test_an_exception_in_the_progress_callback_stops_the_run():
         raise RuntimeError("stop here")
 
     with pytest.raises(RuntimeError, match="stop here"):
-        ontschot.seeds.samenoud().run(iterations=2_000_000, seed=1, progress=boom)
+        ontschot.seeds.welzijn_op_recept().run(iterations=1_000_000, seed=1, progress=boom)
 
 
 def test_ctrl_c_stops_a_long_run(tmp_path):
@@ -133,7 +133,7 @@ def test_ctrl_c_stops_a_long_run(tmp_path):
         "import ontschot, sys\n"
         "print('start', flush=True)\n"
         "try:\n"
-        "    ontschot.seeds.samenoud().run(iterations=50_000_000, progress=False)\n"
+        "    ontschot.seeds.welzijn_op_recept().run(iterations=2_000_000, progress=False)\n"
         "except KeyboardInterrupt:\n"
         "    print('interrupted', flush=True)\n"
         "    sys.exit(3)\n"
@@ -152,6 +152,11 @@ def test_ctrl_c_stops_a_long_run(tmp_path):
         p.kill()
         pytest.fail("the run did not stop after Ctrl-C")
     assert p.returncode == 3 and "interrupted" in out
+
+
+def test_a_run_too_large_for_memory_is_refused_not_crashed():
+    with pytest.raises(ontschot.ScenarioError, match="GB of memory"):
+        ontschot.seeds.samenoud().run(iterations=2**60, progress=False)
 
 
 def test_repr_and_html():

@@ -129,7 +129,7 @@ impl<'m> Simulation<'m> {
         }
         let model = self.model;
         let layout = Layout::new(model, self.detail);
-        let mut buffers = layout.allocate(iterations);
+        let mut buffers = layout.allocate(iterations)?;
         let done = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
         let means = model.mean_slots();

@@ -98,6 +98,11 @@ fn stable_hash(s: &str) -> u64 {
     })
 }
 
+/// A sum shown without floating-point noise (0.9, not 0.8999999999999999).
+fn tidy(x: f64) -> f64 {
+    (x * 1e12).round() / 1e12
+}
+
 fn label(name: &str, label: &Option<String>) -> Label {
     Label {
         name: name.to_owned(),
@@ -479,7 +484,8 @@ impl<'a> Compiler<'a> {
                 self.err(
                     path,
                     format!(
-                        "the entries sum to {fixed_sum}, more than 1, leaving nothing for 'rest'"
+                        "the entries sum to {}, more than 1, leaving nothing for 'rest'",
+                        tidy(fixed_sum)
                     ),
                 );
                 return None;
@@ -488,7 +494,8 @@ impl<'a> Compiler<'a> {
                 self.err(
                     path,
                     format!(
-                        "the entries must sum to 1, they sum to {fixed_sum}{}",
+                        "the entries must sum to 1, they sum to {}{}",
+                        tidy(fixed_sum),
                         if rest_allowed {
                             "; or make one entry 'rest'"
                         } else {

@@ -61,9 +61,23 @@ impl Layout {
         }
     }
 
-    pub(crate) fn allocate(&self, iterations: usize) -> Buffers {
-        Buffers {
-            data: vec![0.0; iterations * self.len],
+    /// The result buffer, or an error (rather than an abort) when memory cannot hold it.
+    pub(crate) fn allocate(&self, iterations: usize) -> crate::Result<Buffers> {
+        let values = iterations.checked_mul(self.len);
+        let mut data = Vec::new();
+        match values.map(|n| (n, data.try_reserve_exact(n))) {
+            Some((n, Ok(()))) => {
+                data.resize(n, 0.0);
+                Ok(Buffers { data })
+            }
+            _ => Err(crate::Error::Settings {
+                field: "iterations",
+                reason: format!(
+                    "the results of {iterations} iterations need {:.1} GB of memory ({} values of 8 bytes each per iteration), more than can be allocated; run fewer iterations",
+                    iterations as f64 * self.len as f64 * 8.0 / 1e9,
+                    self.len
+                ),
+            }),
         }
     }
 }

@@ -1,0 +1,188 @@
+"""Every scenario problem the core finds reaches Python as a ScenarioError with its field path;
+no input crashes the interpreter."""
+
+import copy
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import ontschot
+from conftest import ROOT
+
+
+def base() -> dict:
+    return ontschot.seeds.welzijn_op_recept().to_dict()
+
+
+def problem(d: dict, path: str, reason: str) -> ontschot.ScenarioError:
+    with pytest.raises(ontschot.ScenarioError) as e:
+        ontschot.Scenario.from_dict(d).validate()
+    err = e.value
+    assert isinstance(err, ValueError) and isinstance(err, ontschot.OntschotError)
+    paths = [p for p, _ in err.problems]
+    assert path in paths, f"{path} not in {paths}: {err}"
+    assert reason in str(err), str(err)
+    return err
+
+
+def test_shares_not_summing_to_one():
+    d = base()
+    d["categories"][0]["paid_by"] = {"zvw": 0.6, "wmo": 0.3}
+    problem(d, "categories[0].paid_by", "must sum to 1, they sum to 0.9")
+
+
+def test_probability_outside_zero_one():
+    d = ontschot.seeds.samenoud().to_dict()
+    d["transitions"]["from"]["robust"]["frail"] = 1.5
+    problem(d, "transitions.from.robust.frail", "must lie in [0, 1], got 1.5")
+
+
+def test_transition_row_not_summing_to_one():
+    d = ontschot.seeds.samenoud().to_dict()
+    d["transitions"]["from"]["nursing_home"] = {"nursing_home": 0.5, "dead": 0.3}
+    problem(d, "transitions.from.nursing_home", "must sum to 1, they sum to 0.8")
+
+
+def test_negative_price():
+    d = base()
+    d["categories"][1]["price"] = -20.85
+    problem(d, "categories[1].price", "must be >= 0, got -20.85")
+
+
+def test_unknown_budget_and_parameter():
+    d = base()
+    d["categories"][0]["paid_by"] = {"zwv": 1}
+    d["categories"][1]["use_per_year"]["complaints"] = "poh_complaint"
+    err = problem(d, "categories[0].paid_by.zwv", "unknown budget 'zwv' (did you mean 'zvw'?)")
+    assert "unknown parameter or table 'poh_complaint' (did you mean 'poh_complaints'?)" in str(err)
+
+
+def test_beta_with_an_impossible_sd():
+    d = base()
+    d["parameters"]["uptake"] = {"dist": "beta", "mean": 0.8, "sd": 0.5}
+    problem(d, "parameters.uptake.sd", "0.5 is impossible for a beta with mean 0.8")
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, np.float64("nan")])
+def test_nan_and_infinite_values(bad):
+    d = base()
+    d["categories"][0]["price"] = bad
+    problem(d, "categories[0].price", "must be a finite number")
+
+
+def test_zero_horizon_and_zero_iterations():
+    d = base()
+    d["horizon_years"] = 0
+    problem(d, "horizon_years", "must be at least 1 year")
+    with pytest.raises(ontschot.ScenarioError, match="simulation.iterations: must be at least 1"):
+        ontschot.seeds.samenoud().run(iterations=0, progress=False)
+    with pytest.raises(ontschot.ScenarioError, match="simulation.iterations"):
+        ontschot.seeds.samenoud().run(iterations=-5, progress=False)
+
+
+def test_malformed_toml_names_the_file(tmp_path):
+    f = tmp_path / "bad.toml"
+    f.write_text('name = "x"\nhorizon_years = = 3\n')
+    with pytest.raises(ontschot.ScenarioError) as e:
+        ontschot.Scenario.from_file(f)
+    assert str(e.value).startswith(str(f)) and "line 2" in str(e.value)
+    with pytest.raises(OSError, match="cannot read the file"):
+        ontschot.Scenario.from_file(tmp_path / "missing.toml")
+
+
+def test_unknown_keys_and_wrong_types():
+    d = base()
+    d["arms"][1]["uptak"] = 0.5
+    problem(d, "arms[1].uptak", "unknown field `uptak`")
+    d = base()
+    d["population"]["size"] = "many"
+    problem(d, "population.size", "invalid type")
+    with pytest.raises(ontschot.ScenarioError, match="cannot use a value of type object"):
+        ontschot.Scenario.from_dict({"name": object()})
+
+
+def test_drawn_values_that_break_the_model_name_iteration_and_parameter():
+    d = base()
+    d["parameters"]["uptake"] = {"dist": "normal", "mean": 0.9, "sd": 0.3}
+    with pytest.raises(ontschot.DrawError) as e:
+        ontschot.Scenario.from_dict(d).run(iterations=200, progress=False)
+    assert e.value.path == "arms[1].uptake" and e.value.iteration is not None
+    assert "parameter 'uptake' drew" in str(e.value)
+
+
+# --- property tests: random valid and invalid scenarios never crash the interpreter ----------
+
+SEED = base()
+SAMENOUD = ontschot.seeds.samenoud().to_dict()
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3),
+    max_leaves=8,
+)
+
+
+def paths(d, prefix=()):
+    if isinstance(d, dict):
+        for k, v in d.items():
+            yield prefix + (k,)
+            yield from paths(v, prefix + (k,))
+    elif isinstance(d, list):
+        for i, v in enumerate(d):
+            yield prefix + (i,)
+            yield from paths(v, prefix + (i,))
+
+
+ALL_PATHS = {name: list(paths(d)) for name, d in (("wor", SEED), ("samenoud", SAMENOUD))}
+
+
+def set_at(d, path, value):
+    node = d
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    which=st.sampled_from(["wor", "samenoud"]),
+    edits=st.lists(st.tuples(st.integers(0, 10_000), json_values | st.floats(-2, 2)), min_size=1, max_size=3),
+    delete=st.booleans(),
+)
+def test_mutated_scenarios_raise_scenario_errors_or_run(which, edits, delete):
+    d = copy.deepcopy(SEED if which == "wor" else SAMENOUD)
+    for index, value in edits:
+        candidates = list(paths(d))
+        path = candidates[index % len(candidates)]
+        if delete:
+            node = d
+            for key in path[:-1]:
+                node = node[key]
+            del node[path[-1]]
+        else:
+            set_at(d, path, value)
+    try:
+        s = ontschot.Scenario.from_dict(d)
+        r = s.run(iterations=3, seed=1, progress=False)
+    except (ontschot.ScenarioError, OverflowError):
+        return
+    summary = r.summary()
+    total = summary.loc[("total", "total"), "net"]
+    assert math.isfinite(total) or math.isnan(total)
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=st.floats(allow_nan=True, allow_infinity=True), key=st.sampled_from(sorted(SEED["parameters"])))
+def test_overriding_any_parameter_with_any_number_never_crashes(value, key):
+    try:
+        ontschot.seeds.welzijn_op_recept().with_values({key: value}).run(iterations=2, progress=False)
+    except ontschot.ScenarioError as e:
+        assert e.path is not None
+
+
+def test_seed_files_shipped_with_the_package_equal_the_repository_seeds():
+    for name in ontschot.seeds.names():
+        assert ontschot.seeds.load(name).to_dict() == ontschot.Scenario.from_file(ROOT / "seeds" / f"{name}.toml").to_dict()
