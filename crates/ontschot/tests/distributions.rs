@@ -205,3 +205,18 @@ fn impossible_specifications_are_refused() {
         assert!(Dist::from_spec(&b).is_err(), "{b:?} should be refused");
     }
 }
+
+#[test]
+fn summary_percentiles_interpolate_like_numpy() {
+    // numpy.percentile([1..10], [2.5, 50, 97.5]) = [1.225, 5.5, 9.775], in any input order.
+    let s = ontschot::Stats::of(&[7.0, 1.0, 10.0, 3.0, 5.0, 2.0, 9.0, 4.0, 8.0, 6.0]);
+    assert!(
+        (s.p2_5 - 1.225).abs() < 1e-12
+            && (s.p50 - 5.5).abs() < 1e-12
+            && (s.p97_5 - 9.775).abs() < 1e-12,
+        "{s:?}"
+    );
+    assert!((s.sd - 3.0276503540974917).abs() < 1e-12);
+    let one = ontschot::Stats::of(&[4.0]);
+    assert_eq!((one.p2_5, one.p50, one.p97_5, one.sd), (4.0, 4.0, 4.0, 0.0));
+}

@@ -23,7 +23,7 @@ pub struct Stats {
 
 impl Stats {
     /// Summarises a non-empty sample; percentiles interpolate linearly between order statistics
-    /// (type 7, as numpy's default).
+    /// (type 7, as numpy's default), found by selection rather than a full sort.
     pub fn of(x: &[f64]) -> Stats {
         let n = x.len();
         let m = mean(x);
@@ -32,14 +32,13 @@ impl Stats {
         } else {
             0.0
         };
-        let mut sorted = x.to_vec();
-        sorted.sort_by(f64::total_cmp);
+        let mut work = x.to_vec();
         Stats {
             mean: m,
             sd,
-            p2_5: quantile(&sorted, 0.025),
-            p50: quantile(&sorted, 0.5),
-            p97_5: quantile(&sorted, 0.975),
+            p2_5: quantile(&mut work, 0.025),
+            p50: quantile(&mut work, 0.5),
+            p97_5: quantile(&mut work, 0.975),
         }
     }
 
@@ -57,14 +56,16 @@ pub(crate) fn mean(x: &[f64]) -> f64 {
     }
 }
 
-/// Quantile of sorted data, linear interpolation (numpy's default).
-pub(crate) fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let n = sorted.len();
+/// Quantile of data in any order (it is reordered), linear interpolation (numpy's default).
+pub(crate) fn quantile(v: &mut [f64], q: f64) -> f64 {
+    let n = v.len();
     if n == 0 {
         return f64::NAN;
     }
     let h = (n - 1) as f64 * q;
     let lo = h.floor() as usize;
-    let hi = (lo + 1).min(n - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+    let (_, a, right) = v.select_nth_unstable_by(lo, f64::total_cmp);
+    let a = *a;
+    let b = right.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
+    a + (h - lo as f64) * (b - a)
 }
