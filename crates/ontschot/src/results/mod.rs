@@ -513,7 +513,20 @@ fn summarise(r: &Results, arm: usize) -> Summary {
     let (care_i, care_c) = (r.care(arm), r.care(0));
     let (prog_i, prog_c) = (r.programme(arm), r.programme(0));
     // Per budget, per iteration and year: discounted savings and investment.
+    // Per iteration, year and budget, once: the extra programme costs and the care costs saved.
+    let mut inv_flat = vec![0.0; n * years * nb];
+    let mut sav_flat = vec![0.0; n * years * nb];
+    for i in 0..n {
+        for y in 0..years {
+            for b in 0..nb {
+                let k = (i * years + y) * nb + b;
+                inv_flat[k] = prog_i[[i, y, b]] - prog_c[[i, y, b]];
+                sav_flat[k] = care_c[[i, y, b]] - care_i[[i, y, b]];
+            }
+        }
+    }
     let party = |weights: &dyn Fn(usize) -> f64| -> Party {
+        let w: Vec<f64> = (0..nb).map(weights).collect();
         let mut p = Party {
             investment: vec![0.0; n],
             savings: vec![0.0; n],
@@ -521,16 +534,17 @@ fn summarise(r: &Results, arm: usize) -> Summary {
         };
         for i in 0..n {
             for y in 0..years {
-                let mut inv = 0.0;
-                let mut sav = 0.0;
-                for b in 0..nb {
-                    let w = weights(b);
-                    if w == 0.0 {
-                        continue;
-                    }
-                    inv += w * (prog_i[[i, y, b]] - prog_c[[i, y, b]]);
-                    sav += w * (care_c[[i, y, b]] - care_i[[i, y, b]]);
-                }
+                let at = (i * years + y) * nb;
+                let inv: f64 = inv_flat[at..at + nb]
+                    .iter()
+                    .zip(&w)
+                    .map(|(x, w)| x * w)
+                    .sum();
+                let sav: f64 = sav_flat[at..at + nb]
+                    .iter()
+                    .zip(&w)
+                    .map(|(x, w)| x * w)
+                    .sum();
                 p.investment[i] += inv * df[y];
                 p.savings[i] += sav * df[y];
                 p.net_year[i * years + y] = (sav - inv) * df[y];
