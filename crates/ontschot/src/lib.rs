@@ -25,9 +25,13 @@
 //! The same seed gives the same numbers on any number of threads: every parameter of every
 //! iteration has its own random stream.
 
+// Loops over [iteration, year, budget] indices read more clearly than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
 pub mod dist;
 pub mod engine;
 pub mod error;
+pub mod finance;
 pub mod model;
 pub mod results;
 pub mod scenario;

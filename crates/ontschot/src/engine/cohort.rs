@@ -8,7 +8,7 @@
 
 use crate::error::Error;
 use crate::model::{Arm, Matrix, Model, Row, Term};
-use crate::results::Record;
+use crate::results::{MEASURES, Record};
 use crate::scenario::{CostKind, TransitionKind};
 
 /// A value drawn in one iteration that the model cannot use; turned into [`Error::Draw`].
@@ -58,6 +58,7 @@ pub(crate) struct Workspace {
     /// [year][budget] care, [year][2] effects, [year][category] detail.
     uc_care: Vec<f64>,
     uc_eff: Vec<f64>,
+    uc_units: Vec<f64>,
     uc_detail: Vec<f64>,
 }
 
@@ -91,7 +92,8 @@ impl Workspace {
             use_: vec![0.0; c * s],
             util: vec![0.0; s],
             uc_care: vec![0.0; y * b],
-            uc_eff: vec![0.0; y * 2],
+            uc_eff: vec![0.0; y * MEASURES],
+            uc_units: vec![0.0; y * c],
             uc_detail: vec![0.0; y * c],
         }
     }
@@ -128,6 +130,7 @@ impl Workspace {
         // Usual care's own flows, per person.
         self.uc_care.fill(0.0);
         self.uc_eff.fill(0.0);
+        self.uc_units.fill(0.0);
         self.uc_detail.fill(0.0);
         let trace = std::mem::take(&mut self.uc_trace);
         let result = self.group_flows(m, &trace, None, 0, 1.0, &mut Flows::UsualCare);
@@ -135,6 +138,7 @@ impl Workspace {
         result?;
         out.add_scaled_care(0, &self.uc_care, m.population);
         out.add_scaled_effects(0, &self.uc_eff, m.population);
+        out.add_scaled_units(0, &self.uc_units, m.population);
         if self.detail {
             out.add_scaled_detail(0, &self.uc_detail, m.population);
         }
@@ -161,6 +165,7 @@ impl Workspace {
         if rest > 0.0 {
             out.add_scaled_care(ai, &self.uc_care, m.population * rest);
             out.add_scaled_effects(ai, &self.uc_eff, m.population * rest);
+            out.add_scaled_units(ai, &self.uc_units, m.population * rest);
             if self.detail {
                 out.add_scaled_detail(ai, &self.uc_detail, m.population * rest);
             }
@@ -315,8 +320,8 @@ impl Workspace {
                 let person_units: f64 =
                     (0..s).map(|si| self.occ[si] * self.use_[ci * s + si]).sum();
                 let cost = self.prices[ci] * person_units * weight;
-                if cost != 0.0 {
-                    sink.care(self, year, ci, cost);
+                if person_units != 0.0 {
+                    sink.care(self, year, ci, cost, person_units * weight);
                 }
             }
             // Life-years and QALYs.
@@ -339,15 +344,31 @@ impl Workspace {
                     qaly += self.occ[si] * self.util[si];
                 }
             }
+            // Participants alive, and people starting in this cycle.
+            let (participant_years, starting) = match part {
+                Some(_) => (
+                    ly,
+                    if t == start {
+                        (0..s)
+                            .filter(|&si| !m.dead[si])
+                            .map(|si| trace[(start - 1) * s + si])
+                            .sum::<f64>()
+                    } else {
+                        0.0
+                    },
+                ),
+                None => (0.0, 0.0),
+            };
+            let qaly = if m.utility.is_some() { qaly } else { 0.0 };
             sink.effects(
                 self,
                 year,
-                ly * weight,
-                if m.utility.is_some() {
-                    qaly * weight
-                } else {
-                    0.0
-                },
+                [
+                    ly * weight,
+                    qaly * weight,
+                    participant_years * weight,
+                    starting * weight,
+                ],
             );
             // Participants' own costs.
             if let (Some(a), Flows::Arm { index, out }) = (part, &mut *sink) {
@@ -395,11 +416,12 @@ enum Flows<'r, 'a> {
 
 impl Flows<'_, '_> {
     #[inline]
-    fn care(&mut self, ws: &mut Workspace, year: usize, category: usize, cost: f64) {
+    fn care(&mut self, ws: &mut Workspace, year: usize, category: usize, cost: f64, units: f64) {
         let b = ws.b;
         let split = &ws.splits[category * b..(category + 1) * b];
         match self {
             Flows::UsualCare => {
+                ws.uc_units[year * ws.c + category] += units;
                 for (acc, share) in ws.uc_care[year * b..(year + 1) * b].iter_mut().zip(split) {
                     *acc += cost * share;
                 }
@@ -409,6 +431,7 @@ impl Flows<'_, '_> {
             }
             Flows::Arm { index, out } => {
                 out.add_care(*index, year, split, cost);
+                out.add_units(*index, year, category, units);
                 if ws.detail {
                     out.add_detail(*index, year, category, cost);
                 }
@@ -417,13 +440,17 @@ impl Flows<'_, '_> {
     }
 
     #[inline]
-    fn effects(&mut self, ws: &mut Workspace, year: usize, ly: f64, qaly: f64) {
+    fn effects(&mut self, ws: &mut Workspace, year: usize, measures: [f64; MEASURES]) {
         match self {
             Flows::UsualCare => {
-                ws.uc_eff[year * 2] += ly;
-                ws.uc_eff[year * 2 + 1] += qaly;
+                for (v, x) in ws.uc_eff[year * MEASURES..(year + 1) * MEASURES]
+                    .iter_mut()
+                    .zip(measures)
+                {
+                    *v += x;
+                }
             }
-            Flows::Arm { index, out } => out.add_effects(*index, year, ly, qaly),
+            Flows::Arm { index, out } => out.add_effects(*index, year, measures),
         }
     }
 }

@@ -182,14 +182,18 @@ impl<'m> Simulation<'m> {
                 pool.install(|| work(&mut buffers))?;
             }
         }
-        Ok(Results::new(
+        let mut results = Results::new(
             model,
             layout,
             buffers,
             iterations,
             seed,
             draws == Draws::Means,
-        ))
+        );
+        if !model.financing.in_force.is_empty() {
+            results.finance(&model.financing.in_force);
+        }
+        Ok(results)
     }
 }
 

@@ -64,6 +64,12 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     let (categories, category_labels) = c.categories();
     let (arms, arm_labels) = c.arms(&matrix, &categories);
     let convention = c.convention();
+    let names = crate::finance::Names {
+        budgets: &budgets,
+        payers: &payers,
+        categories: &category_labels,
+    };
+    let financing = crate::finance::compile_all(s, &names, &mut c.problems);
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
@@ -88,6 +94,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         payers,
         convention,
         population: s.population.size,
+        financing,
     })
 }
 

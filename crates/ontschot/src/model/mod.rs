@@ -173,6 +173,7 @@ pub struct Model {
     /// Per cycle (index t - 1): trace points and coefficients of the cycle convention.
     pub(crate) convention: Vec<[(usize, f64); 3]>,
     pub(crate) population: f64,
+    pub(crate) financing: crate::finance::Financing,
 }
 
 impl Model {

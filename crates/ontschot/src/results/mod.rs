@@ -25,6 +25,7 @@ pub(crate) struct Layout {
     care: usize,
     programme: usize,
     effects: usize,
+    units: usize,
     detail_at: usize,
     len: usize,
 }
@@ -45,7 +46,8 @@ impl Layout {
         let care = 0;
         let programme = flows;
         let effects = 2 * flows;
-        let detail_at = effects + a * y * 2;
+        let units = effects + a * y * MEASURES;
+        let detail_at = units + a * y * c;
         let len = detail_at + if detail { a * y * c } else { 0 };
         Layout {
             arms: a,
@@ -56,6 +58,7 @@ impl Layout {
             care,
             programme,
             effects,
+            units,
             detail_at,
             len,
         }
@@ -148,11 +151,20 @@ impl Record<'_> {
             *v += amount * s;
         }
     }
+    /// Adds to the measures (life-years, QALYs, participant-years, enrolments) of an arm-year.
     #[inline]
-    pub(crate) fn add_effects(&mut self, arm: usize, year: usize, ly: f64, qaly: f64) {
-        let at = self.layout.effects + (arm * self.layout.years + year) * 2;
-        self.data[at] += ly;
-        self.data[at + 1] += qaly;
+    pub(crate) fn add_effects(&mut self, arm: usize, year: usize, measures: [f64; MEASURES]) {
+        let at = self.layout.effects + (arm * self.layout.years + year) * MEASURES;
+        for (v, x) in self.data[at..at + MEASURES].iter_mut().zip(measures) {
+            *v += x;
+        }
+    }
+    #[inline]
+    pub(crate) fn add_units(&mut self, arm: usize, year: usize, category: usize, units: f64) {
+        let at = self.layout.units
+            + (arm * self.layout.years + year) * self.layout.categories
+            + category;
+        self.data[at] += units;
     }
     #[inline]
     pub(crate) fn add_detail(&mut self, arm: usize, year: usize, category: usize, cost: f64) {
@@ -171,8 +183,17 @@ impl Record<'_> {
             *v += x * people;
         }
     }
+    pub(crate) fn add_scaled_units(&mut self, arm: usize, per_person: &[f64], people: f64) {
+        let at = self.layout.units + arm * self.layout.years * self.layout.categories;
+        for (v, x) in self.data[at..at + per_person.len()]
+            .iter_mut()
+            .zip(per_person)
+        {
+            *v += x * people;
+        }
+    }
     pub(crate) fn add_scaled_effects(&mut self, arm: usize, per_person: &[f64], people: f64) {
-        let at = self.layout.effects + arm * self.layout.years * 2;
+        let at = self.layout.effects + arm * self.layout.years * MEASURES;
         for (v, x) in self.data[at..at + per_person.len()]
             .iter_mut()
             .zip(per_person)
@@ -228,6 +249,9 @@ pub struct Meta {
     pub price_year: Option<u32>,
     /// The cycle convention, as written in scenarios.
     pub cycle_convention: String,
+    /// True when financing arrangements were applied (see [`Results::transfers`]).
+    #[serde(default)]
+    pub financed: bool,
 }
 
 /// The arrays of a run. Flow arrays are indexed `[iteration, year, budget]`, in euros for the whole
@@ -281,6 +305,7 @@ impl Results {
             has_qalys: model.has_utilities(),
             price_year: s.price_year,
             cycle_convention: convention,
+            financed: false,
         };
         Results {
             meta,
@@ -314,9 +339,14 @@ impl Results {
     pub fn programme(&self, arm: usize) -> ArrayView3<'_, f64> {
         self.view(self.layout.programme, self.layout.budgets, arm)
     }
-    /// Life-years (measure 0) and QALYs (measure 1) of an arm, `[iteration, year, measure]`.
+    /// Life-years (measure 0), QALYs (1), participant-years alive (2) and people starting the
+    /// intervention (3) of an arm, `[iteration, year, measure]`.
     pub fn effects(&self, arm: usize) -> ArrayView3<'_, f64> {
-        self.view(self.layout.effects, 2, arm)
+        self.view(self.layout.effects, MEASURES, arm)
+    }
+    /// Units of care use per category (contacts, days, hours), `[iteration, year, category]`.
+    pub fn units(&self, arm: usize) -> ArrayView3<'_, f64> {
+        self.view(self.layout.units, self.layout.categories, arm)
     }
     /// Care costs per category, `[iteration, year, category]`, when the run kept them.
     pub fn detail(&self, arm: usize) -> Option<ArrayView3<'_, f64>> {
@@ -411,7 +441,13 @@ impl Results {
         );
         if expected != layout
             || values.len() % 8 != 0
-            || values.len() / 8 != meta.iterations.saturating_mul(layout.len)
+            || values.len() / 8
+                != meta.iterations.saturating_mul(layout.len)
+                    + if meta.financed {
+                        meta.iterations * layout.arms * layout.years * layout.budgets
+                    } else {
+                        0
+                    }
         {
             return Err(bad("the values do not match the axes in the header"));
         }
@@ -423,13 +459,68 @@ impl Results {
     }
 
     /// Who pays and who benefits: the increment of `arm` over the comparator, discounted and summed
-    /// over the horizon, per budget, per payer and in total, with the health outcomes.
+    /// over the horizon, per budget, per payer and in total, with the health outcomes, before and
+    /// after the financing arrangements in force.
     pub fn summary(&self, arm: usize) -> Summary {
-        summarise(self, arm)
+        match self.transfers(arm) {
+            Some(t) => summarise(self, arm, &t.iter().copied().collect::<Vec<f64>>()),
+            None => summarise(
+                self,
+                arm,
+                &vec![0.0; self.meta.iterations * self.layout.years * self.layout.budgets],
+            ),
+        }
+    }
+
+    /// The summary of `arm` under other arrangements than those in force.
+    pub(crate) fn summary_with(
+        &self,
+        arm: usize,
+        arrangements: &[crate::finance::Arrangement],
+    ) -> Summary {
+        summarise(
+            self,
+            arm,
+            &crate::finance::transfers(self, arm, arrangements),
+        )
+    }
+
+    /// Money moved by the financing arrangements in force, `[iteration, year, budget]`: positive
+    /// where a budget pays, negative where it receives; each iteration-year sums to zero. `None`
+    /// when the scenario has no arrangements.
+    pub fn transfers(&self, arm: usize) -> Option<ArrayView3<'_, f64>> {
+        let l = &self.layout;
+        if !self.meta.financed || arm >= l.arms {
+            return None;
+        }
+        let per_iteration = l.arms * l.years * l.budgets;
+        let start = self.meta.iterations * l.len + arm * l.years * l.budgets;
+        let shape =
+            (self.meta.iterations, l.years, l.budgets).strides((per_iteration, l.budgets, 1));
+        Some(ArrayView3::from_shape(shape, &self.data[start..]).expect("layout fits the buffer"))
+    }
+
+    /// Applies the arrangements in force (called once after a run).
+    pub(crate) fn finance(&mut self, arrangements: &[crate::finance::Arrangement]) {
+        let l = &self.layout;
+        let (n, a, y, b) = (self.meta.iterations, l.arms, l.years, l.budgets);
+        let mut all = vec![0.0; n * a * y * b];
+        for arm in 1..a {
+            let t = crate::finance::transfers(self, arm, arrangements);
+            for i in 0..n {
+                let dst = (i * a + arm) * y * b;
+                all[dst..dst + y * b].copy_from_slice(&t[i * y * b..(i + 1) * y * b]);
+            }
+        }
+        self.data.extend_from_slice(&all);
+        self.meta.financed = true;
     }
 }
 
 const MAGIC: &[u8; 4] = b"ONTR";
+
+/// Number of measures per arm-year: life-years, QALYs, participant-years, enrolments.
+pub const MEASURES: usize = 4;
 
 fn factors(rate: f64, years: usize) -> Vec<f64> {
     (0..years).map(|y| (1.0 + rate).powi(-(y as i32))).collect()
@@ -454,6 +545,12 @@ pub struct FlowSummary {
     pub net: Stats,
     /// Probability that `net` > 0.
     pub probability_gain: f64,
+    /// Money received through the financing arrangements in force (negative: paid), discounted.
+    pub transfers: Stats,
+    /// Net after the arrangements: `net + transfers`.
+    pub net_after: Stats,
+    /// Probability that `net_after` > 0.
+    pub probability_gain_after: f64,
     /// First year from which the mean cumulative net stays >= 0 to the horizon.
     pub break_even_year: Option<usize>,
     /// Mean savings of this party per euro of mean total investment (all budgets).
@@ -502,11 +599,13 @@ pub struct Summary {
 struct Party {
     investment: Vec<f64>,
     savings: Vec<f64>,
+    /// Discounted money received through arrangements (negative: paid).
+    received: Vec<f64>,
     /// [iteration][year] discounted net in that year.
     net_year: Vec<f64>,
 }
 
-fn summarise(r: &Results, arm: usize) -> Summary {
+fn summarise(r: &Results, arm: usize, transfers: &[f64]) -> Summary {
     let meta = &r.meta;
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let df = r.cost_discount_factors();
@@ -530,23 +629,19 @@ fn summarise(r: &Results, arm: usize) -> Summary {
         let mut p = Party {
             investment: vec![0.0; n],
             savings: vec![0.0; n],
+            received: vec![0.0; n],
             net_year: vec![0.0; n * years],
+        };
+        let dot = |v: &[f64], at: usize| -> f64 {
+            v[at..at + nb].iter().zip(&w).map(|(x, w)| x * w).sum()
         };
         for i in 0..n {
             for y in 0..years {
                 let at = (i * years + y) * nb;
-                let inv: f64 = inv_flat[at..at + nb]
-                    .iter()
-                    .zip(&w)
-                    .map(|(x, w)| x * w)
-                    .sum();
-                let sav: f64 = sav_flat[at..at + nb]
-                    .iter()
-                    .zip(&w)
-                    .map(|(x, w)| x * w)
-                    .sum();
+                let (inv, sav) = (dot(&inv_flat, at), dot(&sav_flat, at));
                 p.investment[i] += inv * df[y];
                 p.savings[i] += sav * df[y];
+                p.received[i] -= dot(transfers, at) * df[y];
                 p.net_year[i * years + y] = (sav - inv) * df[y];
             }
         }
@@ -576,6 +671,7 @@ fn summarise(r: &Results, arm: usize) -> Summary {
             .filter(|_| cumulative.iter().any(|c| *c != 0.0));
         let savings = Stats::of(&p.savings);
         let return_per_euro = (total_investment > 0.0).then(|| savings.mean / total_investment);
+        let after: Vec<f64> = net.iter().zip(&p.received).map(|(n, r)| n + r).collect();
         FlowSummary {
             name,
             label,
@@ -583,6 +679,9 @@ fn summarise(r: &Results, arm: usize) -> Summary {
             investment: Stats::of(&p.investment),
             probability_gain: net.iter().filter(|x| **x > 0.0).count() as f64 / n as f64,
             net: Stats::of(&net),
+            transfers: Stats::of(&p.received),
+            probability_gain_after: after.iter().filter(|x| **x > 0.0).count() as f64 / n as f64,
+            net_after: Stats::of(&after),
             savings,
             break_even_year,
             return_per_euro,

@@ -5,8 +5,10 @@
 //! happen in [`Model::new`](crate::Model::new). The file format is documented field by field in
 //! `docs/scenario-format.md`.
 
+mod arrangement;
 mod value;
 
+pub use arrangement::{Alternative, ArrangementSpec, Outcome, Per, Settle};
 pub use value::Value;
 
 use crate::error::{Error, Result};
@@ -53,16 +55,16 @@ pub struct Scenario {
     #[serde(default)]
     pub analysis: AnalysisSettings,
     /// Payers beyond the four defaults (insurer, municipality, care_office, client), or new labels.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub payers: BTreeMap<String, PayerSpec>,
     /// Budgets beyond the five defaults (zvw, wmo, wlz, jeugdwet, eigen_bijdrage), or new labels.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub budgets: BTreeMap<String, BudgetSpec>,
     /// Named uncertain inputs.
     #[serde(default)]
     pub parameters: BTreeMap<String, ParameterSpec>,
     /// Cycle- or age-dependent values (e.g. mortality by age band).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tables: BTreeMap<String, TableSpec>,
     /// Health or risk states, in order; exactly the states the transition matrix uses.
     pub states: Vec<StateSpec>,
@@ -72,6 +74,12 @@ pub struct Scenario {
     pub categories: Vec<CategorySpec>,
     /// The comparator (first) and one or more interventions.
     pub arms: Vec<ArmSpec>,
+    /// Financing arrangements in force, applied in order on top of the flows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arrangements: Vec<ArrangementSpec>,
+    /// Other sets of arrangements to compare with the one in force (`ontschot compare`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<Alternative>,
     /// Where the scenario came from (file name); set by the loaders, not part of the file.
     #[serde(skip)]
     pub origin: Option<String>,

@@ -1,0 +1,439 @@
+//! The split solver: for one term of one arrangement (a share, an amount, a price), the values
+//! under which every payer gains, or the value that splits the benefit in proportion to what each
+//! payer invests.
+
+use super::{Arrangement, transfers};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::results::Results;
+use serde::Serialize;
+
+/// What the solver looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Goal {
+    /// Every payer's expected (mean) net after the arrangements is at least zero.
+    ExpectedGain,
+    /// Every payer does not lose money (net after >= 0) with at least this probability.
+    Probability(f64),
+    /// The total net benefit is split in proportion to what each payer invests.
+    Proportional,
+}
+
+/// Which term to vary, over what range, toward which goal.
+#[derive(Clone, Debug)]
+pub struct SolveOptions {
+    /// Index of the arrangement in force (in `arrangements`).
+    pub arrangement: usize,
+    /// The term: `share`, `cap`, `floor`, `amount`, `price` or `max_return`.
+    pub term: String,
+    /// Lowest and highest value to consider.
+    pub range: (f64, f64),
+    /// The goal.
+    pub goal: Goal,
+    /// The intervention arm (1 for the first).
+    pub arm: usize,
+    /// Grid points before the boundaries are refined by bisection.
+    pub grid: usize,
+}
+
+impl SolveOptions {
+    /// Options for `term` of arrangement `arrangement` over `range`, for the first intervention.
+    pub fn new(arrangement: usize, term: &str, range: (f64, f64), goal: Goal) -> Self {
+        SolveOptions {
+            arrangement,
+            term: term.to_owned(),
+            range,
+            goal,
+            arm: 1,
+            grid: 201,
+        }
+    }
+}
+
+/// One payer's position at a value of the term.
+#[derive(Clone, Debug, Serialize)]
+pub struct PayerOutcome {
+    /// Payer key.
+    pub name: String,
+    /// Payer label.
+    pub label: String,
+    /// Mean net after the arrangements (discounted, over the horizon).
+    pub net_after: f64,
+    /// Probability of not losing money (net after >= 0).
+    pub probability_no_loss: f64,
+    /// Share of the total net benefit this payer would get under the proportional goal.
+    pub target: Option<f64>,
+}
+
+/// The solver's answer.
+#[derive(Clone, Debug, Serialize)]
+pub struct Solution {
+    /// The term varied.
+    pub term: String,
+    /// The arrangement's index.
+    pub arrangement: usize,
+    /// The goal.
+    pub goal: Goal,
+    /// The range searched.
+    pub range: (f64, f64),
+    /// Intervals of values that meet the goal (empty when none does; unused for `proportional`).
+    pub feasible: Vec<(f64, f64)>,
+    /// The proposed value: the middle of the widest feasible interval, or the best proportional
+    /// split; `None` when no value meets the goal.
+    pub proposal: Option<f64>,
+    /// Payers at the proposal (or at the closest value when none meets the goal).
+    pub payers: Vec<PayerOutcome>,
+    /// The answer in a sentence, including why there is none.
+    pub message: String,
+}
+
+/// Per payer and iteration, the discounted net before arrangements; and per payer the mean
+/// investment, for the proportional goal.
+struct Base {
+    before: Vec<Vec<f64>>,
+    investment: Vec<f64>,
+    books: Vec<Vec<usize>>,
+}
+
+fn base(model: &Model, results: &Results, arm: usize) -> Base {
+    let meta = results.meta();
+    let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
+    let df = results.cost_discount_factors();
+    let inc = results.increment(arm);
+    let books: Vec<Vec<usize>> = (0..model.payers().len())
+        .map(|p| (0..nb).filter(|&b| meta.budgets[b].payer == p).collect())
+        .collect();
+    let prog = (&results.programme(arm) - &results.programme(0)).to_owned();
+    let before = books
+        .iter()
+        .map(|bs| {
+            (0..n)
+                .map(|i| {
+                    -(0..years)
+                        .map(|y| bs.iter().map(|&b| inc[[i, y, b]]).sum::<f64>() * df[y])
+                        .sum::<f64>()
+                })
+                .collect()
+        })
+        .collect();
+    let investment = books
+        .iter()
+        .map(|bs| {
+            (0..n)
+                .map(|i| {
+                    (0..years)
+                        .map(|y| bs.iter().map(|&b| prog[[i, y, b]]).sum::<f64>() * df[y])
+                        .sum::<f64>()
+                })
+                .sum::<f64>()
+                / n as f64
+        })
+        .collect();
+    Base {
+        before,
+        investment,
+        books,
+    }
+}
+
+/// Evaluates every payer at one value of the term.
+fn evaluate(
+    results: &Results,
+    opts: &SolveOptions,
+    base: &Base,
+    arrangements: &[Arrangement],
+    value: f64,
+) -> Vec<(f64, f64)> {
+    let mut arr = arrangements.to_vec();
+    arr[opts.arrangement].set(&opts.term, value);
+    let t = transfers(results, opts.arm, &arr);
+    let meta = results.meta();
+    let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
+    let df = results.cost_discount_factors();
+    base.books
+        .iter()
+        .zip(&base.before)
+        .map(|(bs, before)| {
+            let mut sum = 0.0;
+            let mut no_loss = 0usize;
+            for (i, b0) in before.iter().enumerate() {
+                let received: f64 = (0..years)
+                    .map(|y| -bs.iter().map(|&b| t[(i * years + y) * nb + b]).sum::<f64>() * df[y])
+                    .sum();
+                let after = b0 + received;
+                sum += after;
+                // A tolerance of a cent keeps rounding from turning a zero into a loss.
+                if after >= -0.01 {
+                    no_loss += 1;
+                }
+            }
+            (sum / n as f64, no_loss as f64 / n as f64)
+        })
+        .collect()
+}
+
+fn meets(goal: Goal, payers: &[(f64, f64)]) -> bool {
+    match goal {
+        Goal::ExpectedGain => payers.iter().all(|(mean, _)| *mean >= -0.01),
+        Goal::Probability(p) => payers.iter().all(|(_, q)| *q >= p),
+        Goal::Proportional => true,
+    }
+}
+
+/// Finds the values of one term of an arrangement in force that meet the goal, on the draws of
+/// `results` (a run of `model`).
+///
+/// ```
+/// use ontschot::{Model, Simulation, finance::{Goal, SolveOptions, solve}};
+/// let s = ontschot::seeds::samenoud().with_values([("arrangements", serde_json::json!([
+///     {"type": "shared_savings", "from": "care_office", "to": "insurer", "share": 0.5}
+/// ]))]).unwrap();
+/// let model = Model::new(&s).unwrap();
+/// let results = Simulation::new(&model).iterations(200).run().unwrap();
+/// let answer = solve(&model, &results, &SolveOptions::new(0, "share", (0.0, 1.0), Goal::ExpectedGain)).unwrap();
+/// assert!(answer.proposal.is_none());   // SamenOud loses money in total: no split helps everyone
+/// assert!(answer.message.contains("loses money in total"));
+/// ```
+pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<Solution> {
+    let bad = |field: &'static str, reason: String| Error::Settings { field, reason };
+    let arrangements = &model.financing.in_force;
+    let Some(target) = arrangements.get(opts.arrangement) else {
+        return Err(bad(
+            "arrangement",
+            format!(
+                "the scenario has {} arrangements in force; index {} does not exist",
+                arrangements.len(),
+                opts.arrangement
+            ),
+        ));
+    };
+    if !target.terms().contains(&opts.term.as_str()) {
+        return Err(bad(
+            "term",
+            format!(
+                "arrangement {} has no term '{}'; it has: {}",
+                opts.arrangement,
+                opts.term,
+                target.terms().join(", ")
+            ),
+        ));
+    }
+    let (lo, hi) = opts.range;
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Err(bad(
+            "range",
+            format!("must be two finite numbers, low < high; got [{lo}, {hi}]"),
+        ));
+    }
+    if opts.arm == 0 || opts.arm >= model.arms().len() {
+        return Err(bad(
+            "arm",
+            format!(
+                "must be an intervention arm, 1 to {}",
+                model.arms().len() - 1
+            ),
+        ));
+    }
+    if let Goal::Probability(p) = opts.goal
+        && !(0.0..=1.0).contains(&p)
+    {
+        return Err(bad("probability", format!("must lie in [0, 1], got {p}")));
+    }
+    let grid = opts.grid.max(3);
+    let base = base(model, results, opts.arm);
+    let eval = |v: f64| evaluate(results, opts, &base, arrangements, v);
+    let values: Vec<f64> = (0..grid)
+        .map(|k| lo + (hi - lo) * k as f64 / (grid - 1) as f64)
+        .collect();
+    let at: Vec<Vec<(f64, f64)>> = values.iter().map(|&v| eval(v)).collect();
+    let payer_labels = model.payers();
+    let outcome = |points: &[(f64, f64)], targets: Option<&[f64]>| -> Vec<PayerOutcome> {
+        points
+            .iter()
+            .enumerate()
+            .map(|(k, (mean, q))| PayerOutcome {
+                name: payer_labels[k].name.clone(),
+                label: payer_labels[k].label.clone(),
+                net_after: *mean,
+                probability_no_loss: *q,
+                target: targets.map(|t| t[k]),
+            })
+            .collect()
+    };
+    let total_mean: f64 = base
+        .before
+        .iter()
+        .map(|b| b.iter().sum::<f64>() / b.len() as f64)
+        .sum();
+    if opts.goal == Goal::Proportional {
+        let invested: f64 = base.investment.iter().sum();
+        if invested <= 0.0 {
+            return Err(bad(
+                "goal",
+                "nobody invests in the intervention, so there is nothing to split in proportion to"
+                    .into(),
+            ));
+        }
+        let targets: Vec<f64> = base
+            .investment
+            .iter()
+            .map(|i| total_mean * i / invested)
+            .collect();
+        let deviation = |points: &[(f64, f64)]| {
+            points
+                .iter()
+                .zip(&targets)
+                .map(|((m, _), t)| (m - t).abs())
+                .fold(0.0, f64::max)
+        };
+        let (mut best, mut best_dev) = (values[0], f64::INFINITY);
+        for (v, p) in values.iter().zip(&at) {
+            let d = deviation(p);
+            if d < best_dev {
+                best = *v;
+                best_dev = d;
+            }
+        }
+        // Golden-section search between the neighbours of the best grid point.
+        let step = (hi - lo) / (grid - 1) as f64;
+        let (mut a, mut b) = ((best - step).max(lo), (best + step).min(hi));
+        let g = (5f64.sqrt() - 1.0) / 2.0;
+        for _ in 0..40 {
+            let (c, d) = (b - g * (b - a), a + g * (b - a));
+            if deviation(&eval(c)) < deviation(&eval(d)) {
+                b = d;
+            } else {
+                a = c;
+            }
+        }
+        let refined = (a + b) / 2.0;
+        let proposal = if deviation(&eval(refined)) <= best_dev {
+            refined
+        } else {
+            best
+        };
+        let points = eval(proposal);
+        let dev = deviation(&points);
+        let message = format!(
+            "{} = {proposal:.4} comes closest to splitting the expected net ({:.0}) in proportion to what each payer invests; the largest gap to a payer's proportional part is {dev:.0}",
+            opts.term, total_mean
+        );
+        return Ok(Solution {
+            term: opts.term.clone(),
+            arrangement: opts.arrangement,
+            goal: opts.goal,
+            range: opts.range,
+            feasible: Vec::new(),
+            proposal: Some(proposal),
+            payers: outcome(&points, Some(&targets)),
+            message,
+        });
+    }
+    // Feasible intervals: grid, then bisection on every change.
+    let ok: Vec<bool> = at.iter().map(|p| meets(opts.goal, p)).collect();
+    let boundary = |mut a: f64, mut b: f64, a_ok: bool| -> f64 {
+        for _ in 0..50 {
+            let m = (a + b) / 2.0;
+            if meets(opts.goal, &eval(m)) == a_ok {
+                a = m;
+            } else {
+                b = m;
+            }
+        }
+        if a_ok { a } else { b }
+    };
+    let mut feasible = Vec::new();
+    let mut start: Option<f64> = if ok[0] { Some(values[0]) } else { None };
+    for k in 1..grid {
+        if ok[k] != ok[k - 1] {
+            let edge = boundary(values[k - 1], values[k], ok[k - 1]);
+            if ok[k] {
+                start = Some(edge);
+            } else if let Some(s) = start.take() {
+                feasible.push((s, edge));
+            }
+        }
+    }
+    if let Some(s) = start {
+        feasible.push((s, hi));
+    }
+    let widest = feasible
+        .iter()
+        .copied()
+        .max_by(|x, y| (x.1 - x.0).total_cmp(&(y.1 - y.0)));
+    let goal_text = match opts.goal {
+        Goal::ExpectedGain => "every payer gains on average".to_owned(),
+        Goal::Probability(p) => format!("every payer loses no money with probability at least {p}"),
+        Goal::Proportional => unreachable!("handled above"),
+    };
+    if let Some((a, b)) = widest {
+        let proposal = (a + b) / 2.0;
+        let ranges: Vec<String> = feasible
+            .iter()
+            .map(|(a, b)| format!("[{a:.4}, {b:.4}]"))
+            .collect();
+        let message = format!(
+            "{goal_text} for {} in {}; proposed: {proposal:.4}, the middle of the widest range",
+            opts.term,
+            ranges.join(" and ")
+        );
+        return Ok(Solution {
+            term: opts.term.clone(),
+            arrangement: opts.arrangement,
+            goal: opts.goal,
+            range: opts.range,
+            feasible,
+            proposal: Some(proposal),
+            payers: outcome(&eval(proposal), None),
+            message,
+        });
+    }
+    // None: say why, and show the closest value.
+    let shortfall = |p: &[(f64, f64)]| match opts.goal {
+        Goal::ExpectedGain => p.iter().map(|(m, _)| (-m).max(0.0)).sum::<f64>(),
+        Goal::Probability(q) => p.iter().map(|(_, x)| (q - x).max(0.0)).sum::<f64>(),
+        Goal::Proportional => 0.0,
+    };
+    let closest = (0..grid)
+        .min_by(|&a, &b| shortfall(&at[a]).total_cmp(&shortfall(&at[b])))
+        .unwrap_or(0);
+    let points = &at[closest];
+    let worst = points
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.0.total_cmp(&b.1.0))
+        .map(|(k, _)| k)
+        .unwrap_or(0);
+    let total_gain_probability = {
+        let n = base.before[0].len();
+        (0..n)
+            .filter(|&i| base.before.iter().map(|b| b[i]).sum::<f64>() >= -0.01)
+            .count() as f64
+            / n as f64
+    };
+    let message = match opts.goal {
+        Goal::ExpectedGain if total_mean < 0.0 => format!(
+            "no value of {} works: the intervention loses money in total (expected net {total_mean:.0}), and arrangements only move money between payers, so not every payer can gain",
+            opts.term
+        ),
+        Goal::Probability(p) if total_gain_probability < p => format!(
+            "no value of {} works: even all payers together lose no money only with probability {total_gain_probability:.3}, below {p}",
+            opts.term
+        ),
+        _ => format!(
+            "no value of {} in [{lo}, {hi}] meets the goal ({goal_text}); closest at {:.4}, where {} still expects {:.0} (probability of no loss {:.3})",
+            opts.term, values[closest], payer_labels[worst].label, points[worst].0, points[worst].1
+        ),
+    };
+    Ok(Solution {
+        term: opts.term.clone(),
+        arrangement: opts.arrangement,
+        goal: opts.goal,
+        range: opts.range,
+        feasible,
+        proposal: None,
+        payers: outcome(points, None),
+        message,
+    })
+}

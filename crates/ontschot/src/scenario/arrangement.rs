@@ -1,0 +1,161 @@
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A financing agreement applied on top of the simulated flows, per iteration and year. Every
+/// arrangement only moves money between budgets: its transfers sum to zero.
+///
+/// `from`, `to`, `investor` and `payer` name a budget (`zvw`) or a payer (`insurer`); a payer's
+/// savings are those of all its budgets, and its transfers are booked on its first budget.
+///
+/// ```
+/// let a: ontschot::ArrangementSpec = toml::from_str(r#"
+/// type = "shared_savings"
+/// from = "wlz"
+/// to = "insurer"
+/// share = 0.5
+/// "#).unwrap();
+/// assert!(matches!(a, ontschot::ArrangementSpec::SharedSavings { .. }));
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ArrangementSpec {
+    /// `from` passes `share` of its realised net savings to `to`.
+    SharedSavings {
+        /// Display name.
+        #[serde(default)]
+        name: String,
+        /// The party whose savings are shared.
+        from: String,
+        /// The party that receives them.
+        to: String,
+        /// Share of the savings passed on, in [0, 1].
+        share: f64,
+        /// Largest transfer per settlement, in euros.
+        #[serde(default)]
+        cap: Option<f64>,
+        /// Smallest transfer per settlement, in euros (negative: how much `to` pays back at most
+        /// when losses are shared).
+        #[serde(default)]
+        floor: Option<f64>,
+        /// Share losses too: when `from` loses money, `to` pays it `share` of the loss.
+        #[serde(default)]
+        shared_losses: bool,
+        /// Settle every year (default) or once over the horizon, booked in the last year.
+        #[serde(default)]
+        settle: Settle,
+    },
+    /// `from` pays `to` a fixed amount per year, per participant-year or per person starting.
+    FixedContribution {
+        /// Display name.
+        #[serde(default)]
+        name: String,
+        /// The party that pays.
+        from: String,
+        /// The party that receives.
+        to: String,
+        /// Euros per unit of `per`.
+        amount: f64,
+        /// What the amount is counted per.
+        #[serde(default)]
+        per: Per,
+    },
+    /// A joint fund pays the intervention's own costs; parties pay into it by a fixed `key`, or in
+    /// proportion to their expected (mean, discounted) care savings when `key` is not given.
+    PooledBudget {
+        /// Display name.
+        #[serde(default)]
+        name: String,
+        /// Contribution shares per party, summing to 1.
+        #[serde(default)]
+        key: Option<BTreeMap<String, f64>>,
+    },
+    /// `from` pays `to` a price per unit of outcome achieved: care use avoided in one category,
+    /// counted in units of `unit_size` (e.g. an admission of 7 hospital days).
+    OutcomePayment {
+        /// Display name.
+        #[serde(default)]
+        name: String,
+        /// The party that pays for outcomes.
+        from: String,
+        /// The party that is paid.
+        to: String,
+        /// Euros per outcome.
+        price: f64,
+        /// What counts as an outcome.
+        outcome: Outcome,
+        /// Largest payment per year, in euros.
+        #[serde(default)]
+        cap: Option<f64>,
+    },
+    /// A social impact bond: `investor` pre-finances the intervention's own costs and `payer` repays
+    /// it per outcome, up to the invested euros grown at `max_return` a year.
+    SocialImpactBond {
+        /// Display name.
+        #[serde(default)]
+        name: String,
+        /// The investor's budget (define it under `[budgets]`).
+        investor: String,
+        /// The party that pays for outcomes.
+        payer: String,
+        /// Euros per outcome.
+        price: f64,
+        /// What counts as an outcome.
+        outcome: Outcome,
+        /// Largest yearly return on the invested euros, e.g. 0.08.
+        max_return: f64,
+    },
+}
+
+/// When shared savings are settled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Settle {
+    /// Every year, on that year's savings.
+    #[default]
+    Yearly,
+    /// Once, on the savings over the whole horizon, booked in the last year.
+    End,
+}
+
+/// What a fixed contribution is counted per.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Per {
+    /// A fixed amount every year.
+    #[default]
+    Year,
+    /// Per participant-year alive.
+    ParticipantYear,
+    /// Per person starting the intervention.
+    Enrolment,
+}
+
+/// An outcome: care use avoided in one category against usual care.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    /// The care category whose avoided use counts.
+    pub avoided: String,
+    /// Units of use per outcome (e.g. 7 hospital days per admission, 30.4 nursing-home days per
+    /// month); default 1.
+    #[serde(default = "one")]
+    pub unit_size: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// A named set of arrangements to compare with the one in force.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alternative {
+    /// Key.
+    pub name: String,
+    /// Display name.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// The arrangements, applied in order (none: every budget keeps its own flows).
+    #[serde(default)]
+    pub arrangements: Vec<ArrangementSpec>,
+}
