@@ -19,30 +19,14 @@ fn cohort(c: &mut Criterion) {
     g.sample_size(10);
     for threads in [1, 2] {
         g.bench_function(format!("samenoud_100k_iterations_{threads}_threads"), |b| {
-            b.iter(|| {
-                Simulation::new(&samenoud)
-                    .iterations(100_000)
-                    .threads(Some(threads))
-                    .run()
-                    .expect("runs")
-            })
+            b.iter(|| Simulation::new(&samenoud).iterations(100_000).threads(Some(threads)).run().expect("runs"))
         });
     }
     g.bench_function("welzijn_op_recept_100k_iterations_2_threads", |b| {
-        b.iter(|| {
-            Simulation::new(&wor)
-                .iterations(100_000)
-                .threads(Some(2))
-                .run()
-                .expect("runs")
-        })
+        b.iter(|| Simulation::new(&wor).iterations(100_000).threads(Some(2)).run().expect("runs"))
     });
     g.bench_function("samenoud_summary_100k", |b| {
-        let r = Simulation::new(&samenoud)
-            .iterations(100_000)
-            .threads(Some(2))
-            .run()
-            .expect("runs");
+        let r = Simulation::new(&samenoud).iterations(100_000).threads(Some(2)).run().expect("runs");
         b.iter(|| black_box(r.summary(1)))
     });
     g.finish();

@@ -25,12 +25,8 @@ fn one(x: f64) -> String {
 
 fn row(out: &mut String, name: &str, f: &FlowSummary) {
     let interval = format!("[{}, {}]", eur(f.net.p2_5), eur(f.net.p97_5));
-    let be = f
-        .break_even_year
-        .map_or("-".to_owned(), |y| format!("year {y}"));
-    let ret = f
-        .return_per_euro
-        .map_or("-".to_owned(), |r| format!("{r:.2}"));
+    let be = f.break_even_year.map_or("-".to_owned(), |y| format!("year {y}"));
+    let ret = f.return_per_euro.map_or("-".to_owned(), |r| format!("{r:.2}"));
     let _ = writeln!(
         out,
         "  {name:<30} {:>13} {:>13} {:>13}  {interval:<29} {:>6.0}%  {be:>10}  {ret:>8}",
@@ -59,8 +55,7 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
         meta.seed,
         meta.discount_costs * 100.0,
         meta.discount_effects * 100.0,
-        meta.price_year
-            .map_or(String::new(), |y| format!("; euros of {y}")),
+        meta.price_year.map_or(String::new(), |y| format!("; euros of {y}")),
     );
     for (sum, det) in summaries.iter().zip(base) {
         let _ = writeln!(out);
@@ -72,22 +67,11 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
         let _ = writeln!(
             out,
             "  {:<30} {:>13} {:>13} {:>13}  {:<29} {:>7}  {:>10}  {:>8}",
-            "",
-            "invests",
-            "saves on care",
-            "net (mean)",
-            "net 95% interval",
-            "P(gain)",
-            "break-even",
-            "return/€"
+            "", "invests", "saves on care", "net (mean)", "net 95% interval", "P(gain)", "break-even", "return/€"
         );
         let _ = writeln!(out, "  per budget");
         for b in &sum.budgets {
-            let payer = meta
-                .payers
-                .iter()
-                .find(|p| Some(&p.name) == b.payer.as_ref())
-                .map_or("", |p| p.label.as_str());
+            let payer = meta.payers.iter().find(|p| Some(&p.name) == b.payer.as_ref()).map_or("", |p| p.label.as_str());
             row(&mut out, &format!("{} ({payer})", b.label), b);
         }
         let _ = writeln!(out, "  per payer");
@@ -103,18 +87,12 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
             one(h.life_years.p2_5),
             one(h.life_years.p97_5)
         );
-        if let (Some(q), Some(nmb), Some(p)) = (
-            &h.qalys,
-            &h.net_monetary_benefit,
-            h.probability_cost_effective,
-        ) {
+        if let (Some(q), Some(nmb), Some(p)) = (&h.qalys, &h.net_monetary_benefit, h.probability_cost_effective) {
             let icer = match h.icer {
                 Some(_) if sum.total.net.mean > 0.0 && q.mean > 0.0 => {
                     "dominant (saves money and gains QALYs)".to_owned()
                 }
-                Some(_) if sum.total.net.mean < 0.0 && q.mean < 0.0 => {
-                    "dominated (costs more, loses QALYs)".to_owned()
-                }
+                Some(_) if sum.total.net.mean < 0.0 && q.mean < 0.0 => "dominated (costs more, loses QALYs)".to_owned(),
                 Some(i) => format!("{} per QALY", eur(i)),
                 None => "-".to_owned(),
             };
@@ -132,17 +110,18 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
             );
         }
         let _ = writeln!(out);
-        let det_line: Vec<String> = det
-            .payers
-            .iter()
-            .map(|p| format!("{} {}", p.label, eur(p.net.mean)))
-            .collect();
+        let det_line: Vec<String> = det.payers.iter().map(|p| format!("{} {}", p.label, eur(p.net.mean))).collect();
         let _ = writeln!(
             out,
             "  deterministic run at the means, net per payer: {}; total {}",
             det_line.join(", "),
             eur(det.total.net.mean)
         );
+        if meta.financed {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "  after the financing arrangements in force ({}):", arrangement_names(model));
+            out.push_str(&after_table(&sum.payers, &sum.total));
+        }
     }
     out
 }
@@ -176,6 +155,69 @@ pub fn csv(summaries: &[Summary]) -> String {
                 f.probability_gain,
                 f.break_even_year.map_or(String::new(), |y| y.to_string()),
                 f.return_per_euro.map_or(String::new(), |r| r.to_string()),
+            );
+        }
+    }
+    out
+}
+
+/// Names of the arrangements in force, for headings.
+pub fn arrangement_names(model: &Model) -> String {
+    let names: Vec<String> = model
+        .scenario()
+        .arrangements
+        .iter()
+        .map(|a| {
+            let (name, kind) = match a {
+                ontschot::ArrangementSpec::SharedSavings { name, .. } => (name, "shared savings"),
+                ontschot::ArrangementSpec::FixedContribution { name, .. } => (name, "fixed contribution"),
+                ontschot::ArrangementSpec::PooledBudget { name, .. } => (name, "pooled budget"),
+                ontschot::ArrangementSpec::OutcomePayment { name, .. } => (name, "outcome payment"),
+                ontschot::ArrangementSpec::SocialImpactBond { name, .. } => (name, "social impact bond"),
+            };
+            if name.is_empty() { kind.to_owned() } else { name.clone() }
+        })
+        .collect();
+    names.join("; ")
+}
+
+/// Per payer: transfers received, net after, its interval and probability of gain.
+pub fn after_table(payers: &[FlowSummary], total: &FlowSummary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "  {:<30} {:>13} {:>13}  {:<29} {:>7}",
+        "", "receives", "net after", "net after 95% interval", "P(gain)"
+    );
+    for f in payers.iter().chain(std::iter::once(total)) {
+        let interval = format!("[{}, {}]", eur(f.net_after.p2_5), eur(f.net_after.p97_5));
+        let _ = writeln!(
+            out,
+            "  {:<30} {:>13} {:>13}  {interval:<29} {:>6.0}%",
+            f.label,
+            eur(f.transfers.mean),
+            eur(f.net_after.mean),
+            f.probability_gain_after * 100.0
+        );
+    }
+    out
+}
+
+/// The comparison printed by `ontschot compare`: per option and payer, the expected net after the
+/// arrangements, its 95% interval and the probability of gaining.
+pub fn comparison(rows: &[(String, ontschot::Summary)]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "  {:<30} {:>13}  {:<29} {:>7}", "option and payer", "net (mean)", "95% interval", "P(gain)");
+    for (label, s) in rows {
+        let _ = writeln!(out, "  {label}");
+        for f in s.payers.iter().chain(std::iter::once(&s.total)) {
+            let interval = format!("[{}, {}]", eur(f.net_after.p2_5), eur(f.net_after.p97_5));
+            let _ = writeln!(
+                out,
+                "    {:<26} {:>13}  {interval:<29} {:>6.0}%",
+                f.label,
+                eur(f.net_after.mean),
+                f.probability_gain_after * 100.0
             );
         }
     }

@@ -4,10 +4,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn ontschot(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ontschot"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_ontschot")).args(args).output().expect("the binary runs")
 }
 
 fn seed(name: &str) -> String {
@@ -55,27 +52,15 @@ fn run_prints_who_pays_and_who_benefits_and_writes_json_and_csv() {
     ] {
         assert!(stdout.contains(needle), "missing '{needle}' in:\n{stdout}");
     }
-    let doc: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(doc["meta"]["iterations"], 300);
     assert_eq!(doc["meta"]["seed"], 4);
     let summary = &doc["summaries"][0];
-    let budgets: f64 = summary["budgets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["net"]["mean"].as_f64().unwrap())
-        .sum();
+    let budgets: f64 = summary["budgets"].as_array().unwrap().iter().map(|b| b["net"]["mean"].as_f64().unwrap()).sum();
     let total = summary["total"]["net"]["mean"].as_f64().unwrap();
-    assert!(
-        (budgets - total).abs() < 1e-6 * total.abs().max(1.0),
-        "{budgets} vs {total}"
-    );
+    assert!((budgets - total).abs() < 1e-6 * total.abs().max(1.0), "{budgets} vs {total}");
     // The printed total net is the JSON's, rounded to the euro.
-    let printed = stdout
-        .lines()
-        .find(|l| l.trim_start().starts_with("Total"))
-        .unwrap();
+    let printed = stdout.lines().find(|l| l.trim_start().starts_with("Total")).unwrap();
     let rounded = format!("{:.0}", total.round().abs());
     let grouped: String = rounded
         .chars()
@@ -88,10 +73,7 @@ fn run_prints_who_pays_and_who_benefits_and_writes_json_and_csv() {
         .chars()
         .rev()
         .collect();
-    assert!(
-        printed.contains(&grouped),
-        "{printed} should show {grouped}"
-    );
+    assert!(printed.contains(&grouped), "{printed} should show {grouped}");
     let csv_text = std::fs::read_to_string(&csv).unwrap();
     assert!(csv_text.starts_with("arm,level,name,label,investment_mean"));
     assert_eq!(csv_text.lines().count(), 1 + 4 + 4 + 1, "{csv_text}");
@@ -115,10 +97,7 @@ fn the_same_seed_gives_the_same_json_on_any_thread_count() {
         ]);
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
-    assert_eq!(
-        std::fs::read_to_string(a).unwrap(),
-        std::fs::read_to_string(b).unwrap()
-    );
+    assert_eq!(std::fs::read_to_string(a).unwrap(), std::fs::read_to_string(b).unwrap());
 }
 
 #[test]
@@ -126,11 +105,7 @@ fn validate_accepts_the_seeds() {
     for s in ["samenoud.toml", "welzijn_op_recept.toml"] {
         let out = ontschot(&["validate", &seed(s)]);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        assert!(
-            text(&out.stdout).starts_with("ok: "),
-            "{}",
-            text(&out.stdout)
-        );
+        assert!(text(&out.stdout).starts_with("ok: "), "{}", text(&out.stdout));
     }
 }
 
@@ -140,28 +115,16 @@ fn validate_lists_every_problem_with_file_and_field_path() {
     let broken = original
         .replace("price = 30.87", "price = -30.87")
         .replace("horizon_years = 5", "horizon_years = 0")
-        .replace(
-            "relative_risk = \"rr_death\"",
-            "relative_risk = \"rr_dead\"",
-        );
+        .replace("relative_risk = \"rr_death\"", "relative_risk = \"rr_dead\"");
     let path = tmp("broken.toml");
     std::fs::write(&path, broken).unwrap();
     let out = ontschot(&["validate", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.contains(&format!("{}: ", path.display())), "{err}");
-    assert!(
-        err.contains("horizon_years: must be at least 1 year"),
-        "{err}"
-    );
-    assert!(
-        err.contains("categories[0].price: must be >= 0, got -30.87"),
-        "{err}"
-    );
-    assert!(
-        err.contains("unknown parameter or table 'rr_dead' (did you mean 'rr_death'?)"),
-        "{err}"
-    );
+    assert!(err.contains("horizon_years: must be at least 1 year"), "{err}");
+    assert!(err.contains("categories[0].price: must be >= 0, got -30.87"), "{err}");
+    assert!(err.contains("unknown parameter or table 'rr_dead' (did you mean 'rr_death'?)"), "{err}");
 }
 
 #[test]
@@ -171,17 +134,9 @@ fn a_missing_file_and_bad_arguments_fail_cleanly() {
     assert!(text(&out.stderr).contains("/no/such.toml: cannot read the file"));
     let out = ontschot(&["run", &seed("samenoud.toml"), "-n", "0"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        text(&out.stderr).contains("simulation.iterations: must be at least 1"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("simulation.iterations: must be at least 1"), "{}", text(&out.stderr));
     let out = ontschot(&["run", &seed("samenoud.toml"), "--threads", "0"]);
-    assert!(
-        text(&out.stderr).contains("simulation.threads: must be at least 1"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("simulation.threads: must be at least 1"), "{}", text(&out.stderr));
 }
 
 #[test]
@@ -193,12 +148,68 @@ fn json_scenarios_read_like_toml() {
     let b = ontschot(&["run", path.to_str().unwrap(), "-n", "100", "-q"]);
     assert!(b.status.success(), "{}", text(&b.stderr));
     // Same numbers; only the file name in the heading differs.
-    let strip = |o: &Output| {
-        text(&o.stdout)
-            .lines()
-            .skip(1)
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
+    let strip = |o: &Output| text(&o.stdout).lines().skip(1).collect::<Vec<_>>().join("\n");
     assert_eq!(strip(&a), strip(&b));
+}
+
+#[test]
+fn solve_reports_the_range_or_says_why_there_is_none() {
+    let out = ontschot(&[
+        "solve",
+        &seed("samenoud.toml"),
+        "-n",
+        "300",
+        "--alternative",
+        "shared_savings_wlz",
+        "--arrangement",
+        "1",
+        "--term",
+        "share",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("the intervention loses money in total"), "{}", text(&out.stdout));
+    let json = tmp("solve.json");
+    let out = ontschot(&[
+        "solve",
+        &seed("samenoud.toml"),
+        "-n",
+        "300",
+        "--alternative",
+        "shared_savings_wlz",
+        "--arrangement",
+        "1",
+        "--term",
+        "share",
+        "--goal",
+        "proportional",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    let share = doc["proposal"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&share));
+    let out = ontschot(&["solve", &seed("samenoud.toml"), "--term", "share", "--goal", "sometimes"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("--goal must be expected, proportional or probability:P"));
+    let out = ontschot(&["solve", &seed("samenoud.toml"), "-n", "10", "--term", "share"]);
+    assert!(text(&out.stderr).contains("has no term 'share'"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn compare_shows_every_option_with_the_same_totals() {
+    let json = tmp("compare.json");
+    let out = ontschot(&["compare", &seed("samenoud.toml"), "-n", "300", "--json", json.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for needle in
+        ["No arrangement", "In force", "Pooled budget, paid in proportion to expected care savings", "Zorgverzekeraar"]
+    {
+        assert!(stdout.contains(needle), "missing {needle}:\n{stdout}");
+    }
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    let totals: Vec<f64> =
+        doc.as_array().unwrap().iter().map(|o| o["summary"]["total"]["net_after"]["mean"].as_f64().unwrap()).collect();
+    assert_eq!(totals.len(), 5);
+    assert!(totals.iter().all(|t| (t - totals[0]).abs() < 1e-6 * totals[0].abs()), "{totals:?}");
 }

@@ -32,11 +32,7 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         }
         _ => "ScenarioError",
     };
-    let problems: Vec<(String, String)> = err
-        .problems()
-        .into_iter()
-        .map(|p| (p.path, p.reason))
-        .collect();
+    let problems: Vec<(String, String)> = err.problems().into_iter().map(|p| (p.path, p.reason)).collect();
     let path = problems.first().map(|p| p.0.clone());
     let value = class(py, name)?.call1(PyTuple::new(py, [message])?)?;
     value.setattr("path", path)?;
@@ -49,7 +45,5 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
 
 /// For a worker thread that ended by panicking: never expected, reported instead of aborting.
 pub fn panicked() -> PyErr {
-    PyRuntimeError::new_err(
-        "internal error: the simulation thread panicked; please report this with the scenario",
-    )
+    PyRuntimeError::new_err("internal error: the simulation thread panicked; please report this with the scenario")
 }

@@ -27,9 +27,7 @@ struct Scenario {
 impl Scenario {
     #[staticmethod]
     fn from_file(path: PathBuf) -> PyResult<Self> {
-        ontschot::Scenario::from_file(path)
-            .map(|inner| Scenario { inner })
-            .map_err(to_py)
+        ontschot::Scenario::from_file(path).map(|inner| Scenario { inner }).map_err(to_py)
     }
 
     #[staticmethod]
@@ -42,14 +40,9 @@ impl Scenario {
 
     #[staticmethod]
     fn seed(name: &str) -> PyResult<Self> {
-        ontschot::seeds::load(name)
-            .map(|inner| Scenario { inner })
-            .ok_or_else(|| {
-                PyKeyError::new_err(format!(
-                    "no seed named '{name}'; seeds: {}",
-                    ontschot::seeds::names().join(", ")
-                ))
-            })
+        ontschot::seeds::load(name).map(|inner| Scenario { inner }).ok_or_else(|| {
+            PyKeyError::new_err(format!("no seed named '{name}'; seeds: {}", ontschot::seeds::names().join(", ")))
+        })
     }
 
     #[staticmethod]
@@ -68,17 +61,13 @@ impl Scenario {
 
     /// `values` is a JSON object of key -> value; see `Scenario::with_values` in the core.
     fn with_values(&self, values: &str) -> PyResult<Self> {
-        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(values)
-            .map_err(|e| {
-                pyo3::exceptions::PyTypeError::new_err(format!(
-                    "values must be a mapping of names to numbers or dicts: {e}"
-                ))
-            })?;
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(values).map_err(|e| {
+            pyo3::exceptions::PyTypeError::new_err(format!(
+                "values must be a mapping of names to numbers or dicts: {e}"
+            ))
+        })?;
         let pairs = map.iter().map(|(k, v)| (k.as_str(), v.clone()));
-        self.inner
-            .with_values(pairs)
-            .map(|inner| Scenario { inner })
-            .map_err(to_py)
+        self.inner.with_values(pairs).map(|inner| Scenario { inner }).map_err(to_py)
     }
 
     /// Compiles the scenario; raises ScenarioError listing every problem.
@@ -150,18 +139,11 @@ impl Scenario {
     #[pyo3(signature = (detail=None))]
     fn deterministic(&self, detail: Option<bool>) -> PyResult<Results> {
         let model = Model::new(&self.inner).map_err(to_py)?;
-        configure(&model, None, None, Some(1), detail)
-            .deterministic()
-            .map(Results::new)
-            .map_err(to_py)
+        configure(&model, None, None, Some(1), detail).deterministic().map(Results::new).map_err(to_py)
     }
 
     fn __repr__(&self) -> String {
-        format!(
-            "<ontschot Scenario '{}' from {}>",
-            self.inner.name,
-            self.inner.origin_label()
-        )
+        format!("<ontschot Scenario '{}' from {}>", self.inner.name, self.inner.origin_label())
     }
 }
 
@@ -195,9 +177,7 @@ struct Results {
 
 impl Results {
     fn new(inner: ontschot::Results) -> Self {
-        let increments = (1..inner.meta().arms.len())
-            .map(|a| inner.increment(a))
-            .collect();
+        let increments = (1..inner.meta().arms.len()).map(|a| inner.increment(a)).collect();
         Results { inner, increments }
     }
 
@@ -206,9 +186,7 @@ impl Results {
         if arm < n {
             Ok(())
         } else {
-            Err(PyIndexError::new_err(format!(
-                "arm {arm} out of range: the run has {n} arms"
-            )))
+            Err(PyIndexError::new_err(format!("arm {arm} out of range: the run has {n} arms")))
         }
     }
 }
@@ -248,16 +226,9 @@ impl Results {
         view(&slf.get().inner.effects(arm), slf)
     }
 
-    fn detail<'py>(
-        slf: &Bound<'py, Self>,
-        arm: usize,
-    ) -> PyResult<Option<Bound<'py, PyArray3<f64>>>> {
+    fn detail<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Option<Bound<'py, PyArray3<f64>>>> {
         slf.get().check_arm(arm)?;
-        slf.get()
-            .inner
-            .detail(arm)
-            .map(|d| view(&d, slf))
-            .transpose()
+        slf.get().inner.detail(arm).map(|d| view(&d, slf)).transpose()
     }
 
     fn increment<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
@@ -295,9 +266,7 @@ impl Results {
 
     #[staticmethod]
     fn from_bytes(data: &[u8]) -> PyResult<Self> {
-        ontschot::Results::from_bytes(data)
-            .map(Results::new)
-            .map_err(to_py)
+        ontschot::Results::from_bytes(data).map(Results::new).map_err(to_py)
     }
 }
 

@@ -16,10 +16,7 @@ pub struct Problem {
 
 impl Problem {
     pub(crate) fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
-        Problem {
-            path: path.into(),
-            reason: reason.into(),
-        }
+        Problem { path: path.into(), reason: reason.into() }
     }
 }
 
@@ -109,11 +106,7 @@ pub enum Error {
 }
 
 fn list(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| format!("  - {p}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
 }
 
 impl Error {

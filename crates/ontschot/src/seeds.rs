@@ -5,10 +5,7 @@ use crate::scenario::Scenario;
 
 const SEEDS: [(&str, &str); 2] = [
     ("samenoud", include_str!("../../../seeds/samenoud.toml")),
-    (
-        "welzijn_op_recept",
-        include_str!("../../../seeds/welzijn_op_recept.toml"),
-    ),
+    ("welzijn_op_recept", include_str!("../../../seeds/welzijn_op_recept.toml")),
 ];
 
 /// Names of the seed scenarios.

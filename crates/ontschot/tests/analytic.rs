@@ -14,11 +14,7 @@ fn weighted(convention: &str, s: f64) -> [f64; 3] {
     match convention {
         "start" => [m[0], m[1], m[2]],
         "end" => [m[1], m[2], m[3]],
-        "half_cycle" => [
-            (m[0] + m[1]) / 2.0,
-            (m[1] + m[2]) / 2.0,
-            (m[2] + m[3]) / 2.0,
-        ],
+        "half_cycle" => [(m[0] + m[1]) / 2.0, (m[1] + m[2]) / 2.0, (m[2] + m[3]) / 2.0],
         "simpson" => [
             (5.0 * m[0] + 8.0 * m[1] - m[2]) / 12.0,
             (-m[0] + 8.0 * m[1] + 5.0 * m[2]) / 12.0,
@@ -38,22 +34,10 @@ fn every_cycle_convention_matches_hand_computed_discounted_totals() {
         let de = [1.0, 1.0 / 1.015, 1.0 / 1.015f64.powi(2)];
         // Arrays per year, undiscounted.
         for y in 0..3 {
-            assert!(
-                close(r.care(0)[[0, y, 0]], 100.0 * uc[y], TOL),
-                "{convention} usual care year {y}"
-            );
-            assert!(
-                close(r.care(1)[[0, y, 0]], 100.0 * iv[y], TOL),
-                "{convention} programme care year {y}"
-            );
-            assert!(
-                close(r.programme(1)[[0, y, 1]], 50.0 * iv[y], TOL),
-                "{convention} programme cost year {y}"
-            );
-            assert!(
-                close(r.effects(1)[[0, y, 1]], 0.8 * iv[y], TOL),
-                "{convention} QALYs year {y}"
-            );
+            assert!(close(r.care(0)[[0, y, 0]], 100.0 * uc[y], TOL), "{convention} usual care year {y}");
+            assert!(close(r.care(1)[[0, y, 0]], 100.0 * iv[y], TOL), "{convention} programme care year {y}");
+            assert!(close(r.programme(1)[[0, y, 1]], 50.0 * iv[y], TOL), "{convention} programme cost year {y}");
+            assert!(close(r.effects(1)[[0, y, 1]], 0.8 * iv[y], TOL), "{convention} QALYs year {y}");
         }
         // Summary: discounted over the horizon.
         let s = r.summary(1);
@@ -65,19 +49,10 @@ fn every_cycle_convention_matches_hand_computed_discounted_totals() {
             "{convention}: {} vs {zvw_saves}",
             s.budgets[0].savings.mean
         );
-        assert!(
-            close(s.budgets[1].investment.mean, wmo_invests, TOL),
-            "{convention}"
-        );
-        assert!(
-            close(s.total.net.mean, zvw_saves - wmo_invests, TOL),
-            "{convention}"
-        );
+        assert!(close(s.budgets[1].investment.mean, wmo_invests, TOL), "{convention}");
+        assert!(close(s.total.net.mean, zvw_saves - wmo_invests, TOL), "{convention}");
         assert!(close(s.health.life_years.mean, ly, TOL), "{convention}");
-        assert!(
-            close(s.health.qalys.unwrap().mean, 0.8 * ly, TOL),
-            "{convention}"
-        );
+        assert!(close(s.health.qalys.unwrap().mean, 0.8 * ly, TOL), "{convention}");
         let icer = (wmo_invests - zvw_saves) / (0.8 * ly);
         assert!(close(s.health.icer.unwrap(), icer, 1e-9), "{convention}");
     }
@@ -90,10 +65,7 @@ fn simpson_integrates_the_survival_curve_more_closely_than_the_trapezoid() {
     let total = |c: &str| weighted(c, 0.9).iter().sum::<f64>();
     let simpson = (total("simpson") - exact).abs();
     let trapezoid = (total("half_cycle") - exact).abs();
-    assert!(
-        simpson < trapezoid / 10.0,
-        "simpson error {simpson}, trapezoid error {trapezoid}"
-    );
+    assert!(simpson < trapezoid / 10.0, "simpson error {simpson}, trapezoid error {trapezoid}");
     let r = run(&alive_dead("simpson"), 1, 1);
     let engine: f64 = (0..3).map(|y| r.effects(0)[[0, y, 0]]).sum();
     assert!(close(engine, total("simpson"), TOL));
@@ -139,14 +111,9 @@ name = "same"
     let r = run(&Scenario::from_toml_str(&text).unwrap(), 1, 1);
     let eq = q / (p + q);
     for year in 0..4 {
-        let expected: f64 = (1..=4)
-            .map(|k| 1000.0 * 0.25 * (eq + (1.0 - eq) * (1.0 - p - q).powi(4 * year + k)))
-            .sum();
+        let expected: f64 = (1..=4).map(|k| 1000.0 * 0.25 * (eq + (1.0 - eq) * (1.0 - p - q).powi(4 * year + k))).sum();
         let got = r.care(0)[[0, year as usize, 0]];
-        assert!(
-            close(got, expected, 1e-12),
-            "year {year}: {got} vs {expected}"
-        );
+        assert!(close(got, expected, 1e-12), "year {year}: {got} vs {expected}");
     }
 }
 
@@ -194,11 +161,7 @@ name = "same"
     let ill1 = to_ill;
     let ill2 = ill1 + stay * to_ill;
     let expected = 0.5 * (ill1 + ill2);
-    assert!(
-        close(r.care(0)[[0, 0, 0]], expected, 1e-12),
-        "{} vs {expected}",
-        r.care(0)[[0, 0, 0]]
-    );
+    assert!(close(r.care(0)[[0, 0, 0]], expected, 1e-12), "{} vs {expected}", r.care(0)[[0, 0, 0]]);
 }
 
 #[test]
@@ -210,10 +173,7 @@ fn with_fixed_parameters_every_iteration_equals_the_deterministic_run() {
     let det = sim.deterministic().unwrap();
     for arm in 0..2 {
         for it in 0..37 {
-            assert_eq!(
-                mc.care(arm).index_axis(ndarray::Axis(0), it),
-                det.care(arm).index_axis(ndarray::Axis(0), 0)
-            );
+            assert_eq!(mc.care(arm).index_axis(ndarray::Axis(0), it), det.care(arm).index_axis(ndarray::Axis(0), 0));
             assert_eq!(
                 mc.programme(arm).index_axis(ndarray::Axis(0), it),
                 det.programme(arm).index_axis(ndarray::Axis(0), 0)
@@ -242,15 +202,8 @@ fn uptake_ramp_up_and_fading_follow_their_definitions() {
     let g2 = [1.0, 0.9, 0.9 * 0.95];
     for y in 0..3 {
         let expected = 100.0 * (0.5 * uc[y] + 0.25 * g1[y] + 0.25 * g2[y]);
-        assert!(
-            close(r.care(1)[[0, y, 0]], expected, 1e-12),
-            "year {y}: {} vs {expected}",
-            r.care(1)[[0, y, 0]]
-        );
+        assert!(close(r.care(1)[[0, y, 0]], expected, 1e-12), "year {y}: {} vs {expected}", r.care(1)[[0, y, 0]]);
         let participants = 0.25 * g1[y] + if y >= 1 { 0.25 * g2[y] } else { 0.0 };
-        assert!(
-            close(r.programme(1)[[0, y, 1]], 50.0 * participants, 1e-12),
-            "programme year {y}"
-        );
+        assert!(close(r.programme(1)[[0, y, 1]], 50.0 * participants, 1e-12), "programme year {y}");
     }
 }

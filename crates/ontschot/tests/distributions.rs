@@ -4,10 +4,7 @@ use ontschot::{Dist, DistKind, ParameterSpec};
 use rand::SeedableRng;
 
 fn spec(dist: DistKind) -> ParameterSpec {
-    ParameterSpec {
-        dist,
-        ..Default::default()
-    }
+    ParameterSpec { dist, ..Default::default() }
 }
 
 /// Sample mean, sd and 2.5/97.5 percentiles of 200,000 draws.
@@ -37,64 +34,37 @@ fn rel(a: f64, b: f64) -> f64 {
 
 #[test]
 fn beta_from_mean_and_sd() {
-    let d = Dist::from_spec(&ParameterSpec {
-        mean: Some(0.3),
-        sd: Some(0.05),
-        ..spec(DistKind::Beta)
-    })
-    .unwrap();
+    let d = Dist::from_spec(&ParameterSpec { mean: Some(0.3), sd: Some(0.05), ..spec(DistKind::Beta) }).unwrap();
     let (m, s, _, _) = sample(&d);
     assert!(rel(m, 0.3) < MOMENT && rel(s, 0.05) < MOMENT, "{m} {s}");
 }
 
 #[test]
 fn beta_from_counts() {
-    let d = Dist::from_spec(&ParameterSpec {
-        events: Some(1456.0),
-        n: Some(2971.0),
-        ..spec(DistKind::Beta)
-    })
-    .unwrap();
+    let d = Dist::from_spec(&ParameterSpec { events: Some(1456.0), n: Some(2971.0), ..spec(DistKind::Beta) }).unwrap();
     assert!((d.mean()[0] - 1456.0 / 2971.0).abs() < 1e-12);
 }
 
 #[test]
 fn gamma_from_mean_and_sd() {
-    let d = Dist::from_spec(&ParameterSpec {
-        mean: Some(8.0),
-        sd: Some(2.0),
-        ..spec(DistKind::Gamma)
-    })
-    .unwrap();
+    let d = Dist::from_spec(&ParameterSpec { mean: Some(8.0), sd: Some(2.0), ..spec(DistKind::Gamma) }).unwrap();
     let (m, s, _, _) = sample(&d);
     assert!(rel(m, 8.0) < MOMENT && rel(s, 2.0) < MOMENT, "{m} {s}");
 }
 
 #[test]
 fn lognormal_from_mean_and_sd() {
-    let d = Dist::from_spec(&ParameterSpec {
-        mean: Some(100.0),
-        sd: Some(40.0),
-        ..spec(DistKind::Lognormal)
-    })
-    .unwrap();
+    let d = Dist::from_spec(&ParameterSpec { mean: Some(100.0), sd: Some(40.0), ..spec(DistKind::Lognormal) }).unwrap();
     let (m, s, _, _) = sample(&d);
-    assert!(
-        rel(m, 100.0) < MOMENT && rel(s, 40.0) < 2.0 * MOMENT,
-        "{m} {s}"
-    );
+    assert!(rel(m, 100.0) < MOMENT && rel(s, 40.0) < 2.0 * MOMENT, "{m} {s}");
     assert!((d.mean()[0] - 100.0).abs() < 1e-9);
 }
 
 #[test]
 fn lognormal_from_a_ratio_with_its_95_interval() {
     // Van der Elst 2018: institutionalisation OR 0.92 [0.63, 1.32].
-    let d = Dist::from_spec(&ParameterSpec {
-        median: Some(0.92),
-        ci: Some([0.63, 1.32]),
-        ..spec(DistKind::Lognormal)
-    })
-    .unwrap();
+    let d = Dist::from_spec(&ParameterSpec { median: Some(0.92), ci: Some([0.63, 1.32]), ..spec(DistKind::Lognormal) })
+        .unwrap();
     let (_, _, lo, hi) = sample(&d);
     // The interval is not exactly symmetric on the log scale; the fit spreads the difference.
     assert!(rel(lo, 0.63) < 0.03 && rel(hi, 1.32) < 0.03, "{lo} {hi}");
@@ -102,17 +72,10 @@ fn lognormal_from_a_ratio_with_its_95_interval() {
 
 #[test]
 fn normal_from_mean_and_95_interval() {
-    let d = Dist::from_spec(&ParameterSpec {
-        mean: Some(10.0),
-        ci: Some([6.0, 14.0]),
-        ..spec(DistKind::Normal)
-    })
-    .unwrap();
+    let d =
+        Dist::from_spec(&ParameterSpec { mean: Some(10.0), ci: Some([6.0, 14.0]), ..spec(DistKind::Normal) }).unwrap();
     let (m, _, lo, hi) = sample(&d);
-    assert!(
-        (m - 10.0).abs() < 0.02 && rel(lo, 6.0) < TAIL && rel(hi, 14.0) < TAIL,
-        "{m} {lo} {hi}"
-    );
+    assert!((m - 10.0).abs() < 0.02 && rel(lo, 6.0) < TAIL && rel(hi, 14.0) < TAIL, "{m} {lo} {hi}");
 }
 
 #[test]
@@ -125,10 +88,7 @@ fn pert_and_triangular_means() {
     })
     .unwrap();
     let (m, _, lo, hi) = sample(&p);
-    assert!(
-        rel(m, (200.0 + 4.0 * 500.0 + 1500.0) / 6.0) < MOMENT && lo > 200.0 && hi < 1500.0,
-        "{m}"
-    );
+    assert!(rel(m, (200.0 + 4.0 * 500.0 + 1500.0) / 6.0) < MOMENT && lo > 200.0 && hi < 1500.0, "{m}");
     let t = Dist::from_spec(&ParameterSpec {
         min: Some(0.0),
         mode: Some(1.0),
@@ -142,18 +102,9 @@ fn pert_and_triangular_means() {
 
 #[test]
 fn dirichlet_draws_sum_to_one_with_the_given_shares() {
-    let shares = [
-        ("a".to_string(), 0.59),
-        ("b".to_string(), 0.16),
-        ("c".to_string(), 0.25),
-    ]
-    .into();
-    let d = Dist::from_spec(&ParameterSpec {
-        shares: Some(shares),
-        n: Some(1476.0),
-        ..spec(DistKind::Dirichlet)
-    })
-    .unwrap();
+    let shares = [("a".to_string(), 0.59), ("b".to_string(), 0.16), ("c".to_string(), 0.25)].into();
+    let d =
+        Dist::from_spec(&ParameterSpec { shares: Some(shares), n: Some(1476.0), ..spec(DistKind::Dirichlet) }).unwrap();
     assert_eq!(d.components(), ["a", "b", "c"]);
     let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(1);
     let mut mean = [0.0; 3];
@@ -165,41 +116,17 @@ fn dirichlet_draws_sum_to_one_with_the_given_shares() {
             mean[k] += out[k] / 20_000.0;
         }
     }
-    assert!(
-        (mean[0] - 0.59).abs() < 0.002 && (mean[1] - 0.16).abs() < 0.002,
-        "{mean:?}"
-    );
+    assert!((mean[0] - 0.59).abs() < 0.002 && (mean[1] - 0.16).abs() < 0.002, "{mean:?}");
 }
 
 #[test]
 fn impossible_specifications_are_refused() {
     let bad = [
-        ParameterSpec {
-            mean: Some(1.2),
-            sd: Some(0.1),
-            ..spec(DistKind::Beta)
-        },
-        ParameterSpec {
-            median: Some(2.0),
-            ci: Some([0.5, 1.5]),
-            ..spec(DistKind::Lognormal)
-        },
-        ParameterSpec {
-            min: Some(3.0),
-            max: Some(1.0),
-            ..spec(DistKind::Uniform)
-        },
-        ParameterSpec {
-            min: Some(0.0),
-            mode: Some(4.0),
-            max: Some(3.0),
-            ..spec(DistKind::Pert)
-        },
-        ParameterSpec {
-            mean: Some(5.0),
-            sd: Some(0.0),
-            ..spec(DistKind::Gamma)
-        },
+        ParameterSpec { mean: Some(1.2), sd: Some(0.1), ..spec(DistKind::Beta) },
+        ParameterSpec { median: Some(2.0), ci: Some([0.5, 1.5]), ..spec(DistKind::Lognormal) },
+        ParameterSpec { min: Some(3.0), max: Some(1.0), ..spec(DistKind::Uniform) },
+        ParameterSpec { min: Some(0.0), mode: Some(4.0), max: Some(3.0), ..spec(DistKind::Pert) },
+        ParameterSpec { mean: Some(5.0), sd: Some(0.0), ..spec(DistKind::Gamma) },
     ];
     for b in bad {
         assert!(Dist::from_spec(&b).is_err(), "{b:?} should be refused");
@@ -210,12 +137,7 @@ fn impossible_specifications_are_refused() {
 fn summary_percentiles_interpolate_like_numpy() {
     // numpy.percentile([1..10], [2.5, 50, 97.5]) = [1.225, 5.5, 9.775], in any input order.
     let s = ontschot::Stats::of(&[7.0, 1.0, 10.0, 3.0, 5.0, 2.0, 9.0, 4.0, 8.0, 6.0]);
-    assert!(
-        (s.p2_5 - 1.225).abs() < 1e-12
-            && (s.p50 - 5.5).abs() < 1e-12
-            && (s.p97_5 - 9.775).abs() < 1e-12,
-        "{s:?}"
-    );
+    assert!((s.p2_5 - 1.225).abs() < 1e-12 && (s.p50 - 5.5).abs() < 1e-12 && (s.p97_5 - 9.775).abs() < 1e-12, "{s:?}");
     assert!((s.sd - 3.0276503540974917).abs() < 1e-12);
     let one = ontschot::Stats::of(&[4.0]);
     assert_eq!((one.p2_5, one.p50, one.p97_5, one.sd), (4.0, 4.0, 4.0, 0.0));

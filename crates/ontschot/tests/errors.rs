@@ -11,14 +11,8 @@ fn base() -> Scenario {
 
 fn assert_problem(s: &Scenario, path: &str, reason: &str) {
     let (paths, message) = invalid(s);
-    assert!(
-        paths.iter().any(|p| p == path),
-        "expected a problem at {path}, got {paths:?}\n{message}"
-    );
-    assert!(
-        message.contains(reason),
-        "expected '{reason}' in:\n{message}"
-    );
+    assert!(paths.iter().any(|p| p == path), "expected a problem at {path}, got {paths:?}\n{message}");
+    assert!(message.contains(reason), "expected '{reason}' in:\n{message}");
 }
 
 fn parse_error(text: &str) -> Error {
@@ -35,29 +29,15 @@ fn initial_shares_that_do_not_sum_to_one() {
 #[test]
 fn budget_shares_that_do_not_sum_to_one() {
     let mut s = base();
-    s.categories[0]
-        .paid_by
-        .insert("wmo".into(), Value::Number(0.5));
-    assert_problem(
-        &s,
-        "categories[0].paid_by",
-        "must sum to 1, they sum to 1.5",
-    );
+    s.categories[0].paid_by.insert("wmo".into(), Value::Number(0.5));
+    assert_problem(&s, "categories[0].paid_by", "must sum to 1, they sum to 1.5");
 }
 
 #[test]
 fn probability_outside_zero_one() {
     let mut s = base();
-    s.transitions
-        .from
-        .get_mut("alive")
-        .unwrap()
-        .insert("dead".into(), Value::Number(1.2));
-    assert_problem(
-        &s,
-        "transitions.from.alive.dead",
-        "must lie in [0, 1], got 1.2",
-    );
+    s.transitions.from.get_mut("alive").unwrap().insert("dead".into(), Value::Number(1.2));
+    assert_problem(&s, "transitions.from.alive.dead", "must lie in [0, 1], got 1.2");
 }
 
 #[test]
@@ -65,11 +45,7 @@ fn transition_row_that_does_not_sum_to_one() {
     let mut s = base();
     let row = s.transitions.from.get_mut("alive").unwrap();
     row.insert("alive".into(), Value::Number(0.8));
-    assert_problem(
-        &s,
-        "transitions.from.alive",
-        "must sum to 1, they sum to 0.9",
-    );
+    assert_problem(&s, "transitions.from.alive", "must sum to 1, they sum to 0.9");
 }
 
 #[test]
@@ -87,15 +63,8 @@ fn transition_row_whose_entries_leave_nothing_for_rest() {
     );
     let row = s.transitions.from.get_mut("alive").unwrap();
     row.insert("ill".into(), Value::Number(0.95));
-    s.transitions.from.insert(
-        "ill".into(),
-        [("ill".to_string(), Value::from("rest"))].into(),
-    );
-    assert_problem(
-        &s,
-        "transitions.from.alive",
-        "more than 1, leaving nothing for 'rest'",
-    );
+    s.transitions.from.insert("ill".into(), [("ill".to_string(), Value::from("rest"))].into());
+    assert_problem(&s, "transitions.from.alive", "more than 1, leaving nothing for 'rest'");
 }
 
 #[test]
@@ -109,60 +78,35 @@ fn negative_price() {
 fn unknown_budget_with_a_hint() {
     let mut s = base();
     s.categories[0].paid_by = [("zvv".to_string(), Value::Number(1.0))].into();
-    assert_problem(
-        &s,
-        "categories[0].paid_by.zvv",
-        "unknown budget 'zvv' (did you mean 'zvw'?)",
-    );
+    assert_problem(&s, "categories[0].paid_by.zvv", "unknown budget 'zvv' (did you mean 'zvw'?)");
 }
 
 #[test]
 fn unknown_parameter_with_a_hint() {
     let mut s = base();
-    s.transitions
-        .from
-        .get_mut("alive")
-        .unwrap()
-        .insert("dead".into(), Value::from("p_deth"));
-    assert_problem(
-        &s,
-        "transitions.from.alive.dead",
-        "unknown parameter or table 'p_deth' (did you mean 'p_death'?)",
-    );
+    s.transitions.from.get_mut("alive").unwrap().insert("dead".into(), Value::from("p_deth"));
+    assert_problem(&s, "transitions.from.alive.dead", "unknown parameter or table 'p_deth' (did you mean 'p_death'?)");
 }
 
 #[test]
 fn beta_with_an_impossible_sd() {
-    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace(
-        "dist = \"fixed\"\nvalue = 0.1",
-        "dist = \"beta\"\nmean = 0.1\nsd = 0.4",
-    );
+    let text = ALIVE_DEAD
+        .replace("CONVENTION", "start")
+        .replace("dist = \"fixed\"\nvalue = 0.1", "dist = \"beta\"\nmean = 0.1\nsd = 0.4");
     let s = Scenario::from_toml_str(&text).unwrap();
-    assert_problem(
-        &s,
-        "parameters.p_death.sd",
-        "0.4 is impossible for a beta with mean 0.1",
-    );
+    assert_problem(&s, "parameters.p_death.sd", "0.4 is impossible for a beta with mean 0.1");
 }
 
 #[test]
 fn nan_and_infinite_values() {
-    let text = ALIVE_DEAD
-        .replace("CONVENTION", "start")
-        .replace("value = 0.1", "value = nan");
+    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace("value = 0.1", "value = nan");
     assert_problem(
         &Scenario::from_toml_str(&text).unwrap(),
         "parameters.p_death.value",
         "must be a finite number, got NaN",
     );
-    let text = ALIVE_DEAD
-        .replace("CONVENTION", "start")
-        .replace("price = 100", "price = inf");
-    assert_problem(
-        &Scenario::from_toml_str(&text).unwrap(),
-        "categories[0].price",
-        "must be a finite number, got inf",
-    );
+    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace("price = 100", "price = inf");
+    assert_problem(&Scenario::from_toml_str(&text).unwrap(), "categories[0].price", "must be a finite number, got inf");
 }
 
 #[test]
@@ -172,14 +116,10 @@ fn zero_horizon_and_zero_iterations() {
     s.simulation.iterations = 0;
     let (paths, message) = invalid(&s);
     assert!(
-        paths.contains(&"horizon_years".to_string())
-            && paths.contains(&"simulation.iterations".to_string()),
+        paths.contains(&"horizon_years".to_string()) && paths.contains(&"simulation.iterations".to_string()),
         "{message}"
     );
-    assert!(
-        message.contains("2 problems found"),
-        "every problem is listed: {message}"
-    );
+    assert!(message.contains("2 problems found"), "every problem is listed: {message}");
     let model = Model::new(&base()).unwrap();
     let err = Simulation::new(&model).iterations(0).run().unwrap_err();
     assert_eq!(err.to_string(), "simulation.iterations: must be at least 1");
@@ -197,26 +137,18 @@ fn malformed_toml_names_line_and_column() {
 
 #[test]
 fn unknown_keys_are_rejected_with_their_path() {
-    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace(
-        "kind = \"per_participant_year\"",
-        "kind = \"per_participant_year\"\namout = 3",
-    );
+    let text = ALIVE_DEAD
+        .replace("CONVENTION", "start")
+        .replace("kind = \"per_participant_year\"", "kind = \"per_participant_year\"\namout = 3");
     let err = parse_error(&text);
     let problems = err.problems();
     assert_eq!(problems[0].path, "arms[1].costs[0].amout", "{err}");
-    assert!(
-        problems[0].reason.contains("unknown field `amout`"),
-        "{err}"
-    );
+    assert!(problems[0].reason.contains("unknown field `amout`"), "{err}");
 }
 
 #[test]
 fn wrong_types_name_their_path() {
-    let err = parse_error(
-        &ALIVE_DEAD
-            .replace("CONVENTION", "start")
-            .replace("size = 1", "size = \"many\""),
-    );
+    let err = parse_error(&ALIVE_DEAD.replace("CONVENTION", "start").replace("size = 1", "size = \"many\""));
     assert_eq!(err.problems()[0].path, "population.size", "{err}");
 }
 
@@ -225,11 +157,7 @@ fn malformed_json_and_a_missing_file() {
     let err = Scenario::from_json_str("{\"name\": 1}").unwrap_err();
     assert_eq!(err.problems()[0].path, "name");
     let err = Scenario::from_file("/no/such/scenario.toml").unwrap_err();
-    assert!(
-        err.to_string()
-            .starts_with("/no/such/scenario.toml: cannot read the file"),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with("/no/such/scenario.toml: cannot read the file"), "{err}");
 }
 
 #[test]
@@ -237,37 +165,25 @@ fn file_errors_name_the_file() {
     let dir = std::env::temp_dir().join(format!("ontschot-errors-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("bad.toml");
-    std::fs::write(
-        &path,
-        ALIVE_DEAD
-            .replace("CONVENTION", "start")
-            .replace("price = 100", "price = -1"),
-    )
-    .unwrap();
+    std::fs::write(&path, ALIVE_DEAD.replace("CONVENTION", "start").replace("price = 100", "price = -1")).unwrap();
     let s = Scenario::from_file(&path).unwrap();
     let err = Model::new(&s).unwrap_err();
-    assert!(
-        err.to_string()
-            .starts_with(&format!("{}: 1 problem found", path.display())),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with(&format!("{}: 1 problem found", path.display())), "{err}");
 }
 
 #[test]
 fn distribution_keys_must_fit_the_family() {
-    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace(
-        "dist = \"fixed\"\nvalue = 0.1",
-        "dist = \"normal\"\nmean = 0.1",
-    );
+    let text = ALIVE_DEAD
+        .replace("CONVENTION", "start")
+        .replace("dist = \"fixed\"\nvalue = 0.1", "dist = \"normal\"\nmean = 0.1");
     assert_problem(
         &Scenario::from_toml_str(&text).unwrap(),
         "parameters.p_death.dist",
         "dist = \"normal\" needs mean + sd, or mean + ci; given: mean",
     );
-    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace(
-        "dist = \"fixed\"\nvalue = 0.1",
-        "dist = \"beta\"\nmean = 0.1\nsd = 0.01\nmin = 0",
-    );
+    let text = ALIVE_DEAD
+        .replace("CONVENTION", "start")
+        .replace("dist = \"fixed\"\nvalue = 0.1", "dist = \"beta\"\nmean = 0.1\nsd = 0.01\nmin = 0");
     assert_problem(
         &Scenario::from_toml_str(&text).unwrap(),
         "parameters.p_death.min",
@@ -278,10 +194,9 @@ fn distribution_keys_must_fit_the_family() {
 #[test]
 fn a_drawn_value_that_breaks_a_row_is_reported_with_its_iteration_and_parameter() {
     // A normal probability can leave [0, 1]; nothing is clamped.
-    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace(
-        "dist = \"fixed\"\nvalue = 0.1",
-        "dist = \"normal\"\nmean = 0.1\nsd = 0.2",
-    );
+    let text = ALIVE_DEAD
+        .replace("CONVENTION", "start")
+        .replace("dist = \"fixed\"\nvalue = 0.1", "dist = \"normal\"\nmean = 0.1\nsd = 0.2");
     let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
     let err = Simulation::new(&model).iterations(200).run().unwrap_err();
     let message = err.to_string();
@@ -301,10 +216,7 @@ fn comparator_takes_no_intervention_fields_and_effects_need_the_right_ratio() {
     s.arms[1].transition_effects[0].hazard_ratio = Some(Value::Number(0.5));
     let (paths, message) = invalid(&s);
     assert!(paths.contains(&"arms[0]".to_string()), "{message}");
-    assert!(
-        message.contains("give a relative_risk (and no hazard_ratio)"),
-        "{message}"
-    );
+    assert!(message.contains("give a relative_risk (and no hazard_ratio)"), "{message}");
 }
 
 #[test]
@@ -318,15 +230,9 @@ fn cycle_length_must_divide_a_year() {
 fn missing_transition_row_and_dead_row() {
     let mut s = base();
     s.transitions.from.remove("alive");
-    s.transitions.from.insert(
-        "dead".into(),
-        [("dead".to_string(), Value::from("rest"))].into(),
-    );
+    s.transitions.from.insert("dead".into(), [("dead".to_string(), Value::from("rest"))].into());
     let (paths, message) = invalid(&s);
-    assert!(
-        paths.contains(&"transitions.from.alive".to_string()),
-        "{message}"
-    );
+    assert!(paths.contains(&"transitions.from.alive".to_string()), "{message}");
     assert!(message.contains("a dead state is absorbing"), "{message}");
 }
 
@@ -334,28 +240,14 @@ fn missing_transition_row_and_dead_row() {
 fn fields_that_would_be_silently_ignored_are_refused() {
     let mut s = base();
     s.arms[1].effect_fade_cycles = 2;
-    assert_problem(
-        &s,
-        "arms[1].effect_fade_cycles",
-        "effect_duration_cycles, which is not given",
-    );
+    assert_problem(&s, "arms[1].effect_fade_cycles", "effect_duration_cycles, which is not given");
     let mut s = base();
     s.arms[1].costs[0].kind = ontschot::CostKind::OneOff;
     s.arms[1].costs[0].cycles = Some([1, 2]);
-    assert_problem(
-        &s,
-        "arms[1].costs[0].cycles",
-        "a one_off cost falls in one cycle",
-    );
+    assert_problem(&s, "arms[1].costs[0].cycles", "a one_off cost falls in one cycle");
     let mut s = base();
-    s.categories[0]
-        .use_per_year
-        .insert("dead".into(), Value::Number(1.0));
-    assert_problem(
-        &s,
-        "categories[0].use_per_year.dead",
-        "a dead state uses no care",
-    );
+    s.categories[0].use_per_year.insert("dead".into(), Value::Number(1.0));
+    assert_problem(&s, "categories[0].use_per_year.dead", "a dead state uses no care");
 }
 
 #[test]
@@ -363,31 +255,17 @@ fn a_relative_risk_needs_a_rest_entry_to_absorb_it() {
     let mut s = base();
     let row = s.transitions.from.get_mut("alive").unwrap();
     row.insert("alive".into(), Value::Number(0.9));
-    assert_problem(
-        &s,
-        "arms[1].transition_effects[0]",
-        "has no 'rest' entry to absorb the change",
-    );
+    assert_problem(&s, "arms[1].transition_effects[0]", "has no 'rest' entry to absorb the change");
 }
 
 #[test]
 fn utilities_above_one_are_refused_known_or_drawn() {
     let mut s = base();
     s.states[0].utility = Some(Value::Number(1.2));
-    assert_problem(
-        &s,
-        "states[0].utility",
-        "a utility is at most 1 (full health), got 1.2",
-    );
-    let text = ALIVE_DEAD
-        .replace("CONVENTION", "start")
-        .replace("utility = 0.8", "utility = \"u\"")
+    assert_problem(&s, "states[0].utility", "a utility is at most 1 (full health), got 1.2");
+    let text = ALIVE_DEAD.replace("CONVENTION", "start").replace("utility = 0.8", "utility = \"u\"")
         + "[parameters.u]\ndist = \"normal\"\nmean = 0.95\nsd = 0.2\n";
     let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
     let err = Simulation::new(&model).iterations(100).run().unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("states.alive.utility: parameter 'u' drew"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("states.alive.utility: parameter 'u' drew"), "{err}");
 }

@@ -143,35 +143,16 @@ fn same_seed_gives_identical_numbers_on_one_and_two_threads() {
     for seed_file in ["samenoud.toml", "welzijn_op_recept.toml"] {
         let s = Scenario::from_file(seed(seed_file)).unwrap();
         let model = Model::new(&s).unwrap();
-        let one = Simulation::new(&model)
-            .iterations(500)
-            .seed(11)
-            .threads(Some(1))
-            .run()
-            .unwrap();
-        let two = Simulation::new(&model)
-            .iterations(500)
-            .seed(11)
-            .threads(Some(2))
-            .run()
-            .unwrap();
-        let default = Simulation::new(&model)
-            .iterations(500)
-            .seed(11)
-            .run()
-            .unwrap();
+        let one = Simulation::new(&model).iterations(500).seed(11).threads(Some(1)).run().unwrap();
+        let two = Simulation::new(&model).iterations(500).seed(11).threads(Some(2)).run().unwrap();
+        let default = Simulation::new(&model).iterations(500).seed(11).run().unwrap();
         for arm in 0..2 {
             assert_eq!(one.care(arm), two.care(arm), "{seed_file}");
             assert_eq!(one.programme(arm), two.programme(arm), "{seed_file}");
             assert_eq!(one.effects(arm), two.effects(arm), "{seed_file}");
             assert_eq!(one.care(arm), default.care(arm), "{seed_file}");
         }
-        let other = Simulation::new(&model)
-            .iterations(500)
-            .seed(12)
-            .threads(Some(2))
-            .run()
-            .unwrap();
+        let other = Simulation::new(&model).iterations(500).seed(12).threads(Some(2)).run().unwrap();
         assert_ne!(one.care(1), other.care(1), "another seed gives other draws");
     }
 }
@@ -199,12 +180,7 @@ max = 120
     let sim = Simulation::new(&model).iterations(4000).seed(3);
     let mc = sim.run().unwrap().summary(1);
     let det = sim.deterministic().unwrap().summary(1);
-    for (m, d) in mc
-        .budgets
-        .iter()
-        .zip(&det.budgets)
-        .chain(std::iter::once((&mc.total, &det.total)))
-    {
+    for (m, d) in mc.budgets.iter().zip(&det.budgets).chain(std::iter::once((&mc.total, &det.total))) {
         let se = m.net.standard_error(4000);
         assert!(se > 0.0, "{} has uncertainty", m.name);
         assert!(

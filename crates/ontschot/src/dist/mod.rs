@@ -120,9 +120,7 @@ impl Dist {
         }
         let mut given: Vec<&str> = keys.iter().map(|(k, _)| *k).collect();
         given.dedup();
-        let form = forms(spec.dist)
-            .iter()
-            .find(|f| f.iter().all(|k| given.contains(k)));
+        let form = forms(spec.dist).iter().find(|f| f.iter().all(|k| given.contains(k)));
         let Some(form) = form else {
             let options: Vec<String> = forms(spec.dist).iter().map(|f| f.join(" + ")).collect();
             problems.push(bad(
@@ -130,46 +128,29 @@ impl Dist {
                 format!(
                     "dist = \"{name}\" needs {}; given: {}",
                     options.join(", or "),
-                    if given.is_empty() {
-                        "nothing".to_owned()
-                    } else {
-                        given.join(", ")
-                    }
+                    if given.is_empty() { "nothing".to_owned() } else { given.join(", ") }
                 ),
             ));
             return Err(problems);
         };
         for k in &given {
             if !form.contains(k) {
-                problems.push(bad(
-                    k,
-                    format!(
-                        "is not used by dist = \"{name}\" given as {}; remove it",
-                        form.join(" + ")
-                    ),
-                ));
+                problems
+                    .push(bad(k, format!("is not used by dist = \"{name}\" given as {}; remove it", form.join(" + "))));
             }
         }
         if matches!(spec.alpha, Some(Alpha::PerComponent(_))) && spec.dist != DistKind::Dirichlet {
-            problems.push(bad(
-                "alpha",
-                "a table of components is only for dist = \"dirichlet\"",
-            ));
+            problems.push(bad("alpha", "a table of components is only for dist = \"dirichlet\""));
         }
         if matches!(spec.alpha, Some(Alpha::Number(_))) && spec.dist == DistKind::Dirichlet {
-            problems.push(bad(
-                "alpha",
-                "dirichlet needs a concentration per component, e.g. alpha = { a = 3, b = 7 }",
-            ));
+            problems.push(bad("alpha", "dirichlet needs a concentration per component, e.g. alpha = { a = 3, b = 7 }"));
         }
         if !problems.is_empty() {
             return Err(problems);
         }
         let kind = build(spec, form).map_err(|p| vec![p])?;
         let components = match (&spec.alpha, &spec.shares) {
-            (Some(Alpha::PerComponent(m)), _) | (_, Some(m))
-                if spec.dist == DistKind::Dirichlet =>
-            {
+            (Some(Alpha::PerComponent(m)), _) | (_, Some(m)) if spec.dist == DistKind::Dirichlet => {
                 m.keys().cloned().collect()
             }
             _ => Vec::new(),
@@ -264,21 +245,14 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
     };
     let positive = |k: &str| -> Result<f64, Problem> {
         let x = g(k);
-        if x > 0.0 {
-            Ok(x)
-        } else {
-            Err(bad(k, format!("must be > 0, got {x}")))
-        }
+        if x > 0.0 { Ok(x) } else { Err(bad(k, format!("must be > 0, got {x}"))) }
     };
     let ci = || -> Result<(f64, f64), Problem> {
         let [lo, hi] = spec.ci.unwrap_or([f64::NAN; 2]);
         if lo < hi {
             Ok((lo, hi))
         } else {
-            Err(bad(
-                "ci",
-                format!("must be [low, high] with low < high, got [{lo}, {hi}]"),
-            ))
+            Err(bad("ci", format!("must be [low, high] with low < high, got [{lo}, {hi}]")))
         }
     };
     Ok(match (spec.dist, form) {
@@ -291,10 +265,7 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
             let m = g("mean");
             let (lo, hi) = ci()?;
             if !(lo < m && m < hi) {
-                return Err(bad(
-                    "mean",
-                    format!("{m} lies outside its interval [{lo}, {hi}]"),
-                ));
+                return Err(bad("mean", format!("{m} lies outside its interval [{lo}, {hi}]")));
             }
             let s = (hi - lo) / (2.0 * Z95);
             Kind::Normal(Normal::new(m, s).map_err(|e| bad("ci", e.to_string()))?, m)
@@ -311,16 +282,10 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
                     let med = positive("median")?;
                     let (lo, hi) = ci()?;
                     if lo <= 0.0 {
-                        return Err(bad(
-                            "ci",
-                            format!("a lognormal interval must be above 0, got low = {lo}"),
-                        ));
+                        return Err(bad("ci", format!("a lognormal interval must be above 0, got low = {lo}")));
                     }
                     if !(lo < med && med < hi) {
-                        return Err(bad(
-                            "median",
-                            format!("{med} lies outside its interval [{lo}, {hi}]"),
-                        ));
+                        return Err(bad("median", format!("{med} lies outside its interval [{lo}, {hi}]")));
                     }
                     (med.ln(), (hi.ln() - lo.ln()) / (2.0 * Z95))
                 }
@@ -330,10 +295,7 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
         }
         (DistKind::Gamma, ["shape", "scale"]) => {
             let (k, th) = (positive("shape")?, positive("scale")?);
-            Kind::Gamma(
-                Gamma::new(k, th).map_err(|e| bad("shape", e.to_string()))?,
-                k * th,
-            )
+            Kind::Gamma(Gamma::new(k, th).map_err(|e| bad("shape", e.to_string()))?, k * th)
         }
         (DistKind::Gamma, _) => {
             let (m, s) = (positive("mean")?, positive("sd")?);
@@ -346,10 +308,7 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
                 ["mean", "sd"] => {
                     let (m, s) = (g("mean"), positive("sd")?);
                     if !(m > 0.0 && m < 1.0) {
-                        return Err(bad(
-                            "mean",
-                            format!("a beta mean must lie strictly between 0 and 1, got {m}"),
-                        ));
+                        return Err(bad("mean", format!("a beta mean must lie strictly between 0 and 1, got {m}")));
                     }
                     let var = s * s;
                     let max_sd = (m * (1.0 - m)).sqrt();
@@ -367,28 +326,19 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
                 _ => {
                     let (e, n) = (g("events"), positive("n")?);
                     if !(e > 0.0 && e < n) {
-                        return Err(bad(
-                            "events",
-                            format!("must lie strictly between 0 and n = {n}, got {e}"),
-                        ));
+                        return Err(bad("events", format!("must lie strictly between 0 and n = {n}, got {e}")));
                     }
                     (e, n - e)
                 }
             };
-            Kind::Beta(
-                Beta::new(a, b).map_err(|e| bad("alpha", e.to_string()))?,
-                a / (a + b),
-            )
+            Kind::Beta(Beta::new(a, b).map_err(|e| bad("alpha", e.to_string()))?, a / (a + b))
         }
         (DistKind::Uniform, _) => {
             let (lo, hi) = (g("min"), g("max"));
             if lo >= hi {
                 return Err(bad("max", format!("must be above min ({lo}), got {hi}")));
             }
-            Kind::Uniform(
-                Uniform::new(lo, hi).map_err(|e| bad("max", e.to_string()))?,
-                (lo + hi) / 2.0,
-            )
+            Kind::Uniform(Uniform::new(lo, hi).map_err(|e| bad("max", e.to_string()))?, (lo + hi) / 2.0)
         }
         (DistKind::Triangular | DistKind::Pert, form) => {
             let (lo, mode, hi) = (g("min"), g("mode"), g("max"));
@@ -396,33 +346,21 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
                 return Err(bad("max", format!("must be above min ({lo}), got {hi}")));
             }
             if !(lo <= mode && mode <= hi) {
-                return Err(bad(
-                    "mode",
-                    format!("must lie within [min, max] = [{lo}, {hi}], got {mode}"),
-                ));
+                return Err(bad("mode", format!("must lie within [min, max] = [{lo}, {hi}], got {mode}")));
             }
             if spec.dist == DistKind::Triangular {
                 let d = Triangular::new(lo, hi, mode).map_err(|e| bad("mode", e.to_string()))?;
                 Kind::Triangular(d, (lo + mode + hi) / 3.0)
             } else {
-                let shape = if form.len() == 4 {
-                    positive("shape")?
-                } else {
-                    4.0
-                };
-                let d = Pert::new(lo, hi)
-                    .with_shape(shape)
-                    .with_mode(mode)
-                    .map_err(|e| bad("mode", e.to_string()))?;
+                let shape = if form.len() == 4 { positive("shape")? } else { 4.0 };
+                let d = Pert::new(lo, hi).with_shape(shape).with_mode(mode).map_err(|e| bad("mode", e.to_string()))?;
                 Kind::Pert(d, (lo + shape * mode + hi) / (shape + 2.0))
             }
         }
         (DistKind::Dirichlet, form) => {
             let alphas: Vec<(String, f64)> = if form == ["alpha"] {
                 match &spec.alpha {
-                    Some(Alpha::PerComponent(m)) => {
-                        m.iter().map(|(k, v)| (k.clone(), *v)).collect()
-                    }
+                    Some(Alpha::PerComponent(m)) => m.iter().map(|(k, v)| (k.clone(), *v)).collect(),
                     _ => Vec::new(),
                 }
             } else {
@@ -441,10 +379,7 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
                 return Err(bad(&format!("alpha.{k}"), format!("must be > 0, got {a}")));
             }
             let total: f64 = alphas.iter().map(|(_, a)| a).sum();
-            let gammas = alphas
-                .iter()
-                .map(|(_, a)| Gamma::new(*a, 1.0).expect("alpha checked > 0"))
-                .collect();
+            let gammas = alphas.iter().map(|(_, a)| Gamma::new(*a, 1.0).expect("alpha checked > 0")).collect();
             Kind::Dirichlet(gammas, alphas.iter().map(|(_, a)| a / total).collect())
         }
     })

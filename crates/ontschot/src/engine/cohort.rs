@@ -64,12 +64,7 @@ pub(crate) struct Workspace {
 
 impl Workspace {
     pub(crate) fn new(m: &Model, detail: bool) -> Self {
-        let (s, b, c, t) = (
-            m.states.len(),
-            m.budgets.len(),
-            m.categories.len(),
-            m.n_cycles,
-        );
+        let (s, b, c, t) = (m.states.len(), m.budgets.len(), m.categories.len(), m.n_cycles);
         let y = m.n_years();
         let n_costs = m.arms.iter().map(|a| a.costs.len()).max().unwrap_or(0);
         Workspace {
@@ -105,13 +100,7 @@ impl Workspace {
         eval_row(m, &self.slots, &m.initial, 1, &mut self.initial)?;
         for (ci, cat) in m.categories.iter().enumerate() {
             self.prices[ci] = nonneg(m, &self.slots, cat.price, 1, &cat.path, "price")?;
-            eval_row(
-                m,
-                &self.slots,
-                &cat.split,
-                1,
-                &mut self.splits[ci * b..(ci + 1) * b],
-            )?;
+            eval_row(m, &self.slots, &cat.split, 1, &mut self.splits[ci * b..(ci + 1) * b])?;
         }
         // Usual care: matrices and trace, shared by every arm.
         for t in 1..=self.t {
@@ -121,11 +110,7 @@ impl Workspace {
         self.uc_trace[..s].copy_from_slice(&self.initial);
         for t in 1..=self.t {
             let (prev, next) = self.uc_trace.split_at_mut(t * s);
-            step(
-                &prev[(t - 1) * s..],
-                &self.uc_mats[(t - 1) * s * s..t * s * s],
-                &mut next[..s],
-            );
+            step(&prev[(t - 1) * s..], &self.uc_mats[(t - 1) * s * s..t * s * s], &mut next[..s]);
         }
         // Usual care's own flows, per person.
         self.uc_care.fill(0.0);
@@ -152,13 +137,7 @@ impl Workspace {
         let (s, b) = (self.s, self.b);
         let uptake = unit(m, &self.slots, arm.uptake, 1, &arm.path, "uptake")?;
         for (k, cost) in arm.costs.iter().enumerate() {
-            eval_row(
-                m,
-                &self.slots,
-                &cost.split,
-                1,
-                &mut self.cost_splits[k * b..(k + 1) * b],
-            )?;
+            eval_row(m, &self.slots, &cost.split, 1, &mut self.cost_splits[k * b..(k + 1) * b])?;
         }
         // Non-participants are usual care.
         let rest = 1.0 - uptake;
@@ -183,9 +162,7 @@ impl Workspace {
                     );
                     continue;
                 }
-                CostKind::PerFte => {
-                    amount * nonneg(m, &self.slots, cost.fte, 1, &cost.path, "fte")? * m.cycle_years
-                }
+                CostKind::PerFte => amount * nonneg(m, &self.slots, cost.fte, 1, &cost.path, "fte")? * m.cycle_years,
                 _ => continue,
             };
             for t in 1..=self.t {
@@ -218,47 +195,19 @@ impl Workspace {
                     if arm.matrix.is_some() && w < 1.0 {
                         // An own matrix fades as a mixture with usual care's.
                         if w > 0.0 {
-                            build_matrix(
-                                m,
-                                &self.slots,
-                                matrix,
-                                Some(arm),
-                                t,
-                                1.0,
-                                &mut self.mat,
-                                &mut self.row,
-                            )?;
+                            build_matrix(m, &self.slots, matrix, Some(arm), t, 1.0, &mut self.mat, &mut self.row)?;
                         }
                         for (p, u) in self.mat.iter_mut().zip(uc) {
                             *p = if w > 0.0 { w * *p + (1.0 - w) * u } else { *u };
                         }
                     } else {
-                        build_matrix(
-                            m,
-                            &self.slots,
-                            matrix,
-                            Some(arm),
-                            t,
-                            w,
-                            &mut self.mat,
-                            &mut self.row,
-                        )?;
+                        build_matrix(m, &self.slots, matrix, Some(arm), t, w, &mut self.mat, &mut self.row)?;
                     }
                     let (prev, next) = trace.split_at_mut(t * s);
                     step(&prev[(t - 1) * s..], &self.mat, &mut next[..s]);
                 }
                 let weight = m.population * uptake * share;
-                self.group_flows(
-                    m,
-                    &trace,
-                    Some(arm),
-                    e,
-                    weight,
-                    &mut Flows::Arm {
-                        index: ai,
-                        out: &mut *out,
-                    },
-                )?;
+                self.group_flows(m, &trace, Some(arm), e, weight, &mut Flows::Arm { index: ai, out: &mut *out })?;
             }
             Ok(())
         })();
@@ -284,17 +233,12 @@ impl Workspace {
             let part = arm.filter(|_| t >= start);
             let w = part.map_or(0.0, |a| a.weight[t - start]);
             for (o, occ) in self.occ.iter_mut().enumerate() {
-                *occ = m.convention[t - 1]
-                    .iter()
-                    .map(|&(point, coef)| coef * trace[point * s + o])
-                    .sum::<f64>()
-                    * cy;
+                *occ = m.convention[t - 1].iter().map(|&(point, coef)| coef * trace[point * s + o]).sum::<f64>() * cy;
             }
             // Use per person-year by category and state.
             for (ci, cat) in m.categories.iter().enumerate() {
                 for (si, term) in cat.use_.iter().enumerate() {
-                    self.use_[ci * s + si] =
-                        nonneg(m, &self.slots, *term, t, &cat.path, "use_per_year")?;
+                    self.use_[ci * s + si] = nonneg(m, &self.slots, *term, t, &cat.path, "use_per_year")?;
                 }
             }
             if let Some(a) = part {
@@ -317,8 +261,7 @@ impl Workspace {
                 }
             }
             for ci in 0..c {
-                let person_units: f64 =
-                    (0..s).map(|si| self.occ[si] * self.use_[ci * s + si]).sum();
+                let person_units: f64 = (0..s).map(|si| self.occ[si] * self.use_[ci * s + si]).sum();
                 let cost = self.prices[ci] * person_units * weight;
                 if person_units != 0.0 {
                     sink.care(self, year, ci, cost, person_units * weight);
@@ -349,10 +292,7 @@ impl Workspace {
                 Some(_) => (
                     ly,
                     if t == start {
-                        (0..s)
-                            .filter(|&si| !m.dead[si])
-                            .map(|si| trace[(start - 1) * s + si])
-                            .sum::<f64>()
+                        (0..s).filter(|&si| !m.dead[si]).map(|si| trace[(start - 1) * s + si]).sum::<f64>()
                     } else {
                         0.0
                     },
@@ -360,16 +300,7 @@ impl Workspace {
                 None => (0.0, 0.0),
             };
             let qaly = if m.utility.is_some() { qaly } else { 0.0 };
-            sink.effects(
-                self,
-                year,
-                [
-                    ly * weight,
-                    qaly * weight,
-                    participant_years * weight,
-                    starting * weight,
-                ],
-            );
+            sink.effects(self, year, [ly * weight, qaly * weight, participant_years * weight, starting * weight]);
             // Participants' own costs.
             if let (Some(a), Flows::Arm { index, out }) = (part, &mut *sink) {
                 for (k, cost) in a.costs.iter().enumerate() {
@@ -377,27 +308,19 @@ impl Workspace {
                         continue;
                     }
                     let units = match cost.kind {
-                        CostKind::PerParticipantYear => (0..s)
-                            .filter(|&si| !m.dead[si])
-                            .map(|si| self.occ[si])
-                            .sum::<f64>(),
-                        CostKind::PerPersonInState => (0..s)
-                            .filter(|&si| !m.dead[si] && cost.states[si])
-                            .map(|si| self.occ[si])
-                            .sum::<f64>(),
-                        CostKind::PerEnrolment if t == start => (0..s)
-                            .filter(|&si| !m.dead[si])
-                            .map(|si| trace[(start - 1) * s + si])
-                            .sum::<f64>(),
+                        CostKind::PerParticipantYear => {
+                            (0..s).filter(|&si| !m.dead[si]).map(|si| self.occ[si]).sum::<f64>()
+                        }
+                        CostKind::PerPersonInState => {
+                            (0..s).filter(|&si| !m.dead[si] && cost.states[si]).map(|si| self.occ[si]).sum::<f64>()
+                        }
+                        CostKind::PerEnrolment if t == start => {
+                            (0..s).filter(|&si| !m.dead[si]).map(|si| trace[(start - 1) * s + si]).sum::<f64>()
+                        }
                         _ => continue,
                     };
                     let amount = nonneg(m, &self.slots, cost.amount, t, &cost.path, "amount")?;
-                    out.add_programme(
-                        *index,
-                        year,
-                        &self.cost_splits[k * b..(k + 1) * b],
-                        amount * units * weight,
-                    );
+                    out.add_programme(*index, year, &self.cost_splits[k * b..(k + 1) * b], amount * units * weight);
                 }
             }
         }
@@ -408,10 +331,7 @@ impl Workspace {
 /// Where a group's flows go: usual care's per-person buffers, or an arm's record.
 enum Flows<'r, 'a> {
     UsualCare,
-    Arm {
-        index: usize,
-        out: &'r mut Record<'a>,
-    },
+    Arm { index: usize, out: &'r mut Record<'a> },
 }
 
 impl Flows<'_, '_> {
@@ -443,10 +363,7 @@ impl Flows<'_, '_> {
     fn effects(&mut self, ws: &mut Workspace, year: usize, measures: [f64; MEASURES]) {
         match self {
             Flows::UsualCare => {
-                for (v, x) in ws.uc_eff[year * MEASURES..(year + 1) * MEASURES]
-                    .iter_mut()
-                    .zip(measures)
-                {
+                for (v, x) in ws.uc_eff[year * MEASURES..(year + 1) * MEASURES].iter_mut().zip(measures) {
                     *v += x;
                 }
             }
@@ -490,29 +407,14 @@ fn describe(m: &Model, term: Term, cycle: usize) -> String {
         Term::Const(_) => "a fixed number".into(),
         Term::Slot(i) => format!("parameter '{}'", m.slot_names[i as usize]),
         Term::Table(k) => {
-            let name = m
-                .scenario
-                .tables
-                .keys()
-                .nth(k as usize)
-                .map_or("?", String::as_str);
-            format!(
-                "table '{name}' ({})",
-                describe(m, m.tables[k as usize][cycle - 1], cycle)
-            )
+            let name = m.scenario.tables.keys().nth(k as usize).map_or("?", String::as_str);
+            format!("table '{name}' ({})", describe(m, m.tables[k as usize][cycle - 1], cycle))
         }
     }
 }
 
 #[inline]
-fn nonneg(
-    m: &Model,
-    slots: &[f64],
-    term: Term,
-    cycle: usize,
-    path: &str,
-    field: &str,
-) -> Step<f64> {
+fn nonneg(m: &Model, slots: &[f64], term: Term, cycle: usize, path: &str, field: &str) -> Step<f64> {
     let x = eval(m, slots, term, cycle);
     if x >= 0.0 && x.is_finite() {
         Ok(x)
@@ -561,17 +463,9 @@ fn unit(m: &Model, slots: &[f64], term: Term, cycle: usize, path: &str, field: &
 }
 
 fn row_sources(m: &Model, row: &Row, cycle: usize) -> String {
-    let names: Vec<String> = row
-        .entries
-        .iter()
-        .filter(|(_, t)| !matches!(t, Term::Const(_)))
-        .map(|(_, t)| describe(m, *t, cycle))
-        .collect();
-    if names.is_empty() {
-        String::new()
-    } else {
-        format!(" (from {})", names.join(", "))
-    }
+    let names: Vec<String> =
+        row.entries.iter().filter(|(_, t)| !matches!(t, Term::Const(_))).map(|(_, t)| describe(m, *t, cycle)).collect();
+    if names.is_empty() { String::new() } else { format!(" (from {})", names.join(", ")) }
 }
 
 /// Evaluates a row of shares into `out`, filling `rest`; the entries must sum to 1.
@@ -594,14 +488,7 @@ fn eval_row(m: &Model, slots: &[f64], row: &Row, cycle: usize, out: &mut [f64]) 
 }
 
 #[inline]
-fn finish_row(
-    m: &Model,
-    row: &Row,
-    cycle: usize,
-    out: &mut [f64],
-    sum: f64,
-    context: &str,
-) -> Step {
+fn finish_row(m: &Model, row: &Row, cycle: usize, out: &mut [f64], sum: f64, context: &str) -> Step {
     const TOL: f64 = 1e-9;
     match row.rest {
         Some(r) => {
@@ -671,11 +558,7 @@ fn build_matrix(
                     reason: format!(
                         "{} drew {x}{context}, which is not a valid {}",
                         describe(m, term, t),
-                        if matrix.kind == TransitionKind::Rate {
-                            "rate (>= 0)"
-                        } else {
-                            "probability"
-                        }
+                        if matrix.kind == TransitionKind::Rate { "rate (>= 0)" } else { "probability" }
                     ),
                 });
             }
@@ -701,11 +584,7 @@ fn build_matrix(
                 // Competing risks: leave at total rate R, split by each rate's share.
                 let total = sum;
                 let stay = (-total * m.cycle_years).exp();
-                let f = if total > 0.0 {
-                    (1.0 - stay) / total
-                } else {
-                    0.0
-                };
+                let f = if total > 0.0 { (1.0 - stay) / total } else { 0.0 };
                 for (o, r) in out.iter_mut().zip(row_buf.iter()) {
                     *o = r * f;
                 }

@@ -53,13 +53,7 @@ impl<'m> Simulation<'m> {
     /// A run with the scenario's own settings (`[simulation]`).
     pub fn new(model: &'m Model) -> Self {
         let s = &model.scenario.simulation;
-        Simulation {
-            model,
-            iterations: s.iterations,
-            seed: s.seed,
-            threads: None,
-            detail: s.detail,
-        }
+        Simulation { model, iterations: s.iterations, seed: s.seed, threads: None, detail: s.detail }
     }
     /// Sets the number of Monte Carlo iterations.
     pub fn iterations(mut self, n: usize) -> Self {
@@ -116,16 +110,10 @@ impl<'m> Simulation<'m> {
         progress: &(dyn Fn(usize, usize) -> bool + Sync),
     ) -> Result<Results> {
         if iterations == 0 {
-            return Err(Error::Settings {
-                field: "iterations",
-                reason: "must be at least 1".into(),
-            });
+            return Err(Error::Settings { field: "iterations", reason: "must be at least 1".into() });
         }
         if self.threads == Some(0) {
-            return Err(Error::Settings {
-                field: "threads",
-                reason: "must be at least 1".into(),
-            });
+            return Err(Error::Settings { field: "threads", reason: "must be at least 1".into() });
         }
         let model = self.model;
         let layout = Layout::new(model, self.detail);
@@ -135,39 +123,29 @@ impl<'m> Simulation<'m> {
         let means = model.mean_slots();
         let seed = self.seed;
         let work = |buffers: &mut crate::results::Buffers| -> Result<()> {
-            buffers
-                .blocks_mut(&layout, BLOCK)
-                .enumerate()
-                .try_for_each_init(
-                    || Workspace::new(model, layout.detail),
-                    |ws, (block, mut chunk)| -> Result<()> {
-                        if stop.load(Ordering::Relaxed) {
-                            return Err(Error::Cancelled {
-                                done: done.load(Ordering::Relaxed),
-                                total: iterations,
-                            });
+            buffers.blocks_mut(&layout, BLOCK).enumerate().try_for_each_init(
+                || Workspace::new(model, layout.detail),
+                |ws, (block, mut chunk)| -> Result<()> {
+                    if stop.load(Ordering::Relaxed) {
+                        return Err(Error::Cancelled { done: done.load(Ordering::Relaxed), total: iterations });
+                    }
+                    let first = block * BLOCK;
+                    for local in 0..chunk.len() {
+                        let iteration = first + local;
+                        match draws {
+                            Draws::Means => ws.slots.copy_from_slice(&means),
+                            Draws::Random => draw(model, seed, iteration, &mut ws.slots),
                         }
-                        let first = block * BLOCK;
-                        for local in 0..chunk.len() {
-                            let iteration = first + local;
-                            match draws {
-                                Draws::Means => ws.slots.copy_from_slice(&means),
-                                Draws::Random => draw(model, seed, iteration, &mut ws.slots),
-                            }
-                            ws.simulate(model, &mut chunk.record(local))
-                                .map_err(|d| d.into_error(model, iteration))?;
-                        }
-                        let finished = done.fetch_add(chunk.len(), Ordering::Relaxed) + chunk.len();
-                        if !progress(finished, iterations) {
-                            stop.store(true, Ordering::Relaxed);
-                            return Err(Error::Cancelled {
-                                done: finished,
-                                total: iterations,
-                            });
-                        }
-                        Ok(())
-                    },
-                )
+                        ws.simulate(model, &mut chunk.record(local)).map_err(|d| d.into_error(model, iteration))?;
+                    }
+                    let finished = done.fetch_add(chunk.len(), Ordering::Relaxed) + chunk.len();
+                    if !progress(finished, iterations) {
+                        stop.store(true, Ordering::Relaxed);
+                        return Err(Error::Cancelled { done: finished, total: iterations });
+                    }
+                    Ok(())
+                },
+            )
         };
         match self.threads {
             None => work(&mut buffers)?,
@@ -175,21 +153,11 @@ impl<'m> Simulation<'m> {
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(n)
                     .build()
-                    .map_err(|e| Error::Settings {
-                        field: "threads",
-                        reason: e.to_string(),
-                    })?;
+                    .map_err(|e| Error::Settings { field: "threads", reason: e.to_string() })?;
                 pool.install(|| work(&mut buffers))?;
             }
         }
-        let mut results = Results::new(
-            model,
-            layout,
-            buffers,
-            iterations,
-            seed,
-            draws == Draws::Means,
-        );
+        let mut results = Results::new(model, layout, buffers, iterations, seed, draws == Draws::Means);
         if !model.financing.in_force.is_empty() {
             results.finance(&model.financing.in_force);
         }

@@ -27,41 +27,11 @@ pub(crate) struct Party {
 /// A compiled arrangement.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Arrangement {
-    SharedSavings {
-        from: Party,
-        to: Party,
-        share: f64,
-        cap: f64,
-        floor: f64,
-        losses: bool,
-        settle: Settle,
-    },
-    FixedContribution {
-        from: Party,
-        to: Party,
-        amount: f64,
-        per: Per,
-    },
-    PooledBudget {
-        key: Option<Vec<(Party, f64)>>,
-        parties: Vec<Party>,
-    },
-    OutcomePayment {
-        from: Party,
-        to: Party,
-        price: f64,
-        category: usize,
-        unit_size: f64,
-        cap: f64,
-    },
-    SocialImpactBond {
-        investor: Party,
-        payer: Party,
-        price: f64,
-        category: usize,
-        unit_size: f64,
-        max_return: f64,
-    },
+    SharedSavings { from: Party, to: Party, share: f64, cap: f64, floor: f64, losses: bool, settle: Settle },
+    FixedContribution { from: Party, to: Party, amount: f64, per: Per },
+    PooledBudget { key: Option<Vec<(Party, f64)>>, parties: Vec<Party> },
+    OutcomePayment { from: Party, to: Party, price: f64, category: usize, unit_size: f64, cap: f64 },
+    SocialImpactBond { investor: Party, payer: Party, price: f64, category: usize, unit_size: f64, max_return: f64 },
 }
 
 impl Arrangement {
@@ -104,31 +74,19 @@ pub(crate) struct Names<'a> {
 impl Names<'_> {
     fn party(&self, path: &str, name: &str, problems: &mut Vec<Problem>) -> Option<Party> {
         if let Some(b) = self.budgets.iter().position(|b| b.name == name) {
-            return Some(Party {
-                budgets: vec![b],
-                book: b,
-            });
+            return Some(Party { budgets: vec![b], book: b });
         }
         if let Some(p) = self.payers.iter().position(|p| p.name == name) {
-            let budgets: Vec<usize> = (0..self.budgets.len())
-                .filter(|&b| self.budgets[b].payer == p)
-                .collect();
+            let budgets: Vec<usize> = (0..self.budgets.len()).filter(|&b| self.budgets[b].payer == p).collect();
             if let Some(&book) = budgets.first() {
                 return Some(Party { budgets, book });
             }
         }
-        let known: Vec<&str> = self
-            .budgets
-            .iter()
-            .map(|b| b.name.as_str())
-            .chain(self.payers.iter().map(|p| p.name.as_str()))
-            .collect();
+        let known: Vec<&str> =
+            self.budgets.iter().map(|b| b.name.as_str()).chain(self.payers.iter().map(|p| p.name.as_str())).collect();
         problems.push(Problem::new(
             path,
-            format!(
-                "'{name}' is not a budget or payer of this scenario (known: {})",
-                known.join(", ")
-            ),
+            format!("'{name}' is not a budget or payer of this scenario (known: {})", known.join(", ")),
         ));
         None
     }
@@ -137,10 +95,7 @@ impl Names<'_> {
         let found = self.categories.iter().position(|c| c.name == name);
         if found.is_none() {
             let known: Vec<&str> = self.categories.iter().map(|c| c.name.as_str()).collect();
-            problems.push(Problem::new(
-                path,
-                format!("unknown category '{name}' (known: {})", known.join(", ")),
-            ));
+            problems.push(Problem::new(path, format!("unknown category '{name}' (known: {})", known.join(", "))));
         }
         found
     }
@@ -148,16 +103,9 @@ impl Names<'_> {
 
 fn number(path: String, x: f64, min: f64, max: f64, problems: &mut Vec<Problem>) -> f64 {
     if !x.is_finite() {
-        problems.push(Problem::new(
-            path,
-            format!("must be a finite number, got {x}"),
-        ));
+        problems.push(Problem::new(path, format!("must be a finite number, got {x}")));
     } else if x < min || x > max {
-        let range = if max.is_infinite() {
-            format!(">= {min}")
-        } else {
-            format!("in [{min}, {max}]")
-        };
+        let range = if max.is_infinite() { format!(">= {min}") } else { format!("in [{min}, {max}]") };
         problems.push(Problem::new(path, format!("must be {range}, got {x}")));
     }
     x
@@ -175,39 +123,18 @@ pub(crate) fn compile(
         let p = format!("{prefix}[{i}]");
         let before = problems.len();
         let a = match spec {
-            ArrangementSpec::SharedSavings {
-                from,
-                to,
-                share,
-                cap,
-                floor,
-                shared_losses,
-                settle,
-                ..
-            } => {
+            ArrangementSpec::SharedSavings { from, to, share, cap, floor, shared_losses, settle, .. } => {
                 let share = number(format!("{p}.share"), *share, 0.0, 1.0, problems);
-                let cap = cap.map_or(f64::INFINITY, |c| {
-                    number(format!("{p}.cap"), c, 0.0, f64::INFINITY, problems)
-                });
+                let cap = cap.map_or(f64::INFINITY, |c| number(format!("{p}.cap"), c, 0.0, f64::INFINITY, problems));
                 let floor = floor.map_or(f64::NEG_INFINITY, |f| {
-                    number(
-                        format!("{p}.floor"),
-                        f,
-                        f64::NEG_INFINITY,
-                        f64::INFINITY,
-                        problems,
-                    )
+                    number(format!("{p}.floor"), f, f64::NEG_INFINITY, f64::INFINITY, problems)
                 });
                 if floor > cap {
-                    problems.push(Problem::new(
-                        format!("{p}.floor"),
-                        format!("must not exceed cap ({cap}), got {floor}"),
-                    ));
+                    problems
+                        .push(Problem::new(format!("{p}.floor"), format!("must not exceed cap ({cap}), got {floor}")));
                 }
-                let (from, to) = (
-                    names.party(&format!("{p}.from"), from, problems),
-                    names.party(&format!("{p}.to"), to, problems),
-                );
+                let (from, to) =
+                    (names.party(&format!("{p}.from"), from, problems), names.party(&format!("{p}.to"), to, problems));
                 from.zip(to).map(|(from, to)| Arrangement::SharedSavings {
                     from,
                     to,
@@ -218,30 +145,32 @@ pub(crate) fn compile(
                     settle: *settle,
                 })
             }
-            ArrangementSpec::FixedContribution {
-                from,
-                to,
-                amount,
-                per,
-                ..
-            } => {
+            ArrangementSpec::FixedContribution { from, to, amount, per, .. } => {
                 let amount = number(format!("{p}.amount"), *amount, 0.0, f64::INFINITY, problems);
-                let (from, to) = (
-                    names.party(&format!("{p}.from"), from, problems),
-                    names.party(&format!("{p}.to"), to, problems),
-                );
-                from.zip(to)
-                    .map(|(from, to)| Arrangement::FixedContribution {
-                        from,
-                        to,
-                        amount,
-                        per: *per,
-                    })
+                let (from, to) =
+                    (names.party(&format!("{p}.from"), from, problems), names.party(&format!("{p}.to"), to, problems));
+                from.zip(to).map(|(from, to)| Arrangement::FixedContribution { from, to, amount, per: *per })
             }
-            ArrangementSpec::PooledBudget { key, .. } => {
-                let parties: Vec<Party> = (0..names.payers.len())
-                    .filter_map(|k| names.party(&p, &names.payers[k].name, &mut Vec::new()))
-                    .collect();
+            ArrangementSpec::PooledBudget { key, parties, .. } => {
+                if key.is_some() && parties.is_some() {
+                    problems.push(Problem::new(format!("{p}.parties"), "give a key or parties, not both"));
+                }
+                let parties: Vec<Party> = match parties {
+                    Some(list) => list
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(k, name)| names.party(&format!("{p}.parties[{k}]"), name, problems))
+                        .collect(),
+                    None => names
+                        .payers
+                        .iter()
+                        .filter(|payer| payer.name != "client")
+                        .filter_map(|payer| names.party(&p, &payer.name, &mut Vec::new()))
+                        .collect(),
+                };
+                if parties.is_empty() {
+                    problems.push(Problem::new(format!("{p}.parties"), "no party to pay into the pool"));
+                }
                 let key = key.as_ref().map(|key| {
                     let total: f64 = key.values().sum();
                     if (total - 1.0).abs() > 1e-9 {
@@ -252,24 +181,14 @@ pub(crate) fn compile(
                     }
                     key.iter()
                         .filter_map(|(name, share)| {
-                            let share =
-                                number(format!("{p}.key.{name}"), *share, 0.0, 1.0, problems);
-                            names
-                                .party(&format!("{p}.key.{name}"), name, problems)
-                                .map(|party| (party, share))
+                            let share = number(format!("{p}.key.{name}"), *share, 0.0, 1.0, problems);
+                            names.party(&format!("{p}.key.{name}"), name, problems).map(|party| (party, share))
                         })
                         .collect()
                 });
                 Some(Arrangement::PooledBudget { key, parties })
             }
-            ArrangementSpec::OutcomePayment {
-                from,
-                to,
-                price,
-                outcome,
-                cap,
-                ..
-            } => {
+            ArrangementSpec::OutcomePayment { from, to, price, outcome, cap, .. } => {
                 let price = number(format!("{p}.price"), *price, 0.0, f64::INFINITY, problems);
                 let unit_size = number(
                     format!("{p}.outcome.unit_size"),
@@ -278,35 +197,18 @@ pub(crate) fn compile(
                     f64::INFINITY,
                     problems,
                 );
-                let cap = cap.map_or(f64::INFINITY, |c| {
-                    number(format!("{p}.cap"), c, 0.0, f64::INFINITY, problems)
-                });
-                let category =
-                    names.category(&format!("{p}.outcome.avoided"), &outcome.avoided, problems);
-                let (from, to) = (
-                    names.party(&format!("{p}.from"), from, problems),
-                    names.party(&format!("{p}.to"), to, problems),
-                );
+                let cap = cap.map_or(f64::INFINITY, |c| number(format!("{p}.cap"), c, 0.0, f64::INFINITY, problems));
+                let category = names.category(&format!("{p}.outcome.avoided"), &outcome.avoided, problems);
+                let (from, to) =
+                    (names.party(&format!("{p}.from"), from, problems), names.party(&format!("{p}.to"), to, problems));
                 match (from, to, category) {
-                    (Some(from), Some(to), Some(category)) => Some(Arrangement::OutcomePayment {
-                        from,
-                        to,
-                        price,
-                        category,
-                        unit_size,
-                        cap,
-                    }),
+                    (Some(from), Some(to), Some(category)) => {
+                        Some(Arrangement::OutcomePayment { from, to, price, category, unit_size, cap })
+                    }
                     _ => None,
                 }
             }
-            ArrangementSpec::SocialImpactBond {
-                investor,
-                payer,
-                price,
-                outcome,
-                max_return,
-                ..
-            } => {
+            ArrangementSpec::SocialImpactBond { investor, payer, price, outcome, max_return, .. } => {
                 let price = number(format!("{p}.price"), *price, 0.0, f64::INFINITY, problems);
                 let unit_size = number(
                     format!("{p}.outcome.unit_size"),
@@ -315,29 +217,15 @@ pub(crate) fn compile(
                     f64::INFINITY,
                     problems,
                 );
-                let max_return = number(
-                    format!("{p}.max_return"),
-                    *max_return,
-                    0.0,
-                    f64::INFINITY,
-                    problems,
-                );
-                let category =
-                    names.category(&format!("{p}.outcome.avoided"), &outcome.avoided, problems);
+                let max_return = number(format!("{p}.max_return"), *max_return, 0.0, f64::INFINITY, problems);
+                let category = names.category(&format!("{p}.outcome.avoided"), &outcome.avoided, problems);
                 let (investor, payer) = (
                     names.party(&format!("{p}.investor"), investor, problems),
                     names.party(&format!("{p}.payer"), payer, problems),
                 );
                 match (investor, payer, category) {
                     (Some(investor), Some(payer), Some(category)) => {
-                        Some(Arrangement::SocialImpactBond {
-                            investor,
-                            payer,
-                            price,
-                            category,
-                            unit_size,
-                            max_return,
-                        })
+                        Some(Arrangement::SocialImpactBond { investor, payer, price, category, unit_size, max_return })
                     }
                     _ => None,
                 }
@@ -399,13 +287,7 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                 Some(
                     savings
                         .iter()
-                        .map(|s| {
-                            if total > 0.0 {
-                                s / total
-                            } else {
-                                1.0 / parties.len() as f64
-                            }
-                        })
+                        .map(|s| if total > 0.0 { s / total } else { 1.0 / parties.len() as f64 })
                         .collect::<Vec<f64>>(),
                 )
             }
@@ -413,31 +295,17 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
         };
         for i in 0..n {
             let row = |y: usize| (i * years + y) * nb;
-            let pay = |t: &mut [f64],
-                       inc: &mut [f64],
-                       y: usize,
-                       from: &Party,
-                       to: &Party,
-                       amount: f64| {
+            let pay = |t: &mut [f64], inc: &mut [f64], y: usize, from: &Party, to: &Party, amount: f64| {
                 let (f, r) = (row(y) + from.book, row(y) + to.book);
                 t[f] += amount;
                 t[r] -= amount;
                 inc[f] += amount;
                 inc[r] -= amount;
             };
-            let savings_of = |inc: &[f64], p: &Party, y: usize| -> f64 {
-                -p.budgets.iter().map(|&b| inc[row(y) + b]).sum::<f64>()
-            };
+            let savings_of =
+                |inc: &[f64], p: &Party, y: usize| -> f64 { -p.budgets.iter().map(|&b| inc[row(y) + b]).sum::<f64>() };
             match a {
-                Arrangement::SharedSavings {
-                    from,
-                    to,
-                    share,
-                    cap,
-                    floor,
-                    losses,
-                    settle,
-                } => {
+                Arrangement::SharedSavings { from, to, share, cap, floor, losses, settle } => {
                     let rule = |s: f64| {
                         let base = if *losses { s } else { s.max(0.0) };
                         (share * base).clamp(*floor, *cap)
@@ -455,12 +323,7 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                         }
                     }
                 }
-                Arrangement::FixedContribution {
-                    from,
-                    to,
-                    amount,
-                    per,
-                } => {
+                Arrangement::FixedContribution { from, to, amount, per } => {
                     for y in 0..years {
                         let units = match per {
                             Per::Year => 1.0,
@@ -491,35 +354,13 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                         }
                     }
                 }
-                Arrangement::OutcomePayment {
-                    from,
-                    to,
-                    price,
-                    category,
-                    unit_size,
-                    cap,
-                } => {
+                Arrangement::OutcomePayment { from, to, price, category, unit_size, cap } => {
                     for y in 0..years {
-                        let outcomes =
-                            (units_c[[i, y, *category]] - units_i[[i, y, *category]]) / unit_size;
-                        pay(
-                            &mut t,
-                            &mut inc,
-                            y,
-                            from,
-                            to,
-                            (price * outcomes.max(0.0)).min(*cap),
-                        );
+                        let outcomes = (units_c[[i, y, *category]] - units_i[[i, y, *category]]) / unit_size;
+                        pay(&mut t, &mut inc, y, from, to, (price * outcomes.max(0.0)).min(*cap));
                     }
                 }
-                Arrangement::SocialImpactBond {
-                    investor,
-                    payer,
-                    price,
-                    category,
-                    unit_size,
-                    max_return,
-                } => {
+                Arrangement::SocialImpactBond { investor, payer, price, category, unit_size, max_return } => {
                     // The investor takes over the intervention's own costs ...
                     let mut invested = vec![0.0; years];
                     for (y, inv) in invested.iter_mut().enumerate() {
@@ -535,11 +376,9 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                     // ... and is repaid per outcome, up to its money grown at the maximum return.
                     let mut repaid = 0.0;
                     for y in 0..years {
-                        let ceiling: f64 = (0..=y)
-                            .map(|k| invested[k] * (1.0 + max_return).powi((y - k + 1) as i32))
-                            .sum();
-                        let outcomes =
-                            (units_c[[i, y, *category]] - units_i[[i, y, *category]]) / unit_size;
+                        let ceiling: f64 =
+                            (0..=y).map(|k| invested[k] * (1.0 + max_return).powi((y - k + 1) as i32)).sum();
+                        let outcomes = (units_c[[i, y, *category]] - units_i[[i, y, *category]]) / unit_size;
                         let amount = (price * outcomes.max(0.0)).min((ceiling - repaid).max(0.0));
                         repaid += amount;
                         pay(&mut t, &mut inc, y, payer, investor, amount);
@@ -559,11 +398,7 @@ pub(crate) struct Financing {
 }
 
 /// Checks the scenario's arrangements and alternatives.
-pub(crate) fn compile_all(
-    s: &crate::scenario::Scenario,
-    names: &Names<'_>,
-    problems: &mut Vec<Problem>,
-) -> Financing {
+pub(crate) fn compile_all(s: &crate::scenario::Scenario, names: &Names<'_>, problems: &mut Vec<Problem>) -> Financing {
     let in_force = compile("arrangements", &s.arrangements, names, problems);
     let mut seen = std::collections::HashSet::new();
     let alternatives = s
@@ -581,21 +416,10 @@ pub(crate) fn compile_all(
                 name: alt.name.clone(),
                 label: alt.label.clone().unwrap_or_else(|| alt.name.clone()),
             };
-            (
-                label,
-                compile(
-                    &format!("alternatives[{i}].arrangements"),
-                    &alt.arrangements,
-                    names,
-                    problems,
-                ),
-            )
+            (label, compile(&format!("alternatives[{i}].arrangements"), &alt.arrangements, names, problems))
         })
         .collect();
-    Financing {
-        in_force,
-        alternatives,
-    }
+    Financing { in_force, alternatives }
 }
 
 /// One financing option in a comparison, with its summary.
@@ -623,11 +447,8 @@ pub struct Compared {
 /// assert!(totals.iter().all(|t| (t - totals[0]).abs() < 1e-6 * totals[0].abs()));
 /// ```
 pub fn compare(model: &Model, results: &Results, arm: usize) -> Vec<Compared> {
-    let mut out = vec![Compared {
-        name: "none".into(),
-        label: "No arrangement".into(),
-        summary: results.summary_with(arm, &[]),
-    }];
+    let mut out =
+        vec![Compared { name: "none".into(), label: "No arrangement".into(), summary: results.summary_with(arm, &[]) }];
     if !model.financing.in_force.is_empty() {
         out.push(Compared {
             name: "in_force".into(),
@@ -637,11 +458,7 @@ pub fn compare(model: &Model, results: &Results, arm: usize) -> Vec<Compared> {
     }
     for (label, arrangements) in &model.financing.alternatives {
         let Label { name, label } = label.clone();
-        out.push(Compared {
-            name,
-            label,
-            summary: results.summary_with(arm, arrangements),
-        });
+        out.push(Compared { name, label, summary: results.summary_with(arm, arrangements) });
     }
     out
 }

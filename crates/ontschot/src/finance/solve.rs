@@ -35,19 +35,14 @@ pub struct SolveOptions {
     pub arm: usize,
     /// Grid points before the boundaries are refined by bisection.
     pub grid: usize,
+    /// Vary an arrangement of this alternative instead of those in force.
+    pub alternative: Option<String>,
 }
 
 impl SolveOptions {
     /// Options for `term` of arrangement `arrangement` over `range`, for the first intervention.
     pub fn new(arrangement: usize, term: &str, range: (f64, f64), goal: Goal) -> Self {
-        SolveOptions {
-            arrangement,
-            term: term.to_owned(),
-            range,
-            goal,
-            arm: 1,
-            grid: 201,
-        }
+        SolveOptions { arrangement, term: term.to_owned(), range, goal, arm: 1, grid: 201, alternative: None }
     }
 }
 
@@ -101,19 +96,14 @@ fn base(model: &Model, results: &Results, arm: usize) -> Base {
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let df = results.cost_discount_factors();
     let inc = results.increment(arm);
-    let books: Vec<Vec<usize>> = (0..model.payers().len())
-        .map(|p| (0..nb).filter(|&b| meta.budgets[b].payer == p).collect())
-        .collect();
+    let books: Vec<Vec<usize>> =
+        (0..model.payers().len()).map(|p| (0..nb).filter(|&b| meta.budgets[b].payer == p).collect()).collect();
     let prog = (&results.programme(arm) - &results.programme(0)).to_owned();
     let before = books
         .iter()
         .map(|bs| {
             (0..n)
-                .map(|i| {
-                    -(0..years)
-                        .map(|y| bs.iter().map(|&b| inc[[i, y, b]]).sum::<f64>() * df[y])
-                        .sum::<f64>()
-                })
+                .map(|i| -(0..years).map(|y| bs.iter().map(|&b| inc[[i, y, b]]).sum::<f64>() * df[y]).sum::<f64>())
                 .collect()
         })
         .collect();
@@ -121,20 +111,12 @@ fn base(model: &Model, results: &Results, arm: usize) -> Base {
         .iter()
         .map(|bs| {
             (0..n)
-                .map(|i| {
-                    (0..years)
-                        .map(|y| bs.iter().map(|&b| prog[[i, y, b]]).sum::<f64>() * df[y])
-                        .sum::<f64>()
-                })
+                .map(|i| (0..years).map(|y| bs.iter().map(|&b| prog[[i, y, b]]).sum::<f64>() * df[y]).sum::<f64>())
                 .sum::<f64>()
                 / n as f64
         })
         .collect();
-    Base {
-        before,
-        investment,
-        books,
-    }
+    Base { before, investment, books }
 }
 
 /// Evaluates every payer at one value of the term.
@@ -158,9 +140,8 @@ fn evaluate(
             let mut sum = 0.0;
             let mut no_loss = 0usize;
             for (i, b0) in before.iter().enumerate() {
-                let received: f64 = (0..years)
-                    .map(|y| -bs.iter().map(|&b| t[(i * years + y) * nb + b]).sum::<f64>() * df[y])
-                    .sum();
+                let received: f64 =
+                    (0..years).map(|y| -bs.iter().map(|&b| t[(i * years + y) * nb + b]).sum::<f64>() * df[y]).sum();
                 let after = b0 + received;
                 sum += after;
                 // A tolerance of a cent keeps rounding from turning a zero into a loss.
@@ -197,15 +178,24 @@ fn meets(goal: Goal, payers: &[(f64, f64)]) -> bool {
 /// ```
 pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<Solution> {
     let bad = |field: &'static str, reason: String| Error::Settings { field, reason };
-    let arrangements = &model.financing.in_force;
+    let arrangements = match &opts.alternative {
+        None => &model.financing.in_force,
+        Some(name) => match model.financing.alternatives.iter().find(|(l, _)| &l.name == name) {
+            Some((_, a)) => a,
+            None => {
+                let known: Vec<&str> = model.financing.alternatives.iter().map(|(l, _)| l.name.as_str()).collect();
+                return Err(bad(
+                    "alternative",
+                    format!("no alternative named '{name}' (there are: {})", known.join(", ")),
+                ));
+            }
+        },
+    };
     let Some(target) = arrangements.get(opts.arrangement) else {
+        let n = arrangements.len();
         return Err(bad(
             "arrangement",
-            format!(
-                "the scenario has {} arrangements in force; index {} does not exist",
-                arrangements.len(),
-                opts.arrangement
-            ),
+            format!("the chosen set has {n} arrangements; index {} does not exist", opts.arrangement),
         ));
     };
     if !target.terms().contains(&opts.term.as_str()) {
@@ -221,19 +211,10 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
     }
     let (lo, hi) = opts.range;
     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-        return Err(bad(
-            "range",
-            format!("must be two finite numbers, low < high; got [{lo}, {hi}]"),
-        ));
+        return Err(bad("range", format!("must be two finite numbers, low < high; got [{lo}, {hi}]")));
     }
     if opts.arm == 0 || opts.arm >= model.arms().len() {
-        return Err(bad(
-            "arm",
-            format!(
-                "must be an intervention arm, 1 to {}",
-                model.arms().len() - 1
-            ),
-        ));
+        return Err(bad("arm", format!("must be an intervention arm, 1 to {}", model.arms().len() - 1)));
     }
     if let Goal::Probability(p) = opts.goal
         && !(0.0..=1.0).contains(&p)
@@ -243,9 +224,7 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
     let grid = opts.grid.max(3);
     let base = base(model, results, opts.arm);
     let eval = |v: f64| evaluate(results, opts, &base, arrangements, v);
-    let values: Vec<f64> = (0..grid)
-        .map(|k| lo + (hi - lo) * k as f64 / (grid - 1) as f64)
-        .collect();
+    let values: Vec<f64> = (0..grid).map(|k| lo + (hi - lo) * k as f64 / (grid - 1) as f64).collect();
     let at: Vec<Vec<(f64, f64)>> = values.iter().map(|&v| eval(v)).collect();
     let payer_labels = model.payers();
     let outcome = |points: &[(f64, f64)], targets: Option<&[f64]>| -> Vec<PayerOutcome> {
@@ -261,32 +240,18 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
             })
             .collect()
     };
-    let total_mean: f64 = base
-        .before
-        .iter()
-        .map(|b| b.iter().sum::<f64>() / b.len() as f64)
-        .sum();
+    let total_mean: f64 = base.before.iter().map(|b| b.iter().sum::<f64>() / b.len() as f64).sum();
     if opts.goal == Goal::Proportional {
         let invested: f64 = base.investment.iter().sum();
         if invested <= 0.0 {
             return Err(bad(
                 "goal",
-                "nobody invests in the intervention, so there is nothing to split in proportion to"
-                    .into(),
+                "nobody invests in the intervention, so there is nothing to split in proportion to".into(),
             ));
         }
-        let targets: Vec<f64> = base
-            .investment
-            .iter()
-            .map(|i| total_mean * i / invested)
-            .collect();
-        let deviation = |points: &[(f64, f64)]| {
-            points
-                .iter()
-                .zip(&targets)
-                .map(|((m, _), t)| (m - t).abs())
-                .fold(0.0, f64::max)
-        };
+        let targets: Vec<f64> = base.investment.iter().map(|i| total_mean * i / invested).collect();
+        let deviation =
+            |points: &[(f64, f64)]| points.iter().zip(&targets).map(|((m, _), t)| (m - t).abs()).fold(0.0, f64::max);
         let (mut best, mut best_dev) = (values[0], f64::INFINITY);
         for (v, p) in values.iter().zip(&at) {
             let d = deviation(p);
@@ -308,11 +273,7 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
             }
         }
         let refined = (a + b) / 2.0;
-        let proposal = if deviation(&eval(refined)) <= best_dev {
-            refined
-        } else {
-            best
-        };
+        let proposal = if deviation(&eval(refined)) <= best_dev { refined } else { best };
         let points = eval(proposal);
         let dev = deviation(&points);
         let message = format!(
@@ -358,10 +319,7 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
     if let Some(s) = start {
         feasible.push((s, hi));
     }
-    let widest = feasible
-        .iter()
-        .copied()
-        .max_by(|x, y| (x.1 - x.0).total_cmp(&(y.1 - y.0)));
+    let widest = feasible.iter().copied().max_by(|x, y| (x.1 - x.0).total_cmp(&(y.1 - y.0)));
     let goal_text = match opts.goal {
         Goal::ExpectedGain => "every payer gains on average".to_owned(),
         Goal::Probability(p) => format!("every payer loses no money with probability at least {p}"),
@@ -369,10 +327,7 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
     };
     if let Some((a, b)) = widest {
         let proposal = (a + b) / 2.0;
-        let ranges: Vec<String> = feasible
-            .iter()
-            .map(|(a, b)| format!("[{a:.4}, {b:.4}]"))
-            .collect();
+        let ranges: Vec<String> = feasible.iter().map(|(a, b)| format!("[{a:.4}, {b:.4}]")).collect();
         let message = format!(
             "{goal_text} for {} in {}; proposed: {proposal:.4}, the middle of the widest range",
             opts.term,
@@ -395,22 +350,12 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
         Goal::Probability(q) => p.iter().map(|(_, x)| (q - x).max(0.0)).sum::<f64>(),
         Goal::Proportional => 0.0,
     };
-    let closest = (0..grid)
-        .min_by(|&a, &b| shortfall(&at[a]).total_cmp(&shortfall(&at[b])))
-        .unwrap_or(0);
+    let closest = (0..grid).min_by(|&a, &b| shortfall(&at[a]).total_cmp(&shortfall(&at[b]))).unwrap_or(0);
     let points = &at[closest];
-    let worst = points
-        .iter()
-        .enumerate()
-        .min_by(|a, b| a.1.0.total_cmp(&b.1.0))
-        .map(|(k, _)| k)
-        .unwrap_or(0);
+    let worst = points.iter().enumerate().min_by(|a, b| a.1.0.total_cmp(&b.1.0)).map(|(k, _)| k).unwrap_or(0);
     let total_gain_probability = {
         let n = base.before[0].len();
-        (0..n)
-            .filter(|&i| base.before.iter().map(|b| b[i]).sum::<f64>() >= -0.01)
-            .count() as f64
-            / n as f64
+        (0..n).filter(|&i| base.before.iter().map(|b| b[i]).sum::<f64>() >= -0.01).count() as f64 / n as f64
     };
     let message = match opts.goal {
         Goal::ExpectedGain if total_mean < 0.0 => format!(

@@ -64,11 +64,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     let (categories, category_labels) = c.categories();
     let (arms, arm_labels) = c.arms(&matrix, &categories);
     let convention = c.convention();
-    let names = crate::finance::Names {
-        budgets: &budgets,
-        payers: &payers,
-        categories: &category_labels,
-    };
+    let names = crate::finance::Names { budgets: &budgets, payers: &payers, categories: &category_labels };
     let financing = crate::finance::compile_all(s, &names, &mut c.problems);
     if !c.problems.is_empty() {
         return Err(c.problems);
@@ -100,9 +96,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
 
 /// FNV-1a: a stable hash of a parameter name, fixed across Rust versions and platforms.
 fn stable_hash(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// A sum shown without floating-point noise (0.9, not 0.8999999999999999).
@@ -111,10 +105,7 @@ fn tidy(x: f64) -> f64 {
 }
 
 fn label(name: &str, label: &Option<String>) -> Label {
-    Label {
-        name: name.to_owned(),
-        label: label.clone().unwrap_or_else(|| name.to_owned()),
-    }
+    Label { name: name.to_owned(), label: label.clone().unwrap_or_else(|| name.to_owned()) }
 }
 
 /// The closest known name, for "did you mean" hints.
@@ -132,9 +123,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -163,15 +152,9 @@ impl<'a> Compiler<'a> {
         if s.name.trim().is_empty() {
             self.err("name", "must not be empty");
         }
-        for (path, r) in [
-            ("discount.costs", s.discount.costs),
-            ("discount.effects", s.discount.effects),
-        ] {
+        for (path, r) in [("discount.costs", s.discount.costs), ("discount.effects", s.discount.effects)] {
             if self.finite(path, r) && !(0.0..1.0).contains(&r) {
-                self.err(
-                    path,
-                    format!("must be a yearly rate in [0, 1), e.g. 0.03; got {r}"),
-                );
+                self.err(path, format!("must be a yearly rate in [0, 1), e.g. 0.03; got {r}"));
             }
         }
         let size = s.population.size;
@@ -189,19 +172,13 @@ impl<'a> Compiler<'a> {
         }
         let wtp = s.analysis.willingness_to_pay;
         if self.finite("analysis.willingness_to_pay", wtp) && wtp < 0.0 {
-            self.err(
-                "analysis.willingness_to_pay",
-                format!("must be >= 0, got {wtp}"),
-            );
+            self.err("analysis.willingness_to_pay", format!("must be >= 0, got {wtp}"));
         }
         if s.cycle_convention == CycleConvention::Simpson
             && let Some(k) = self.cycles_per_year()
             && (s.horizon_years as usize) * k < 2
         {
-            self.err(
-                "cycle_convention",
-                "simpson needs at least 2 cycles over the horizon",
-            );
+            self.err("cycle_convention", "simpson needs at least 2 cycles over the horizon");
         }
     }
 
@@ -215,9 +192,7 @@ impl<'a> Compiler<'a> {
             if !self.problems.iter().any(|p| p.path == "cycle_years") {
                 self.err(
                     "cycle_years",
-                    format!(
-                        "must be 1 or 1/k for a whole k (0.5, 0.25, 0.0833333 for months), got {cy}"
-                    ),
+                    format!("must be 1 or 1/k for a whole k (0.5, 0.25, 0.0833333 for months), got {cy}"),
                 );
             }
             None
@@ -230,10 +205,7 @@ impl<'a> Compiler<'a> {
         for (name, spec) in &self.s.parameters {
             let path = format!("parameters.{name}");
             if name.is_empty() || name.contains('.') || name == Value::REST {
-                self.err(
-                    &path,
-                    "a parameter name must be non-empty, without '.', and not 'rest'",
-                );
+                self.err(&path, "a parameter name must be non-empty, without '.', and not 'rest'");
                 continue;
             }
             match Dist::from_spec(spec) {
@@ -252,12 +224,7 @@ impl<'a> Compiler<'a> {
                             names.push(full);
                         }
                     }
-                    params.push(Param {
-                        name: name.clone(),
-                        key: stable_hash(name),
-                        slot,
-                        dist,
-                    });
+                    params.push(Param { name: name.clone(), key: stable_hash(name), slot, dist });
                 }
                 Err(ps) => {
                     for p in ps {
@@ -281,11 +248,7 @@ impl<'a> Compiler<'a> {
             if t.breaks.is_empty() || t.breaks.len() != t.values.len() {
                 self.err(
                     &path,
-                    format!(
-                        "needs as many values ({}) as breaks ({}), at least one",
-                        t.values.len(),
-                        t.breaks.len()
-                    ),
+                    format!("needs as many values ({}) as breaks ({}), at least one", t.values.len(), t.breaks.len()),
                 );
                 continue;
             }
@@ -308,10 +271,7 @@ impl<'a> Compiler<'a> {
                 TableAxis::Age => match s.population.start_age {
                     Some(a) => a,
                     None => {
-                        self.err(
-                            format!("{path}.by"),
-                            "a table by age needs population.start_age",
-                        );
+                        self.err(format!("{path}.by"), "a table by age needs population.start_age");
                         ok = false;
                         0.0
                     }
@@ -320,10 +280,7 @@ impl<'a> Compiler<'a> {
             if ok && t.breaks[0] > start {
                 self.err(
                     format!("{path}.breaks[0]"),
-                    format!(
-                        "the first band starts at {} but the cohort starts at {start}",
-                        t.breaks[0]
-                    ),
+                    format!("the first band starts at {} but the cohort starts at {start}", t.breaks[0]),
                 );
                 ok = false;
             }
@@ -351,10 +308,7 @@ impl<'a> Compiler<'a> {
         match v {
             Value::Number(x) => self.finite(path, *x).then_some(Term::Const(*x)),
             Value::Name(n) if n == Value::REST => {
-                self.err(
-                    path,
-                    "'rest' is only allowed in a row of shares or transitions",
-                );
+                self.err(path, "'rest' is only allowed in a row of shares or transitions");
                 None
             }
             Value::Name(n) => {
@@ -363,7 +317,10 @@ impl<'a> Compiler<'a> {
                 }
                 if let Some(&t) = self.tables.get(n) {
                     if ctx == Ctx::Fixed {
-                        self.err(path, format!("table '{n}' varies by cycle, but this value must be the same in every cycle"));
+                        self.err(
+                            path,
+                            format!("table '{n}' varies by cycle, but this value must be the same in every cycle"),
+                        );
                         return None;
                     }
                     return Some(Term::Table(t as u32));
@@ -371,23 +328,14 @@ impl<'a> Compiler<'a> {
                 if let Some(p) = self.s.parameters.get(n)
                     && p.dist == sc::DistKind::Dirichlet
                 {
-                    self.err(
-                        path,
-                        format!(
-                            "'{n}' is a dirichlet: name one of its components, as '{n}.COMPONENT'"
-                        ),
-                    );
+                    self.err(path, format!("'{n}' is a dirichlet: name one of its components, as '{n}.COMPONENT'"));
                     return None;
                 }
                 if self.s.parameters.contains_key(n) || self.s.tables.contains_key(n) {
                     // Its own definition is broken; that problem is reported there.
                     return None;
                 }
-                let known = self
-                    .slots
-                    .keys()
-                    .chain(self.tables.keys())
-                    .map(String::as_str);
+                let known = self.slots.keys().chain(self.tables.keys()).map(String::as_str);
                 let hint = suggest(n, known);
                 self.err(path, format!("unknown parameter or table '{n}'{hint}"));
                 None
@@ -413,10 +361,7 @@ impl<'a> Compiler<'a> {
                 return None;
             }
             if unit && x > 1.0 {
-                self.err(
-                    path,
-                    format!("a probability or share must lie in [0, 1], got {x}"),
-                );
+                self.err(path, format!("a probability or share must lie in [0, 1], got {x}"));
                 return None;
             }
         }
@@ -433,21 +378,14 @@ impl<'a> Compiler<'a> {
         ctx: Ctx,
         rest_allowed: bool,
     ) -> Option<Row> {
-        let mut row = Row {
-            entries: Vec::new(),
-            rest: None,
-            path: path.to_owned(),
-        };
+        let mut row = Row { entries: Vec::new(), rest: None, path: path.to_owned() };
         let mut ok = true;
         let mut fixed_sum = 0.0;
         let mut all_fixed = true;
         for (key, v) in entries {
             let p = format!("{path}.{key}");
             let Some(&i) = index.get(key) else {
-                let budgets = DEFAULT_BUDGETS
-                    .iter()
-                    .map(|b| b.0)
-                    .chain(self.s.budgets.keys().map(String::as_str));
+                let budgets = DEFAULT_BUDGETS.iter().map(|b| b.0).chain(self.s.budgets.keys().map(String::as_str));
                 let hint = if kind == "budget" {
                     suggest(key, budgets)
                 } else {
@@ -490,10 +428,7 @@ impl<'a> Compiler<'a> {
             if row.rest.is_some() && fixed_sum > 1.0 + 1e-9 {
                 self.err(
                     path,
-                    format!(
-                        "the entries sum to {}, more than 1, leaving nothing for 'rest'",
-                        tidy(fixed_sum)
-                    ),
+                    format!("the entries sum to {}, more than 1, leaving nothing for 'rest'", tidy(fixed_sum)),
                 );
                 return None;
             }
@@ -503,11 +438,7 @@ impl<'a> Compiler<'a> {
                     format!(
                         "the entries must sum to 1, they sum to {}{}",
                         tidy(fixed_sum),
-                        if rest_allowed {
-                            "; or make one entry 'rest'"
-                        } else {
-                            ""
-                        }
+                        if rest_allowed { "; or make one entry 'rest'" } else { "" }
                     ),
                 );
                 return None;
@@ -526,43 +457,25 @@ impl<'a> Compiler<'a> {
         }
         for (i, st) in s.states.iter().enumerate() {
             if index.insert(st.name.clone(), i).is_some() {
-                self.err(
-                    format!("states[{i}].name"),
-                    format!("state '{}' is defined twice", st.name),
-                );
+                self.err(format!("states[{i}].name"), format!("state '{}' is defined twice", st.name));
             }
             self.states.insert(st.name.as_str(), i);
             labels.push(label(&st.name, &st.label));
             dead.push(st.dead);
         }
-        let initial_map: BTreeMap<String, Value> = s
-            .states
-            .iter()
-            .map(|st| (st.name.clone(), st.initial.clone()))
-            .collect();
-        let initial = self
-            .row(
-                "states[].initial",
-                &initial_map,
-                "state",
-                &index,
-                Ctx::Fixed,
-                true,
-            )
-            .map(|mut r| {
-                // Paths in messages name the state's own field.
-                r.path = "states[].initial".into();
-                r
-            });
+        let initial_map: BTreeMap<String, Value> =
+            s.states.iter().map(|st| (st.name.clone(), st.initial.clone())).collect();
+        let initial = self.row("states[].initial", &initial_map, "state", &index, Ctx::Fixed, true).map(|mut r| {
+            // Paths in messages name the state's own field.
+            r.path = "states[].initial".into();
+            r
+        });
         let living: Vec<usize> = (0..s.states.len()).filter(|&i| !dead[i]).collect();
         let with_utility = s.states.iter().filter(|st| st.utility.is_some()).count();
         let mut utility = None;
         for (i, st) in s.states.iter().enumerate() {
             if st.dead && st.utility.is_some() {
-                self.err(
-                    format!("states[{i}].utility"),
-                    "a dead state has no utility; remove it",
-                );
+                self.err(format!("states[{i}].utility"), "a dead state has no utility; remove it");
             }
         }
         if with_utility > 0 {
@@ -575,10 +488,7 @@ impl<'a> Compiler<'a> {
                             if let Some(x) = self.known(t)
                                 && x > 1.0
                             {
-                                self.err(
-                                    &path,
-                                    format!("a utility is at most 1 (full health), got {x}"),
-                                );
+                                self.err(&path, format!("a utility is at most 1 (full health), got {x}"));
                             }
                             u[i] = t;
                         }
@@ -594,31 +504,25 @@ impl<'a> Compiler<'a> {
         if living.is_empty() && !s.states.is_empty() {
             self.err("states", "needs at least one living state (dead = false)");
         }
-        let initial = initial.unwrap_or(Row {
-            entries: Vec::new(),
-            rest: None,
-            path: String::new(),
-        });
+        let initial = initial.unwrap_or(Row { entries: Vec::new(), rest: None, path: String::new() });
         (labels, dead, initial, utility)
     }
 
     fn budgets(&mut self) -> (Vec<BudgetInfo>, Vec<Label>) {
         let s = self.s;
         // Payers: defaults, relabelled or extended by the scenario.
-        let mut payer_labels: BTreeMap<String, String> = DEFAULT_PAYERS
-            .iter()
-            .map(|(k, l)| (k.to_string(), l.to_string()))
-            .collect();
+        let mut payer_labels: BTreeMap<String, String> =
+            DEFAULT_PAYERS.iter().map(|(k, l)| (k.to_string(), l.to_string())).collect();
         for (k, p) in &s.payers {
             payer_labels.insert(k.clone(), p.label.clone());
         }
         // Budgets: the defaults that are used, in canonical order, then the scenario's own.
         let mut used: Vec<&str> = Vec::new();
-        let splits = s.categories.iter().map(|c| &c.paid_by).chain(
-            s.arms
-                .iter()
-                .flat_map(|a| a.costs.iter().map(|c| &c.paid_by)),
-        );
+        let splits = s
+            .categories
+            .iter()
+            .map(|c| &c.paid_by)
+            .chain(s.arms.iter().flat_map(|a| a.costs.iter().map(|c| &c.paid_by)));
         for split in splits {
             used.extend(split.keys().map(String::as_str));
         }
@@ -626,22 +530,14 @@ impl<'a> Compiler<'a> {
         for (k, l, p) in DEFAULT_BUDGETS {
             if used.contains(&k) || s.budgets.contains_key(k) {
                 let spec = s.budgets.get(k);
-                let label = spec
-                    .and_then(|b| b.label.clone())
-                    .unwrap_or_else(|| l.to_owned());
-                let payer = spec
-                    .map(|b| b.payer.clone())
-                    .unwrap_or_else(|| p.to_owned());
+                let label = spec.and_then(|b| b.label.clone()).unwrap_or_else(|| l.to_owned());
+                let payer = spec.map(|b| b.payer.clone()).unwrap_or_else(|| p.to_owned());
                 order.push((k.to_owned(), label, payer));
             }
         }
         for (k, b) in &s.budgets {
             if !DEFAULT_BUDGETS.iter().any(|(d, _, _)| d == k) {
-                order.push((
-                    k.clone(),
-                    b.label.clone().unwrap_or_else(|| k.clone()),
-                    b.payer.clone(),
-                ));
+                order.push((k.clone(), b.label.clone().unwrap_or_else(|| k.clone()), b.payer.clone()));
             }
         }
         let mut payers: Vec<Label> = Vec::new();
@@ -658,28 +554,18 @@ impl<'a> Compiler<'a> {
             let pi = match payers.iter().position(|p| p.name == payer) {
                 Some(i) => i,
                 None => {
-                    payers.push(Label {
-                        name: payer.clone(),
-                        label: pl.clone(),
-                    });
+                    payers.push(Label { name: payer.clone(), label: pl.clone() });
                     payers.len() - 1
                 }
             };
             self.budget_index.insert(name.clone(), budgets.len());
-            budgets.push(BudgetInfo {
-                name,
-                label,
-                payer: pi,
-            });
+            budgets.push(BudgetInfo { name, label, payer: pi });
         }
         (budgets, payers)
     }
 
     fn state_index(&self) -> HashMap<String, usize> {
-        self.states
-            .iter()
-            .map(|(k, v)| (k.to_string(), *v))
-            .collect()
+        self.states.iter().map(|(k, v)| (k.to_string(), *v)).collect()
     }
 
     fn split(&mut self, path: &str, paid_by: &BTreeMap<String, Value>) -> Option<Row> {
@@ -706,9 +592,7 @@ impl<'a> Compiler<'a> {
                 continue;
             }
             let row = match spec.kind {
-                TransitionKind::Probability => {
-                    self.row(&p, entries, "state", &index, Ctx::PerCycle, true)
-                }
+                TransitionKind::Probability => self.row(&p, entries, "state", &index, Ctx::PerCycle, true),
                 TransitionKind::Rate => self.rate_row(&p, i, entries, &index),
             };
             match row {
@@ -720,19 +604,13 @@ impl<'a> Compiler<'a> {
             if !st.dead && !spec.from.contains_key(&st.name) && index.contains_key(&st.name) {
                 self.err(
                     format!("{path}.from.{}", st.name),
-                    format!(
-                        "missing: every living state needs a row (write {} = \"rest\" to stay)",
-                        st.name
-                    ),
+                    format!("missing: every living state needs a row (write {} = \"rest\" to stay)", st.name),
                 );
                 ok = false;
             }
             let _ = i;
         }
-        ok.then_some(Matrix {
-            kind: spec.kind,
-            rows,
-        })
+        ok.then_some(Matrix { kind: spec.kind, rows })
     }
 
     fn rate_row(
@@ -742,11 +620,7 @@ impl<'a> Compiler<'a> {
         entries: &BTreeMap<String, Value>,
         index: &HashMap<String, usize>,
     ) -> Option<Row> {
-        let mut row = Row {
-            entries: Vec::new(),
-            rest: None,
-            path: path.to_owned(),
-        };
+        let mut row = Row { entries: Vec::new(), rest: None, path: path.to_owned() };
         let mut ok = true;
         for (to, v) in entries {
             let p = format!("{path}.{to}");
@@ -758,18 +632,12 @@ impl<'a> Compiler<'a> {
             };
             if v.is_rest() {
                 if j != from {
-                    self.err(
-                        &p,
-                        "with kind = \"rate\", 'rest' must be the state itself (staying)",
-                    );
+                    self.err(&p, "with kind = \"rate\", 'rest' must be the state itself (staying)");
                     ok = false;
                 }
                 row.rest = Some(j);
             } else if j == from {
-                self.err(
-                    &p,
-                    "with kind = \"rate\", staying is the 'rest' entry, not a rate",
-                );
+                self.err(&p, "with kind = \"rate\", staying is the 'rest' entry, not a rate");
                 ok = false;
             } else {
                 match self.bounded(&p, v, Ctx::PerCycle, false) {
@@ -781,10 +649,7 @@ impl<'a> Compiler<'a> {
         if row.rest.is_none() && ok {
             self.err(
                 path,
-                format!(
-                    "with kind = \"rate\", the row needs '{0} = \"rest\"' for staying",
-                    self.s.states[from].name
-                ),
+                format!("with kind = \"rate\", the row needs '{0} = \"rest\"' for staying", self.s.states[from].name),
             );
             ok = false;
         }
@@ -803,10 +668,7 @@ impl<'a> Compiler<'a> {
         for (ci, c) in s.categories.iter().enumerate() {
             let path = format!("categories[{ci}]");
             if seen.insert(c.name.clone(), ci).is_some() {
-                self.err(
-                    format!("{path}.name"),
-                    format!("category '{}' is defined twice", c.name),
-                );
+                self.err(format!("{path}.name"), format!("category '{}' is defined twice", c.name));
             }
             let price = self.bounded(&format!("{path}.price"), &c.price, Ctx::Fixed, false);
             let split = self.split(&format!("{path}.paid_by"), &c.paid_by);
@@ -833,12 +695,7 @@ impl<'a> Compiler<'a> {
             }
             labels.push(label(&c.name, &c.label));
             if let (Some(price), Some(split), true) = (price, split, ok) {
-                out.push(Category {
-                    price,
-                    split,
-                    use_,
-                    path,
-                });
+                out.push(Category { price, split, use_, path });
             }
         }
         (out, labels)
@@ -868,10 +725,7 @@ impl<'a> Compiler<'a> {
                         Some(&j) => m[j] = true,
                         None => {
                             let hint = suggest(st, self.states.keys().copied());
-                            self.err(
-                                format!("{path}[{i}]"),
-                                format!("unknown state '{st}'{hint}"),
-                            );
+                            self.err(format!("{path}[{i}]"), format!("unknown state '{st}'{hint}"));
                         }
                     }
                 }
@@ -886,25 +740,15 @@ impl<'a> Compiler<'a> {
         let mut labels = Vec::new();
         let mut seen = HashMap::new();
         if s.arms.len() < 2 {
-            self.err(
-                "arms",
-                "needs usual care (the first arm) and at least one intervention",
-            );
+            self.err("arms", "needs usual care (the first arm) and at least one intervention");
         }
-        let cat_index: HashMap<String, usize> = s
-            .categories
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.name.clone(), i))
-            .collect();
+        let cat_index: HashMap<String, usize> =
+            s.categories.iter().enumerate().map(|(i, c)| (c.name.clone(), i)).collect();
         for (ai, a) in s.arms.iter().enumerate() {
             let path = format!("arms[{ai}]");
             labels.push(label(&a.name, &a.label));
             if seen.insert(a.name.clone(), ai).is_some() {
-                self.err(
-                    format!("{path}.name"),
-                    format!("arm '{}' is defined twice", a.name),
-                );
+                self.err(format!("{path}.name"), format!("arm '{}' is defined twice", a.name));
             }
             if ai == 0 {
                 let comparator_only = a.uptake.is_none()
@@ -938,18 +782,11 @@ impl<'a> Compiler<'a> {
                     Some(d) => {
                         let f = a.effect_fade_cycles as usize;
                         let j = k - d as usize;
-                        if j <= f {
-                            1.0 - j as f64 / (f + 1) as f64
-                        } else {
-                            0.0
-                        }
+                        if j <= f { 1.0 - j as f64 / (f + 1) as f64 } else { 0.0 }
                     }
                 })
                 .collect();
-            let matrix = a
-                .transitions
-                .as_ref()
-                .and_then(|t| self.matrix(t, &format!("{path}.transitions")));
+            let matrix = a.transitions.as_ref().and_then(|t| self.matrix(t, &format!("{path}.transitions")));
             if a.transitions.is_some() && matrix.is_none() {
                 continue;
             }
@@ -966,28 +803,14 @@ impl<'a> Compiler<'a> {
                 let p = format!("{path}.use_effects[{ei}]");
                 let Some(&category) = cat_index.get(&e.category) else {
                     let hint = suggest(&e.category, cat_index.keys().map(String::as_str));
-                    self.err(
-                        format!("{p}.category"),
-                        format!("unknown category '{}'{hint}", e.category),
-                    );
+                    self.err(format!("{p}.category"), format!("unknown category '{}'{hint}", e.category));
                     continue;
                 };
-                let ratio = self.bounded(
-                    &format!("{p}.rate_ratio"),
-                    &e.rate_ratio,
-                    Ctx::PerCycle,
-                    false,
-                );
+                let ratio = self.bounded(&format!("{p}.rate_ratio"), &e.rate_ratio, Ctx::PerCycle, false);
                 let states = self.state_mask(&format!("{p}.states"), &e.states);
                 let cycles = self.cycles(&format!("{p}.cycles"), &e.cycles);
                 if let Some(ratio) = ratio {
-                    use_effects.push(UseEffect {
-                        category,
-                        ratio,
-                        states,
-                        cycles,
-                        path: p,
-                    });
+                    use_effects.push(UseEffect { category, ratio, states, cycles, path: p });
                 }
             }
             let mut costs = Vec::new();
@@ -1022,16 +845,11 @@ impl<'a> Compiler<'a> {
                 }
                 if let Some(v) = &o.utility {
                     if s.states.iter().all(|st| st.utility.is_none()) {
-                        self.err(
-                            format!("{p}.utility"),
-                            "the states have no utilities to override",
-                        );
+                        self.err(format!("{p}.utility"), "the states have no utilities to override");
                     } else if let Some(t) = self.term(&format!("{p}.utility"), v, Ctx::PerCycle) {
                         match self.known(t) {
-                            Some(x) if x > 1.0 => self.err(
-                                format!("{p}.utility"),
-                                format!("a utility is at most 1 (full health), got {x}"),
-                            ),
+                            Some(x) if x > 1.0 => self
+                                .err(format!("{p}.utility"), format!("a utility is at most 1 (full health), got {x}")),
                             _ => utility_override.push((si, t)),
                         }
                     }
@@ -1065,30 +883,21 @@ impl<'a> Compiler<'a> {
         };
         let p = format!("{path}.ramp_up");
         if r.is_empty() || r.len() > n {
-            self.err(
-                &p,
-                format!("needs 1 to {n} entries (one per cycle), got {}", r.len()),
-            );
+            self.err(&p, format!("needs 1 to {n} entries (one per cycle), got {}", r.len()));
             return None;
         }
         let mut prev = 0.0;
         let mut enrol = vec![0.0; n];
         for (i, x) in r.iter().enumerate() {
             if !x.is_finite() || *x < prev || *x > 1.0 {
-                self.err(
-                    format!("{p}[{i}]"),
-                    format!("cumulative shares must rise from 0 to 1, got {x} after {prev}"),
-                );
+                self.err(format!("{p}[{i}]"), format!("cumulative shares must rise from 0 to 1, got {x} after {prev}"));
                 return None;
             }
             enrol[i] = x - prev;
             prev = *x;
         }
         if (prev - 1.0).abs() > 1e-9 {
-            self.err(
-                &p,
-                format!("the last entry must be 1 (all participants have started), got {prev}"),
-            );
+            self.err(&p, format!("the last entry must be 1 (all participants have started), got {prev}"));
             return None;
         }
         Some(enrol)
@@ -1100,16 +909,10 @@ impl<'a> Compiler<'a> {
         e: &sc::TransitionEffect,
         matrix: Option<&Matrix>,
     ) -> Option<TransitionEffect> {
-        let (from, to) = (
-            self.states.get(e.from.as_str()).copied(),
-            self.states.get(e.to.as_str()).copied(),
-        );
+        let (from, to) = (self.states.get(e.from.as_str()).copied(), self.states.get(e.to.as_str()).copied());
         if from.is_none() {
             let hint = suggest(&e.from, self.states.keys().copied());
-            self.err(
-                format!("{p}.from"),
-                format!("unknown state '{}'{hint}", e.from),
-            );
+            self.err(format!("{p}.from"), format!("unknown state '{}'{hint}", e.from));
         }
         if to.is_none() {
             let hint = suggest(&e.to, self.states.keys().copied());
@@ -1121,43 +924,26 @@ impl<'a> Compiler<'a> {
             (TransitionKind::Probability, Some(v), None) => (v, "relative_risk"),
             (TransitionKind::Rate, None, Some(v)) => (v, "hazard_ratio"),
             (TransitionKind::Probability, _, _) => {
-                self.err(
-                    p,
-                    "transitions are probabilities: give a relative_risk (and no hazard_ratio)",
-                );
+                self.err(p, "transitions are probabilities: give a relative_risk (and no hazard_ratio)");
                 return None;
             }
             (TransitionKind::Rate, _, _) => {
-                self.err(
-                    p,
-                    "transitions are rates: give a hazard_ratio (and no relative_risk)",
-                );
+                self.err(p, "transitions are rates: give a hazard_ratio (and no relative_risk)");
                 return None;
             }
         };
-        let present = matrix.rows[from]
-            .as_ref()
-            .is_some_and(|r| r.entries.iter().any(|(j, _)| *j == to));
+        let present = matrix.rows[from].as_ref().is_some_and(|r| r.entries.iter().any(|(j, _)| *j == to));
         if !present {
             self.err(p, format!("{} -> {} is not an entry of the transition matrix (or is its 'rest' entry), so there is nothing to scale", e.from, e.to));
             return None;
         }
-        if matrix.kind == TransitionKind::Probability
-            && matrix.rows[from].as_ref().is_some_and(|r| r.rest.is_none())
-        {
+        if matrix.kind == TransitionKind::Probability && matrix.rows[from].as_ref().is_some_and(|r| r.rest.is_none()) {
             self.err(p, format!("the row of '{}' has no 'rest' entry to absorb the change a relative risk makes; make one of its entries 'rest'", e.from));
             return None;
         }
         let ratio = self.bounded(&format!("{p}.{field}"), ratio_v, Ctx::PerCycle, false)?;
         let cycles = self.cycles(&format!("{p}.cycles"), &e.cycles);
-        Some(TransitionEffect {
-            from,
-            to,
-            ratio,
-            cycles,
-            path: p.to_owned(),
-            field,
-        })
+        Some(TransitionEffect { from, to, ratio, cycles, path: p.to_owned(), field })
     }
 
     fn arm_cost(&mut self, p: &str, c: &sc::ArmCost) -> Option<ArmCost> {
@@ -1165,10 +951,7 @@ impl<'a> Compiler<'a> {
         let split = self.split(&format!("{p}.paid_by"), &c.paid_by);
         let cycles = self.cycles(&format!("{p}.cycles"), &c.cycles);
         if c.kind == CostKind::OneOff && c.cycles.is_some() {
-            self.err(
-                format!("{p}.cycles"),
-                "a one_off cost falls in one cycle: use cycle = N",
-            );
+            self.err(format!("{p}.cycles"), "a one_off cost falls in one cycle: use cycle = N");
         }
         let needs = |field: &str| format!("is required for kind = \"{}\"", field);
         let fte = match (c.kind, &c.fte) {
@@ -1184,18 +967,13 @@ impl<'a> Compiler<'a> {
             (_, None) => Some(Term::Const(0.0)),
         };
         let states = match (c.kind, &c.states) {
-            (CostKind::PerPersonInState, Some(_)) => {
-                Some(self.state_mask(&format!("{p}.states"), &c.states))
-            }
+            (CostKind::PerPersonInState, Some(_)) => Some(self.state_mask(&format!("{p}.states"), &c.states)),
             (CostKind::PerPersonInState, None) => {
                 self.err(format!("{p}.states"), needs("per_person_in_state"));
                 None
             }
             (_, Some(_)) => {
-                self.err(
-                    format!("{p}.states"),
-                    "is only for kind = \"per_person_in_state\"",
-                );
+                self.err(format!("{p}.states"), "is only for kind = \"per_person_in_state\"");
                 None
             }
             (_, None) => Some(vec![true; self.s.states.len()]),
@@ -1203,10 +981,7 @@ impl<'a> Compiler<'a> {
         let cycle = match (c.kind, c.cycle) {
             (CostKind::OneOff, Some(k)) => {
                 if k < 1 || k as usize > self.n_cycles {
-                    self.err(
-                        format!("{p}.cycle"),
-                        format!("must lie in 1..={}, got {k}", self.n_cycles),
-                    );
+                    self.err(format!("{p}.cycle"), format!("must lie in 1..={}, got {k}", self.n_cycles));
                 }
                 k as usize
             }

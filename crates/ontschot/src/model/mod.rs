@@ -51,10 +51,7 @@ pub(crate) struct CycleRange {
 }
 
 impl CycleRange {
-    pub const ALL: CycleRange = CycleRange {
-        first: 1,
-        last: usize::MAX,
-    };
+    pub const ALL: CycleRange = CycleRange { first: 1, last: usize::MAX };
     #[inline]
     pub fn contains(&self, t: usize) -> bool {
         self.first <= t && t <= self.last
@@ -187,10 +184,8 @@ impl Model {
     /// assert!(err.to_string().contains("horizon_years"));
     /// ```
     pub fn new(scenario: &Scenario) -> Result<Model> {
-        compile::compile(scenario).map_err(|problems| Error::Invalid {
-            origin: scenario.origin_label().to_owned(),
-            problems,
-        })
+        compile::compile(scenario)
+            .map_err(|problems| Error::Invalid { origin: scenario.origin_label().to_owned(), problems })
     }
 
     /// The scenario this model was compiled from.

@@ -32,13 +32,7 @@ pub(crate) struct Layout {
 
 impl Layout {
     pub(crate) fn new(m: &Model, detail: bool) -> Layout {
-        Layout::sizes(
-            m.arms.len(),
-            m.n_years(),
-            m.budgets.len(),
-            m.categories.len(),
-            detail,
-        )
+        Layout::sizes(m.arms.len(), m.n_years(), m.budgets.len(), m.categories.len(), detail)
     }
 
     fn sizes(a: usize, y: usize, b: usize, c: usize, detail: bool) -> Layout {
@@ -49,19 +43,7 @@ impl Layout {
         let units = effects + a * y * MEASURES;
         let detail_at = units + a * y * c;
         let len = detail_at + if detail { a * y * c } else { 0 };
-        Layout {
-            arms: a,
-            years: y,
-            budgets: b,
-            categories: c,
-            detail,
-            care,
-            programme,
-            effects,
-            units,
-            detail_at,
-            len,
-        }
+        Layout { arms: a, years: y, budgets: b, categories: c, detail, care, programme, effects, units, detail_at, len }
     }
 
     /// The result buffer, or an error (rather than an abort) when memory cannot hold it.
@@ -97,9 +79,7 @@ impl Buffers {
         layout: &'a Layout,
         block: usize,
     ) -> impl IndexedParallelIterator<Item = Chunk<'a>> + 'a {
-        self.data
-            .par_chunks_mut(block * layout.len)
-            .map(move |data| Chunk { data, layout })
+        self.data.par_chunks_mut(block * layout.len).map(move |data| Chunk { data, layout })
     }
 }
 
@@ -115,10 +95,7 @@ impl<'a> Chunk<'a> {
     }
     pub(crate) fn record(&mut self, i: usize) -> Record<'_> {
         let len = self.layout.len;
-        Record {
-            data: &mut self.data[i * len..(i + 1) * len],
-            layout: self.layout,
-        }
+        Record { data: &mut self.data[i * len..(i + 1) * len], layout: self.layout }
     }
 }
 
@@ -161,52 +138,36 @@ impl Record<'_> {
     }
     #[inline]
     pub(crate) fn add_units(&mut self, arm: usize, year: usize, category: usize, units: f64) {
-        let at = self.layout.units
-            + (arm * self.layout.years + year) * self.layout.categories
-            + category;
+        let at = self.layout.units + (arm * self.layout.years + year) * self.layout.categories + category;
         self.data[at] += units;
     }
     #[inline]
     pub(crate) fn add_detail(&mut self, arm: usize, year: usize, category: usize, cost: f64) {
-        let at = self.layout.detail_at
-            + (arm * self.layout.years + year) * self.layout.categories
-            + category;
+        let at = self.layout.detail_at + (arm * self.layout.years + year) * self.layout.categories + category;
         self.data[at] += cost;
     }
     /// Adds per-person usual-care flows `[year][budget]`, times `people`.
     pub(crate) fn add_scaled_care(&mut self, arm: usize, per_person: &[f64], people: f64) {
         let at = self.flows_at(self.layout.care, arm, 0);
-        for (v, x) in self.data[at..at + per_person.len()]
-            .iter_mut()
-            .zip(per_person)
-        {
+        for (v, x) in self.data[at..at + per_person.len()].iter_mut().zip(per_person) {
             *v += x * people;
         }
     }
     pub(crate) fn add_scaled_units(&mut self, arm: usize, per_person: &[f64], people: f64) {
         let at = self.layout.units + arm * self.layout.years * self.layout.categories;
-        for (v, x) in self.data[at..at + per_person.len()]
-            .iter_mut()
-            .zip(per_person)
-        {
+        for (v, x) in self.data[at..at + per_person.len()].iter_mut().zip(per_person) {
             *v += x * people;
         }
     }
     pub(crate) fn add_scaled_effects(&mut self, arm: usize, per_person: &[f64], people: f64) {
         let at = self.layout.effects + arm * self.layout.years * MEASURES;
-        for (v, x) in self.data[at..at + per_person.len()]
-            .iter_mut()
-            .zip(per_person)
-        {
+        for (v, x) in self.data[at..at + per_person.len()].iter_mut().zip(per_person) {
             *v += x * people;
         }
     }
     pub(crate) fn add_scaled_detail(&mut self, arm: usize, per_person: &[f64], people: f64) {
         let at = self.layout.detail_at + arm * self.layout.years * self.layout.categories;
-        for (v, x) in self.data[at..at + per_person.len()]
-            .iter_mut()
-            .zip(per_person)
-        {
+        for (v, x) in self.data[at..at + per_person.len()].iter_mut().zip(per_person) {
             *v += x * people;
         }
     }
@@ -307,11 +268,7 @@ impl Results {
             cycle_convention: convention,
             financed: false,
         };
-        Results {
-            meta,
-            layout,
-            data: buffers.data,
-        }
+        Results { meta, layout, data: buffers.data }
     }
 
     /// Names, settings and sizes of this run.
@@ -321,11 +278,7 @@ impl Results {
 
     fn view(&self, offset: usize, inner: usize, arm: usize) -> ArrayView3<'_, f64> {
         let l = &self.layout;
-        assert!(
-            arm < l.arms,
-            "arm {arm} out of range: the run has {} arms",
-            l.arms
-        );
+        assert!(arm < l.arms, "arm {arm} out of range: the run has {} arms", l.arms);
         let shape = (self.meta.iterations, l.years, inner).strides((l.len, inner, 1));
         let start = offset + arm * l.years * inner;
         ArrayView3::from_shape(shape, &self.data[start..]).expect("layout fits the buffer")
@@ -350,19 +303,13 @@ impl Results {
     }
     /// Care costs per category, `[iteration, year, category]`, when the run kept them.
     pub fn detail(&self, arm: usize) -> Option<ArrayView3<'_, f64>> {
-        self.layout
-            .detail
-            .then(|| self.view(self.layout.detail_at, self.layout.categories, arm))
+        self.layout.detail.then(|| self.view(self.layout.detail_at, self.layout.categories, arm))
     }
     /// The whole flat record per iteration as a 4-d view of care costs `[iteration, arm, year, budget]`.
     pub fn care_all(&self) -> ArrayView4<'_, f64> {
         let l = &self.layout;
-        let shape = (self.meta.iterations, l.arms, l.years, l.budgets).strides((
-            l.len,
-            l.years * l.budgets,
-            l.budgets,
-            1,
-        ));
+        let shape =
+            (self.meta.iterations, l.arms, l.years, l.budgets).strides((l.len, l.years * l.budgets, l.budgets, 1));
         ArrayView4::from_shape(shape, &self.data[l.care..]).expect("layout fits the buffer")
     }
     /// Total costs (care + programme) of an arm, `[iteration, year, budget]`.
@@ -403,8 +350,7 @@ impl Results {
     /// assert_eq!(back.care(1), r.care(1));
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
-        let header =
-            serde_json::to_vec(&(&self.meta, &self.layout)).expect("meta and layout serialise");
+        let header = serde_json::to_vec(&(&self.meta, &self.layout)).expect("meta and layout serialise");
         let mut out = Vec::with_capacity(12 + header.len() + 8 * self.data.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(header.len() as u64).to_le_bytes());
@@ -417,44 +363,24 @@ impl Results {
 
     /// Reads results written by [`Results::to_bytes`]; refuses bytes that do not fit.
     pub fn from_bytes(bytes: &[u8]) -> crate::Result<Results> {
-        let bad = |reason: &str| crate::Error::Decode {
-            reason: reason.to_owned(),
-        };
-        let rest = bytes
-            .strip_prefix(MAGIC)
-            .ok_or_else(|| bad("not ontschot results (wrong magic bytes)"))?;
-        let (len, rest) = rest
-            .split_at_checked(8)
-            .ok_or_else(|| bad("truncated header"))?;
+        let bad = |reason: &str| crate::Error::Decode { reason: reason.to_owned() };
+        let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| bad("not ontschot results (wrong magic bytes)"))?;
+        let (len, rest) = rest.split_at_checked(8).ok_or_else(|| bad("truncated header"))?;
         let len = u64::from_le_bytes(len.try_into().expect("8 bytes")) as usize;
-        let (header, values) = rest
-            .split_at_checked(len)
-            .ok_or_else(|| bad("truncated header"))?;
+        let (header, values) = rest.split_at_checked(len).ok_or_else(|| bad("truncated header"))?;
         let (meta, layout): (Meta, Layout) =
             serde_json::from_slice(header).map_err(|e| bad(&format!("bad header: {e}")))?;
-        let expected = Layout::sizes(
-            meta.arms.len(),
-            meta.years,
-            meta.budgets.len(),
-            meta.categories.len(),
-            layout.detail,
-        );
+        let expected =
+            Layout::sizes(meta.arms.len(), meta.years, meta.budgets.len(), meta.categories.len(), layout.detail);
         if expected != layout
             || values.len() % 8 != 0
             || values.len() / 8
                 != meta.iterations.saturating_mul(layout.len)
-                    + if meta.financed {
-                        meta.iterations * layout.arms * layout.years * layout.budgets
-                    } else {
-                        0
-                    }
+                    + if meta.financed { meta.iterations * layout.arms * layout.years * layout.budgets } else { 0 }
         {
             return Err(bad("the values do not match the axes in the header"));
         }
-        let data = values
-            .chunks_exact(8)
-            .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
-            .collect();
+        let data = values.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
         Ok(Results { meta, layout, data })
     }
 
@@ -464,25 +390,13 @@ impl Results {
     pub fn summary(&self, arm: usize) -> Summary {
         match self.transfers(arm) {
             Some(t) => summarise(self, arm, &t.iter().copied().collect::<Vec<f64>>()),
-            None => summarise(
-                self,
-                arm,
-                &vec![0.0; self.meta.iterations * self.layout.years * self.layout.budgets],
-            ),
+            None => summarise(self, arm, &vec![0.0; self.meta.iterations * self.layout.years * self.layout.budgets]),
         }
     }
 
     /// The summary of `arm` under other arrangements than those in force.
-    pub(crate) fn summary_with(
-        &self,
-        arm: usize,
-        arrangements: &[crate::finance::Arrangement],
-    ) -> Summary {
-        summarise(
-            self,
-            arm,
-            &crate::finance::transfers(self, arm, arrangements),
-        )
+    pub(crate) fn summary_with(&self, arm: usize, arrangements: &[crate::finance::Arrangement]) -> Summary {
+        summarise(self, arm, &crate::finance::transfers(self, arm, arrangements))
     }
 
     /// Money moved by the financing arrangements in force, `[iteration, year, budget]`: positive
@@ -495,8 +409,7 @@ impl Results {
         }
         let per_iteration = l.arms * l.years * l.budgets;
         let start = self.meta.iterations * l.len + arm * l.years * l.budgets;
-        let shape =
-            (self.meta.iterations, l.years, l.budgets).strides((per_iteration, l.budgets, 1));
+        let shape = (self.meta.iterations, l.years, l.budgets).strides((per_iteration, l.budgets, 1));
         Some(ArrayView3::from_shape(shape, &self.data[start..]).expect("layout fits the buffer"))
     }
 
@@ -632,9 +545,7 @@ fn summarise(r: &Results, arm: usize, transfers: &[f64]) -> Summary {
             received: vec![0.0; n],
             net_year: vec![0.0; n * years],
         };
-        let dot = |v: &[f64], at: usize| -> f64 {
-            v[at..at + nb].iter().zip(&w).map(|(x, w)| x * w).sum()
-        };
+        let dot = |v: &[f64], at: usize| -> f64 { v[at..at + nb].iter().zip(&w).map(|(x, w)| x * w).sum() };
         for i in 0..n {
             for y in 0..years {
                 let at = (i * years + y) * nb;
@@ -650,12 +561,7 @@ fn summarise(r: &Results, arm: usize, transfers: &[f64]) -> Summary {
     let total_party = party(&|_| 1.0);
     let total_investment = stats::mean(&total_party.investment);
     let flow = |name: String, label: String, payer: Option<String>, p: Party| -> FlowSummary {
-        let net: Vec<f64> = p
-            .savings
-            .iter()
-            .zip(&p.investment)
-            .map(|(s, i)| s - i)
-            .collect();
+        let net: Vec<f64> = p.savings.iter().zip(&p.investment).map(|(s, i)| s - i).collect();
         let mut cumulative = vec![0.0; years];
         for i in 0..n {
             let mut acc = 0.0;
@@ -694,12 +600,7 @@ fn summarise(r: &Results, arm: usize, transfers: &[f64]) -> Summary {
         .enumerate()
         .map(|(bi, b)| {
             let p = party(&|k| if k == bi { 1.0 } else { 0.0 });
-            flow(
-                b.name.clone(),
-                b.label.clone(),
-                Some(meta.payers[b.payer].name.clone()),
-                p,
-            )
+            flow(b.name.clone(), b.label.clone(), Some(meta.payers[b.payer].name.clone()), p)
         })
         .collect();
     let payers = meta
@@ -708,33 +609,18 @@ fn summarise(r: &Results, arm: usize, transfers: &[f64]) -> Summary {
         .enumerate()
         .map(|(pi, pl)| {
             let p = party(&|k| {
-                if meta.budgets[k].payer == pi {
-                    1.0
-                } else {
-                    0.0
-                }
+                if meta.budgets[k].payer == pi { 1.0 } else { 0.0 }
             });
             flow(pl.name.clone(), pl.label.clone(), None, p)
         })
         .collect();
-    let total_costs: Vec<f64> = total_party
-        .investment
-        .iter()
-        .zip(&total_party.savings)
-        .map(|(i, s)| i - s)
-        .collect();
+    let total_costs: Vec<f64> = total_party.investment.iter().zip(&total_party.savings).map(|(i, s)| i - s).collect();
     let total = flow("total".into(), "Total".into(), None, total_party);
     // Health.
     let de = r.effect_discount_factors();
     let (eff_i, eff_c) = (r.effects(arm), r.effects(0));
     let gained = |measure: usize| -> Vec<f64> {
-        (0..n)
-            .map(|i| {
-                (0..years)
-                    .map(|y| (eff_i[[i, y, measure]] - eff_c[[i, y, measure]]) * de[y])
-                    .sum()
-            })
-            .collect()
+        (0..n).map(|i| (0..years).map(|y| (eff_i[[i, y, measure]] - eff_c[[i, y, measure]]) * de[y]).sum()).collect()
     };
     let ly = gained(0);
     let wtp = meta.willingness_to_pay;
@@ -743,11 +629,7 @@ fn summarise(r: &Results, arm: usize, transfers: &[f64]) -> Summary {
         let qs = Stats::of(&q);
         let mean_cost = stats::mean(&total_costs);
         let icer = (qs.mean != 0.0).then(|| mean_cost / qs.mean);
-        let nmb: Vec<f64> = q
-            .iter()
-            .zip(&total_costs)
-            .map(|(q, c)| wtp * q - c)
-            .collect();
+        let nmb: Vec<f64> = q.iter().zip(&total_costs).map(|(q, c)| wtp * q - c).collect();
         let p = nmb.iter().filter(|x| **x > 0.0).count() as f64 / n as f64;
         (Some(qs), icer, Some(Stats::of(&nmb)), Some(p))
     } else {

@@ -27,11 +27,7 @@ impl Stats {
     pub fn of(x: &[f64]) -> Stats {
         let n = x.len();
         let m = mean(x);
-        let sd = if n > 1 {
-            (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
-        } else {
-            0.0
-        };
+        let sd = if n > 1 { (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt() } else { 0.0 };
         let mut work = x.to_vec();
         Stats {
             mean: m,
@@ -49,11 +45,7 @@ impl Stats {
 }
 
 pub(crate) fn mean(x: &[f64]) -> f64 {
-    if x.is_empty() {
-        0.0
-    } else {
-        x.iter().sum::<f64>() / x.len() as f64
-    }
+    if x.is_empty() { 0.0 } else { x.iter().sum::<f64>() / x.len() as f64 }
 }
 
 /// Quantile of data in any order (it is reordered), linear interpolation (numpy's default).

@@ -68,6 +68,10 @@ pub enum ArrangementSpec {
         /// Contribution shares per party, summing to 1.
         #[serde(default)]
         key: Option<BTreeMap<String, f64>>,
+        /// Without a key: the parties that pay in by expected savings (default: every payer but
+        /// the client).
+        #[serde(default)]
+        parties: Option<Vec<String>>,
     },
     /// `from` pays `to` a price per unit of outcome achieved: care use avoided in one category,
     /// counted in units of `unit_size` (e.g. an admission of 7 hospital days).

@@ -132,10 +132,7 @@ fn default_discount_effects() -> f64 {
 
 impl Default for Discount {
     fn default() -> Self {
-        Discount {
-            costs: default_discount_costs(),
-            effects: default_discount_effects(),
-        }
+        Discount { costs: default_discount_costs(), effects: default_discount_effects() }
     }
 }
 
@@ -177,11 +174,7 @@ fn default_seed() -> u64 {
 
 impl Default for SimulationSettings {
     fn default() -> Self {
-        SimulationSettings {
-            iterations: default_iterations(),
-            seed: default_seed(),
-            detail: false,
-        }
+        SimulationSettings { iterations: default_iterations(), seed: default_seed(), detail: false }
     }
 }
 
@@ -201,9 +194,7 @@ fn default_wtp() -> f64 {
 
 impl Default for AnalysisSettings {
     fn default() -> Self {
-        AnalysisSettings {
-            willingness_to_pay: default_wtp(),
-        }
+        AnalysisSettings { willingness_to_pay: default_wtp() }
     }
 }
 
@@ -584,18 +575,9 @@ impl Scenario {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario> {
         let path = path.as_ref();
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            origin: origin.clone(),
-            source,
-        })?;
-        let is_json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let mut s = if is_json {
-            parse_json(&text, &origin)?
-        } else {
-            parse_toml(&text, &origin)?
-        };
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { origin: origin.clone(), source })?;
+        let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let mut s = if is_json { parse_json(&text, &origin)? } else { parse_toml(&text, &origin)? };
         s.origin = Some(origin);
         Ok(s)
     }
@@ -645,11 +627,8 @@ impl Scenario {
         I: IntoIterator<Item = (&'a str, serde_json::Value)>,
     {
         let origin = self.origin_label().to_owned();
-        let fail = |path: &str, reason: String| Error::Override {
-            origin: origin.clone(),
-            path: path.to_owned(),
-            reason,
-        };
+        let fail =
+            |path: &str, reason: String| Error::Override { origin: origin.clone(), path: path.to_owned(), reason };
         let mut doc = serde_json::to_value(self).map_err(|e| fail(".", e.to_string()))?;
         for (key, value) in values {
             if let Some(spec) = doc.get_mut("parameters").and_then(|p| p.get_mut(key)) {
@@ -674,10 +653,8 @@ impl Scenario {
                 let last = i + 1 == parts.len();
                 node = match node {
                     serde_json::Value::Array(items) => {
-                        let names: Vec<String> = items
-                            .iter()
-                            .filter_map(|x| x.get("name")?.as_str().map(str::to_owned))
-                            .collect();
+                        let names: Vec<String> =
+                            items.iter().filter_map(|x| x.get("name")?.as_str().map(str::to_owned)).collect();
                         let at = part
                             .parse::<usize>()
                             .ok()
@@ -688,10 +665,7 @@ impl Scenario {
                             None => {
                                 return Err(fail(
                                     key,
-                                    format!(
-                                        "no element named '{part}' (there are: {})",
-                                        names.join(", ")
-                                    ),
+                                    format!("no element named '{part}' (there are: {})", names.join(", ")),
                                 ));
                             }
                         }
@@ -700,14 +674,10 @@ impl Scenario {
                         if !map.contains_key(*part) && !last {
                             return Err(fail(key, format!("no field '{part}' here")));
                         }
-                        map.entry(part.to_string())
-                            .or_insert(serde_json::Value::Null)
+                        map.entry(part.to_string()).or_insert(serde_json::Value::Null)
                     }
                     _ => {
-                        return Err(fail(
-                            key,
-                            format!("'{part}' is inside a value that has no fields"),
-                        ));
+                        return Err(fail(key, format!("'{part}' is inside a value that has no fields")));
                     }
                 };
             }
@@ -745,11 +715,7 @@ fn parse_json(text: &str, origin: &str) -> Result<Scenario> {
         path: display_path(e.path()),
         message: e.into_inner().to_string(),
     })?;
-    de.end().map_err(|e| Error::Parse {
-        origin: origin.to_owned(),
-        path: ".".into(),
-        message: e.to_string(),
-    })?;
+    de.end().map_err(|e| Error::Parse { origin: origin.to_owned(), path: ".".into(), message: e.to_string() })?;
     Ok(s)
 }
 

@@ -61,20 +61,13 @@ pub fn alive_dead(convention: &str) -> Scenario {
 
 pub fn run(s: &Scenario, iterations: usize, seed: u64) -> Results {
     let model = Model::new(s).unwrap();
-    Simulation::new(&model)
-        .iterations(iterations)
-        .seed(seed)
-        .run()
-        .unwrap()
+    Simulation::new(&model).iterations(iterations).seed(seed).run().unwrap()
 }
 
 /// The first problem's path and the whole message of a scenario that must not compile.
 pub fn invalid(s: &Scenario) -> (Vec<String>, String) {
     let err = Model::new(s).expect_err("the scenario should be rejected");
-    (
-        err.problems().into_iter().map(|p| p.path).collect(),
-        err.to_string(),
-    )
+    (err.problems().into_iter().map(|p| p.path).collect(), err.to_string())
 }
 
 pub fn close(a: f64, b: f64, tol: f64) -> bool {
