@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from . import seeds
 from ._errors import DrawError, OntschotError, ResultsError, ScenarioError
+from ._finance import Solution, compare
 from ._ontschot import __version__
 from ._results import Results
 from ._scenario import Scenario
@@ -26,6 +27,8 @@ __all__ = [
     "ResultsError",
     "Scenario",
     "ScenarioError",
+    "Solution",
+    "compare",
     "__version__",
     "seeds",
 ]

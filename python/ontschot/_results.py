@@ -21,7 +21,8 @@ class Results:
     """The arrays and summaries of one run.
 
     Flow arrays have axes ``[iteration, year, budget]`` in euros for the whole population,
-    undiscounted; effects ``[iteration, year, measure]`` with measure 0 = life-years, 1 = QALYs.
+    undiscounted; effects ``[iteration, year, measure]`` with measure 0 = life-years, 1 = QALYs,
+    2 = participant-years, 3 = people starting the intervention.
     Arrays are read-only views of the result's own memory (no copy). Arms and budgets can be given
     by name or index; arm 0 is the comparator (usual care).
 
@@ -128,12 +129,22 @@ class Results:
         return arr if budget is None else arr[:, :, self._budget(budget)]
 
     def effects(self, arm: int | str = 1) -> np.ndarray:
-        """Life-years (measure 0) and QALYs (measure 1), ``[iteration, year, measure]``."""
+        """Life-years (measure 0), QALYs (1), participant-years (2) and people starting the
+        intervention (3), ``[iteration, year, measure]``."""
         return self._inner.effects(self._arm(arm))
 
     def detail(self, arm: int | str = 1) -> np.ndarray | None:
         """Care costs per category ``[iteration, year, category]``, when run with ``detail=True``."""
         return self._inner.detail(self._arm(arm))
+
+    def transfers(self, arm: int | str = 1) -> np.ndarray | None:
+        """Money moved by the financing arrangements in force, ``[iteration, year, budget]``:
+        positive where a budget pays, negative where it receives; ``None`` without arrangements."""
+        return self._inner.transfers(self._arm(arm))
+
+    def units(self, arm: int | str = 1) -> np.ndarray:
+        """Units of care use per category (contacts, days, hours), ``[iteration, year, category]``."""
+        return self._inner.units(self._arm(arm))
 
     def discount_factors(self, of: str = "costs") -> np.ndarray:
         """Discount factor per year (year 1 undiscounted), for ``"costs"`` or ``"effects"``."""
@@ -168,6 +179,11 @@ class Results:
                         "net_p50": f["net"]["p50"],
                         "net_p97_5": f["net"]["p97_5"],
                         "probability_gain": f["probability_gain"],
+                        "transfers": f["transfers"]["mean"],
+                        "net_after": f["net_after"]["mean"],
+                        "net_after_p2_5": f["net_after"]["p2_5"],
+                        "net_after_p97_5": f["net_after"]["p97_5"],
+                        "probability_gain_after": f["probability_gain_after"],
                         "break_even_year": f["break_even_year"],
                         "return_per_euro": f["return_per_euro"],
                     }
@@ -177,12 +193,17 @@ class Results:
         df["return_per_euro"] = df["return_per_euro"].astype(float)
         return df
 
-    def who_pays(self, arm: int | str = 1, by: str = "budget") -> pd.DataFrame:
+    def who_pays(self, arm: int | str = 1, by: str = "budget", after: bool = False) -> pd.DataFrame:
         """The who-pays-who-benefits table per ``"budget"`` or per ``"payer"``: what each party
-        invests, saves on care, its net with the 95% interval, and the probability it gains."""
+        invests, saves on care, its net with the 95% interval, and the probability it gains; with
+        ``after=True``, what it receives through the financing arrangements in force and its net
+        after them."""
         if by not in ("budget", "payer"):
             raise ValueError(f"by must be 'budget' or 'payer', not {by!r}")
         df = self.summary(arm).xs(by, level="level")
+        if after:
+            cols = ["label", "net", "transfers", "net_after", "net_after_p2_5", "net_after_p97_5", "probability_gain_after"]
+            return df[cols]
         cols = ["label", "investment", "savings", "net", "net_p2_5", "net_p97_5", "probability_gain", "break_even_year"]
         if by == "budget":
             cols.insert(1, "payer")

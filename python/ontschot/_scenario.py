@@ -13,6 +13,9 @@ from ._errors import ScenarioError
 from ._progress import ProgressCallback, resolve
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._finance import Solution
     from ._results import Results
 
 
@@ -144,6 +147,58 @@ class Scenario:
                 raise ScenarioError.at(f"simulation.{name}", f"must be a whole number >= 0, got {value!r}")
         callback = resolve(progress, self._inner_name())
         return Results._wrap(self._inner.run(iterations, seed, threads, detail, callback))
+
+    def solve(
+        self,
+        term: str,
+        goal: str | float = "expected",
+        *,
+        arrangement: int = 0,
+        alternative: str | None = None,
+        range: tuple[float, float] = (0.0, 1.0),
+        arm: int = 1,
+        iterations: int | None = None,
+        seed: int | None = None,
+        threads: int | None = None,
+        progress: bool | ProgressCallback | None = None,
+    ) -> Solution:
+        """Finds the values of one term of a financing arrangement (``share``, ``cap``,
+        ``floor``, ``amount``, ``price``, ``max_return``) that meet a goal, on one run's draws.
+
+        ``goal`` is ``"expected"`` (every payer gains on average), a probability ``p`` (every
+        payer loses no money with probability at least ``p``) or ``"proportional"`` (the net
+        benefit split in proportion to what each payer invests). The arrangement is one in force,
+        or of the named ``alternative``. When no value meets the goal the answer says why.
+        """
+        from ._finance import Solution
+
+        if isinstance(goal, (int, float)) and not isinstance(goal, bool):
+            kind, probability = "probability", float(goal)
+        elif goal in ("expected", "proportional"):
+            kind, probability = str(goal), None
+        else:
+            raise ValueError(f"goal must be 'expected', 'proportional' or a probability, not {goal!r}")
+        low, high = range
+        callback = resolve(progress, self.name)
+        text = self._inner.solve(
+            term, kind, probability, arrangement, alternative, low, high, arm, iterations, seed, threads, callback
+        )
+        return Solution._from_json(text)
+
+    def compare(
+        self,
+        iterations: int | None = None,
+        seed: int | None = None,
+        *,
+        arm: int = 1,
+        threads: int | None = None,
+        progress: bool | None = None,
+    ) -> pd.DataFrame:
+        """Every financing option of this scenario side by side on the same draws (see
+        :func:`ontschot.compare`)."""
+        from ._finance import compare
+
+        return compare(self, iterations, seed, arm=arm, threads=threads, progress=progress)
 
     def deterministic(self, *, detail: bool | None = None) -> Results:
         """One run with every parameter at its mean (the base case)."""

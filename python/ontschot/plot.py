@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    import pandas as pd
     from matplotlib.axes import Axes
 
     from ._results import Results
@@ -70,3 +71,10 @@ def distribution(results: Results, arm: int | str = 1, ax: Axes | None = None) -
     ax.set_ylabel("iterations")
     ax.legend()
     return ax
+
+
+def compare(table: "pd.DataFrame", ax: Axes | None = None) -> Axes:
+    """Financing options side by side per payer, from :func:`ontschot.compare`."""
+    from ._finance import plot_compare
+
+    return plot_compare(table, ax=ax)

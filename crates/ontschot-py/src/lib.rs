@@ -9,8 +9,9 @@ mod errors;
 use errors::to_py;
 use ndarray::Array3;
 use numpy::PyArray3;
+use ontschot::finance::{Goal, SolveOptions};
 use ontschot::{Model, Simulation};
-use pyo3::exceptions::{PyIndexError, PyKeyError};
+use pyo3::exceptions::{PyIndexError, PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use std::path::PathBuf;
@@ -87,53 +88,68 @@ impl Scenario {
     ) -> PyResult<Results> {
         let model = Model::new(&self.inner).map_err(to_py)?;
         let sim = configure(&model, iterations, seed, threads, detail);
-        let total = iterations.unwrap_or(model.scenario().simulation.iterations);
-        let done = AtomicUsize::new(0);
-        let stop = AtomicBool::new(false);
-        let finished = AtomicBool::new(false);
-        let mut interrupted: Option<PyErr> = None;
-        let outcome = std::thread::scope(|scope| {
-            let worker = scope.spawn(|| {
-                let r = sim.run_with_progress(|d, _| {
-                    done.store(d, Ordering::Relaxed);
-                    !stop.load(Ordering::Relaxed)
-                });
-                finished.store(true, Ordering::Release);
-                r
-            });
-            // The calling thread waits without the GIL, waking often enough to notice Ctrl-C
-            // (signals are only seen on the main thread) and to move the progress bar.
-            while !finished.load(Ordering::Acquire) {
-                py.detach(|| {
-                    for _ in 0..20 {
-                        if finished.load(Ordering::Acquire) {
-                            break;
-                        }
-                        std::thread::sleep(Duration::from_millis(5));
-                    }
-                });
-                if interrupted.is_some() {
-                    continue;
-                }
-                let step = py.check_signals().and_then(|()| match &progress {
-                    Some(cb) => cb.call1((done.load(Ordering::Relaxed), total)).map(|_| ()),
-                    None => Ok(()),
-                });
-                if let Err(e) = step {
-                    stop.store(true, Ordering::Relaxed);
-                    interrupted = Some(e);
-                }
+        run_interruptibly(py, &sim, iterations.unwrap_or(self.inner.simulation.iterations), progress).map(Results::new)
+    }
+
+    /// Runs the scenario and solves for one term of an arrangement; returns the answer as JSON.
+    #[pyo3(signature = (term, goal, probability=None, arrangement=0, alternative=None, low=0.0, high=1.0, arm=1, iterations=None, seed=None, threads=None, progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn solve(
+        &self,
+        py: Python<'_>,
+        term: &str,
+        goal: &str,
+        probability: Option<f64>,
+        arrangement: usize,
+        alternative: Option<String>,
+        low: f64,
+        high: f64,
+        arm: usize,
+        iterations: Option<usize>,
+        seed: Option<u64>,
+        threads: Option<usize>,
+        progress: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let goal = match (goal, probability) {
+            ("expected", _) => Goal::ExpectedGain,
+            ("proportional", _) => Goal::Proportional,
+            ("probability", Some(p)) => Goal::Probability(p),
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "goal must be 'expected', 'proportional' or a probability, got {goal:?}"
+                )));
             }
-            worker.join()
-        });
-        if let Some(e) = interrupted {
-            return Err(e);
+        };
+        let model = Model::new(&self.inner).map_err(to_py)?;
+        let sim = configure(&model, iterations, seed, threads, None);
+        let results = run_interruptibly(py, &sim, iterations.unwrap_or(self.inner.simulation.iterations), progress)?;
+        let options = SolveOptions { arm, alternative, ..SolveOptions::new(arrangement, term, (low, high), goal) };
+        let answer = py.detach(|| ontschot::finance::solve(&model, &results, &options)).map_err(to_py)?;
+        Ok(serde_json::to_string(&answer).expect("answers serialise"))
+    }
+
+    /// Runs the scenario and compares its financing options; returns a JSON list.
+    #[pyo3(signature = (arm=1, iterations=None, seed=None, threads=None, progress=None))]
+    fn compare(
+        &self,
+        py: Python<'_>,
+        arm: usize,
+        iterations: Option<usize>,
+        seed: Option<u64>,
+        threads: Option<usize>,
+        progress: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let model = Model::new(&self.inner).map_err(to_py)?;
+        if arm == 0 || arm >= model.arms().len() {
+            return Err(PyIndexError::new_err(format!(
+                "arm {arm} is not an intervention: choose 1 to {}",
+                model.arms().len() - 1
+            )));
         }
-        let results = outcome.map_err(|_| errors::panicked())?.map_err(to_py)?;
-        if let Some(cb) = &progress {
-            cb.call1((total, total))?;
-        }
-        Ok(Results::new(results))
+        let sim = configure(&model, iterations, seed, threads, None);
+        let results = run_interruptibly(py, &sim, iterations.unwrap_or(self.inner.simulation.iterations), progress)?;
+        let options = py.detach(|| ontschot::finance::compare(&model, &results, arm));
+        Ok(serde_json::to_string(&options).expect("comparisons serialise"))
     }
 
     #[pyo3(signature = (detail=None))]
@@ -145,6 +161,60 @@ impl Scenario {
     fn __repr__(&self) -> String {
         format!("<ontschot Scenario '{}' from {}>", self.inner.name, self.inner.origin_label())
     }
+}
+
+/// Runs the simulation on a worker thread while this thread, without the GIL, wakes every 100 ms
+/// to notice Ctrl-C (signals are only seen on the main thread) and to call `progress(done, total)`.
+fn run_interruptibly(
+    py: Python<'_>,
+    sim: &Simulation<'_>,
+    total: usize,
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<ontschot::Results> {
+    let done = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let finished = AtomicBool::new(false);
+    let mut interrupted: Option<PyErr> = None;
+    let outcome = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| {
+            let r = sim.run_with_progress(|d, _| {
+                done.store(d, Ordering::Relaxed);
+                !stop.load(Ordering::Relaxed)
+            });
+            finished.store(true, Ordering::Release);
+            r
+        });
+        while !finished.load(Ordering::Acquire) {
+            py.detach(|| {
+                for _ in 0..20 {
+                    if finished.load(Ordering::Acquire) {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            });
+            if interrupted.is_some() {
+                continue;
+            }
+            let step = py.check_signals().and_then(|()| match &progress {
+                Some(cb) => cb.call1((done.load(Ordering::Relaxed), total)).map(|_| ()),
+                None => Ok(()),
+            });
+            if let Err(e) = step {
+                stop.store(true, Ordering::Relaxed);
+                interrupted = Some(e);
+            }
+        }
+        worker.join()
+    });
+    if let Some(e) = interrupted {
+        return Err(e);
+    }
+    let results = outcome.map_err(|_| errors::panicked())?.map_err(to_py)?;
+    if let Some(cb) = &progress {
+        cb.call1((total, total))?;
+    }
+    Ok(results)
 }
 
 fn configure<'m>(
@@ -229,6 +299,16 @@ impl Results {
     fn detail<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Option<Bound<'py, PyArray3<f64>>>> {
         slf.get().check_arm(arm)?;
         slf.get().inner.detail(arm).map(|d| view(&d, slf)).transpose()
+    }
+
+    fn transfers<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Option<Bound<'py, PyArray3<f64>>>> {
+        slf.get().check_arm(arm)?;
+        slf.get().inner.transfers(arm).map(|t| view(&t, slf)).transpose()
+    }
+
+    fn units<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
+        slf.get().check_arm(arm)?;
+        view(&slf.get().inner.units(arm), slf)
     }
 
     fn increment<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {

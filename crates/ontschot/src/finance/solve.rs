@@ -249,7 +249,7 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
                 "nobody invests in the intervention, so there is nothing to split in proportion to".into(),
             ));
         }
-        let targets: Vec<f64> = base.investment.iter().map(|i| total_mean * i / invested).collect();
+        let targets: Vec<f64> = base.investment.iter().map(|i| total_mean * i / invested + 0.0).collect();
         let deviation =
             |points: &[(f64, f64)]| points.iter().zip(&targets).map(|((m, _), t)| (m - t).abs()).fold(0.0, f64::max);
         let (mut best, mut best_dev) = (values[0], f64::INFINITY);
