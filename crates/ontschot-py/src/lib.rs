@@ -175,6 +175,7 @@ fn run_interruptibly(
     let stop = AtomicBool::new(false);
     let finished = AtomicBool::new(false);
     let mut interrupted: Option<PyErr> = None;
+    let caller = std::thread::current();
     let outcome = std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
             let r = sim.run_with_progress(|d, _| {
@@ -182,15 +183,14 @@ fn run_interruptibly(
                 !stop.load(Ordering::Relaxed)
             });
             finished.store(true, Ordering::Release);
+            // Wake the caller at once rather than at its next tick.
+            caller.unpark();
             r
         });
         while !finished.load(Ordering::Acquire) {
             py.detach(|| {
-                for _ in 0..20 {
-                    if finished.load(Ordering::Acquire) {
-                        break;
-                    }
-                    std::thread::sleep(Duration::from_millis(5));
+                if !finished.load(Ordering::Acquire) {
+                    std::thread::park_timeout(Duration::from_millis(100));
                 }
             });
             if interrupted.is_some() {
