@@ -24,6 +24,26 @@ struct Scenario {
     inner: ontschot::Scenario,
 }
 
+impl Scenario {
+    /// Compiles and runs the scenario, interruptibly.
+    fn simulate(
+        &self,
+        py: Python<'_>,
+        iterations: Option<usize>,
+        seed: Option<u64>,
+        threads: Option<usize>,
+        detail: Option<bool>,
+        progress: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<(Model, ontschot::Results)> {
+        let model = Model::new(&self.inner).map_err(to_py)?;
+        let results = {
+            let sim = configure(&model, iterations, seed, threads, detail);
+            run_interruptibly(py, &sim, iterations.unwrap_or(self.inner.simulation.iterations), progress)?
+        };
+        Ok((model, results))
+    }
+}
+
 #[pymethods]
 impl Scenario {
     #[staticmethod]
@@ -86,9 +106,7 @@ impl Scenario {
         detail: Option<bool>,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Results> {
-        let model = Model::new(&self.inner).map_err(to_py)?;
-        let sim = configure(&model, iterations, seed, threads, detail);
-        run_interruptibly(py, &sim, iterations.unwrap_or(self.inner.simulation.iterations), progress).map(Results::new)
+        self.simulate(py, iterations, seed, threads, detail, progress).map(|(_, r)| Results::new(r))
     }
 
     /// Runs the scenario and solves for one term of an arrangement; returns the answer as JSON.
@@ -120,9 +138,7 @@ impl Scenario {
                 )));
             }
         };
-        let model = Model::new(&self.inner).map_err(to_py)?;
-        let sim = configure(&model, iterations, seed, threads, None);
-        let results = run_interruptibly(py, &sim, iterations.unwrap_or(self.inner.simulation.iterations), progress)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress)?;
         let options = SolveOptions { arm, alternative, ..SolveOptions::new(arrangement, term, (low, high), goal) };
         let answer = py.detach(|| ontschot::finance::solve(&model, &results, &options)).map_err(to_py)?;
         Ok(serde_json::to_string(&answer).expect("answers serialise"))
@@ -139,15 +155,11 @@ impl Scenario {
         threads: Option<usize>,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let model = Model::new(&self.inner).map_err(to_py)?;
-        if arm == 0 || arm >= model.arms().len() {
-            return Err(PyIndexError::new_err(format!(
-                "arm {arm} is not an intervention: choose 1 to {}",
-                model.arms().len() - 1
-            )));
+        let arms = self.inner.arms.len();
+        if arm == 0 || arm >= arms {
+            return Err(PyIndexError::new_err(format!("arm {arm} is not an intervention: choose 1 to {}", arms - 1)));
         }
-        let sim = configure(&model, iterations, seed, threads, None);
-        let results = run_interruptibly(py, &sim, iterations.unwrap_or(self.inner.simulation.iterations), progress)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress)?;
         let options = py.detach(|| ontschot::finance::compare(&model, &results, arm));
         Ok(serde_json::to_string(&options).expect("comparisons serialise"))
     }

@@ -207,3 +207,43 @@ fn uptake_ramp_up_and_fading_follow_their_definitions() {
         assert!(close(r.programme(1)[[0, y, 1]], 50.0 * participants, 1e-12), "programme year {y}");
     }
 }
+
+#[test]
+fn tables_by_cycle_and_by_age_and_effects_limited_to_cycles() {
+    // Death 0.1 in cycles 1-2 and 0.3 from cycle 3 (by cycle), or the same by age from 80 with a
+    // band starting at 82; the intervention's relative risk 0.5 works only in cycle 2.
+    let by = |axis: &str, breaks: &str| {
+        common::ALIVE_DEAD
+            .replace("CONVENTION", "end")
+            .replace("dead = \"p_death\"", "dead = \"mortality\"")
+            .replace("size = 1", "size = 1\nstart_age = 80")
+            .replace("relative_risk = \"rr\"", "relative_risk = \"rr\"\ncycles = [2, 2]")
+            + &format!("[tables.mortality]\nby = \"{axis}\"\nbreaks = {breaks}\nvalues = [\"p_death\", 0.3]\n")
+    };
+    for (axis, breaks) in [("cycle", "[1, 3]"), ("age", "[75, 82]")] {
+        let r = run(&Scenario::from_toml_str(&by(axis, breaks)).unwrap(), 1, 1);
+        let uc = [0.9, 0.81, 0.81 * 0.7];
+        let iv = [0.9, 0.9 * 0.95, 0.9 * 0.95 * 0.7];
+        for y in 0..3 {
+            assert!(close(r.care(0)[[0, y, 0]], 100.0 * uc[y], 1e-12), "{axis} usual care year {y}");
+            assert!(close(r.care(1)[[0, y, 0]], 100.0 * iv[y], 1e-12), "{axis} intervention year {y}");
+        }
+    }
+    // A table where a value must be fixed over the horizon is refused.
+    let text = by("cycle", "[1, 3]").replace("price = 100", "price = \"mortality\"");
+    let (paths, message) = invalid(&Scenario::from_toml_str(&text).unwrap());
+    assert!(paths.contains(&"categories[0].price".to_string()) && message.contains("varies by cycle"), "{message}");
+}
+
+#[test]
+fn participants_and_units_are_counted() {
+    let r = run(&alive_dead("start"), 1, 1);
+    // Everyone takes part from cycle 1: participant-years equal life-years, 1 person starts.
+    let e = r.effects(1);
+    for y in 0..3 {
+        assert!(close(e[[0, y, 2]], e[[0, y, 0]], 1e-12));
+        assert!(close(r.units(1)[[0, y, 0]], e[[0, y, 0]], 1e-12), "one unit of care per person-year");
+    }
+    assert_eq!((e[[0, 0, 3]], e[[0, 1, 3]]), (1.0, 0.0));
+    assert_eq!(r.effects(0)[[0, 0, 2]], 0.0, "usual care has no participants");
+}

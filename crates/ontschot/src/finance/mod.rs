@@ -111,6 +111,20 @@ fn number(path: String, x: f64, min: f64, max: f64, problems: &mut Vec<Problem>)
     x
 }
 
+/// The price, unit size and category of an outcome-based arrangement.
+fn outcome_terms(
+    p: &str,
+    price: f64,
+    outcome: &crate::scenario::Outcome,
+    names: &Names<'_>,
+    problems: &mut Vec<Problem>,
+) -> (f64, f64, Option<usize>) {
+    let price = number(format!("{p}.price"), price, 0.0, f64::INFINITY, problems);
+    let unit_size =
+        number(format!("{p}.outcome.unit_size"), outcome.unit_size, f64::MIN_POSITIVE, f64::INFINITY, problems);
+    (price, unit_size, names.category(&format!("{p}.outcome.avoided"), &outcome.avoided, problems))
+}
+
 /// Checks and compiles a list of arrangements; problems carry paths under `prefix`.
 pub(crate) fn compile(
     prefix: &str,
@@ -189,16 +203,8 @@ pub(crate) fn compile(
                 Some(Arrangement::PooledBudget { key, parties })
             }
             ArrangementSpec::OutcomePayment { from, to, price, outcome, cap, .. } => {
-                let price = number(format!("{p}.price"), *price, 0.0, f64::INFINITY, problems);
-                let unit_size = number(
-                    format!("{p}.outcome.unit_size"),
-                    outcome.unit_size,
-                    f64::MIN_POSITIVE,
-                    f64::INFINITY,
-                    problems,
-                );
+                let (price, unit_size, category) = outcome_terms(&p, *price, outcome, names, problems);
                 let cap = cap.map_or(f64::INFINITY, |c| number(format!("{p}.cap"), c, 0.0, f64::INFINITY, problems));
-                let category = names.category(&format!("{p}.outcome.avoided"), &outcome.avoided, problems);
                 let (from, to) =
                     (names.party(&format!("{p}.from"), from, problems), names.party(&format!("{p}.to"), to, problems));
                 match (from, to, category) {
@@ -209,16 +215,8 @@ pub(crate) fn compile(
                 }
             }
             ArrangementSpec::SocialImpactBond { investor, payer, price, outcome, max_return, .. } => {
-                let price = number(format!("{p}.price"), *price, 0.0, f64::INFINITY, problems);
-                let unit_size = number(
-                    format!("{p}.outcome.unit_size"),
-                    outcome.unit_size,
-                    f64::MIN_POSITIVE,
-                    f64::INFINITY,
-                    problems,
-                );
+                let (price, unit_size, category) = outcome_terms(&p, *price, outcome, names, problems);
                 let max_return = number(format!("{p}.max_return"), *max_return, 0.0, f64::INFINITY, problems);
-                let category = names.category(&format!("{p}.outcome.avoided"), &outcome.avoided, problems);
                 let (investor, payer) = (
                     names.party(&format!("{p}.investor"), investor, problems),
                     names.party(&format!("{p}.payer"), payer, problems),
@@ -247,23 +245,12 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
     if arrangements.is_empty() {
         return t;
     }
-    let (care_i, care_c) = (results.care(arm), results.care(0));
-    let (prog_i, prog_c) = (results.programme(arm), results.programme(0));
     let (units_i, units_c) = (results.units(arm), results.units(0));
     let effects = results.effects(arm);
     let df = results.cost_discount_factors();
-    // Extra costs per budget (before arrangements) and extra programme costs.
-    let mut inc = vec![0.0; n * years * nb];
-    let mut prog = vec![0.0; n * years * nb];
-    for i in 0..n {
-        for y in 0..years {
-            for b in 0..nb {
-                let k = (i * years + y) * nb + b;
-                prog[k] = prog_i[[i, y, b]] - prog_c[[i, y, b]];
-                inc[k] = care_i[[i, y, b]] - care_c[[i, y, b]] + prog[k];
-            }
-        }
-    }
+    // Extra programme costs, and extra costs per budget (updated as arrangements apply).
+    let (prog, saved) = results.extra_flows(arm);
+    let mut inc: Vec<f64> = prog.iter().zip(&saved).map(|(p, s)| p - s).collect();
     for a in arrangements {
         // Parties' expected discounted care savings, for a pool keyed by expected benefit.
         let expected_key = match a {

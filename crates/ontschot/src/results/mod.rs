@@ -338,6 +338,26 @@ impl Results {
         out
     }
 
+    /// Per iteration, year and budget (flat, in that order): the extra programme costs of `arm`
+    /// over the comparator, and the care costs it saves.
+    pub(crate) fn extra_flows(&self, arm: usize) -> (Vec<f64>, Vec<f64>) {
+        let (n, years, nb) = (self.meta.iterations, self.layout.years, self.layout.budgets);
+        let (care_i, care_c) = (self.care(arm), self.care(0));
+        let (prog_i, prog_c) = (self.programme(arm), self.programme(0));
+        let mut programme = vec![0.0; n * years * nb];
+        let mut saved = vec![0.0; n * years * nb];
+        for i in 0..n {
+            for y in 0..years {
+                for b in 0..nb {
+                    let k = (i * years + y) * nb + b;
+                    programme[k] = prog_i[[i, y, b]] - prog_c[[i, y, b]];
+                    saved[k] = care_c[[i, y, b]] - care_i[[i, y, b]];
+                }
+            }
+        }
+        (programme, saved)
+    }
+
     /// The results as bytes (a JSON header, then the values as little-endian `f64`), for saving
     /// or for sending to another process; read back with [`Results::from_bytes`].
     ///
@@ -522,21 +542,7 @@ fn summarise(r: &Results, arm: usize, transfers: &[f64]) -> Summary {
     let meta = &r.meta;
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let df = r.cost_discount_factors();
-    let (care_i, care_c) = (r.care(arm), r.care(0));
-    let (prog_i, prog_c) = (r.programme(arm), r.programme(0));
-    // Per budget, per iteration and year: discounted savings and investment.
-    // Per iteration, year and budget, once: the extra programme costs and the care costs saved.
-    let mut inv_flat = vec![0.0; n * years * nb];
-    let mut sav_flat = vec![0.0; n * years * nb];
-    for i in 0..n {
-        for y in 0..years {
-            for b in 0..nb {
-                let k = (i * years + y) * nb + b;
-                inv_flat[k] = prog_i[[i, y, b]] - prog_c[[i, y, b]];
-                sav_flat[k] = care_c[[i, y, b]] - care_i[[i, y, b]];
-            }
-        }
-    }
+    let (inv_flat, sav_flat) = r.extra_flows(arm);
     let party = |weights: &dyn Fn(usize) -> f64| -> Party {
         let w: Vec<f64> = (0..nb).map(weights).collect();
         let mut p = Party {
