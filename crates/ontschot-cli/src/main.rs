@@ -66,6 +66,56 @@ struct SolveArgs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// One-way sensitivity: each uncertain parameter at its 2.5 and 97.5 percentiles, the others
+    /// at their means; the effect on each payer's net, widest first.
+    Tornado {
+        /// Scenario file.
+        scenario: PathBuf,
+        /// Rank by this budget, payer or `total`.
+        #[arg(long, default_value = "total")]
+        party: String,
+        /// Show this many parameters.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Write the diagram's numbers as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Global sensitivity and value of information from the Monte Carlo sample: the share of the
+    /// variance of each payer's net that each parameter explains, the EVPI per decision maker,
+    /// and the acceptability curve.
+    Sensitivity {
+        /// Scenario file.
+        scenario: PathBuf,
+        #[command(flatten)]
+        run: RunArgs,
+        /// Also the EVPPI of this group of parameters (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        group: Vec<String>,
+        /// Show this many parameters.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        /// Write the results as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Two-way sensitivity: the expected net of one party and its probability of gaining on a
+    /// grid of two parameters (the others drawn as usual).
+    Twoway {
+        /// Scenario file.
+        scenario: PathBuf,
+        #[command(flatten)]
+        run: RunArgs,
+        /// First parameter and its values: NAME=V1,V2,...
+        #[arg(long)]
+        x: String,
+        /// Second parameter and its values: NAME=V1,V2,...
+        #[arg(long)]
+        y: String,
+        /// The budget, payer or `total`.
+        #[arg(long, default_value = "total")]
+        party: String,
+    },
     /// Run a scenario and print who pays and who benefits, per budget and per payer.
     Run {
         /// Scenario file (.toml or .json).
@@ -118,6 +168,11 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Run { scenario, run: args, json, csv } => run(&scenario, &args, json.as_deref(), csv.as_deref()),
         Command::Validate { scenario, draws } => validate(&scenario, draws),
+        Command::Tornado { scenario, party, top, json } => tornado(&scenario, &party, top, json.as_deref()),
+        Command::Sensitivity { scenario, run: args, group, top, json } => {
+            sensitivity(&scenario, &args, &group, top, json.as_deref())
+        }
+        Command::Twoway { scenario, run: args, x, y, party } => twoway(&scenario, &args, &x, &y, &party),
         Command::Solve { scenario, run: args, solve: what } => solve(&scenario, &args, &what),
         Command::Compare { scenario, variants, run: args, json } => {
             compare(&scenario, &variants, &args, json.as_deref())
@@ -291,7 +346,16 @@ fn compare(path: &Path, variants: &[PathBuf], args: &RunArgs, json: Option<&Path
             rows.push((format!("{prefix}{}", option.label), option.summary));
         }
     }
-    // Variants run with the same seed: the same draws for every parameter they share.
+    // The scenario's own variants, and variant files, run with the same seed.
+    if !model.scenario().variants.is_empty() {
+        let n = args.iterations.unwrap_or(model.scenario().simulation.iterations);
+        let seed = args.seed.unwrap_or(model.scenario().simulation.seed);
+        let rows_v =
+            ontschot::analysis::variants(model.scenario(), 1, n, seed, args.threads).map_err(|e| e.to_string())?;
+        for v in rows_v.into_iter().skip(1) {
+            rows.push((format!("variant: {}", v.label), v.summary));
+        }
+    }
     for variant in variants {
         let m = load(variant)?;
         let quiet = RunArgs { quiet: true, ..args.clone() };
@@ -314,6 +378,154 @@ fn compare(path: &Path, variants: &[PathBuf], args: &RunArgs, json: Option<&Path
         let doc: Vec<serde_json::Value> =
             rows.iter().map(|(label, s)| serde_json::json!({ "option": label, "summary": s })).collect();
         write(file, &serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?)?;
+    }
+    Ok(())
+}
+
+fn tornado(path: &Path, party: &str, top: usize, json: Option<&Path>) -> Result<(), String> {
+    let model = load(path)?;
+    let t = ontschot::analysis::tornado(&model, 1, party, &[]).map_err(|e| e.to_string())?;
+    let k = t.parties.iter().position(|p| p == party).expect("checked by tornado");
+    println!(
+        "{} ({}): net of {party} over the horizon, discounted; base case {}; each parameter at its 2.5 and 97.5 percentiles",
+        model.scenario().name,
+        path.display(),
+        table::eur(t.base[k])
+    );
+    println!(
+        "  {:<28} {:>12} {:>12} {:>14} {:>14} {:>12}",
+        "parameter", "low value", "high value", "net at low", "net at high", "swing"
+    );
+    for b in t.bars.iter().take(top) {
+        println!(
+            "  {:<28} {:>12.4} {:>12.4} {:>14} {:>14} {:>12}",
+            b.parameter,
+            b.values.0,
+            b.values.1,
+            table::eur(b.low[k]),
+            table::eur(b.high[k]),
+            table::eur(b.swing)
+        );
+    }
+    if let Some(file) = json {
+        write(file, &serde_json::to_string_pretty(&t).map_err(|e| e.to_string())?)?;
+    }
+    Ok(())
+}
+
+fn sensitivity(path: &Path, args: &RunArgs, group: &[String], top: usize, json: Option<&Path>) -> Result<(), String> {
+    let model = load(path)?;
+    let results = simulate(&model, args)?;
+    let first = ontschot::analysis::first_order(&model, &results, 1).map_err(|e| e.to_string())?;
+    let evpi = ontschot::analysis::evpi(&model, &results, 1).map_err(|e| e.to_string())?;
+    let parties = ontschot::analysis::parties(&model);
+    let payers: Vec<usize> = (model.budgets().len()..parties.len()).collect();
+    println!(
+        "{} ({}), {} iterations, seed {}",
+        model.scenario().name,
+        path.display(),
+        results.meta().iterations,
+        results.meta().seed
+    );
+    println!("\nShare of the variance of each payer's net explained by one parameter (first-order index):");
+    print!("  {:<28}", "parameter");
+    for &k in &payers {
+        print!(" {:>13}", parties[k]);
+    }
+    println!();
+    let total = parties.len() - 1;
+    let mut ranked: Vec<&ontschot::analysis::FirstOrder> = first.iter().collect();
+    ranked.sort_by(|a, b| b.index[total].total_cmp(&a.index[total]));
+    for f in ranked.iter().take(top) {
+        print!("  {:<28}", f.parameter);
+        for &k in &payers {
+            print!(" {:>13.3}", f.index[k]);
+        }
+        println!();
+    }
+    println!("\nExpected value of perfect information (go/no-go on each one's own net), euros:");
+    for v in evpi.iter().filter(|v| {
+        payers.contains(&parties.iter().position(|p| p == &v.party).unwrap_or(usize::MAX)) || v.party == "society"
+    }) {
+        println!(
+            "  {:<18} decision now: {:<6} EVPI {:>12}  per person {:>8.2}",
+            v.party,
+            v.decision,
+            table::eur(v.value),
+            v.per_person
+        );
+    }
+    let group_refs: Vec<&str> = group.iter().map(String::as_str).collect();
+    let evppi = if group.is_empty() {
+        None
+    } else {
+        let e = ontschot::analysis::evppi(&model, &results, 1, &group_refs).map_err(|e| e.to_string())?;
+        println!("\nExpected value of partial perfect information about {}, euros:", group.join(", "));
+        for v in e.iter().filter(|v| {
+            payers.contains(&parties.iter().position(|p| p == &v.party).unwrap_or(usize::MAX)) || v.party == "society"
+        }) {
+            println!("  {:<18} EVPPI {:>12}  per person {:>8.2}", v.party, table::eur(v.value), v.per_person);
+        }
+        Some(e)
+    };
+    let curve = if results.meta().has_qalys {
+        let wtp: Vec<f64> = (0..=10).map(|k| k as f64 * 10_000.0).collect();
+        let c = ontschot::analysis::acceptability(&results, 1, &wtp).map_err(|e| e.to_string())?;
+        println!("\nProbability that the intervention is worth it (acceptability curve):");
+        println!("  {:>12} {:>10} {:>12}", "EUR per QALY", "society", "health care");
+        for p in &c {
+            println!(
+                "  {:>12} {:>9.0}% {:>11.0}%",
+                table::eur(p.willingness_to_pay),
+                p.society * 100.0,
+                p.health_care * 100.0
+            );
+        }
+        Some(c)
+    } else {
+        None
+    };
+    if let Some(file) = json {
+        let doc = serde_json::json!({ "parties": parties, "first_order": first, "evpi": evpi, "evppi": evppi, "acceptability": curve });
+        write(file, &serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?)?;
+    }
+    Ok(())
+}
+
+fn parse_axis(spec: &str) -> Result<(String, Vec<f64>), String> {
+    let (name, values) = spec.split_once('=').ok_or_else(|| format!("expected NAME=V1,V2,..., got '{spec}'"))?;
+    let values: Result<Vec<f64>, _> = values.split(',').map(|v| v.trim().parse::<f64>()).collect();
+    let values = values.map_err(|e| format!("{spec}: {e}"))?;
+    if values.is_empty() {
+        return Err(format!("{spec}: give at least one value"));
+    }
+    Ok((name.to_owned(), values))
+}
+
+fn twoway(path: &Path, args: &RunArgs, x: &str, y: &str, party: &str) -> Result<(), String> {
+    let model = load(path)?;
+    let (xn, xs) = parse_axis(x)?;
+    let (yn, ys) = parse_axis(y)?;
+    let n = args.iterations.unwrap_or(model.scenario().simulation.iterations);
+    let seed = args.seed.unwrap_or(model.scenario().simulation.seed);
+    let g =
+        ontschot::analysis::two_way(&model, 1, party, (&xn, &xs), (&yn, &ys), n, seed).map_err(|e| e.to_string())?;
+    println!(
+        "{} ({}): expected net of {party} (probability of gaining), {n} iterations per cell",
+        model.scenario().name,
+        path.display()
+    );
+    print!("  {:>16}", format!("{xn} \\ {yn}"));
+    for v in &ys {
+        print!(" {:>22}", v);
+    }
+    println!();
+    for (r, xv) in xs.iter().enumerate() {
+        print!("  {:>16}", xv);
+        for c in 0..ys.len() {
+            print!(" {:>22}", format!("{} ({:.0}%)", table::eur(g.mean[r][c]), g.probability[r][c] * 100.0));
+        }
+        println!();
     }
     Ok(())
 }

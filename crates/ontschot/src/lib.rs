@@ -28,6 +28,7 @@
 // Loops over [iteration, year, budget] indices read more clearly than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
+pub mod analysis;
 pub mod dist;
 pub mod engine;
 pub mod error;

@@ -44,6 +44,8 @@ pub struct Simulation<'m> {
     seed: u64,
     threads: Option<usize>,
     detail: bool,
+    /// Parameter slots held at a value in every iteration (sensitivity analyses).
+    fixed: Vec<(usize, f64)>,
 }
 
 /// Iterations per unit of work: progress is reported and cancellation checked between blocks.
@@ -53,7 +55,7 @@ impl<'m> Simulation<'m> {
     /// A run with the scenario's own settings (`[simulation]`).
     pub fn new(model: &'m Model) -> Self {
         let s = &model.scenario.simulation;
-        Simulation { model, iterations: s.iterations, seed: s.seed, threads: None, detail: s.detail }
+        Simulation { model, iterations: s.iterations, seed: s.seed, threads: None, detail: s.detail, fixed: Vec::new() }
     }
     /// Sets the number of Monte Carlo iterations.
     pub fn iterations(mut self, n: usize) -> Self {
@@ -70,6 +72,32 @@ impl<'m> Simulation<'m> {
         self.threads = threads;
         self
     }
+    /// Holds a parameter (or a Dirichlet component, `name.part`) at `value` in every iteration,
+    /// while every other parameter is drawn as usual: one-way and two-way sensitivity analyses.
+    ///
+    /// ```
+    /// # use ontschot::{Model, Simulation};
+    /// let model = Model::new(&ontschot::seeds::welzijn_op_recept()).unwrap();
+    /// let r = Simulation::new(&model).iterations(50).fix("uptake", 0.0).unwrap().run().unwrap();
+    /// assert_eq!(r.summary(1).total.investment.mean, 0.0); // nobody takes part, nobody pays
+    /// assert!(Simulation::new(&model).fix("uptak", 0.5).is_err());
+    /// ```
+    pub fn fix(mut self, name: &str, value: f64) -> Result<Self> {
+        let slot = self.model.slot_of(name).ok_or_else(|| Error::Settings {
+            field: "fix",
+            reason: format!("no parameter named '{name}' (a dirichlet component is written 'name.part')"),
+        })?;
+        if !value.is_finite() {
+            return Err(Error::Settings {
+                field: "fix",
+                reason: format!("{name}: must be a finite number, got {value}"),
+            });
+        }
+        self.fixed.retain(|(s, _)| *s != slot);
+        self.fixed.push((slot, value));
+        Ok(self)
+    }
+
     /// Keeps care costs per category (see [`Results::detail`]).
     pub fn detail(mut self, detail: bool) -> Self {
         self.detail = detail;
@@ -122,6 +150,7 @@ impl<'m> Simulation<'m> {
         let stop = AtomicBool::new(false);
         let means = model.mean_slots();
         let seed = self.seed;
+        let fixed = &self.fixed;
         let work = |buffers: &mut crate::results::Buffers| -> Result<()> {
             buffers.blocks_mut(&layout, BLOCK).enumerate().try_for_each_init(
                 || Workspace::new(model, layout.detail),
@@ -135,6 +164,9 @@ impl<'m> Simulation<'m> {
                         match draws {
                             Draws::Means => ws.slots.copy_from_slice(&means),
                             Draws::Random => draw(model, seed, iteration, &mut ws.slots),
+                        }
+                        for &(slot, value) in fixed {
+                            ws.slots[slot] = value;
                         }
                         ws.simulate(model, &mut chunk.record(local)).map_err(|d| d.into_error(model, iteration))?;
                     }

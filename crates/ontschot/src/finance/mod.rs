@@ -8,7 +8,7 @@
 
 mod solve;
 
-pub use solve::{Goal, PayerOutcome, Solution, SolveOptions, solve};
+pub use solve::{Goal, PayerOutcome, Solution, SolveOptions, solve, sweep};
 
 use crate::error::Problem;
 use crate::model::{Label, Model};

@@ -162,21 +162,8 @@ fn meets(goal: Goal, payers: &[(f64, f64)]) -> bool {
     }
 }
 
-/// Finds the values of one term of an arrangement in force that meet the goal, on the draws of
-/// `results` (a run of `model`).
-///
-/// ```
-/// use ontschot::{Model, Simulation, finance::{Goal, SolveOptions, solve}};
-/// let s = ontschot::seeds::samenoud().with_values([("arrangements", serde_json::json!([
-///     {"type": "shared_savings", "from": "care_office", "to": "insurer", "share": 0.5}
-/// ]))]).unwrap();
-/// let model = Model::new(&s).unwrap();
-/// let results = Simulation::new(&model).iterations(200).run().unwrap();
-/// let answer = solve(&model, &results, &SolveOptions::new(0, "share", (0.0, 1.0), Goal::ExpectedGain)).unwrap();
-/// assert!(answer.proposal.is_none());   // SamenOud loses money in total: no split helps everyone
-/// assert!(answer.message.contains("loses money in total"));
-/// ```
-pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<Solution> {
+/// The arrangement set `opts` points at, after checking the arrangement, term, range, arm and goal.
+fn checked<'m>(model: &'m Model, opts: &SolveOptions) -> Result<&'m [Arrangement]> {
     let bad = |field: &'static str, reason: String| Error::Settings { field, reason };
     let arrangements = match &opts.alternative {
         None => &model.financing.in_force,
@@ -221,6 +208,27 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
     {
         return Err(bad("probability", format!("must lie in [0, 1], got {p}")));
     }
+    Ok(arrangements)
+}
+
+/// Finds the values of one term of an arrangement in force that meet the goal, on the draws of
+/// `results` (a run of `model`).
+///
+/// ```
+/// use ontschot::{Model, Simulation, finance::{Goal, SolveOptions, solve}};
+/// let s = ontschot::seeds::samenoud().with_values([("arrangements", serde_json::json!([
+///     {"type": "shared_savings", "from": "care_office", "to": "insurer", "share": 0.5}
+/// ]))]).unwrap();
+/// let model = Model::new(&s).unwrap();
+/// let results = Simulation::new(&model).iterations(200).run().unwrap();
+/// let answer = solve(&model, &results, &SolveOptions::new(0, "share", (0.0, 1.0), Goal::ExpectedGain)).unwrap();
+/// assert!(answer.proposal.is_none());   // SamenOud loses money in total: no split helps everyone
+/// assert!(answer.message.contains("loses money in total"));
+/// ```
+pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<Solution> {
+    let bad = |field: &'static str, reason: String| Error::Settings { field, reason };
+    let arrangements = checked(model, opts)?;
+    let (lo, hi) = opts.range;
     let grid = opts.grid.max(3);
     let base = base(model, results, opts.arm);
     let eval = |v: f64| evaluate(results, opts, &base, arrangements, v);
@@ -381,4 +389,44 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
         payers: outcome(points, None),
         message,
     })
+}
+
+/// Every payer's position at each of `values` of the term in `opts` (the goal is not used): the
+/// curves of the probability of not losing money against, say, a shared-savings share.
+///
+/// ```
+/// use ontschot::{Model, Simulation, finance::{Goal, SolveOptions, sweep}};
+/// let model = Model::new(&ontschot::seeds::welzijn_op_recept()).unwrap();
+/// let r = Simulation::new(&model).iterations(100).run().unwrap();
+/// let opts = SolveOptions { alternative: Some("shared_savings".into()), ..SolveOptions::new(0, "share", (0.0, 1.0), Goal::ExpectedGain) };
+/// let curve = sweep(&model, &r, &opts, &[0.0, 0.5, 1.0]).unwrap();
+/// assert!(curve[2].1[0].net_after <= curve[0].1[0].net_after); // the insurer passes on more
+/// ```
+pub fn sweep(
+    model: &Model,
+    results: &Results,
+    opts: &SolveOptions,
+    values: &[f64],
+) -> Result<Vec<(f64, Vec<PayerOutcome>)>> {
+    let arrangements = checked(model, &SolveOptions { range: (0.0, 1.0), ..opts.clone() })?;
+    let base = base(model, results, opts.arm);
+    let labels = model.payers();
+    Ok(values
+        .iter()
+        .map(|&v| {
+            let points = evaluate(results, opts, &base, arrangements, v);
+            let payers = points
+                .iter()
+                .enumerate()
+                .map(|(k, (mean, q))| PayerOutcome {
+                    name: labels[k].name.clone(),
+                    label: labels[k].label.clone(),
+                    net_after: *mean,
+                    probability_no_loss: *q,
+                    target: None,
+                })
+                .collect();
+            (v, payers)
+        })
+        .collect())
 }

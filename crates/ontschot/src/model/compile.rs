@@ -66,6 +66,14 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     let convention = c.convention();
     let names = crate::finance::Names { budgets: &budgets, payers: &payers, categories: &category_labels };
     let financing = crate::finance::compile_all(s, &names, &mut c.problems);
+    for (i, v) in s.variants.iter().enumerate() {
+        let checked = s.variant(&v.name).map_err(|e| e.problems()).and_then(|vs| compile(&vs).map(|_| ()));
+        if let Err(problems) = checked {
+            for p in problems {
+                c.problems.push(Problem::new(format!("variants[{i}]: {}", p.path), p.reason));
+            }
+        }
+    }
     if !c.problems.is_empty() {
         return Err(c.problems);
     }

@@ -237,6 +237,11 @@ impl Model {
     pub fn cycle_convention(&self) -> CycleConvention {
         self.scenario.cycle_convention
     }
+    /// The slot of a parameter, or of a Dirichlet component written `name.part`.
+    pub(crate) fn slot_of(&self, name: &str) -> Option<usize> {
+        self.slot_names.iter().position(|n| n == name)
+    }
+
     /// Parameter values at their means, slot by slot (what the deterministic run uses).
     pub(crate) fn mean_slots(&self) -> Vec<f64> {
         let mut v = vec![0.0; self.slot_names.len()];

@@ -8,6 +8,7 @@
 mod stats;
 
 pub use stats::Stats;
+pub(crate) use stats::quantile;
 
 use crate::model::{BudgetInfo, Label, Model};
 use ndarray::{Array3, ArrayView3, ArrayView4, Axis, ShapeBuilder};

@@ -80,6 +80,9 @@ pub struct Scenario {
     /// Other sets of arrangements to compare with the one in force (`ontschot compare`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<Alternative>,
+    /// Named sets of overrides (e.g. low and high uptake) run side by side on the same draws.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<Variant>,
     /// Where the scenario came from (file name); set by the loaders, not part of the file.
     #[serde(skip)]
     pub origin: Option<String>,
@@ -87,6 +90,26 @@ pub struct Scenario {
 
 fn default_cycle_years() -> f64 {
     1.0
+}
+
+/// A variant of a scenario: values replaced as by [`Scenario::with_values`].
+///
+/// ```toml
+/// [[variants]]
+/// name = "low_uptake"
+/// label = "Uptake 30%"
+/// values = { uptake = 0.3 }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// Key.
+    pub name: String,
+    /// Display name.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Parameter names or field paths and their new values.
+    pub values: BTreeMap<String, serde_json::Value>,
 }
 
 /// How the occupancy of states is counted within a cycle (the "cycle correction").
@@ -686,6 +709,21 @@ impl Scenario {
         let mut s: Scenario = serde_path_to_error::deserialize(doc)
             .map_err(|e| fail(&display_path(e.path()), e.into_inner().to_string()))?;
         s.origin = self.origin.clone();
+        Ok(s)
+    }
+
+    /// The scenario with the overrides of variant `name` applied (and no variants of its own).
+    pub fn variant(&self, name: &str) -> Result<Scenario> {
+        let Some(v) = self.variants.iter().find(|v| v.name == name) else {
+            let known: Vec<&str> = self.variants.iter().map(|v| v.name.as_str()).collect();
+            return Err(Error::Override {
+                origin: self.origin_label().to_owned(),
+                path: "variants".into(),
+                reason: format!("no variant named '{name}' (there are: {})", known.join(", ")),
+            });
+        };
+        let mut s = self.with_values(v.values.iter().map(|(k, x)| (k.as_str(), x.clone())))?;
+        s.variants.clear();
         Ok(s)
     }
 
