@@ -13,12 +13,13 @@ client), over years, with uncertainty.
 
 from __future__ import annotations
 
-from . import seeds
+from . import plot, seeds
 from ._errors import DrawError, OntschotError, ResultsError, ScenarioError
 from ._finance import Solution, compare
 from ._ontschot import __version__
 from ._results import Results
 from ._scenario import Scenario
+from ._sensitivity import Sensitivity
 
 __all__ = [
     "DrawError",
@@ -27,8 +28,10 @@ __all__ = [
     "ResultsError",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
     "Solution",
     "compare",
     "__version__",
+    "plot",
     "seeds",
 ]

@@ -47,6 +47,41 @@ class Scenario:
         threads: int | None = None,
         progress: Callable[[int, int], object] | None = None,
     ) -> str: ...
+    def tornado(self, party: str = "total", values: str = "[]", arm: int = 1) -> str: ...
+    def two_way(
+        self,
+        x: str,
+        xs: list[float],
+        y: str,
+        ys: list[float],
+        party: str = "total",
+        arm: int = 1,
+        iterations: int | None = None,
+        seed: int | None = None,
+    ) -> str: ...
+    def sensitivity(
+        self,
+        group: list[str] = ...,
+        wtp: list[float] = ...,
+        arm: int = 1,
+        iterations: int | None = None,
+        seed: int | None = None,
+        threads: int | None = None,
+        progress: Callable[[int, int], object] | None = None,
+    ) -> str: ...
+    def sweep(
+        self,
+        term: str,
+        values: list[float],
+        arrangement: int = 0,
+        alternative: str | None = None,
+        arm: int = 1,
+        iterations: int | None = None,
+        seed: int | None = None,
+        threads: int | None = None,
+        progress: Callable[[int, int], object] | None = None,
+    ) -> str: ...
+    def variants(self, arm: int = 1, iterations: int | None = None, seed: int | None = None, threads: int | None = None) -> str: ...
     def compare(
         self,
         arm: int = 1,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _ontschot
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from ._finance import Solution
     from ._results import Results
+    from ._sensitivity import Sensitivity
 
 
 def _plain(value: Any, path: str) -> Any:
@@ -199,6 +200,87 @@ class Scenario:
         from ._finance import compare
 
         return compare(self, iterations, seed, arm=arm, threads=threads, progress=progress)
+
+    def tornado(
+        self, party: str = "total", values: Mapping[str, tuple[float, float]] | None = None, *, arm: int = 1
+    ) -> pd.DataFrame:
+        """One-way sensitivity: each uncertain parameter at its 2.5 and 97.5 percentiles (or the
+        ``values`` given as ``{name: (low, high)}``), all others at their means; the net of
+        ``party`` (a budget, payer or ``"total"``) at each, widest swing first. ``df.attrs["base"]``
+        holds the base case."""
+        from ._sensitivity import tornado_frame
+
+        triples = [[k, float(lo), float(hi)] for k, (lo, hi) in (values or {}).items()]
+        return tornado_frame(self._inner.tornado(party, json.dumps(triples), arm))
+
+    def two_way(
+        self,
+        x: str,
+        xs: Sequence[float],
+        y: str,
+        ys: Sequence[float],
+        party: str = "total",
+        *,
+        arm: int = 1,
+        iterations: int | None = None,
+        seed: int | None = None,
+    ) -> pd.DataFrame:
+        """Two-way sensitivity: per cell of the grid ``xs`` x ``ys``, the expected net of
+        ``party`` and the probability it gains, the other parameters drawn as usual."""
+        from ._sensitivity import two_way_frame
+
+        return two_way_frame(self._inner.two_way(x, list(xs), y, list(ys), party, arm, iterations, seed))
+
+    def sensitivity(
+        self,
+        iterations: int | None = None,
+        seed: int | None = None,
+        *,
+        group: Sequence[str] = (),
+        wtp: Sequence[float] = tuple(range(0, 100_001, 10_000)),
+        arm: int = 1,
+        threads: int | None = None,
+        progress: bool | ProgressCallback | None = None,
+    ) -> Sensitivity:
+        """Global sensitivity (first-order variance shares per payer), the EVPI per decision
+        maker, the EVPPI of ``group`` and the acceptability curve at ``wtp``, from one run."""
+        from ._sensitivity import Sensitivity
+
+        callback = resolve(progress, self.name)
+        text = self._inner.sensitivity(list(group), [float(w) for w in wtp], arm, iterations, seed, threads, callback)
+        return Sensitivity._from_json(text)
+
+    def acceptability_by_term(
+        self,
+        term: str,
+        values: Sequence[float],
+        *,
+        arrangement: int = 0,
+        alternative: str | None = None,
+        arm: int = 1,
+        iterations: int | None = None,
+        seed: int | None = None,
+        progress: bool | ProgressCallback | None = None,
+    ) -> pd.DataFrame:
+        """Per payer, the expected net and the probability of not losing money at each value of
+        an arrangement term (e.g. a shared-savings share)."""
+        import pandas as pd
+
+        callback = resolve(progress, self.name)
+        text = self._inner.sweep(term, [float(v) for v in values], arrangement, alternative, arm, iterations, seed, None, callback)
+        rows = [
+            {"value": v, "payer": p["name"], "net_after": p["net_after"], "probability_no_loss": p["probability_no_loss"]}
+            for v, payers in json.loads(text)
+            for p in payers
+        ]
+        return pd.DataFrame(rows)
+
+    def variants(self, iterations: int | None = None, seed: int | None = None, *, arm: int = 1) -> pd.DataFrame:
+        """The base case and the scenario's ``[[variants]]`` side by side on the same draws."""
+        from ._finance import _frame
+
+        options = json.loads(self._inner.variants(arm, iterations, seed, None))
+        return _frame(options, self.name)
 
     def deterministic(self, *, detail: bool | None = None) -> Results:
         """One run with every parameter at its mean (the base case)."""

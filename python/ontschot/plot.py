@@ -78,3 +78,24 @@ def compare(table: "pd.DataFrame", ax: Axes | None = None) -> Axes:
     from ._finance import plot_compare
 
     return plot_compare(table, ax=ax)
+
+
+def tornado(table: "pd.DataFrame", top: int = 10, ax: Axes | None = None) -> Axes:
+    """A tornado diagram from :meth:`Scenario.tornado`."""
+    from ._sensitivity import plot_tornado
+
+    return plot_tornado(table, top=top, ax=ax)
+
+
+def two_way(table: "pd.DataFrame", value: str = "probability", ax: Axes | None = None) -> Axes:
+    """A heatmap from :meth:`Scenario.two_way`."""
+    from ._sensitivity import plot_two_way
+
+    return plot_two_way(table, value=value, ax=ax)
+
+
+def acceptability(curve: "pd.DataFrame", ax: Axes | None = None) -> Axes:
+    """The acceptability curve from :meth:`Scenario.sensitivity` (``.acceptability``)."""
+    from ._sensitivity import plot_acceptability
+
+    return plot_acceptability(curve, ax=ax)

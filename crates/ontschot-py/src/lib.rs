@@ -164,6 +164,120 @@ impl Scenario {
         Ok(serde_json::to_string(&options).expect("comparisons serialise"))
     }
 
+    /// One-way sensitivity; returns the tornado as JSON. `values` is a JSON list of
+    /// `[name, low, high]`.
+    #[pyo3(signature = (party="total", values="[]", arm=1))]
+    fn tornado(&self, py: Python<'_>, party: &str, values: &str, arm: usize) -> PyResult<String> {
+        let values: Vec<(String, f64, f64)> = serde_json::from_str(values)
+            .map_err(|e| PyValueError::new_err(format!("values must be (name, low, high) triples: {e}")))?;
+        let model = Model::new(&self.inner).map_err(to_py)?;
+        let t = py.detach(|| ontschot::analysis::tornado(&model, arm, party, &values)).map_err(to_py)?;
+        Ok(serde_json::to_string(&t).expect("tornado serialises"))
+    }
+
+    /// Two-way sensitivity on a grid; returns JSON.
+    #[pyo3(signature = (x, xs, y, ys, party="total", arm=1, iterations=None, seed=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn two_way(
+        &self,
+        py: Python<'_>,
+        x: &str,
+        xs: Vec<f64>,
+        y: &str,
+        ys: Vec<f64>,
+        party: &str,
+        arm: usize,
+        iterations: Option<usize>,
+        seed: Option<u64>,
+    ) -> PyResult<String> {
+        let model = Model::new(&self.inner).map_err(to_py)?;
+        let n = iterations.unwrap_or(self.inner.simulation.iterations);
+        let seed = seed.unwrap_or(self.inner.simulation.seed);
+        let g = py
+            .detach(|| ontschot::analysis::two_way(&model, arm, party, (x, &xs), (y, &ys), n, seed))
+            .map_err(to_py)?;
+        Ok(serde_json::to_string(&g).expect("grids serialise"))
+    }
+
+    /// Runs the scenario and returns, as JSON: parties, first-order indices, EVPI, EVPPI of
+    /// `group` (when given) and the acceptability curve at `wtp` (when QALYs are computed).
+    #[pyo3(signature = (group=Vec::new(), wtp=Vec::new(), arm=1, iterations=None, seed=None, threads=None, progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn sensitivity(
+        &self,
+        py: Python<'_>,
+        group: Vec<String>,
+        wtp: Vec<f64>,
+        arm: usize,
+        iterations: Option<usize>,
+        seed: Option<u64>,
+        threads: Option<usize>,
+        progress: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress)?;
+        let doc = py
+            .detach(|| -> ontschot::Result<serde_json::Value> {
+                let first = ontschot::analysis::first_order(&model, &results, arm)?;
+                let evpi = ontschot::analysis::evpi(&model, &results, arm)?;
+                let refs: Vec<&str> = group.iter().map(String::as_str).collect();
+                let evppi =
+                    if refs.is_empty() { None } else { Some(ontschot::analysis::evppi(&model, &results, arm, &refs)?) };
+                let curve = if results.meta().has_qalys && !wtp.is_empty() {
+                    Some(ontschot::analysis::acceptability(&results, arm, &wtp)?)
+                } else {
+                    None
+                };
+                Ok(serde_json::json!({
+                    "parties": ontschot::analysis::parties(&model),
+                    "first_order": first,
+                    "evpi": evpi,
+                    "evppi": evppi,
+                    "acceptability": curve,
+                }))
+            })
+            .map_err(to_py)?;
+        Ok(doc.to_string())
+    }
+
+    /// Each payer's position over values of an arrangement term; returns JSON.
+    #[pyo3(signature = (term, values, arrangement=0, alternative=None, arm=1, iterations=None, seed=None, threads=None, progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn sweep(
+        &self,
+        py: Python<'_>,
+        term: &str,
+        values: Vec<f64>,
+        arrangement: usize,
+        alternative: Option<String>,
+        arm: usize,
+        iterations: Option<usize>,
+        seed: Option<u64>,
+        threads: Option<usize>,
+        progress: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress)?;
+        let options =
+            SolveOptions { arm, alternative, ..SolveOptions::new(arrangement, term, (0.0, 1.0), Goal::ExpectedGain) };
+        let curve = py.detach(|| ontschot::finance::sweep(&model, &results, &options, &values)).map_err(to_py)?;
+        Ok(serde_json::to_string(&curve).expect("curves serialise"))
+    }
+
+    /// The scenario and its variants on the same draws; returns JSON like `compare`.
+    #[pyo3(signature = (arm=1, iterations=None, seed=None, threads=None))]
+    fn variants(
+        &self,
+        py: Python<'_>,
+        arm: usize,
+        iterations: Option<usize>,
+        seed: Option<u64>,
+        threads: Option<usize>,
+    ) -> PyResult<String> {
+        let n = iterations.unwrap_or(self.inner.simulation.iterations);
+        let seed = seed.unwrap_or(self.inner.simulation.seed);
+        let rows = py.detach(|| ontschot::analysis::variants(&self.inner, arm, n, seed, threads)).map_err(to_py)?;
+        Ok(serde_json::to_string(&rows).expect("comparisons serialise"))
+    }
+
     #[pyo3(signature = (detail=None))]
     fn deterministic(&self, detail: Option<bool>) -> PyResult<Results> {
         let model = Model::new(&self.inner).map_err(to_py)?;
