@@ -57,7 +57,7 @@ struct SolveArgs {
     #[arg(long, default_value = "expected")]
     goal: String,
     /// Range to search, `LOW,HIGH` (default 0,1, for shares).
-    #[arg(long, value_delimiter = ',', num_args = 2)]
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
     range: Option<Vec<f64>>,
     /// Write the answer as JSON to this file.
     #[arg(long)]
@@ -302,7 +302,8 @@ fn solve(path: &Path, args: &RunArgs, what: &SolveArgs) -> Result<(), String> {
     let goal = parse_goal(&what.goal)?;
     let range = match what.range.as_deref() {
         Some([lo, hi]) => (*lo, *hi),
-        _ => (0.0, 1.0),
+        None => (0.0, 1.0),
+        Some(other) => return Err(format!("--range takes two numbers, LOW,HIGH; got {other:?}")),
     };
     let options = SolveOptions {
         alternative: what.alternative.clone(),

@@ -189,6 +189,23 @@ fn solve_reports_the_range_or_says_why_there_is_none() {
     let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
     let share = doc["proposal"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&share));
+    let out = ontschot(&[
+        "solve",
+        &seed("samenoud.toml"),
+        "-n",
+        "50",
+        "--alternative",
+        "shared_savings_wlz",
+        "--arrangement",
+        "1",
+        "--term",
+        "share",
+        "--range",
+        "0.2,0.9",
+    ]);
+    assert!(out.status.success(), "--range LOW,HIGH works: {}", text(&out.stderr));
+    let out = ontschot(&["solve", &seed("samenoud.toml"), "--term", "share", "--range", "0.2"]);
+    assert!(text(&out.stderr).contains("--range takes two numbers"), "{}", text(&out.stderr));
     let out = ontschot(&["solve", &seed("samenoud.toml"), "--term", "share", "--goal", "sometimes"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("--goal must be expected, proportional or probability:P"));

@@ -157,7 +157,10 @@ impl Scenario {
     ) -> PyResult<String> {
         let arms = self.inner.arms.len();
         if arm == 0 || arm >= arms {
-            return Err(PyIndexError::new_err(format!("arm {arm} is not an intervention: choose 1 to {}", arms - 1)));
+            return Err(PyIndexError::new_err(format!(
+                "arm {arm} is not an intervention: choose 1 to {}",
+                arms.saturating_sub(1)
+            )));
         }
         let (model, results) = self.simulate(py, iterations, seed, threads, None, progress)?;
         let options = py.detach(|| ontschot::finance::compare(&model, &results, arm));
@@ -289,6 +292,19 @@ impl Scenario {
     }
 }
 
+/// Marks a worker finished and wakes its caller when dropped.
+struct Finish<'a> {
+    flag: &'a AtomicBool,
+    caller: &'a std::thread::Thread,
+}
+
+impl Drop for Finish<'_> {
+    fn drop(&mut self) {
+        self.flag.store(true, Ordering::Release);
+        self.caller.unpark();
+    }
+}
+
 /// Runs the simulation on a worker thread while this thread, without the GIL, wakes every 100 ms
 /// to notice Ctrl-C (signals are only seen on the main thread) and to call `progress(done, total)`.
 fn run_interruptibly(
@@ -304,14 +320,13 @@ fn run_interruptibly(
     let caller = std::thread::current();
     let outcome = std::thread::scope(|scope| {
         let worker = scope.spawn(|| {
-            let r = sim.run_with_progress(|d, _| {
+            // Set on every way out, a panic included, so that the caller never waits forever; and
+            // wake the caller at once rather than at its next tick.
+            let _finish = Finish { flag: &finished, caller: &caller };
+            sim.run_with_progress(|d, _| {
                 done.store(d, Ordering::Relaxed);
                 !stop.load(Ordering::Relaxed)
-            });
-            finished.store(true, Ordering::Release);
-            // Wake the caller at once rather than at its next tick.
-            caller.unpark();
-            r
+            })
         });
         while !finished.load(Ordering::Acquire) {
             py.detach(|| {

@@ -139,13 +139,22 @@ fn outcome_payments_and_a_social_impact_bond() {
     );
     assert_year(&r, 0, [30.0, -30.0, 0.0]);
     // The investor pays the 150 a year and is repaid 100 per unit avoided (200 a year), capped at
-    // its money grown by 10% a year: 165, then 346.5 - 165, then 546.15 - 346.5.
+    // its outstanding balance grown by 10% a year: 165 every year (repaid money stops earning).
     let r = with(
         "[[arrangements]]\ntype = \"social_impact_bond\"\ninvestor = \"investor\"\npayer = \"zvw\"\nprice = 100\noutcome = { avoided = \"care\" }\nmax_return = 0.1\n",
     );
     assert_year(&r, 0, [165.0, -150.0, 150.0 - 165.0]);
-    assert_year(&r, 1, [181.5, -150.0, 150.0 - 181.5]);
-    assert_year(&r, 2, [199.65, -150.0, 150.0 - 199.65]);
+    assert_year(&r, 1, [165.0, -150.0, 150.0 - 165.0]);
+    assert_year(&r, 2, [165.0, -150.0, 150.0 - 165.0]);
+    // A pool after the bond has nothing left to refund: the investor keeps paying.
+    let r = with(
+        "[[arrangements]]\ntype = \"social_impact_bond\"\ninvestor = \"investor\"\npayer = \"zvw\"\nprice = 100\noutcome = { avoided = \"care\" }\nmax_return = 0.1\n\
+         [[arrangements]]\ntype = \"pooled_budget\"\nkey = { insurer = 1 }\n",
+    );
+    assert_year(&r, 0, [165.0, -150.0, 150.0 - 165.0]);
+    // A cap below the floor: the cap prevails (and nothing panics).
+    let r = with("[[arrangements]]\ntype = \"shared_savings\"\nfrom = \"zvw\"\nto = \"wmo\"\nshare = 0.5\ncap = 10\n");
+    assert_year(&r, 0, [10.0, -10.0, 0.0]);
 }
 
 #[test]

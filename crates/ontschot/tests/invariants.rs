@@ -209,3 +209,19 @@ fn adding_a_parameter_leaves_the_other_draws_unchanged() {
     let (a, b) = (run(&s, 50, 9), run(&t, 50, 9));
     assert_eq!(a.care(1), b.care(1));
 }
+
+#[test]
+fn saved_results_with_an_unusable_header_are_refused() {
+    let r = run(&alive_dead("start"), 3, 1);
+    let bytes = r.to_bytes();
+    let len = u64::from_le_bytes(bytes[4..12].try_into().unwrap()) as usize;
+    let mut header: serde_json::Value = serde_json::from_slice(&bytes[12..12 + len]).unwrap();
+    header[0]["iterations"] = 0.into();
+    let header = serde_json::to_vec(&header).unwrap();
+    let mut forged = b"ONTR".to_vec();
+    forged.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    forged.extend_from_slice(&header);
+    let err = ontschot::Results::from_bytes(&forged).unwrap_err();
+    assert!(err.to_string().contains("no usable run"), "{err}");
+    assert!(ontschot::Results::from_bytes(&bytes[..bytes.len() - 8]).is_err(), "a truncated file is refused");
+}

@@ -146,11 +146,8 @@ pub fn tornado(model: &Model, arm: usize, party: &str, values: &[(String, f64, f
     };
     let base = at(&[])?;
     let mut bars = Vec::new();
-    for (name, lo, hi) in values {
-        if model.slot_of(name).is_none() {
-            return Err(Error::Settings { field: "values", reason: format!("no parameter named '{name}'") });
-        }
-        let _ = (lo, hi);
+    if let Some((name, ..)) = values.iter().find(|(n, ..)| model.slot_of(n).is_none()) {
+        return Err(Error::Settings { field: "values", reason: format!("no parameter named '{name}'") });
     }
     for p in uncertain(model) {
         let (lo, hi) =
@@ -334,6 +331,7 @@ pub fn acceptability(results: &Results, arm: usize, wtp: &[f64]) -> Result<Vec<A
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let (df, de) = (results.cost_discount_factors(), results.effect_discount_factors());
     let inc = results.increment(arm);
+    let transfers = results.transfers(arm);
     let (qi, qc) = (results.effects(arm), results.effects(0));
     let client = meta.payers.iter().position(|p| p.name == "client");
     let mut society = vec![0.0; n];
@@ -343,7 +341,7 @@ pub fn acceptability(results: &Results, arm: usize, wtp: &[f64]) -> Result<Vec<A
         for y in 0..years {
             qaly[i] += (qi[[i, y, 1]] - qc[[i, y, 1]]) * de[y];
             for b in 0..nb {
-                let c = inc[[i, y, b]] * df[y];
+                let c = (inc[[i, y, b]] + transfers.as_ref().map_or(0.0, |t| t[[i, y, b]])) * df[y];
                 society[i] += c;
                 if Some(meta.budgets[b].payer) != client {
                     care[i] += c;

@@ -251,6 +251,9 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
     // Extra programme costs, and extra costs per budget (updated as arrangements apply).
     let (prog, saved) = results.extra_flows(arm);
     let mut inc: Vec<f64> = prog.iter().zip(&saved).map(|(p, s)| p - s).collect();
+    // The intervention's own costs not yet taken over by a pool or an investor, so that a second
+    // pool or bond in the same set does not refund them again.
+    let mut unfunded = prog.clone();
     for a in arrangements {
         // Parties' expected discounted care savings, for a pool keyed by expected benefit.
         let expected_key = match a {
@@ -263,7 +266,7 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                             for y in 0..years {
                                 for &b in &p.budgets {
                                     let k = (i * years + y) * nb + b;
-                                    s -= (inc[k] - prog[k]) * df[y];
+                                    s += saved[k] * df[y];
                                 }
                             }
                         }
@@ -295,7 +298,8 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                 Arrangement::SharedSavings { from, to, share, cap, floor, losses, settle } => {
                     let rule = |s: f64| {
                         let base = if *losses { s } else { s.max(0.0) };
-                        (share * base).clamp(*floor, *cap)
+                        // `cap` prevails over `floor` (clamp would panic when a solver sets floor > cap).
+                        (share * base).max(*floor).min(*cap)
                     };
                     match settle {
                         Settle::Yearly => {
@@ -322,12 +326,13 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                 }
                 Arrangement::PooledBudget { key, parties } => {
                     for y in 0..years {
-                        let total: f64 = (0..nb).map(|b| prog[row(y) + b]).sum();
+                        let total: f64 = (0..nb).map(|b| unfunded[row(y) + b]).sum();
                         // Each budget gets back what it paid for the intervention ...
                         for b in 0..nb {
                             let k = row(y) + b;
-                            t[k] -= prog[k];
-                            inc[k] -= prog[k];
+                            t[k] -= unfunded[k];
+                            inc[k] -= unfunded[k];
+                            unfunded[k] = 0.0;
                         }
                         // ... and the parties pay the total by their shares.
                         let shares: Vec<(&Party, f64)> = match (key, &expected_key) {
@@ -349,25 +354,25 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                 }
                 Arrangement::SocialImpactBond { investor, payer, price, category, unit_size, max_return } => {
                     // The investor takes over the intervention's own costs ...
-                    let mut invested = vec![0.0; years];
-                    for (y, inv) in invested.iter_mut().enumerate() {
+                    // The investor's outstanding balance earns at most `max_return` a year; what is
+                    // repaid stops earning, so the investor's return never exceeds the maximum.
+                    let mut balance = 0.0;
+                    for y in 0..years {
+                        let mut invested = 0.0;
                         for b in 0..nb {
                             let k = row(y) + b;
-                            *inv += prog[k];
-                            t[k] -= prog[k];
-                            inc[k] -= prog[k];
+                            invested += unfunded[k];
+                            t[k] -= unfunded[k];
+                            inc[k] -= unfunded[k];
+                            unfunded[k] = 0.0;
                         }
-                        t[row(y) + investor.book] += *inv;
-                        inc[row(y) + investor.book] += *inv;
-                    }
-                    // ... and is repaid per outcome, up to its money grown at the maximum return.
-                    let mut repaid = 0.0;
-                    for y in 0..years {
-                        let ceiling: f64 =
-                            (0..=y).map(|k| invested[k] * (1.0 + max_return).powi((y - k + 1) as i32)).sum();
+                        t[row(y) + investor.book] += invested;
+                        inc[row(y) + investor.book] += invested;
+                        // ... and is repaid per outcome, up to its balance grown at the maximum return.
+                        balance = (balance + invested) * (1.0 + max_return);
                         let outcomes = (units_c[[i, y, *category]] - units_i[[i, y, *category]]) / unit_size;
-                        let amount = (price * outcomes.max(0.0)).min((ceiling - repaid).max(0.0));
-                        repaid += amount;
+                        let amount = (price * outcomes.max(0.0)).min(balance.max(0.0));
+                        balance -= amount;
                         pay(&mut t, &mut inc, y, payer, investor, amount);
                     }
                 }

@@ -258,8 +258,10 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
             ));
         }
         let targets: Vec<f64> = base.investment.iter().map(|i| total_mean * i / invested + 0.0).collect();
+        // The sum of squared gaps: payers the term cannot move add a constant, and do not flatten
+        // the objective as the largest gap would.
         let deviation =
-            |points: &[(f64, f64)]| points.iter().zip(&targets).map(|((m, _), t)| (m - t).abs()).fold(0.0, f64::max);
+            |points: &[(f64, f64)]| points.iter().zip(&targets).map(|((m, _), t)| (m - t).powi(2)).sum::<f64>();
         let (mut best, mut best_dev) = (values[0], f64::INFINITY);
         for (v, p) in values.iter().zip(&at) {
             let d = deviation(p);
@@ -283,9 +285,9 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
         let refined = (a + b) / 2.0;
         let proposal = if deviation(&eval(refined)) <= best_dev { refined } else { best };
         let points = eval(proposal);
-        let dev = deviation(&points);
+        let dev = points.iter().zip(&targets).map(|((m, _), t)| (m - t).abs()).fold(0.0, f64::max);
         let message = format!(
-            "{} = {proposal:.4} comes closest to splitting the expected net ({:.0}) in proportion to what each payer invests; the largest gap to a payer's proportional part is {dev:.0}",
+            "{} = {proposal:.4} comes closest (least squares) to splitting the expected net ({:.0}) in proportion to what each payer invests; the largest gap to a payer's proportional part is {dev:.0}",
             opts.term, total_mean
         );
         return Ok(Solution {

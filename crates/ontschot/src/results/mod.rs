@@ -391,6 +391,13 @@ impl Results {
         let (header, values) = rest.split_at_checked(len).ok_or_else(|| bad("truncated header"))?;
         let (meta, layout): (Meta, Layout) =
             serde_json::from_slice(header).map_err(|e| bad(&format!("bad header: {e}")))?;
+        let usable = meta.iterations > 0
+            && meta.arms.len() >= 2
+            && meta.years > 0
+            && meta.budgets.iter().all(|b| b.payer < meta.payers.len());
+        if !usable {
+            return Err(bad("the header describes no usable run (iterations, arms, years or payers)"));
+        }
         let expected =
             Layout::sizes(meta.arms.len(), meta.years, meta.budgets.len(), meta.categories.len(), layout.detail);
         if expected != layout

@@ -33,8 +33,9 @@ pub enum ArrangementSpec {
         /// Largest transfer per settlement, in euros.
         #[serde(default)]
         cap: Option<f64>,
-        /// Smallest transfer per settlement, in euros (negative: how much `to` pays back at most
-        /// when losses are shared).
+        /// Smallest transfer per settlement, in euros: negative, how much `to` pays back at most
+        /// when losses are shared; positive, a minimum payment even without savings. `cap`
+        /// prevails when the two conflict.
         #[serde(default)]
         floor: Option<f64>,
         /// Share losses too: when `from` loses money, `to` pays it `share` of the loss.
@@ -92,7 +93,8 @@ pub enum ArrangementSpec {
         cap: Option<f64>,
     },
     /// A social impact bond: `investor` pre-finances the intervention's own costs and `payer` repays
-    /// it per outcome, up to the invested euros grown at `max_return` a year.
+    /// it per outcome, up to the outstanding balance grown at `max_return` a year (repaid money
+    /// stops earning, so the investor's return is at most `max_return`).
     SocialImpactBond {
         /// Display name.
         #[serde(default)]
