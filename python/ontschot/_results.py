@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,7 +33,7 @@ class Results:
     (100, 3)
     """
 
-    __slots__ = ("_inner", "_meta")
+    __slots__ = ("_inner", "_meta", "_scenario")
 
     def __init__(self) -> None:
         raise TypeError("Results come from Scenario.run()")
@@ -42,6 +43,7 @@ class Results:
         self = object.__new__(cls)
         object.__setattr__(self, "_inner", inner)
         object.__setattr__(self, "_meta", json.loads(inner.meta_json()))
+        object.__setattr__(self, "_scenario", None)
         return self
 
     # --- what the run is -------------------------------------------------------------------
@@ -281,6 +283,18 @@ class Results:
         from . import plot
 
         return plot.distribution(self, arm=arm, ax=ax)
+
+    def report(self, path: str | os.PathLike[str], lang: str = "nl") -> None:
+        """Writes the self-contained HTML report of this run (for boards and councils) to
+        ``path``: the answer in plain words, who pays and who benefits, the years, the financing
+        arrangements, the deciding assumptions, every assumption with its source, and the method.
+        ``lang`` is ``"nl"`` or ``"en"``."""
+        if self._scenario is None:
+            raise ValueError("these results do not know their scenario (unpickled?): use scenario.report(path)")
+        command = f"scenario.run(iterations={self._meta['iterations']}, seed={self._meta['seed']}).report({os.fspath(path)!r})"
+        html = self._scenario._inner.report(self._inner, lang, command)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(html)
 
     # --- Python protocol -----------------------------------------------------------------------
     def net(self, arm: int | str = 1) -> np.ndarray:

@@ -147,7 +147,9 @@ class Scenario:
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64):
                 raise ScenarioError.at(f"simulation.{name}", f"must be a whole number >= 0, got {value!r}")
         callback = resolve(progress, self._inner_name())
-        return Results._wrap(self._inner.run(iterations, seed, threads, detail, callback))
+        results = Results._wrap(self._inner.run(iterations, seed, threads, detail, callback))
+        object.__setattr__(results, "_scenario", self)
+        return results
 
     def solve(
         self,
@@ -281,6 +283,15 @@ class Scenario:
 
         options = json.loads(self._inner.variants(arm, iterations, seed, None))
         return _frame(options, self.name)
+
+    def report(
+        self, path: str | os.PathLike[str], iterations: int | None = None, seed: int | None = None, *, lang: str = "nl"
+    ) -> Results:
+        """Runs the scenario and writes its HTML report to ``path`` (see :meth:`Results.report`);
+        returns the results."""
+        results = self.run(iterations, seed, progress=None)
+        results.report(path, lang=lang)
+        return results
 
     def deterministic(self, *, detail: bool | None = None) -> Results:
         """One run with every parameter at its mean (the base case)."""

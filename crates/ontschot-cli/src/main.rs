@@ -66,6 +66,21 @@ struct SolveArgs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write a self-contained HTML report for boards and councils: the answer in plain words,
+    /// who pays and who benefits, the years, the arrangements, the deciding assumptions, every
+    /// assumption with its source, and how to reproduce it.
+    Report {
+        /// Scenario file.
+        scenario: PathBuf,
+        /// The HTML file to write.
+        #[arg(long, short = 'o')]
+        output: PathBuf,
+        #[command(flatten)]
+        run: RunArgs,
+        /// Language of the labels: nl or en.
+        #[arg(long, default_value = "nl")]
+        lang: String,
+    },
     /// One-way sensitivity: each uncertain parameter at its 2.5 and 97.5 percentiles, the others
     /// at their means; the effect on each payer's net, widest first.
     Tornado {
@@ -168,6 +183,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Run { scenario, run: args, json, csv } => run(&scenario, &args, json.as_deref(), csv.as_deref()),
         Command::Validate { scenario, draws } => validate(&scenario, draws),
+        Command::Report { scenario, output, run: args, lang } => report(&scenario, &output, &args, &lang),
         Command::Tornado { scenario, party, top, json } => tornado(&scenario, &party, top, json.as_deref()),
         Command::Sensitivity { scenario, run: args, group, top, json } => {
             sensitivity(&scenario, &args, &group, top, json.as_deref())
@@ -528,5 +544,18 @@ fn twoway(path: &Path, args: &RunArgs, x: &str, y: &str, party: &str) -> Result<
         }
         println!();
     }
+    Ok(())
+}
+
+fn report(path: &Path, output: &Path, args: &RunArgs, lang: &str) -> Result<(), String> {
+    let lang = ontschot_report::Lang::parse(lang).ok_or_else(|| format!("--lang must be nl or en, got '{lang}'"))?;
+    let model = load(path)?;
+    let results = simulate(&model, args)?;
+    let mut command = format!("ontschot report {} -o {} --lang {}", path.display(), output.display(), lang.code());
+    command += &format!(" --iterations {} --seed {}", results.meta().iterations, results.meta().seed);
+    let options = ontschot_report::Options { lang, command, ..Default::default() };
+    let html = ontschot_report::render(&model, &results, &options).map_err(|e| e.to_string())?;
+    write(output, &html)?;
+    eprintln!("wrote {}", output.display());
     Ok(())
 }

@@ -281,6 +281,22 @@ impl Scenario {
         Ok(serde_json::to_string(&rows).expect("comparisons serialise"))
     }
 
+    /// The HTML report of `results` (a run of this scenario).
+    #[pyo3(signature = (results, lang="nl", command=""))]
+    fn report(&self, py: Python<'_>, results: &Results, lang: &str, command: &str) -> PyResult<String> {
+        let lang = ontschot_report::Lang::parse(lang)
+            .ok_or_else(|| PyValueError::new_err(format!("lang must be 'nl' or 'en', got {lang:?}")))?;
+        let model = Model::new(&self.inner).map_err(to_py)?;
+        if results.inner.meta().budgets != model.budgets() || results.inner.meta().arms != model.arms() {
+            return Err(PyValueError::new_err("these results come from another scenario: run this scenario first"));
+        }
+        let options = ontschot_report::Options { lang, command: command.to_owned(), ..Default::default() };
+        py.detach(|| ontschot_report::render(&model, &results.inner, &options)).map_err(|e| match e {
+            ontschot_report::Error::Core(e) => to_py(e),
+            other => pyo3::exceptions::PyRuntimeError::new_err(other.to_string()),
+        })
+    }
+
     #[pyo3(signature = (detail=None))]
     fn deterministic(&self, detail: Option<bool>) -> PyResult<Results> {
         let model = Model::new(&self.inner).map_err(to_py)?;

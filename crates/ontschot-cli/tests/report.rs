@@ -1,0 +1,136 @@
+//! The HTML report, end to end: rendered in headless Chromium, it loads without console errors
+//! and without network requests, its charts are there, and its headline numbers equal the JSON
+//! output of the same run.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn seed(name: &str) -> String {
+    format!("{}/../../seeds/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ontschot-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|c| {
+        let out = Command::new("sh").args(["-c", &format!("command -v {c}")]).output().ok()?;
+        out.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+    })
+}
+
+fn attribute_values(html: &str, attribute: &str) -> Vec<f64> {
+    let key = format!("{attribute}=\"");
+    html.match_indices(&key)
+        .map(|(i, _)| {
+            let rest = &html[i + key.len()..];
+            rest[..rest.find('"').unwrap()].parse::<f64>().unwrap()
+        })
+        .collect()
+}
+
+fn run(args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ontschot")).args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn report_renders_in_a_browser_with_the_numbers_of_the_run() {
+    let html_path = tmp("samenoud.html");
+    let json_path = tmp("samenoud.json");
+    let (h, j) = (html_path.to_str().unwrap(), json_path.to_str().unwrap());
+    run(&["report", &seed("samenoud.toml"), "-o", h, "-n", "400", "--seed", "5", "-q"]);
+    run(&["run", &seed("samenoud.toml"), "-n", "400", "--seed", "5", "--json", j, "-q"]);
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    // Self-contained: nothing to fetch (the SVG namespace is a name, not a request).
+    let outside = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+    for needle in ["http://", "https://", "<script", "src=", "@import", "url("] {
+        assert!(!outside.contains(needle), "the report refers to something outside it: {needle}");
+    }
+    // Headline numbers equal the JSON of the same run.
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let payers = doc["summaries"][0]["payers"].as_array().unwrap();
+    let net_after = attribute_values(&html, "data-net-after");
+    let net = attribute_values(&html, "data-net");
+    assert_eq!(net_after.len(), payers.len());
+    for (k, p) in payers.iter().enumerate() {
+        let (want_after, want) = (p["net_after"]["mean"].as_f64().unwrap(), p["net"]["mean"].as_f64().unwrap());
+        assert!(
+            (net_after[k] - want_after).abs() <= 1e-9 * want_after.abs().max(1.0),
+            "{} vs {want_after}",
+            net_after[k]
+        );
+        assert!((net[k] - want).abs() <= 1e-9 * want.abs().max(1.0));
+    }
+    // Every chart has its numbers in a table beside it.
+    assert!(html.matches("<svg").count() >= 4, "charts: who pays, the years, a tornado per payer");
+    assert!(html.matches("<table").count() >= html.matches("<svg").count());
+
+    let Some(browser) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must have chromium (.ci/run installs it)");
+        eprintln!("skipped the browser check: no chromium on this machine (apt-get install chromium)");
+        return;
+    };
+    let netlog = tmp("netlog.json");
+    let out = Command::new(&browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0"])
+        // The browser's own background traffic (updates, translation, sync) is switched off, and
+        // no host name resolves: only the page could ask for anything, and nothing leaves.
+        .args([
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-default-apps",
+            "--disable-extensions",
+            "--no-first-run",
+            "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,NetworkTimeServiceQuerying",
+            "--disable-client-side-phishing-detection",
+            "--safebrowsing-disable-auto-update",
+            "--metrics-recording-only",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+        ])
+        .arg(format!("--log-net-log={}", netlog.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", Path::new(&html_path).display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(!log.contains(":CONSOLE("), "console messages:\n{log}");
+    // The page the browser built holds the charts and the same numbers.
+    assert!(dom.matches("<svg").count() >= 4);
+    assert_eq!(attribute_values(&dom, "data-net-after"), net_after);
+    // No request from the page. The browser's own requests (which the flags above keep from
+    // resolving) carry the initiator "not an origin"; anything the page asked for would carry its
+    // origin.
+    let log: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&netlog).unwrap()).unwrap();
+    let outside: Vec<String> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| {
+            let p = &e["params"];
+            let initiator = p.get("initiator")?.as_str()?;
+            (initiator != "not an origin").then(|| format!("{} (from {initiator})", p["url"]))
+        })
+        .collect();
+    assert!(outside.is_empty(), "network requests: {outside:?}");
+}
+
+#[test]
+fn report_speaks_english_on_request_and_refuses_other_languages() {
+    let path = tmp("wor.html");
+    run(&["report", &seed("welzijn_op_recept.toml"), "-o", path.to_str().unwrap(), "-n", "200", "--lang", "en", "-q"]);
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("Who pays and who benefits") && html.contains("lang=\"en\""));
+    assert!(html.contains("Every assumption") && html.contains("coach_trajectory_cost"));
+    let out = Command::new(env!("CARGO_BIN_EXE_ontschot"))
+        .args(["report", &seed("samenoud.toml"), "-o", "/tmp/x.html", "--lang", "fr"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--lang must be nl or en"));
+}

@@ -1,0 +1,315 @@
+//! A self-contained HTML report of an ontschot run, for the people who decide: an alderman, an
+//! insurer's purchasing board. One file with styles, charts (SVG drawn by plotters) and data
+//! inline; no request to any network; every chart has its numbers in a table beside it.
+//!
+//! ```no_run
+//! let scenario = ontschot::seeds::samenoud();
+//! let model = ontschot::Model::new(&scenario).unwrap();
+//! let results = ontschot::Simulation::new(&model).iterations(1000).run().unwrap();
+//! let html = ontschot_report::render(&model, &results, &ontschot_report::Options::default()).unwrap();
+//! std::fs::write("report.html", html).unwrap();
+//! ```
+
+mod charts;
+mod text;
+
+pub use text::Lang;
+
+use ontschot::{Model, Results};
+use serde::Serialize;
+
+/// What can go wrong while rendering.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An analysis the report runs failed (e.g. a tornado on a scenario without uncertainty).
+    #[error(transparent)]
+    Core(#[from] ontschot::Error),
+    /// The template could not be rendered.
+    #[error("report template: {0}")]
+    Template(String),
+    /// A chart could not be drawn.
+    #[error("report chart: {0}")]
+    Chart(String),
+}
+
+/// Report settings.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Language of the labels.
+    pub lang: Lang,
+    /// The command that reproduces the report, shown in the method section.
+    pub command: String,
+    /// Parameters per tornado diagram.
+    pub tornado_top: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { lang: Lang::Nl, command: String::new(), tornado_top: 8 }
+    }
+}
+
+#[derive(Serialize)]
+struct Row {
+    label: String,
+    cells: Vec<String>,
+    /// Raw numbers behind the cells, for machines (tests, screen readers' data tables).
+    values: Vec<f64>,
+}
+
+#[derive(Serialize)]
+struct Section {
+    title: String,
+    intro: String,
+    chart: Option<String>,
+    head: Vec<String>,
+    rows: Vec<Row>,
+}
+
+#[derive(Serialize)]
+struct Headline {
+    payer: String,
+    sentence: String,
+    net: f64,
+    net_after: f64,
+    probability_after: f64,
+}
+
+fn eur(x: f64) -> String {
+    let r = x.round();
+    let digits = format!("{:.0}", r.abs());
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    format!("{}€ {out}", if r < 0.0 { "−" } else { "" })
+}
+
+fn pct(p: f64) -> String {
+    format!("{:.0}%", p * 100.0)
+}
+
+/// Renders the report of intervention arm 1 against usual care.
+pub fn render(model: &Model, results: &Results, options: &Options) -> Result<String, Error> {
+    let t = text::Text::new(options.lang);
+    let arm = 1;
+    let summary = results.summary(arm);
+    let meta = results.meta();
+    let nets = ontschot::analysis::nets(results, arm);
+    let nb = meta.budgets.len();
+    let payer_rows: Vec<usize> = (nb..nb + meta.payers.len()).collect();
+    // Headlines: per payer, before and after the arrangements.
+    let headlines: Vec<Headline> = summary
+        .payers
+        .iter()
+        .map(|p| {
+            let who = t.payer(&p.name, &p.label);
+            let sentence = t.headline(
+                &who,
+                p.net.mean,
+                p.net.p2_5,
+                p.net.p97_5,
+                p.net_after.mean,
+                p.probability_gain_after,
+                meta.financed,
+            );
+            Headline {
+                payer: who,
+                sentence,
+                net: p.net.mean,
+                net_after: p.net_after.mean,
+                probability_after: p.probability_gain_after,
+            }
+        })
+        .collect();
+    let n = meta.iterations;
+    let active: Vec<usize> = payer_rows.iter().copied().filter(|&k| nets[k].iter().any(|v| *v != 0.0)).collect();
+    let all_gain = (0..n).filter(|&i| active.iter().all(|&k| nets[k][i] > 0.0)).count() as f64 / n as f64;
+    let mut sections = Vec::new();
+    // Who pays and who benefits.
+    let labels: Vec<String> = summary.payers.iter().map(|p| t.payer(&p.name, &p.label)).collect();
+    let who_rows: Vec<Row> = summary
+        .payers
+        .iter()
+        .zip(&labels)
+        .map(|(p, l)| Row {
+            label: l.clone(),
+            cells: vec![
+                eur(p.investment.mean),
+                eur(p.savings.mean),
+                eur(p.net.mean),
+                format!("{} … {}", eur(p.net.p2_5), eur(p.net.p97_5)),
+                pct(p.probability_gain),
+                eur(p.net_after.mean),
+                pct(p.probability_gain_after),
+            ],
+            values: vec![
+                p.investment.mean,
+                p.savings.mean,
+                p.net.mean,
+                p.net.p2_5,
+                p.net.p97_5,
+                p.probability_gain,
+                p.net_after.mean,
+                p.probability_gain_after,
+            ],
+        })
+        .collect();
+    let bars: Vec<(String, f64, f64, f64)> = summary
+        .payers
+        .iter()
+        .zip(&labels)
+        .map(|(p, l)| (l.clone(), p.net_after.mean, p.net_after.p2_5, p.net_after.p97_5))
+        .collect();
+    sections.push(Section {
+        title: t.s("who_title"),
+        intro: t.s("who_intro"),
+        chart: Some(charts::bars(&bars, &t.s("net_after_axis")).map_err(Error::Chart)?),
+        head: ["payer", "invests", "saves", "net", "interval", "p_gain", "net_after", "p_gain_after"]
+            .iter()
+            .map(|k| t.s(k))
+            .collect(),
+        rows: who_rows,
+    });
+    // Cumulative net per payer over the years.
+    let cumulative = charts::Cumulative::of(results, arm);
+    let years: Vec<usize> = (1..=meta.years).collect();
+    let series: Vec<charts::Series> =
+        cumulative.per_payer.iter().zip(&labels).map(|(s, l)| (l.clone(), s.clone())).collect();
+    let cum_rows: Vec<Row> = series
+        .iter()
+        .zip(&summary.payers)
+        .map(|((l, s), p)| Row {
+            label: l.clone(),
+            cells: s
+                .iter()
+                .map(|(m, _, _)| eur(*m))
+                .chain(std::iter::once(p.break_even_year.map_or("—".into(), |y| y.to_string())))
+                .collect(),
+            values: s.iter().map(|(m, _, _)| *m).collect(),
+        })
+        .collect();
+    sections.push(Section {
+        title: t.s("cum_title"),
+        intro: t.s("cum_intro"),
+        chart: Some(charts::lines(&series, &years, &t.s("year"), &t.s("cum_axis")).map_err(Error::Chart)?),
+        head: std::iter::once(t.s("payer"))
+            .chain(years.iter().map(|y| format!("{} {y}", t.s("year"))))
+            .chain(std::iter::once(t.s("break_even")))
+            .collect(),
+        rows: cum_rows,
+    });
+    // Arrangements side by side.
+    let options_cmp = ontschot::finance::compare(model, results, arm);
+    if options_cmp.len() > 1 {
+        let rows = options_cmp
+            .iter()
+            .map(|o| Row {
+                label: match o.name.as_str() {
+                    "none" => t.s("no_arrangement"),
+                    "in_force" => t.s("in_force"),
+                    _ => o.label.clone(),
+                },
+                cells: o
+                    .summary
+                    .payers
+                    .iter()
+                    .map(|p| format!("{} ({})", eur(p.net_after.mean), pct(p.probability_gain_after)))
+                    .collect(),
+                values: o.summary.payers.iter().map(|p| p.net_after.mean).collect(),
+            })
+            .collect();
+        sections.push(Section {
+            title: t.s("arr_title"),
+            intro: t.s("arr_intro"),
+            chart: None,
+            head: std::iter::once(t.s("option")).chain(labels.iter().cloned()).collect(),
+            rows,
+        });
+    }
+    // Tornado per payer with flows.
+    for &k in &active {
+        let p = &meta.payers[k - nb];
+        let tornado = ontschot::analysis::tornado(model, arm, &p.name, &[])?;
+        let top: Vec<&ontschot::analysis::TornadoBar> = tornado.bars.iter().take(options.tornado_top).collect();
+        let bars: Vec<(String, f64, f64)> = top.iter().map(|b| (b.parameter.clone(), b.low[k], b.high[k])).collect();
+        let rows = top
+            .iter()
+            .map(|b| Row {
+                label: b.parameter.clone(),
+                cells: vec![format!("{:.4}", b.values.0), format!("{:.4}", b.values.1), eur(b.low[k]), eur(b.high[k])],
+                values: vec![b.values.0, b.values.1, b.low[k], b.high[k]],
+            })
+            .collect();
+        let who = t.payer(&p.name, &p.label);
+        sections.push(Section {
+            title: format!("{}: {who}", t.s("tornado_title")),
+            intro: t.s("tornado_intro"),
+            chart: Some(charts::tornado(&bars, tornado.base[k], &t.s("net_axis")).map_err(Error::Chart)?),
+            head: ["parameter", "low", "high", "net_low", "net_high"].iter().map(|k| t.s(k)).collect(),
+            rows,
+        });
+    }
+    // Assumptions.
+    let s = model.scenario();
+    let rows = s
+        .parameters
+        .iter()
+        .map(|(name, p)| Row {
+            label: name.clone(),
+            cells: vec![
+                describe(p),
+                p.unit.clone(),
+                p.source.clone(),
+                if p.assumption { t.s("yes") } else { String::new() },
+            ],
+            values: Vec::new(),
+        })
+        .collect();
+    sections.push(Section {
+        title: t.s("assumptions_title"),
+        intro: t.s("assumptions_intro"),
+        chart: None,
+        head: ["parameter", "distribution", "unit", "source", "assumption"].iter().map(|k| t.s(k)).collect(),
+        rows,
+    });
+    let method = vec![
+        (t.s("iterations"), meta.iterations.to_string()),
+        (t.s("seed"), meta.seed.to_string()),
+        (t.s("discount"), format!("{:.1}% / {:.1}%", meta.discount_costs * 100.0, meta.discount_effects * 100.0)),
+        (t.s("convention"), meta.cycle_convention.clone()),
+        (t.s("price_year"), meta.price_year.map_or("—".into(), |y| y.to_string())),
+        (t.s("population"), format!("{:.0}", meta.population)),
+        (t.s("version"), format!("ontschot {}", env!("CARGO_PKG_VERSION"))),
+        (t.s("command"), options.command.clone()),
+    ];
+    let mut env = minijinja::Environment::new();
+    env.add_template("report", include_str!("report.html")).map_err(|e| Error::Template(e.to_string()))?;
+    let template = env.get_template("report").map_err(|e| Error::Template(e.to_string()))?;
+    let context = serde_json::json!({
+        "lang": options.lang.code(),
+        "title": format!("{}: {}", s.name, t.s("title")),
+        "subtitle": t.subtitle(&summary.arm.label, &summary.comparator.label, meta.years, meta.population),
+        "headlines": headlines,
+        "all_gain": t.all_gain(all_gain),
+        "all_gain_value": all_gain,
+        "sections": sections,
+        "method_title": t.s("method_title"),
+        "method": method,
+        "description": s.description,
+    });
+    template.render(minijinja::value::Serde(&context)).map_err(|e| Error::Template(e.to_string()))
+}
+
+fn describe(p: &ontschot::ParameterSpec) -> String {
+    let v = serde_json::to_value(p).unwrap_or_default();
+    let keys = [
+        "value", "mean", "sd", "median", "ci", "meanlog", "sdlog", "shape", "scale", "alpha", "beta", "events", "n",
+        "shares", "min", "mode", "max",
+    ];
+    let parts: Vec<String> = keys.iter().filter_map(|k| v.get(*k).map(|x| format!("{k} {x}"))).collect();
+    format!("{} ({})", v.get("dist").and_then(|d| d.as_str()).unwrap_or(""), parts.join(", "))
+}

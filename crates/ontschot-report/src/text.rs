@@ -1,0 +1,202 @@
+//! Labels in Dutch (in the sector's own terms) and English.
+
+/// Language of a report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    /// Nederlands.
+    #[default]
+    Nl,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// `nl` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses `nl` or `en`.
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "nl" => Some(Lang::Nl),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+const LABELS: &[(&str, &str, &str)] = &[
+    ("title", "wie betaalt, wie profiteert", "who pays, who benefits"),
+    ("who_title", "Wie betaalt en wie profiteert", "Who pays and who benefits"),
+    (
+        "who_intro",
+        "Per partij over de hele looptijd, verdisconteerd: wat zij investeert, wat zij op zorg bespaart en wat zij netto overhoudt, met het 95%-interval en de kans op winst, vóór en na de financieringsafspraken. Netto boven nul: de partij wint.",
+        "Per party over the whole horizon, discounted: what it invests, what it saves on care and its net, with the 95% interval and the probability of gaining, before and after the financing arrangements. A net above zero means the party gains.",
+    ),
+    ("cum_title", "Cumulatief netto per jaar", "Cumulative net by year"),
+    (
+        "cum_intro",
+        "Gemiddeld cumulatief netto na de afspraken per partij, met de 95%-band; het jaar waarin het gemiddelde boven nul komt en blijft is het terugverdienjaar.",
+        "Mean cumulative net after the arrangements per party, with the 95% band; the year from which the mean stays above zero is the break-even year.",
+    ),
+    ("arr_title", "Financieringsafspraken naast elkaar", "Financing arrangements side by side"),
+    (
+        "arr_intro",
+        "Dezelfde trekkingen onder elke afspraak: gemiddeld netto per partij en (tussen haakjes) de kans op winst. Afspraken verschuiven alleen geld; het totaal blijft gelijk.",
+        "The same draws under every arrangement: mean net per party and (in brackets) the probability of gaining. Arrangements only move money; the total stays the same.",
+    ),
+    ("tornado_title", "Welke aannames de uitkomst bepalen", "Which assumptions decide the result"),
+    (
+        "tornado_intro",
+        "Elke onzekere aanname op haar 2,5e en 97,5e percentiel, de andere op hun gemiddelde: het netto van deze partij.",
+        "Each uncertain assumption at its 2.5th and 97.5th percentile, the others at their means: this party's net.",
+    ),
+    ("assumptions_title", "Alle aannames", "Every assumption"),
+    (
+        "assumptions_intro",
+        "Elke invoer met haar verdeling, eenheid en bron; aannames zonder gepubliceerde bron zijn gemarkeerd.",
+        "Every input with its distribution, unit and source; assumptions without a published source are marked.",
+    ),
+    ("method_title", "Methode en reproduceerbaarheid", "Method and reproducibility"),
+    ("payer", "Partij", "Party"),
+    ("invests", "Investeert", "Invests"),
+    ("saves", "Bespaart op zorg", "Saves on care"),
+    ("net", "Netto", "Net"),
+    ("interval", "95%-interval", "95% interval"),
+    ("p_gain", "Kans op winst", "P(gain)"),
+    ("net_after", "Netto na afspraken", "Net after arrangements"),
+    ("p_gain_after", "Kans op winst na afspraken", "P(gain) after"),
+    ("net_axis", "netto (euro, verdisconteerd)", "net (EUR, discounted)"),
+    ("net_after_axis", "netto na afspraken (euro, verdisconteerd)", "net after arrangements (EUR, discounted)"),
+    ("cum_axis", "cumulatief netto (euro)", "cumulative net (EUR)"),
+    ("year", "jaar", "year"),
+    ("break_even", "Terugverdienjaar", "Break-even year"),
+    ("option", "Afspraak", "Arrangement"),
+    ("no_arrangement", "Geen afspraak", "No arrangement"),
+    ("in_force", "Afspraak die geldt", "Arrangement in force"),
+    ("parameter", "Aanname", "Parameter"),
+    ("low", "Lage waarde", "Low value"),
+    ("high", "Hoge waarde", "High value"),
+    ("net_low", "Netto bij laag", "Net at low"),
+    ("net_high", "Netto bij hoog", "Net at high"),
+    ("distribution", "Verdeling", "Distribution"),
+    ("unit", "Eenheid", "Unit"),
+    ("source", "Bron", "Source"),
+    ("assumption", "Aanname", "Assumption"),
+    ("yes", "ja", "yes"),
+    ("iterations", "Iteraties", "Iterations"),
+    ("seed", "Seed", "Seed"),
+    ("discount", "Discontovoet kosten / effecten per jaar", "Discount rate costs / effects per year"),
+    ("convention", "Cycluscorrectie", "Cycle convention"),
+    ("price_year", "Prijsjaar", "Price year"),
+    ("population", "Aantal mensen", "Number of people"),
+    ("version", "Versie", "Version"),
+    ("command", "Opdracht die dit rapport maakt", "Command that reproduces this report"),
+];
+
+pub(crate) struct Text {
+    lang: Lang,
+}
+
+impl Text {
+    pub(crate) fn new(lang: Lang) -> Self {
+        Text { lang }
+    }
+
+    pub(crate) fn s(&self, key: &str) -> String {
+        let (_, nl, en) = LABELS.iter().find(|(k, _, _)| *k == key).copied().unwrap_or((key, key, key));
+        match self.lang {
+            Lang::Nl => nl.to_owned(),
+            Lang::En => en.to_owned(),
+        }
+    }
+
+    /// A payer's name in the report's language (the scenario's label for payers it defines).
+    pub(crate) fn payer(&self, name: &str, label: &str) -> String {
+        let en = match name {
+            "insurer" => "the health insurer",
+            "municipality" => "the municipality",
+            "care_office" => "the care office",
+            "client" => "clients",
+            _ => label,
+        };
+        let nl = match name {
+            "insurer" => "de zorgverzekeraar",
+            "municipality" => "de gemeente",
+            "care_office" => "het zorgkantoor",
+            "client" => "cliënten",
+            _ => label,
+        };
+        match self.lang {
+            Lang::Nl => nl.to_owned(),
+            Lang::En => en.to_owned(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn headline(
+        &self,
+        who: &str,
+        net: f64,
+        lo: f64,
+        hi: f64,
+        after: f64,
+        p_after: f64,
+        financed: bool,
+    ) -> String {
+        let amount = super::eur(net.abs());
+        let (lo, hi) = (super::eur(lo), super::eur(hi));
+        let mut s = match (self.lang, net >= 0.0) {
+            (Lang::Nl, true) => format!("{} bespaart ongeveer {amount} (95%-interval {lo} tot {hi})", capital(who)),
+            (Lang::Nl, false) => {
+                format!("{} betaalt ongeveer {amount} meer (95%-interval {lo} tot {hi})", capital(who))
+            }
+            (Lang::En, true) => format!("{} saves about {amount} (95% interval {lo} to {hi})", capital(who)),
+            (Lang::En, false) => format!("{} pays about {amount} more (95% interval {lo} to {hi})", capital(who)),
+        };
+        if financed {
+            s += &match self.lang {
+                Lang::Nl => {
+                    format!("; na de afspraken netto {} met {:.0}% kans op winst", super::eur(after), p_after * 100.0)
+                }
+                Lang::En => format!(
+                    "; after the arrangements the net is {} with a {:.0}% chance of gaining",
+                    super::eur(after),
+                    p_after * 100.0
+                ),
+            };
+        } else {
+            s += &match self.lang {
+                Lang::Nl => format!("; kans op winst {:.0}%", p_after * 100.0),
+                Lang::En => format!("; chance of gaining {:.0}%", p_after * 100.0),
+            };
+        }
+        s + "."
+    }
+
+    pub(crate) fn all_gain(&self, p: f64) -> String {
+        match self.lang {
+            Lang::Nl => format!("Kans dat alle betrokken partijen winnen: {:.0}%.", p * 100.0),
+            Lang::En => format!("Chance that every party involved gains: {:.0}%.", p * 100.0),
+        }
+    }
+
+    pub(crate) fn subtitle(&self, arm: &str, comparator: &str, years: usize, people: f64) -> String {
+        match self.lang {
+            Lang::Nl => format!("{arm} vergeleken met {comparator}, over {years} jaar, voor {people:.0} mensen"),
+            Lang::En => format!("{arm} against {comparator}, over {years} years, for {people:.0} people"),
+        }
+    }
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

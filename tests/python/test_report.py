@@ -1,0 +1,27 @@
+"""The HTML report from Python."""
+
+import pickle
+import re
+
+import pytest
+
+import ontschot
+
+
+def test_results_write_a_report_with_their_own_numbers(tmp_path):
+    r = ontschot.seeds.samenoud().run(iterations=300, seed=4, progress=False)
+    path = tmp_path / "samenoud.html"
+    r.report(path)
+    html = path.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and 'lang="nl"' in html
+    shown = [float(x) for x in re.findall(r'data-net-after="([^"]+)"', html)]
+    expected = r.who_pays(by="payer", after=True)["net_after"].to_list()
+    assert shown == pytest.approx(expected, rel=1e-12)
+    assert "Alle aannames" in html and "rr_home_support" in html
+    english = tmp_path / "en.html"
+    ontschot.seeds.welzijn_op_recept().report(english, iterations=100, lang="en")
+    assert "Who pays and who benefits" in english.read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match="lang must be"):
+        r.report(tmp_path / "x.html", lang="fr")
+    with pytest.raises(ValueError, match="do not know their scenario"):
+        pickle.loads(pickle.dumps(r)).report(tmp_path / "y.html")
