@@ -52,8 +52,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("tornado_title", "Welke aannames de uitkomst bepalen", "Which assumptions decide the result"),
     (
         "tornado_intro",
-        "Elke onzekere aanname op haar 2,5e en 97,5e percentiel, de andere op hun gemiddelde: het netto van deze partij.",
-        "Each uncertain assumption at its 2.5th and 97.5th percentile, the others at their means: this party's net.",
+        "Elke onzekere aanname op haar 2,5e en 97,5e percentiel, de andere op hun gemiddelde: het netto van deze partij. Blauw: de lage waarde; oranje: de hoge waarde; de lijn is het basisgeval.",
+        "Each uncertain assumption at its 2.5th and 97.5th percentile, the others at their means: this party's net. Blue: the low value; orange: the high value; the line is the base case.",
     ),
     ("assumptions_title", "Alle aannames", "Every assumption"),
     (
