@@ -179,16 +179,18 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let years: Vec<usize> = (1..=meta.years).collect();
     let series: Vec<charts::Series> =
         cumulative.per_payer.iter().zip(&labels).map(|(s, l)| (l.clone(), s.clone())).collect();
+    // The break-even year of the plotted series: after the arrangements.
+    let break_even = |s: &[(f64, f64, f64)]| -> String {
+        let flows = s.iter().any(|(m, _, _)| *m != 0.0);
+        (0..s.len())
+            .find(|&y| flows && s[y..].iter().all(|(m, _, _)| *m >= 0.0))
+            .map_or("—".into(), |y| (y + 1).to_string())
+    };
     let cum_rows: Vec<Row> = series
         .iter()
-        .zip(&summary.payers)
-        .map(|((l, s), p)| Row {
+        .map(|(l, s)| Row {
             label: l.clone(),
-            cells: s
-                .iter()
-                .map(|(m, _, _)| eur(*m))
-                .chain(std::iter::once(p.break_even_year.map_or("—".into(), |y| y.to_string())))
-                .collect(),
+            cells: s.iter().map(|(m, _, _)| eur(*m)).chain(std::iter::once(break_even(s))).collect(),
             values: s.iter().map(|(m, _, _)| *m).collect(),
         })
         .collect();
