@@ -93,20 +93,28 @@ impl Workspace {
         }
     }
 
-    /// Runs every arm of one iteration with the parameter values in `self.slots`.
-    pub(crate) fn simulate(&mut self, m: &Model, out: &mut Record<'_>) -> Step {
-        out.clear();
+    /// Evaluates what every arm and group shares in one iteration: initial shares, prices,
+    /// splits and usual care's transition matrices.
+    pub(super) fn prepare(&mut self, m: &Model) -> Step {
         let (s, b) = (self.s, self.b);
         eval_row(m, &self.slots, &m.initial, 1, &mut self.initial)?;
         for (ci, cat) in m.categories.iter().enumerate() {
             self.prices[ci] = nonneg(m, &self.slots, cat.price, 1, &cat.path, "price")?;
             eval_row(m, &self.slots, &cat.split, 1, &mut self.splits[ci * b..(ci + 1) * b])?;
         }
-        // Usual care: matrices and trace, shared by every arm.
         for t in 1..=self.t {
             let mat = &mut self.uc_mats[(t - 1) * s * s..t * s * s];
             build_matrix(m, &self.slots, &m.matrix, None, t, 1.0, mat, &mut self.row)?;
         }
+        Ok(())
+    }
+
+    /// Runs every arm of one iteration with the parameter values in `self.slots`.
+    pub(crate) fn simulate(&mut self, m: &Model, out: &mut Record<'_>) -> Step {
+        out.clear();
+        let s = self.s;
+        self.prepare(m)?;
+        // Usual care's trace, shared by every arm.
         self.uc_trace[..s].copy_from_slice(&self.initial);
         for t in 1..=self.t {
             let (prev, next) = self.uc_trace.split_at_mut(t * s);
@@ -118,38 +126,40 @@ impl Workspace {
         self.uc_units.fill(0.0);
         self.uc_detail.fill(0.0);
         let trace = std::mem::take(&mut self.uc_trace);
-        let result = self.group_flows(m, &trace, None, 0, 1.0, &mut Flows::UsualCare);
+        let result = self.group_flows(m, &trace, None, 0, 1.0, 0, None, &mut Flows::UsualCare);
         self.uc_trace = trace;
         result?;
-        out.add_scaled_care(0, &self.uc_care, m.population);
-        out.add_scaled_effects(0, &self.uc_eff, m.population);
-        out.add_scaled_units(0, &self.uc_units, m.population);
-        if self.detail {
-            out.add_scaled_detail(0, &self.uc_detail, m.population);
-        }
+        self.add_usual_care(m, 0, 1.0, out);
         for (ai, arm) in m.arms.iter().enumerate().skip(1) {
             self.arm(m, ai, arm, out)?;
         }
         Ok(())
     }
 
-    fn arm(&mut self, m: &Model, ai: usize, arm: &Arm, out: &mut Record<'_>) -> Step {
-        let (s, b) = (self.s, self.b);
+    /// Adds usual care's per-person flows for a share of every entry year's people to an arm:
+    /// each year's entrants follow the starting population's course, shifted to their entry.
+    fn add_usual_care(&self, m: &Model, ai: usize, share: f64, out: &mut Record<'_>) {
+        for k in 0..m.entry_years() {
+            let people = m.entrants(k) * share;
+            if people > 0.0 {
+                out.add_scaled_care(ai, &self.uc_care, people, k);
+                out.add_scaled_effects(ai, &self.uc_eff, people, k);
+                out.add_scaled_units(ai, &self.uc_units, people, k);
+                if self.detail {
+                    out.add_scaled_detail(ai, &self.uc_detail, people, k);
+                }
+            }
+        }
+    }
+
+    /// Evaluates an arm's uptake and cost splits, and adds the costs that do not depend on who is
+    /// where (one-off and per FTE). Returns the uptake.
+    pub(super) fn arm_costs(&mut self, m: &Model, ai: usize, arm: &Arm, out: &mut Record<'_>) -> Step<f64> {
+        let b = self.b;
         let uptake = unit(m, &self.slots, arm.uptake, 1, &arm.path, "uptake")?;
         for (k, cost) in arm.costs.iter().enumerate() {
             eval_row(m, &self.slots, &cost.split, 1, &mut self.cost_splits[k * b..(k + 1) * b])?;
         }
-        // Non-participants are usual care.
-        let rest = 1.0 - uptake;
-        if rest > 0.0 {
-            out.add_scaled_care(ai, &self.uc_care, m.population * rest);
-            out.add_scaled_effects(ai, &self.uc_eff, m.population * rest);
-            out.add_scaled_units(ai, &self.uc_units, m.population * rest);
-            if self.detail {
-                out.add_scaled_detail(ai, &self.uc_detail, m.population * rest);
-            }
-        }
-        // Costs that do not depend on who is where.
         for (k, cost) in arm.costs.iter().enumerate() {
             let amount = nonneg(m, &self.slots, cost.amount, 1, &cost.path, "amount")?;
             let per_cycle = match cost.kind {
@@ -176,10 +186,70 @@ impl Workspace {
                 }
             }
         }
+        Ok(uptake)
+    }
+
+    /// The transition matrix of participants in cycle `t` at effect weight `w`, into `self.mat`.
+    /// Needs usual care's matrices ([`Workspace::prepare`]).
+    pub(super) fn participant_matrix(&mut self, m: &Model, arm: &Arm, t: usize, w: f64) -> Step {
+        let s = self.s;
+        let matrix = arm.matrix.as_ref().unwrap_or(&m.matrix);
+        let uc = &self.uc_mats[(t - 1) * s * s..t * s * s];
+        if arm.matrix.is_some() && w < 1.0 {
+            // An own matrix fades as a mixture with usual care's.
+            if w > 0.0 {
+                build_matrix(m, &self.slots, matrix, Some(arm), t, 1.0, &mut self.mat, &mut self.row)?;
+            }
+            for (p, u) in self.mat.iter_mut().zip(uc) {
+                *p = if w > 0.0 { w * *p + (1.0 - w) * u } else { *u };
+            }
+            Ok(())
+        } else {
+            build_matrix(m, &self.slots, matrix, Some(arm), t, w, &mut self.mat, &mut self.row)
+        }
+    }
+
+    /// Use per person-year by category and state in cycle `t` into `self.use_`: usual care's, or
+    /// participants' at effect weight `w`.
+    pub(super) fn use_rates(&mut self, m: &Model, part: Option<&Arm>, w: f64, t: usize) -> Step {
+        let s = self.s;
+        for (ci, cat) in m.categories.iter().enumerate() {
+            for (si, term) in cat.use_.iter().enumerate() {
+                self.use_[ci * s + si] = nonneg(m, &self.slots, *term, t, &cat.path, "use_per_year")?;
+            }
+        }
+        if let Some(a) = part {
+            for &(ci, si, term) in &a.use_override {
+                let v = nonneg(m, &self.slots, term, t, &a.path, "state_overrides")?;
+                let base = self.use_[ci * s + si];
+                self.use_[ci * s + si] = w * v + (1.0 - w) * base;
+            }
+            for e in &a.use_effects {
+                if !e.cycles.contains(t) || w == 0.0 {
+                    continue;
+                }
+                let r = nonneg(m, &self.slots, e.ratio, t, &e.path, "rate_ratio")?;
+                let f = if w == 1.0 { r } else { r.powf(w) };
+                for si in 0..s {
+                    if e.states[si] {
+                        self.use_[e.category * s + si] *= f;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn arm(&mut self, m: &Model, ai: usize, arm: &Arm, out: &mut Record<'_>) -> Step {
+        let s = self.s;
+        let uptake = self.arm_costs(m, ai, arm, out)?;
+        // Non-participants are usual care.
+        if uptake < 1.0 {
+            self.add_usual_care(m, ai, 1.0 - uptake, out);
+        }
         if uptake <= 0.0 {
             return Ok(());
         }
-        let matrix = arm.matrix.as_ref().unwrap_or(&m.matrix);
         let mut trace = std::mem::take(&mut self.trace);
         let result = (|| -> Step {
             for (e0, share) in arm.enrol.iter().enumerate() {
@@ -190,24 +260,19 @@ impl Workspace {
                 // Before the start cycle the group is in usual care.
                 trace[..e * s].copy_from_slice(&self.uc_trace[..e * s]);
                 for t in e..=self.t {
-                    let w = arm.weight[t - e];
-                    let uc = &self.uc_mats[(t - 1) * s * s..t * s * s];
-                    if arm.matrix.is_some() && w < 1.0 {
-                        // An own matrix fades as a mixture with usual care's.
-                        if w > 0.0 {
-                            build_matrix(m, &self.slots, matrix, Some(arm), t, 1.0, &mut self.mat, &mut self.row)?;
-                        }
-                        for (p, u) in self.mat.iter_mut().zip(uc) {
-                            *p = if w > 0.0 { w * *p + (1.0 - w) * u } else { *u };
-                        }
-                    } else {
-                        build_matrix(m, &self.slots, matrix, Some(arm), t, w, &mut self.mat, &mut self.row)?;
-                    }
+                    self.participant_matrix(m, arm, t, arm.weight[t - e])?;
                     let (prev, next) = trace.split_at_mut(t * s);
                     step(&prev[(t - 1) * s..], &self.mat, &mut next[..s]);
                 }
-                let weight = m.population * uptake * share;
-                self.group_flows(m, &trace, Some(arm), e, weight, &mut Flows::Arm { index: ai, out: &mut *out })?;
+                // Later entrants follow the same course from their entry, cut at the horizon.
+                for k in 0..m.entry_years() {
+                    let weight = m.entrants(k) * uptake * share;
+                    if weight > 0.0 {
+                        let offset = k * m.cycles_per_year;
+                        let mut sink = Flows::Arm { index: ai, out: &mut *out };
+                        self.group_flows(m, &trace, Some(arm), e, weight, offset, None, &mut sink)?;
+                    }
+                }
             }
             Ok(())
         })();
@@ -216,55 +281,46 @@ impl Workspace {
     }
 
     /// Care costs, life-years, QALYs and participant costs of one group over the horizon.
-    /// `start` is the cycle a participant group starts in; `weight` its number of people.
-    fn group_flows(
+    /// `start` is the cycle a participant group starts in; `weight` its number of people (1 for
+    /// a trace of counts); `offset` the cycles between the start of the horizon and the group's
+    /// entry. With `sampled` (units per cycle and category, the individual mode), care is those
+    /// units rather than the expected use of the trace.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn group_flows(
         &mut self,
         m: &Model,
         trace: &[f64],
         arm: Option<&Arm>,
         start: usize,
         weight: f64,
+        offset: usize,
+        sampled: Option<&[f64]>,
         sink: &mut Flows<'_, '_>,
     ) -> Step {
         let (s, b, c) = (self.s, self.b, self.c);
         let cy = m.cycle_years;
-        for t in 1..=self.t {
-            let year = (t - 1) / m.cycles_per_year;
+        for t in 1..=self.t - offset {
+            let year = (t - 1 + offset) / m.cycles_per_year;
             let part = arm.filter(|_| t >= start);
             let w = part.map_or(0.0, |a| a.weight[t - start]);
             for (o, occ) in self.occ.iter_mut().enumerate() {
                 *occ = m.convention[t - 1].iter().map(|&(point, coef)| coef * trace[point * s + o]).sum::<f64>() * cy;
             }
-            // Use per person-year by category and state.
-            for (ci, cat) in m.categories.iter().enumerate() {
-                for (si, term) in cat.use_.iter().enumerate() {
-                    self.use_[ci * s + si] = nonneg(m, &self.slots, *term, t, &cat.path, "use_per_year")?;
-                }
-            }
-            if let Some(a) = part {
-                for &(ci, si, term) in &a.use_override {
-                    let v = nonneg(m, &self.slots, term, t, &a.path, "state_overrides")?;
-                    let base = self.use_[ci * s + si];
-                    self.use_[ci * s + si] = w * v + (1.0 - w) * base;
-                }
-                for e in &a.use_effects {
-                    if !e.cycles.contains(t) || w == 0.0 {
-                        continue;
-                    }
-                    let r = nonneg(m, &self.slots, e.ratio, t, &e.path, "rate_ratio")?;
-                    let f = if w == 1.0 { r } else { r.powf(w) };
-                    for si in 0..s {
-                        if e.states[si] {
-                            self.use_[e.category * s + si] *= f;
-                        }
+            if let Some(units) = sampled {
+                for ci in 0..c {
+                    let n = units[(t - 1) * c + ci];
+                    if n != 0.0 {
+                        sink.care(self, year, ci, self.prices[ci] * n, n);
                     }
                 }
-            }
-            for ci in 0..c {
-                let person_units: f64 = (0..s).map(|si| self.occ[si] * self.use_[ci * s + si]).sum();
-                let cost = self.prices[ci] * person_units * weight;
-                if person_units != 0.0 {
-                    sink.care(self, year, ci, cost, person_units * weight);
+            } else {
+                self.use_rates(m, part, w, t)?;
+                for ci in 0..c {
+                    let person_units: f64 = (0..s).map(|si| self.occ[si] * self.use_[ci * s + si]).sum();
+                    let cost = self.prices[ci] * person_units * weight;
+                    if person_units != 0.0 {
+                        sink.care(self, year, ci, cost, person_units * weight);
+                    }
                 }
             }
             // Life-years and QALYs.
@@ -329,7 +385,7 @@ impl Workspace {
 }
 
 /// Where a group's flows go: usual care's per-person buffers, or an arm's record.
-enum Flows<'r, 'a> {
+pub(super) enum Flows<'r, 'a> {
     UsualCare,
     Arm { index: usize, out: &'r mut Record<'a> },
 }

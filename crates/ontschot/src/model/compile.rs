@@ -98,6 +98,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         payers,
         convention,
         population: s.population.size,
+        inflow: s.population.inflow,
         financing,
     })
 }
@@ -168,6 +169,15 @@ impl<'a> Compiler<'a> {
         let size = s.population.size;
         if self.finite("population.size", size) && size <= 0.0 {
             self.err("population.size", format!("must be > 0, got {size}"));
+        }
+        let inflow = s.population.inflow;
+        if self.finite("population.inflow", inflow) && inflow < 0.0 {
+            self.err("population.inflow", format!("must be >= 0 people a year, got {inflow}"));
+        }
+        if s.simulation.mode == crate::scenario::Mode::Individual {
+            for (field, reason) in super::individual_problems(s) {
+                self.err(format!("simulation.mode: {field}"), reason);
+            }
         }
         if let Some(age) = s.population.start_age
             && self.finite("population.start_age", age)
@@ -701,9 +711,20 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
+            let overdispersion = match &c.overdispersion {
+                Some(v) => match self.bounded(&format!("{path}.overdispersion"), v, Ctx::Fixed, false) {
+                    Some(Term::Const(x)) if x == 0.0 => None,
+                    Some(t) => Some(t),
+                    None => {
+                        ok = false;
+                        None
+                    }
+                },
+                None => None,
+            };
             labels.push(label(&c.name, &c.label));
             if let (Some(price), Some(split), true) = (price, split, ok) {
-                out.push(Category { price, split, use_, path });
+                out.push(Category { price, split, use_, overdispersion, path });
             }
         }
         (out, labels)

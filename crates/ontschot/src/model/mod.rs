@@ -11,6 +11,23 @@ use crate::dist::Dist;
 use crate::error::{Error, Result};
 use crate::scenario::{CostKind, CycleConvention, Scenario, TransitionKind};
 
+/// What keeps a scenario from running in the individual mode, as (field, reason) pairs.
+pub(crate) fn individual_problems(s: &Scenario) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for (field, x) in [("population.size", s.population.size), ("population.inflow", s.population.inflow)] {
+        if x.is_finite() && (x.fract() != 0.0 || x > 1e12) {
+            out.push((field, format!("the individual mode simulates whole people; got {x}")));
+        }
+    }
+    if s.cycle_convention == CycleConvention::Simpson {
+        out.push((
+            "cycle_convention",
+            "simpson integrates a smooth cohort trace, but a person's path is a step function; use half_cycle, start or end".into(),
+        ));
+    }
+    out
+}
+
 /// A compiled value: a constant, a parameter slot, or a table (resolved per cycle).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Term {
@@ -41,6 +58,8 @@ pub(crate) struct Category {
     pub split: Row,
     /// Use per person-year, per state.
     pub use_: Vec<Term>,
+    /// Negative binomial alpha of a person's count per cycle (individual mode); None: Poisson.
+    pub overdispersion: Option<Term>,
     pub path: String,
 }
 
@@ -170,6 +189,8 @@ pub struct Model {
     /// Per cycle (index t - 1): trace points and coefficients of the cycle convention.
     pub(crate) convention: Vec<[(usize, f64); 3]>,
     pub(crate) population: f64,
+    /// People entering each year from the second year on.
+    pub(crate) inflow: f64,
     pub(crate) financing: crate::finance::Financing,
 }
 
@@ -232,6 +253,18 @@ impl Model {
     /// Number of people in the cohort.
     pub fn population(&self) -> f64 {
         self.population
+    }
+    /// People entering each year from the second year on.
+    pub fn inflow(&self) -> f64 {
+        self.inflow
+    }
+    /// Number of entry years: every year with inflow, else only the first.
+    pub(crate) fn entry_years(&self) -> usize {
+        if self.inflow > 0.0 { self.n_years() } else { 1 }
+    }
+    /// People entering at the start of a year: the population in the first year, the inflow after.
+    pub(crate) fn entrants(&self, year: usize) -> f64 {
+        if year == 0 { self.population } else { self.inflow }
     }
     /// The cycle convention in force.
     pub fn cycle_convention(&self) -> CycleConvention {

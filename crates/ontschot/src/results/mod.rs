@@ -147,28 +147,29 @@ impl Record<'_> {
         let at = self.layout.detail_at + (arm * self.layout.years + year) * self.layout.categories + category;
         self.data[at] += cost;
     }
-    /// Adds per-person usual-care flows `[year][budget]`, times `people`.
-    pub(crate) fn add_scaled_care(&mut self, arm: usize, per_person: &[f64], people: f64) {
+    /// Adds per-person flows `[year][budget]`, times `people`, moved `shift` years later (the
+    /// years pushed past the horizon are dropped).
+    pub(crate) fn add_scaled_care(&mut self, arm: usize, per_person: &[f64], people: f64, shift: usize) {
         let at = self.flows_at(self.layout.care, arm, 0);
-        for (v, x) in self.data[at..at + per_person.len()].iter_mut().zip(per_person) {
-            *v += x * people;
-        }
+        self.add_scaled(at, self.layout.budgets, per_person, people, shift);
     }
-    pub(crate) fn add_scaled_units(&mut self, arm: usize, per_person: &[f64], people: f64) {
+    pub(crate) fn add_scaled_units(&mut self, arm: usize, per_person: &[f64], people: f64, shift: usize) {
         let at = self.layout.units + arm * self.layout.years * self.layout.categories;
-        for (v, x) in self.data[at..at + per_person.len()].iter_mut().zip(per_person) {
-            *v += x * people;
-        }
+        self.add_scaled(at, self.layout.categories, per_person, people, shift);
     }
-    pub(crate) fn add_scaled_effects(&mut self, arm: usize, per_person: &[f64], people: f64) {
+    pub(crate) fn add_scaled_effects(&mut self, arm: usize, per_person: &[f64], people: f64, shift: usize) {
         let at = self.layout.effects + arm * self.layout.years * MEASURES;
-        for (v, x) in self.data[at..at + per_person.len()].iter_mut().zip(per_person) {
-            *v += x * people;
-        }
+        self.add_scaled(at, MEASURES, per_person, people, shift);
     }
-    pub(crate) fn add_scaled_detail(&mut self, arm: usize, per_person: &[f64], people: f64) {
+    pub(crate) fn add_scaled_detail(&mut self, arm: usize, per_person: &[f64], people: f64, shift: usize) {
         let at = self.layout.detail_at + arm * self.layout.years * self.layout.categories;
-        for (v, x) in self.data[at..at + per_person.len()].iter_mut().zip(per_person) {
+        self.add_scaled(at, self.layout.categories, per_person, people, shift);
+    }
+    #[inline]
+    fn add_scaled(&mut self, at: usize, inner: usize, per_person: &[f64], people: f64, shift: usize) {
+        let years = self.layout.years.saturating_sub(shift);
+        let at = at + shift * inner;
+        for (v, x) in self.data[at..at + years * inner].iter_mut().zip(&per_person[..years * inner]) {
             *v += x * people;
         }
     }

@@ -168,6 +168,11 @@ pub struct Population {
     /// Mean age at the start, for tables `by = "age"`.
     #[serde(default)]
     pub start_age: Option<f64>,
+    /// People entering each year from the second year on (e.g. turning 75). Each year's entrants
+    /// start in the initial states and follow the course the starting population followed from
+    /// its start: the same ramp-up, effects and tables counted from their entry.
+    #[serde(default)]
+    pub inflow: f64,
     /// What the population is, in words.
     #[serde(default)]
     pub description: String,
@@ -186,6 +191,46 @@ pub struct SimulationSettings {
     /// Keep costs per care category (`detail` arrays).
     #[serde(default)]
     pub detail: bool,
+    /// Expected values for the whole cohort, or every person simulated.
+    #[serde(default)]
+    pub mode: Mode,
+}
+
+/// How each iteration is evaluated.
+///
+/// In both modes every iteration draws the parameters once (parameter uncertainty). The cohort
+/// mode then computes expected flows; the individual mode simulates each person: transitions
+/// by random draw and counts of use from a Poisson (or negative binomial) distribution, so the
+/// results also carry the luck of who happens to need care: the budget risk of a small population.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Expected values of the cohort (a Markov trace); the default.
+    #[default]
+    Cohort,
+    /// Each person simulated; needs whole numbers of people.
+    Individual,
+}
+
+impl Mode {
+    /// The name as written in a scenario.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Cohort => "cohort",
+            Mode::Individual => "individual",
+        }
+    }
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Mode, String> {
+        match s {
+            "cohort" => Ok(Mode::Cohort),
+            "individual" => Ok(Mode::Individual),
+            _ => Err(format!("unknown mode '{s}': use 'cohort' or 'individual'")),
+        }
+    }
 }
 
 fn default_iterations() -> usize {
@@ -197,7 +242,7 @@ fn default_seed() -> u64 {
 
 impl Default for SimulationSettings {
     fn default() -> Self {
-        SimulationSettings { iterations: default_iterations(), seed: default_seed(), detail: false }
+        SimulationSettings { iterations: default_iterations(), seed: default_seed(), detail: false, mode: Mode::Cohort }
     }
 }
 
@@ -449,6 +494,12 @@ pub struct CategorySpec {
     /// Units of use per person-year, per state; states not named use none.
     #[serde(default)]
     pub use_per_year: BTreeMap<String, Value>,
+    /// Overdispersion of a person's count of use in one cycle, for the individual mode: counts
+    /// are negative binomial with variance `mean + overdispersion * mean^2` (the `alpha` of a
+    /// negative binomial regression). Without it (or 0) counts are Poisson. Expected values, and
+    /// so the cohort mode, do not depend on it.
+    #[serde(default)]
+    pub overdispersion: Option<Value>,
     /// Where price and use come from.
     #[serde(default)]
     pub source: String,
