@@ -13,8 +13,8 @@ use crate::scenario::{CostKind, TransitionKind};
 
 /// A value drawn in one iteration that the model cannot use; turned into [`Error::Draw`].
 pub(crate) struct DrawProblem {
-    path: String,
-    reason: String,
+    pub(super) path: String,
+    pub(super) reason: String,
 }
 
 impl DrawProblem {
@@ -28,38 +28,40 @@ impl DrawProblem {
     }
 }
 
-type Step<T = ()> = Result<T, DrawProblem>;
+pub(super) type Step<T = ()> = Result<T, DrawProblem>;
 
 /// Per-worker buffers, reused across iterations.
 pub(crate) struct Workspace {
     pub slots: Vec<f64>,
-    s: usize,
-    b: usize,
-    c: usize,
-    t: usize,
-    detail: bool,
-    initial: Vec<f64>,
-    prices: Vec<f64>,
+    pub(super) s: usize,
+    pub(super) b: usize,
+    pub(super) c: usize,
+    pub(super) t: usize,
+    pub(super) detail: bool,
+    pub(super) initial: Vec<f64>,
+    pub(super) prices: Vec<f64>,
     /// [category][budget]
-    splits: Vec<f64>,
+    pub(super) splits: Vec<f64>,
     /// [cost][budget] for the current arm
-    cost_splits: Vec<f64>,
-    row: Vec<f64>,
+    pub(super) cost_splits: Vec<f64>,
+    pub(super) row: Vec<f64>,
     /// Usual-care transition matrices, [cycle - 1][from][to].
-    uc_mats: Vec<f64>,
-    mat: Vec<f64>,
+    pub(super) uc_mats: Vec<f64>,
+    pub(super) mat: Vec<f64>,
     /// Usual-care trace, [point][state], points 0..=T.
-    uc_trace: Vec<f64>,
-    trace: Vec<f64>,
-    occ: Vec<f64>,
-    use_: Vec<f64>,
-    util: Vec<f64>,
+    pub(super) uc_trace: Vec<f64>,
+    pub(super) trace: Vec<f64>,
+    pub(super) occ: Vec<f64>,
+    pub(super) use_: Vec<f64>,
+    pub(super) util: Vec<f64>,
     /// Usual care's per-person flows of one run, kept to weight into each intervention arm:
     /// [year][budget] care, [year][2] effects, [year][category] detail.
-    uc_care: Vec<f64>,
-    uc_eff: Vec<f64>,
-    uc_units: Vec<f64>,
-    uc_detail: Vec<f64>,
+    pub(super) uc_care: Vec<f64>,
+    pub(super) uc_eff: Vec<f64>,
+    pub(super) uc_units: Vec<f64>,
+    pub(super) uc_detail: Vec<f64>,
+    /// Tables and tallies of the individual mode, made on first use.
+    pub(super) people: Option<Box<super::individual::People>>,
 }
 
 impl Workspace {
@@ -90,6 +92,7 @@ impl Workspace {
             uc_eff: vec![0.0; y * MEASURES],
             uc_units: vec![0.0; y * c],
             uc_detail: vec![0.0; y * c],
+            people: None,
         }
     }
 
@@ -470,7 +473,7 @@ fn describe(m: &Model, term: Term, cycle: usize) -> String {
 }
 
 #[inline]
-fn nonneg(m: &Model, slots: &[f64], term: Term, cycle: usize, path: &str, field: &str) -> Step<f64> {
+pub(super) fn nonneg(m: &Model, slots: &[f64], term: Term, cycle: usize, path: &str, field: &str) -> Step<f64> {
     let x = eval(m, slots, term, cycle);
     if x >= 0.0 && x.is_finite() {
         Ok(x)

@@ -7,10 +7,12 @@
 //! others untouched (common random numbers across variants).
 
 mod cohort;
+mod individual;
 
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::results::{Layout, Results};
+use crate::scenario::Mode;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
@@ -44,6 +46,7 @@ pub struct Simulation<'m> {
     seed: u64,
     threads: Option<usize>,
     detail: bool,
+    mode: Mode,
     /// Parameter slots held at a value in every iteration (sensitivity analyses).
     fixed: Vec<(usize, f64)>,
 }
@@ -55,7 +58,15 @@ impl<'m> Simulation<'m> {
     /// A run with the scenario's own settings (`[simulation]`).
     pub fn new(model: &'m Model) -> Self {
         let s = &model.scenario.simulation;
-        Simulation { model, iterations: s.iterations, seed: s.seed, threads: None, detail: s.detail, fixed: Vec::new() }
+        Simulation {
+            model,
+            iterations: s.iterations,
+            seed: s.seed,
+            threads: None,
+            detail: s.detail,
+            mode: s.mode,
+            fixed: Vec::new(),
+        }
     }
     /// Sets the number of Monte Carlo iterations.
     pub fn iterations(mut self, n: usize) -> Self {
@@ -104,6 +115,22 @@ impl<'m> Simulation<'m> {
         self
     }
 
+    /// Sets the mode: expected values of the cohort, or every person simulated.
+    ///
+    /// ```
+    /// use ontschot::{Mode, Model, Simulation};
+    /// let mut s = ontschot::seeds::samenoud();
+    /// s.population.size = 300.0; // a small municipality's share
+    /// let model = Model::new(&s).unwrap();
+    /// let r = Simulation::new(&model).mode(Mode::Individual).iterations(20).run().unwrap();
+    /// assert_eq!(r.meta().mode, "individual");
+    /// assert_eq!(r.care(0).shape(), [20, 5, model.budgets().len()]); // the same shape as the cohort's
+    /// ```
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
     /// Runs all iterations.
     pub fn run(&self) -> Result<Results> {
         self.run_with_progress(|_, _| true)
@@ -126,9 +153,10 @@ impl<'m> Simulation<'m> {
         self.execute(Draws::Random, self.iterations, &progress)
     }
 
-    /// One iteration with every parameter at its mean: the deterministic base case.
+    /// One iteration with every parameter at its mean: the deterministic base case. It is always
+    /// a cohort run: expected values, whatever the mode.
     pub fn deterministic(&self) -> Result<Results> {
-        self.execute(Draws::Means, 1, &|_, _| true)
+        self.clone().mode(Mode::Cohort).execute(Draws::Means, 1, &|_, _| true)
     }
 
     fn execute(
@@ -144,6 +172,17 @@ impl<'m> Simulation<'m> {
             return Err(Error::Settings { field: "threads", reason: "must be at least 1".into() });
         }
         let model = self.model;
+        let mode = self.mode;
+        if mode == Mode::Individual
+            && let Some((field, reason)) = crate::model::individual_problems(&model.scenario).into_iter().next()
+        {
+            return Err(Error::Settings { field: "mode", reason: format!("{field}: {reason}") });
+        }
+        // An individual iteration can be long: smaller blocks keep progress and the threads busy.
+        let block = match mode {
+            Mode::Cohort => BLOCK,
+            Mode::Individual => (BLOCK * 1000 / model.person_cycles().max(1)).clamp(1, BLOCK),
+        };
         let layout = Layout::new(model, self.detail);
         let mut buffers = layout.allocate(iterations)?;
         let done = AtomicUsize::new(0);
@@ -152,13 +191,16 @@ impl<'m> Simulation<'m> {
         let seed = self.seed;
         let fixed = &self.fixed;
         let work = |buffers: &mut crate::results::Buffers| -> Result<()> {
-            buffers.blocks_mut(&layout, BLOCK).enumerate().try_for_each_init(
+            // With fewer iterations than threads can share, the people of each iteration are
+            // shared instead.
+            let parallel_people = iterations < 4 * rayon::current_num_threads();
+            buffers.blocks_mut(&layout, block).enumerate().try_for_each_init(
                 || Workspace::new(model, layout.detail),
-                |ws, (block, mut chunk)| -> Result<()> {
+                |ws, (index, mut chunk)| -> Result<()> {
                     if stop.load(Ordering::Relaxed) {
                         return Err(Error::Cancelled { done: done.load(Ordering::Relaxed), total: iterations });
                     }
-                    let first = block * BLOCK;
+                    let first = index * block;
                     for local in 0..chunk.len() {
                         let iteration = first + local;
                         match draws {
@@ -168,7 +210,12 @@ impl<'m> Simulation<'m> {
                         for &(slot, value) in fixed {
                             ws.slots[slot] = value;
                         }
-                        ws.simulate(model, &mut chunk.record(local)).map_err(|d| d.into_error(model, iteration))?;
+                        let out = &mut chunk.record(local);
+                        match mode {
+                            Mode::Cohort => ws.simulate(model, out),
+                            Mode::Individual => ws.simulate_people(model, seed, iteration, parallel_people, out),
+                        }
+                        .map_err(|d| d.into_error(model, iteration))?;
                     }
                     let finished = done.fetch_add(chunk.len(), Ordering::Relaxed) + chunk.len();
                     if !progress(finished, iterations) {
@@ -189,7 +236,7 @@ impl<'m> Simulation<'m> {
                 pool.install(|| work(&mut buffers))?;
             }
         }
-        let mut results = Results::new(model, layout, buffers, iterations, seed, draws == Draws::Means);
+        let mut results = Results::new(model, layout, buffers, iterations, seed, draws == Draws::Means, mode);
         if !model.financing.in_force.is_empty() {
             results.finance(&model.financing.in_force);
         }

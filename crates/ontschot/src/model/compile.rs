@@ -713,7 +713,7 @@ impl<'a> Compiler<'a> {
             }
             let overdispersion = match &c.overdispersion {
                 Some(v) => match self.bounded(&format!("{path}.overdispersion"), v, Ctx::Fixed, false) {
-                    Some(Term::Const(x)) if x == 0.0 => None,
+                    Some(Term::Const(0.0)) => None,
                     Some(t) => Some(t),
                     None => {
                         ok = false;

@@ -258,6 +258,13 @@ impl Model {
     pub fn inflow(&self) -> f64 {
         self.inflow
     }
+    /// People times cycles of one arm over the horizon, entrants included: the work of one
+    /// individual iteration per arm.
+    pub(crate) fn person_cycles(&self) -> usize {
+        let cpy = self.cycles_per_year;
+        let people: f64 = (0..self.entry_years()).map(|k| self.entrants(k) * (self.n_cycles - k * cpy) as f64).sum();
+        people.min(usize::MAX as f64 / 2.0) as usize
+    }
     /// Number of entry years: every year with inflow, else only the first.
     pub(crate) fn entry_years(&self) -> usize {
         if self.inflow > 0.0 { self.n_years() } else { 1 }

@@ -198,8 +198,14 @@ pub struct Meta {
     pub seed: u64,
     /// True for the deterministic run at the parameters' means.
     pub deterministic: bool,
-    /// Number of people.
+    /// Number of people at the start.
     pub population: f64,
+    /// People entering each year from the second year on.
+    #[serde(default)]
+    pub inflow: f64,
+    /// `cohort` (expected values) or `individual` (every person simulated).
+    #[serde(default = "cohort")]
+    pub mode: String,
     /// Yearly discount rate of costs.
     pub discount_costs: f64,
     /// Yearly discount rate of effects.
@@ -215,6 +221,10 @@ pub struct Meta {
     /// True when financing arrangements were applied (see [`Results::transfers`]).
     #[serde(default)]
     pub financed: bool,
+}
+
+fn cohort() -> String {
+    "cohort".into()
 }
 
 /// The arrays of a run. Flow arrays are indexed `[iteration, year, budget]`, in euros for the whole
@@ -244,6 +254,7 @@ impl Results {
         iterations: usize,
         seed: u64,
         deterministic: bool,
+        mode: crate::scenario::Mode,
     ) -> Results {
         let s = model.scenario();
         let convention = serde_json::to_value(s.cycle_convention)
@@ -262,6 +273,8 @@ impl Results {
             seed,
             deterministic,
             population: model.population(),
+            inflow: model.inflow(),
+            mode: mode.as_str().to_owned(),
             discount_costs: s.discount.costs,
             discount_effects: s.discount.effects,
             willingness_to_pay: s.analysis.willingness_to_pay,

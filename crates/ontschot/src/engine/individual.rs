@@ -1,0 +1,410 @@
+//! One iteration of the individual model: every person simulated.
+//!
+//! For each arm the iteration's tables are built once from the drawn parameters: cumulative
+//! transition rows, and a sampler of counts of use for every (group, cycle, state at the start of
+//! the cycle, state at its end), where a group is usual care or the participants who start in a
+//! given cycle. People are then simulated one at a time, each from its own random stream
+//! (seed, iteration, person). A person's stream is the same in every arm, so a person starts in
+//! the same state and takes the same first draws with and without the intervention (common random
+//! numbers), and the difference between arms is not drowned in the luck of two separate samples.
+//!
+//! Each person adds to tallies per entry year and group: people per state at every cycle boundary,
+//! and units of use per cycle and category. Tallies hold whole numbers, which sum exactly in any
+//! order, so blocks of people can run on any thread and the results stay the same bit for bit.
+//! The tallies then go through the cohort's own accounting ([`Workspace::group_flows`]) as a trace
+//! of counts: one place for prices, budgets, utilities and programme costs in both modes. Memory
+//! depends on the tables, never on the number of people.
+
+use super::cohort::{Flows, Step, Workspace, nonneg};
+use super::{mix, stream};
+use crate::model::{Arm, Model};
+use crate::results::Record;
+use rand::Rng;
+use rand_distr::{Distribution, Gamma, Poisson};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+
+/// People per unit of parallel work when one iteration is split over threads.
+const PEOPLE_BLOCK: u64 = 4096;
+
+/// Stream key of the people, apart from the parameters' name hashes.
+const PEOPLE: u64 = 0x5eed_0f9e_091e_5a00;
+
+/// A uniform draw in [0, 1) from the top 53 bits.
+#[inline(always)]
+fn uniform(rng: &mut Xoshiro256PlusPlus) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// The first index whose cumulative share exceeds `u` (the last possible one is +inf).
+#[inline(always)]
+fn pick(cum: &[f64], u: f64) -> usize {
+    let mut j = 0;
+    while u >= cum[j] {
+        j += 1;
+    }
+    j
+}
+
+/// 1/k for the inversion sampler: a multiplication instead of a division on the hot path.
+const INVERSE: [f64; 64] = {
+    let mut t = [0.0; 64];
+    let mut k = 1;
+    while k < 64 {
+        t[k] = 1.0 / k as f64;
+        k += 1;
+    }
+    t
+};
+
+/// Below this mean, Poisson counts are drawn by inversion (one uniform, about `mean` steps);
+/// above it by rand_distr's rejection method. rand_distr's own small-mean method multiplies
+/// `mean + 1` uniforms, several times the cost on this, the hottest path of the individual mode.
+const INVERSION_BELOW: f64 = 12.0;
+
+/// The distribution of one person's count of use in one cycle.
+#[derive(Clone, Debug)]
+enum Counts {
+    /// Poisson with a small mean, by inversion: (mean, exp(-mean)).
+    Inversion(f64, f64),
+    Poisson(Poisson<f64>),
+    /// Negative binomial as a gamma mixture of Poissons.
+    Mixture(Gamma<f64>),
+}
+
+impl Counts {
+    fn new(mean: f64, overdispersion: f64) -> Counts {
+        if overdispersion > 0.0 {
+            // Mean `mean`, variance mean + alpha mean^2: the rate is gamma with shape 1/alpha.
+            let shape = 1.0 / overdispersion;
+            // Both are finite and positive: mean > 0 and alpha > 0 are checked by the caller.
+            Counts::Mixture(Gamma::new(shape, mean / shape).expect("positive finite shape and scale"))
+        } else if mean < INVERSION_BELOW {
+            Counts::Inversion(mean, (-mean).exp())
+        } else {
+            Counts::Poisson(Poisson::new(mean).expect("a positive finite mean"))
+        }
+    }
+
+    #[inline(always)]
+    fn sample(&self, rng: &mut Xoshiro256PlusPlus) -> f64 {
+        match self {
+            Counts::Inversion(mean, p0) => inversion(*mean, *p0, rng),
+            Counts::Poisson(p) => p.sample(rng),
+            Counts::Mixture(g) => {
+                let rate = g.sample(rng);
+                if rate <= 0.0 {
+                    0.0
+                } else if rate < INVERSION_BELOW {
+                    inversion(rate, (-rate).exp(), rng)
+                } else {
+                    Poisson::new(rate).map_or(0.0, |p| p.sample(rng))
+                }
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn inversion(mean: f64, p0: f64, rng: &mut Xoshiro256PlusPlus) -> f64 {
+    let u = uniform(rng);
+    let mut k = 0usize;
+    let mut p = p0;
+    let mut f = p;
+    // The terms underflow to zero long before k reaches 64 (mean < 12), which ends the loop even
+    // for a u the summed probabilities cannot reach by rounding.
+    while u >= f && k < 63 {
+        k += 1;
+        p *= mean * INVERSE[k];
+        f += p;
+    }
+    k as f64
+}
+
+#[derive(Clone, Debug)]
+struct Sampler {
+    category: u32,
+    counts: Counts,
+}
+
+/// Per-worker tables and tallies of the individual mode, sized once for the model.
+pub(crate) struct People {
+    s: usize,
+    c: usize,
+    t: usize,
+    /// Groups of the current arm: usual care, then participants by start cycle.
+    groups: usize,
+    entry_years: usize,
+    initial: Vec<f64>,
+    enrol: Vec<f64>,
+    uptake: f64,
+    /// Cumulative transition rows, [group][cycle - 1][from][to].
+    cum: Vec<f64>,
+    /// Samplers of [group][cycle - 1][from][to] are `samplers[bounds[i]..bounds[i + 1]]`.
+    bounds: Vec<u32>,
+    samplers: Vec<Sampler>,
+    dead: Vec<bool>,
+    /// Weights of the states at the start and the end of a cycle in its occupancy.
+    at_start: f64,
+    at_end: f64,
+    overdispersion: Vec<f64>,
+    tally: Tally,
+}
+
+/// People per state at each cycle boundary, [entry year][group][point][state], and units of use,
+/// [entry year][group][cycle - 1][category]: whole numbers.
+#[derive(Clone)]
+struct Tally {
+    trace: Vec<f64>,
+    units: Vec<f64>,
+}
+
+impl Tally {
+    fn add(&mut self, other: &Tally) {
+        for (a, b) in self.trace.iter_mut().zip(&other.trace) {
+            *a += b;
+        }
+        for (a, b) in self.units.iter_mut().zip(&other.units) {
+            *a += b;
+        }
+    }
+}
+
+impl People {
+    pub(crate) fn new(m: &Model) -> People {
+        let (s, c, t) = (m.states.len(), m.categories.len(), m.n_cycles);
+        let groups = 1 + m.arms.iter().map(|a| a.enrol.len()).max().unwrap_or(0);
+        let entry_years = m.entry_years();
+        let (mut at_start, mut at_end) = (0.0, 0.0);
+        // The individual mode allows start, end and half-cycle: two points, t - 1 and t.
+        for &(point, coef) in &m.convention[0] {
+            if point == 0 {
+                at_start += coef;
+            } else {
+                at_end += coef;
+            }
+        }
+        People {
+            s,
+            c,
+            t,
+            groups,
+            entry_years,
+            initial: vec![0.0; s],
+            enrol: Vec::with_capacity(groups),
+            uptake: 0.0,
+            cum: vec![0.0; groups * t * s * s],
+            bounds: Vec::with_capacity(groups * t * s * s + 1),
+            samplers: Vec::new(),
+            dead: m.dead.clone(),
+            at_start,
+            at_end,
+            overdispersion: vec![0.0; c],
+            tally: Tally {
+                trace: vec![0.0; entry_years * groups * (t + 1) * s],
+                units: vec![0.0; entry_years * groups * t * c],
+            },
+        }
+    }
+
+    /// Simulates people `ids` of entry year `k` (entering `offset` cycles into the horizon) into
+    /// `tally`.
+    #[allow(clippy::too_many_arguments)]
+    fn simulate(
+        &self,
+        seed: u64,
+        iteration: usize,
+        k: usize,
+        ids: std::ops::Range<u64>,
+        offset: usize,
+        tally: &mut Tally,
+    ) {
+        let (s, c, t) = (self.s, self.c, self.t);
+        let cycles = t - offset;
+        for id in ids {
+            let mut rng = stream(seed, iteration, mix(id ^ PEOPLE));
+            // Drawn in every arm, so the draws after it line up across arms.
+            let u = uniform(&mut rng);
+            let g = if self.groups > 1 && u < self.uptake { 1 + pick(&self.enrol, u / self.uptake) } else { 0 };
+            let mut state = pick(&self.initial, uniform(&mut rng));
+            let group = k * self.groups + g;
+            let trace = &mut tally.trace[group * (t + 1) * s..(group + 1) * (t + 1) * s];
+            let units = &mut tally.units[group * t * c..(group + 1) * t * c];
+            trace[state] += 1.0;
+            if self.dead[state] {
+                continue;
+            }
+            for cycle in 1..=cycles {
+                let row = ((g * t + cycle - 1) * s + state) * s;
+                let next = pick(&self.cum[row..row + s], uniform(&mut rng));
+                let i = row + next;
+                let units = &mut units[(cycle - 1) * c..cycle * c];
+                for sampler in &self.samplers[self.bounds[i] as usize..self.bounds[i + 1] as usize] {
+                    units[sampler.category as usize] += sampler.counts.sample(&mut rng);
+                }
+                trace[cycle * s + next] += 1.0;
+                state = next;
+                // Dead states are absorbing and use no care: nothing more to count.
+                if self.dead[state] {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Cumulative shares of `p` into `cum`, the last possible entry made +inf so that rounding in the
+/// sum can never let a draw fall past it.
+fn cumulate(p: &[f64], cum: &mut [f64]) {
+    let mut acc = 0.0;
+    let mut last = 0;
+    for (j, (x, c)) in p.iter().zip(cum.iter_mut()).enumerate() {
+        acc += x;
+        *c = acc;
+        if *x > 0.0 {
+            last = j;
+        }
+    }
+    cum[last] = f64::INFINITY;
+}
+
+impl Workspace {
+    /// Runs every arm of one iteration, person by person, with the parameter values in
+    /// `self.slots`. `parallel` splits the people of the iteration over rayon's threads.
+    pub(crate) fn simulate_people(
+        &mut self,
+        m: &Model,
+        seed: u64,
+        iteration: usize,
+        parallel: bool,
+        out: &mut Record<'_>,
+    ) -> Step {
+        out.clear();
+        self.prepare(m)?;
+        let mut people = self.people.take().unwrap_or_else(|| Box::new(People::new(m)));
+        let result = (|| -> Step {
+            for (ci, cat) in m.categories.iter().enumerate() {
+                people.overdispersion[ci] = match cat.overdispersion {
+                    Some(term) => nonneg(m, &self.slots, term, 1, &cat.path, "overdispersion")?,
+                    None => 0.0,
+                };
+            }
+            cumulate(&self.initial, &mut people.initial);
+            for (ai, arm) in m.arms.iter().enumerate() {
+                let arm = (ai > 0).then_some(arm);
+                people.uptake = match arm {
+                    Some(a) => self.arm_costs(m, ai, a, out)?,
+                    None => 0.0,
+                };
+                self.tables(m, arm, &mut people)?;
+                people.tally.trace.fill(0.0);
+                people.tally.units.fill(0.0);
+                for k in 0..m.entry_years() {
+                    let first = if k == 0 { 0.0 } else { m.population + (k - 1) as f64 * m.inflow };
+                    let (first, n) = (first as u64, m.entrants(k) as u64);
+                    let offset = k * m.cycles_per_year;
+                    if parallel && n > PEOPLE_BLOCK {
+                        let shared: &People = &people;
+                        let empty = Tally {
+                            trace: vec![0.0; shared.tally.trace.len()],
+                            units: vec![0.0; shared.tally.units.len()],
+                        };
+                        let sum = (0..n.div_ceil(PEOPLE_BLOCK))
+                            .into_par_iter()
+                            .fold(
+                                || empty.clone(),
+                                |mut acc, block| {
+                                    let ids = first + block * PEOPLE_BLOCK..first + ((block + 1) * PEOPLE_BLOCK).min(n);
+                                    shared.simulate(seed, iteration, k, ids, offset, &mut acc);
+                                    acc
+                                },
+                            )
+                            .reduce(
+                                || empty.clone(),
+                                |mut a, b| {
+                                    a.add(&b);
+                                    a
+                                },
+                            );
+                        people.tally.add(&sum);
+                    } else {
+                        let mut tally =
+                            std::mem::replace(&mut people.tally, Tally { trace: Vec::new(), units: Vec::new() });
+                        people.simulate(seed, iteration, k, first..first + n, offset, &mut tally);
+                        people.tally = tally;
+                    }
+                }
+                self.account(m, ai, arm, &people, out)?;
+            }
+            Ok(())
+        })();
+        self.people = Some(people);
+        result
+    }
+
+    /// Builds the transition rows and count samplers of every group and cycle of an arm.
+    fn tables(&mut self, m: &Model, arm: Option<&Arm>, people: &mut People) -> Step {
+        let (s, t) = (self.s, self.t);
+        let cy = m.cycle_years;
+        let groups = 1 + arm.map_or(0, |a| a.enrol.len());
+        people.groups = groups;
+        people.enrol.clear();
+        if let Some(a) = arm {
+            people.enrol.resize(a.enrol.len(), 0.0);
+            cumulate(&a.enrol, &mut people.enrol);
+        }
+        people.bounds.clear();
+        people.samplers.clear();
+        people.bounds.push(0);
+        for g in 0..groups {
+            for cycle in 1..=t {
+                let part = arm.filter(|_| g > 0 && cycle >= g);
+                let w = part.map_or(0.0, |a| a.weight[cycle - g]);
+                match part {
+                    Some(a) => self.participant_matrix(m, a, cycle, w)?,
+                    None => self.mat.copy_from_slice(&self.uc_mats[(cycle - 1) * s * s..cycle * s * s]),
+                }
+                self.use_rates(m, part, w, cycle)?;
+                let base = (g * t + cycle - 1) * s * s;
+                for from in 0..s {
+                    let p = &self.mat[from * s..(from + 1) * s];
+                    cumulate(p, &mut people.cum[base + from * s..base + (from + 1) * s]);
+                    for to in 0..s {
+                        if !m.dead[from] && p[to] > 0.0 {
+                            for ci in 0..self.c {
+                                let u = &self.use_[ci * s..(ci + 1) * s];
+                                let mean = cy * (people.at_start * u[from] + people.at_end * u[to]);
+                                if mean > 0.0 {
+                                    let counts = Counts::new(mean, people.overdispersion[ci]);
+                                    people.samplers.push(Sampler { category: ci as u32, counts });
+                                }
+                            }
+                        }
+                        people.bounds.push(people.samplers.len() as u32);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns an arm's tallies into its record, through the cohort's accounting.
+    fn account(&mut self, m: &Model, ai: usize, arm: Option<&Arm>, people: &People, out: &mut Record<'_>) -> Step {
+        let (s, c, t) = (self.s, self.c, self.t);
+        for k in 0..people.entry_years {
+            for g in 0..people.groups {
+                let group = k * people.groups + g;
+                let trace = &people.tally.trace[group * (t + 1) * s..(group + 1) * (t + 1) * s];
+                if trace[..s].iter().all(|&n| n == 0.0) {
+                    continue;
+                }
+                let units = &people.tally.units[group * t * c..(group + 1) * t * c];
+                let part = arm.filter(|_| g > 0);
+                let offset = k * m.cycles_per_year;
+                let mut sink = Flows::Arm { index: ai, out: &mut *out };
+                self.group_flows(m, trace, part, g, 1.0, offset, Some(units), &mut sink)?;
+            }
+        }
+        Ok(())
+    }
+}
