@@ -6,7 +6,7 @@ import json
 import math
 import os
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import _ontschot
 from ._errors import ScenarioError
@@ -127,6 +127,7 @@ class Scenario:
         *,
         detail: bool | None = None,
         progress: bool | ProgressCallback | None = None,
+        mode: Literal["cohort", "individual"] | None = None,
     ) -> Results:
         """Runs the Monte Carlo simulation.
 
@@ -135,6 +136,9 @@ class Scenario:
             seed: seed of the random streams (default: the scenario's).
             threads: worker threads (default: one per core); results do not depend on it.
             detail: keep care costs per category (``Results.detail``).
+            mode: ``"cohort"`` (expected values) or ``"individual"`` (every person simulated, so
+                the results also carry the luck of who needs care); default: the scenario's
+                ``[simulation] mode``. Both give arrays of the same shape.
             progress: ``None`` shows a bar on stderr for runs longer than half a second,
                 ``True`` always, ``False`` never; or a callable ``(done, total)``.
 
@@ -146,8 +150,10 @@ class Scenario:
         for name, value in (("iterations", iterations), ("seed", seed), ("threads", threads)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64):
                 raise ScenarioError.at(f"simulation.{name}", f"must be a whole number >= 0, got {value!r}")
+        if mode is not None and mode not in ("cohort", "individual"):
+            raise ScenarioError.at("simulation.mode", f"must be 'cohort' or 'individual', got {mode!r}")
         callback = resolve(progress, self._inner_name())
-        results = Results._wrap(self._inner.run(iterations, seed, threads, detail, callback))
+        results = Results._wrap(self._inner.run(iterations, seed, threads, detail, callback, mode))
         object.__setattr__(results, "_scenario", self)
         return results
 
@@ -292,6 +298,26 @@ class Scenario:
         results = self.run(iterations, seed, progress=None)
         results.report(path, lang=lang)
         return results
+
+    def parameter_draws(self, iterations: int | None = None, seed: int | None = None) -> pd.DataFrame:
+        """Every parameter's value in each iteration of a run with this seed (a Dirichlet's
+        components as ``name.part``): the draws behind :meth:`run`'s results, recomputed from the
+        seed. One row per iteration; for regression metamodels or checks of one's own.
+
+        >>> from ontschot import seeds
+        >>> draws = seeds.samenoud().parameter_draws(2000, seed=1)
+        >>> round(float(draws["uptake"].mean()), 2)
+        0.49
+        """
+        import pandas as pd
+
+        for name, value in (("iterations", iterations), ("seed", seed)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64):
+                raise ScenarioError.at(f"simulation.{name}", f"must be a whole number >= 0, got {value!r}")
+        names, draws = self._inner.parameter_draws(iterations, seed)
+        frame = pd.DataFrame(draws, columns=names)
+        frame.index.name = "iteration"
+        return frame
 
     def deterministic(self, *, detail: bool | None = None) -> Results:
         """One run with every parameter at its mean (the base case)."""

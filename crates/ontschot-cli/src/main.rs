@@ -8,7 +8,7 @@ mod table;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use ontschot::finance::{Goal, SolveOptions};
-use ontschot::{Model, Results, Scenario, Simulation, Summary};
+use ontschot::{Mode, Model, Results, Scenario, Simulation, Summary};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -35,6 +35,10 @@ struct RunArgs {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// `cohort` (expected values) or `individual` (every person simulated; default: the
+    /// scenario's [simulation] mode).
+    #[arg(long, value_parser = |s: &str| s.parse::<Mode>())]
+    mode: Option<Mode>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -210,6 +214,9 @@ fn load(path: &Path) -> Result<Model, String> {
 
 fn simulation<'m>(model: &'m Model, args: &RunArgs) -> Simulation<'m> {
     let mut sim = Simulation::new(model).threads(args.threads);
+    if let Some(mode) = args.mode {
+        sim = sim.mode(mode);
+    }
     if let Some(n) = args.iterations {
         sim = sim.iterations(n);
     }
@@ -222,7 +229,9 @@ fn simulation<'m>(model: &'m Model, args: &RunArgs) -> Simulation<'m> {
 /// Runs the Monte Carlo simulation with a progress bar on stderr for long runs.
 fn simulate(model: &Model, args: &RunArgs) -> Result<Results, String> {
     let n = args.iterations.unwrap_or(model.scenario().simulation.iterations);
-    let bar = if args.quiet || n < 2_000 { ProgressBar::hidden() } else { ProgressBar::new(n as u64) };
+    let individual = args.mode.unwrap_or(model.scenario().simulation.mode) == Mode::Individual;
+    let long = if individual { n >= 10 } else { n >= 2_000 };
+    let bar = if args.quiet || !long { ProgressBar::hidden() } else { ProgressBar::new(n as u64) };
     bar.set_style(
         ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} iterations ({eta} left)")
             .expect("a valid template")

@@ -48,10 +48,12 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
     }
     let _ = writeln!(
         out,
-        "{} people, {} years, {} iterations, seed {}; costs discounted at {:.1}%, effects at {:.1}% a year{}",
+        "{} people{}, {} years, {} iterations{}, seed {}; costs discounted at {:.1}%, effects at {:.1}% a year{}",
         eur(meta.population),
+        if meta.inflow > 0.0 { format!(" + {} a year", eur(meta.inflow)) } else { String::new() },
         meta.years,
         eur(meta.iterations as f64),
+        if meta.mode == "individual" { ", every person simulated" } else { "" },
         meta.seed,
         meta.discount_costs * 100.0,
         meta.discount_effects * 100.0,

@@ -10,7 +10,7 @@ use errors::to_py;
 use ndarray::Array3;
 use numpy::PyArray3;
 use ontschot::finance::{Goal, SolveOptions};
-use ontschot::{Model, Simulation};
+use ontschot::{Mode, Model, Simulation};
 use pyo3::exceptions::{PyIndexError, PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -34,10 +34,18 @@ impl Scenario {
         threads: Option<usize>,
         detail: Option<bool>,
         progress: Option<Bound<'_, PyAny>>,
+        mode: Option<&str>,
     ) -> PyResult<(Model, ontschot::Results)> {
         let model = Model::new(&self.inner).map_err(to_py)?;
+        let mode = mode
+            .map(str::parse::<Mode>)
+            .transpose()
+            .map_err(|reason| to_py(ontschot::Error::Settings { field: "mode", reason }))?;
         let results = {
-            let sim = configure(&model, iterations, seed, threads, detail);
+            let mut sim = configure(&model, iterations, seed, threads, detail);
+            if let Some(mode) = mode {
+                sim = sim.mode(mode);
+            }
             run_interruptibly(py, &sim, iterations.unwrap_or(self.inner.simulation.iterations), progress)?
         };
         Ok((model, results))
@@ -96,7 +104,8 @@ impl Scenario {
         Model::new(&self.inner).map(|_| ()).map_err(to_py)
     }
 
-    #[pyo3(signature = (iterations=None, seed=None, threads=None, detail=None, progress=None))]
+    #[pyo3(signature = (iterations=None, seed=None, threads=None, detail=None, progress=None, mode=None))]
+    #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         py: Python<'_>,
@@ -105,8 +114,24 @@ impl Scenario {
         threads: Option<usize>,
         detail: Option<bool>,
         progress: Option<Bound<'_, PyAny>>,
+        mode: Option<&str>,
     ) -> PyResult<Results> {
-        self.simulate(py, iterations, seed, threads, detail, progress).map(|(_, r)| Results::new(r))
+        self.simulate(py, iterations, seed, threads, detail, progress, mode).map(|(_, r)| Results::new(r))
+    }
+
+    /// Every parameter's value in each iteration of a run with this seed: (names, [iteration, parameter]).
+    #[pyo3(signature = (iterations=None, seed=None))]
+    fn parameter_draws<'py>(
+        &self,
+        py: Python<'py>,
+        iterations: Option<usize>,
+        seed: Option<u64>,
+    ) -> PyResult<(Vec<String>, Bound<'py, numpy::PyArray2<f64>>)> {
+        let model = Model::new(&self.inner).map_err(to_py)?;
+        let n = iterations.unwrap_or(self.inner.simulation.iterations);
+        let seed = seed.unwrap_or(self.inner.simulation.seed);
+        let (names, draws) = py.detach(|| ontschot::analysis::parameter_draws(&model, n, seed)).map_err(to_py)?;
+        Ok((names, numpy::PyArray2::from_owned_array(py, draws)))
     }
 
     /// Runs the scenario and solves for one term of an arrangement; returns the answer as JSON.
@@ -138,7 +163,7 @@ impl Scenario {
                 )));
             }
         };
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None)?;
         let options = SolveOptions { arm, alternative, ..SolveOptions::new(arrangement, term, (low, high), goal) };
         let answer = py.detach(|| ontschot::finance::solve(&model, &results, &options)).map_err(to_py)?;
         Ok(serde_json::to_string(&answer).expect("answers serialise"))
@@ -162,7 +187,7 @@ impl Scenario {
                 arms.saturating_sub(1)
             )));
         }
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None)?;
         let options = py.detach(|| ontschot::finance::compare(&model, &results, arm));
         Ok(serde_json::to_string(&options).expect("comparisons serialise"))
     }
@@ -217,7 +242,7 @@ impl Scenario {
         threads: Option<usize>,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None)?;
         let doc = py
             .detach(|| -> ontschot::Result<serde_json::Value> {
                 let first = ontschot::analysis::first_order(&model, &results, arm)?;
@@ -258,7 +283,7 @@ impl Scenario {
         threads: Option<usize>,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None)?;
         let options =
             SolveOptions { arm, alternative, ..SolveOptions::new(arrangement, term, (0.0, 1.0), Goal::ExpectedGain) };
         let curve = py.detach(|| ontschot::finance::sweep(&model, &results, &options, &values)).map_err(to_py)?;

@@ -221,6 +221,37 @@ pub fn two_way(
     })
 }
 
+/// Every parameter's value (a Dirichlet's components one by one) in each iteration of a run with
+/// `seed`: the draws behind a run's results, recomputed from the seed (runs do not store them).
+/// Returns the names and an array `[iteration, parameter]`; fixed parameters repeat their value.
+///
+/// ```
+/// let model = ontschot::Model::new(&ontschot::seeds::samenoud()).unwrap();
+/// let (names, draws) = ontschot::analysis::parameter_draws(&model, 100, 7).unwrap();
+/// let uptake = names.iter().position(|n| n == "uptake").unwrap();
+/// assert_eq!(draws.shape(), [100, names.len()]);
+/// assert!(draws.column(uptake).iter().all(|&u| (0.0..=1.0).contains(&u)));
+/// ```
+pub fn parameter_draws(model: &Model, iterations: usize, seed: u64) -> Result<(Vec<String>, ndarray::Array2<f64>)> {
+    if iterations == 0 {
+        return Err(Error::Settings { field: "iterations", reason: "must be at least 1".into() });
+    }
+    let values = iterations.checked_mul(model.slot_names.len()).unwrap_or(usize::MAX);
+    let mut data = Vec::new();
+    data.try_reserve_exact(values).map_err(|_| Error::Settings {
+        field: "iterations",
+        reason: format!("{iterations} iterations of draws do not fit in memory; ask for fewer"),
+    })?;
+    let mut slots = model.mean_slots();
+    for i in 0..iterations {
+        draw(model, seed, i, &mut slots);
+        data.extend_from_slice(&slots);
+    }
+    let names = model.slot_names.clone();
+    let draws = ndarray::Array2::from_shape_vec((iterations, names.len()), data).expect("one row of slots a draw");
+    Ok((names, draws))
+}
+
 /// Draws of every slot per iteration, recomputed from the seed (they are not stored).
 fn draws(model: &Model, iterations: usize, seed: u64) -> Vec<Vec<f64>> {
     let mut slots = model.mean_slots();
