@@ -236,7 +236,7 @@ pub fn parameter_draws(model: &Model, iterations: usize, seed: u64) -> Result<(V
     if iterations == 0 {
         return Err(Error::Settings { field: "iterations", reason: "must be at least 1".into() });
     }
-    let values = iterations.checked_mul(model.slot_names.len()).unwrap_or(usize::MAX);
+    let values = iterations.saturating_mul(model.slot_names.len());
     let mut data = Vec::new();
     data.try_reserve_exact(values).map_err(|_| Error::Settings {
         field: "iterations",
