@@ -26,6 +26,7 @@ struct Scenario {
 
 impl Scenario {
     /// Compiles and runs the scenario, interruptibly.
+    #[allow(clippy::too_many_arguments)]
     fn simulate(
         &self,
         py: Python<'_>,
