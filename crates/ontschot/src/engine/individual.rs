@@ -16,12 +16,10 @@
 //! depends on the tables, never on the number of people.
 
 use super::cohort::{Flows, Step, Workspace, nonneg};
+use super::counts::{Counts, Tables, uniform};
 use super::{mix, stream};
 use crate::model::{Arm, Model};
 use crate::results::Record;
-use rand::Rng;
-use rand_distr::{Distribution, Gamma, Poisson};
-use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 /// People per unit of parallel work when one iteration is split over threads.
@@ -29,12 +27,6 @@ const PEOPLE_BLOCK: u64 = 4096;
 
 /// Stream key of the people, apart from the parameters' name hashes.
 const PEOPLE: u64 = 0x5eed_0f9e_091e_5a00;
-
-/// A uniform draw in [0, 1) from the top 53 bits.
-#[inline(always)]
-fn uniform(rng: &mut Xoshiro256PlusPlus) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
 
 /// The first index whose cumulative share exceeds `u` (the last possible one is +inf).
 #[inline(always)]
@@ -44,81 +36,6 @@ fn pick(cum: &[f64], u: f64) -> usize {
         j += 1;
     }
     j
-}
-
-/// 1/k for the inversion sampler: a multiplication instead of a division on the hot path.
-const INVERSE: [f64; 64] = {
-    let mut t = [0.0; 64];
-    let mut k = 1;
-    while k < 64 {
-        t[k] = 1.0 / k as f64;
-        k += 1;
-    }
-    t
-};
-
-/// Below this mean, Poisson counts are drawn by inversion (one uniform, about `mean` steps);
-/// above it by rand_distr's rejection method. rand_distr's own small-mean method multiplies
-/// `mean + 1` uniforms, several times the cost on this, the hottest path of the individual mode.
-const INVERSION_BELOW: f64 = 12.0;
-
-/// The distribution of one person's count of use in one cycle.
-#[derive(Clone, Debug)]
-enum Counts {
-    /// Poisson with a small mean, by inversion: (mean, exp(-mean)).
-    Inversion(f64, f64),
-    Poisson(Poisson<f64>),
-    /// Negative binomial as a gamma mixture of Poissons.
-    Mixture(Gamma<f64>),
-}
-
-impl Counts {
-    fn new(mean: f64, overdispersion: f64) -> Counts {
-        if overdispersion > 0.0 {
-            // Mean `mean`, variance mean + alpha mean^2: the rate is gamma with shape 1/alpha.
-            let shape = 1.0 / overdispersion;
-            // Both are finite and positive: mean > 0 and alpha > 0 are checked by the caller.
-            Counts::Mixture(Gamma::new(shape, mean / shape).expect("positive finite shape and scale"))
-        } else if mean < INVERSION_BELOW {
-            Counts::Inversion(mean, (-mean).exp())
-        } else {
-            Counts::Poisson(Poisson::new(mean).expect("a positive finite mean"))
-        }
-    }
-
-    #[inline(always)]
-    fn sample(&self, rng: &mut Xoshiro256PlusPlus) -> f64 {
-        match self {
-            Counts::Inversion(mean, p0) => inversion(*mean, *p0, rng),
-            Counts::Poisson(p) => p.sample(rng),
-            Counts::Mixture(g) => {
-                let rate = g.sample(rng);
-                if rate <= 0.0 {
-                    0.0
-                } else if rate < INVERSION_BELOW {
-                    inversion(rate, (-rate).exp(), rng)
-                } else {
-                    Poisson::new(rate).map_or(0.0, |p| p.sample(rng))
-                }
-            }
-        }
-    }
-}
-
-#[inline(always)]
-fn inversion(mean: f64, p0: f64, rng: &mut Xoshiro256PlusPlus) -> f64 {
-    let u = uniform(rng);
-    let mut k = 0usize;
-    let mut p = p0;
-    let mut f = p;
-    // The terms underflow to zero long before k reaches 64 (mean < 12), which ends the loop even
-    // for a u the summed probabilities cannot reach by rounding.
-    while u >= f && k < 63 {
-        k += 1;
-        p *= mean * INVERSE[k];
-        f += p;
-    }
-    k as f64
 }
 
 #[derive(Clone, Debug)]
@@ -148,6 +65,7 @@ pub(crate) struct People {
     at_start: f64,
     at_end: f64,
     overdispersion: Vec<f64>,
+    tables: Tables,
     tally: Tally,
 }
 
@@ -200,6 +118,7 @@ impl People {
             at_start,
             at_end,
             overdispersion: vec![0.0; c],
+            tables: Tables::default(),
             tally: Tally {
                 trace: vec![0.0; entry_years * groups * (t + 1) * s],
                 units: vec![0.0; entry_years * groups * t * c],
@@ -240,7 +159,7 @@ impl People {
                 let i = row + next;
                 let units = &mut units[(cycle - 1) * c..cycle * c];
                 for sampler in &self.samplers[self.bounds[i] as usize..self.bounds[i + 1] as usize] {
-                    units[sampler.category as usize] += sampler.counts.sample(&mut rng);
+                    units[sampler.category as usize] += self.tables.sample(&sampler.counts, &mut rng);
                 }
                 trace[cycle * s + next] += 1.0;
                 state = next;
@@ -355,6 +274,7 @@ impl Workspace {
         }
         people.bounds.clear();
         people.samplers.clear();
+        people.tables.clear();
         people.bounds.push(0);
         for g in 0..groups {
             for cycle in 1..=t {
@@ -375,7 +295,7 @@ impl Workspace {
                                 let u = &self.use_[ci * s..(ci + 1) * s];
                                 let mean = cy * (people.at_start * u[from] + people.at_end * u[to]);
                                 if mean > 0.0 {
-                                    let counts = Counts::new(mean, people.overdispersion[ci]);
+                                    let counts = people.tables.counts(mean, people.overdispersion[ci]);
                                     people.samplers.push(Sampler { category: ci as u32, counts });
                                 }
                             }

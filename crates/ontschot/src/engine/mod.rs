@@ -7,6 +7,7 @@
 //! others untouched (common random numbers across variants).
 
 mod cohort;
+mod counts;
 mod individual;
 
 use crate::error::{Error, Result};
