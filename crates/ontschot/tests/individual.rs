@@ -231,3 +231,81 @@ fn inflow_adds_entrants_who_follow_the_course_of_the_starting_population() {
     }
     assert_eq!(with.meta().inflow, 4.0);
 }
+
+fn with_subgroups(mut s: Scenario, groups: &str) -> Scenario {
+    let table: toml::Table = toml::from_str(groups).unwrap();
+    s.population.subgroups = table["population"]["subgroups"].clone().try_into().unwrap();
+    s
+}
+
+#[test]
+fn subgroups_are_a_mixture_of_the_population_with_their_own_values() {
+    let groups = r#"
+[[population.subgroups]]
+name = "old"
+share = 0.3
+values = { p_death = 0.2, rr = 0.8 }
+[[population.subgroups]]
+name = "young"
+share = "rest"
+"#;
+    let mut s = alive_dead("half_cycle");
+    s.population.size = 10.0;
+    s.population.inflow = 2.0;
+    let mixed = run(&with_subgroups(s.clone(), groups), 1, 1);
+    let young = run(&s, 1, 1);
+    let old = run(&s.with_values([("p_death", 0.2.into()), ("rr", 0.8.into())]).unwrap(), 1, 1);
+    for arm in 0..2 {
+        for y in 0..3 {
+            for b in 0..2 {
+                let expected = 0.3 * old.care(arm)[[0, y, b]] + 0.7 * young.care(arm)[[0, y, b]];
+                assert!(close(mixed.care(arm)[[0, y, b]], expected, 1e-12), "care arm {arm} year {y} budget {b}");
+                let expected = 0.3 * old.programme(arm)[[0, y, b]] + 0.7 * young.programme(arm)[[0, y, b]];
+                assert!(close(mixed.programme(arm)[[0, y, b]], expected, 1e-12), "programme arm {arm} year {y}");
+            }
+            let expected = 0.3 * old.effects(arm)[[0, y, 0]] + 0.7 * young.effects(arm)[[0, y, 0]];
+            assert!(close(mixed.effects(arm)[[0, y, 0]], expected, 1e-12), "life-years arm {arm} year {y}");
+        }
+    }
+    let model = Model::new(&with_subgroups(s, groups)).unwrap();
+    assert_eq!(model.subgroups().iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["old", "young"]);
+}
+
+#[test]
+fn individual_mean_equals_cohort_mean_with_subgroups() {
+    // An older band with its own mortality, nursing-home risk, starting profile and uptake.
+    let groups = r#"
+[[population.subgroups]]
+name = "85+"
+share = 0.3
+values = { p_robust_death = 0.08, p_frail_death = 0.16, p_frail_nh = 0.06, "profile.robust" = 0.4, "profile.frail" = 0.25, "profile.complex" = 0.35, uptake = 0.35 }
+source = "test values"
+[[population.subgroups]]
+name = "75-84"
+share = "rest"
+"#;
+    let mut s = with_subgroups(Scenario::from_file(seed("samenoud.toml")).unwrap(), groups);
+    s.population.size = 2000.0;
+    s.population.inflow = 200.0;
+    assert_individual_mean_is_cohort_mean(&s, 300);
+    let a = run_mode(&s, Mode::Individual, 8, 3, Some(1));
+    let b = run_mode(&s, Mode::Individual, 8, 3, Some(2));
+    assert_eq!(a.to_bytes(), b.to_bytes());
+}
+
+#[test]
+fn subgroup_problems_name_their_field() {
+    let groups = r#"
+[[population.subgroups]]
+name = "old"
+share = 0.7
+values = { p_deat = 0.2 }
+[[population.subgroups]]
+name = "young"
+share = 0.6
+"#;
+    let (paths, message) = invalid(&with_subgroups(alive_dead("half_cycle"), groups));
+    assert!(paths.contains(&"population.subgroups[0].values.p_deat".to_owned()), "{paths:?}");
+    assert!(message.contains("p_death"), "suggests the name: {message}");
+    assert!(paths.iter().any(|p| p == "population.subgroups"), "shares sum to 1.3: {paths:?}");
+}

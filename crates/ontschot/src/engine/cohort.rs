@@ -60,6 +60,12 @@ pub(crate) struct Workspace {
     pub(super) uc_eff: Vec<f64>,
     pub(super) uc_units: Vec<f64>,
     pub(super) uc_detail: Vec<f64>,
+    /// The iteration's own draws, while a subgroup changes `slots`.
+    pub(super) base: Vec<f64>,
+    /// Shares of the subgroups in this iteration.
+    pub(super) shares: Vec<f64>,
+    /// Share of the population in the subgroup being run.
+    pub(super) scale: f64,
     /// Tables and tallies of the individual mode, made on first use.
     pub(super) people: Option<Box<super::individual::People>>,
 }
@@ -92,6 +98,9 @@ impl Workspace {
             uc_eff: vec![0.0; y * MEASURES],
             uc_units: vec![0.0; y * c],
             uc_detail: vec![0.0; y * c],
+            base: m.mean_slots(),
+            shares: vec![0.0; m.subgroups.values.len()],
+            scale: 1.0,
             people: None,
         }
     }
@@ -112,9 +121,52 @@ impl Workspace {
         Ok(())
     }
 
-    /// Runs every arm of one iteration with the parameter values in `self.slots`.
+    /// Evaluates the subgroups' shares with the iteration's draws, and keeps those draws, which
+    /// each subgroup then changes in its own way.
+    pub(super) fn subgroup_shares(&mut self, m: &Model) -> Step {
+        self.base.copy_from_slice(&self.slots);
+        eval_row(m, &self.slots, &m.subgroups.shares, 1, &mut self.shares)
+    }
+
+    /// Sets the slots to subgroup `h`'s values and the people's scale to its share.
+    pub(super) fn enter_subgroup(&mut self, m: &Model, h: usize) {
+        self.slots.copy_from_slice(&self.base);
+        for &(slot, term) in &m.subgroups.values[h] {
+            self.slots[slot] = eval(m, &self.base, term, 1);
+        }
+        self.scale = self.shares[h];
+    }
+
+    /// Back to the iteration's own draws and everybody.
+    pub(super) fn leave_subgroups(&mut self) {
+        self.slots.copy_from_slice(&self.base);
+        self.scale = 1.0;
+    }
+
+    /// Runs every arm of one iteration with the parameter values in `self.slots`: each subgroup
+    /// as a cohort of its own, weighted by its share.
     pub(crate) fn simulate(&mut self, m: &Model, out: &mut Record<'_>) -> Step {
         out.clear();
+        self.subgroup_shares(m)?;
+        let result = (|| -> Step {
+            for h in 0..self.shares.len() {
+                if self.shares[h] > 0.0 {
+                    self.enter_subgroup(m, h);
+                    self.subgroup(m, out)?;
+                }
+            }
+            Ok(())
+        })();
+        self.leave_subgroups();
+        result?;
+        for (ai, arm) in m.arms.iter().enumerate().skip(1) {
+            self.fixed_costs(m, ai, arm, out)?;
+        }
+        Ok(())
+    }
+
+    /// The flows of the people of one subgroup (all of them without subgroups), every arm.
+    fn subgroup(&mut self, m: &Model, out: &mut Record<'_>) -> Step {
         let s = self.s;
         self.prepare(m)?;
         // Usual care's trace, shared by every arm.
@@ -143,7 +195,7 @@ impl Workspace {
     /// each year's entrants follow the starting population's course, shifted to their entry.
     fn add_usual_care(&self, m: &Model, ai: usize, share: f64, out: &mut Record<'_>) {
         for k in 0..m.entry_years() {
-            let people = m.entrants(k) * share;
+            let people = m.entrants(k) * self.scale * share;
             if people > 0.0 {
                 out.add_scaled_care(ai, &self.uc_care, people, k);
                 out.add_scaled_effects(ai, &self.uc_eff, people, k);
@@ -155,14 +207,21 @@ impl Workspace {
         }
     }
 
-    /// Evaluates an arm's uptake and cost splits, and adds the costs that do not depend on who is
-    /// where (one-off and per FTE). Returns the uptake.
-    pub(super) fn arm_costs(&mut self, m: &Model, ai: usize, arm: &Arm, out: &mut Record<'_>) -> Step<f64> {
+    /// Evaluates an arm's uptake and cost splits; returns the uptake.
+    pub(super) fn arm_setup(&mut self, m: &Model, arm: &Arm) -> Step<f64> {
         let b = self.b;
         let uptake = unit(m, &self.slots, arm.uptake, 1, &arm.path, "uptake")?;
         for (k, cost) in arm.costs.iter().enumerate() {
             eval_row(m, &self.slots, &cost.split, 1, &mut self.cost_splits[k * b..(k + 1) * b])?;
         }
+        Ok(uptake)
+    }
+
+    /// Adds the costs of an arm that do not depend on who is where (one-off and per FTE), once
+    /// for the whole population, with the iteration's own draws.
+    pub(super) fn fixed_costs(&mut self, m: &Model, ai: usize, arm: &Arm, out: &mut Record<'_>) -> Step {
+        let b = self.b;
+        self.arm_setup(m, arm)?;
         for (k, cost) in arm.costs.iter().enumerate() {
             let amount = nonneg(m, &self.slots, cost.amount, 1, &cost.path, "amount")?;
             let per_cycle = match cost.kind {
@@ -189,7 +248,7 @@ impl Workspace {
                 }
             }
         }
-        Ok(uptake)
+        Ok(())
     }
 
     /// The transition matrix of participants in cycle `t` at effect weight `w`, into `self.mat`.
@@ -245,7 +304,7 @@ impl Workspace {
 
     fn arm(&mut self, m: &Model, ai: usize, arm: &Arm, out: &mut Record<'_>) -> Step {
         let s = self.s;
-        let uptake = self.arm_costs(m, ai, arm, out)?;
+        let uptake = self.arm_setup(m, arm)?;
         // Non-participants are usual care.
         if uptake < 1.0 {
             self.add_usual_care(m, ai, 1.0 - uptake, out);
@@ -269,7 +328,7 @@ impl Workspace {
                 }
                 // Later entrants follow the same course from their entry, cut at the horizon.
                 for k in 0..m.entry_years() {
-                    let weight = m.entrants(k) * uptake * share;
+                    let weight = m.entrants(k) * self.scale * uptake * share;
                     if weight > 0.0 {
                         let offset = k * m.cycles_per_year;
                         let mut sink = Flows::Arm { index: ai, out: &mut *out };

@@ -45,19 +45,28 @@ struct Sampler {
 }
 
 /// Per-worker tables and tallies of the individual mode, sized once for the model.
+///
+/// A table or tally "by subgroup and group" is laid out `[subgroup][group]`, where a group is
+/// usual care (0) or the participants starting in cycle `g` (g >= 1) of the current arm.
 pub(crate) struct People {
     s: usize,
     c: usize,
     t: usize,
+    /// Subgroups of the population (1 when the scenario has none).
+    subgroups: usize,
     /// Groups of the current arm: usual care, then participants by start cycle.
     groups: usize,
     entry_years: usize,
+    /// Cumulative shares of the subgroups.
+    shares: Vec<f64>,
+    /// Cumulative initial shares, [subgroup][state].
     initial: Vec<f64>,
     enrol: Vec<f64>,
-    uptake: f64,
-    /// Cumulative transition rows, [group][cycle - 1][from][to].
+    /// Uptake by subgroup.
+    uptake: Vec<f64>,
+    /// Cumulative transition rows, [subgroup][group][cycle - 1][from][to].
     cum: Vec<f64>,
-    /// Samplers of [group][cycle - 1][from][to] are `samplers[bounds[i]..bounds[i + 1]]`.
+    /// Samplers of [subgroup][group][cycle - 1][from][to] are `samplers[bounds[i]..bounds[i + 1]]`.
     bounds: Vec<u32>,
     samplers: Vec<Sampler>,
     dead: Vec<bool>,
@@ -69,8 +78,8 @@ pub(crate) struct People {
     tally: Tally,
 }
 
-/// People per state at each cycle boundary, [entry year][group][point][state], and units of use,
-/// [entry year][group][cycle - 1][category]: whole numbers.
+/// People per state at each cycle boundary, [subgroup][entry year][group][point][state], and
+/// units of use, [subgroup][entry year][group][cycle - 1][category]: whole numbers.
 #[derive(Clone)]
 struct Tally {
     trace: Vec<f64>,
@@ -93,6 +102,7 @@ impl People {
         let (s, c, t) = (m.states.len(), m.categories.len(), m.n_cycles);
         let groups = 1 + m.arms.iter().map(|a| a.enrol.len()).max().unwrap_or(0);
         let entry_years = m.entry_years();
+        let h = m.subgroups.values.len();
         let (mut at_start, mut at_end) = (0.0, 0.0);
         // The individual mode allows start, end and half-cycle: two points, t - 1 and t.
         for &(point, coef) in &m.convention[0] {
@@ -106,13 +116,15 @@ impl People {
             s,
             c,
             t,
+            subgroups: h,
             groups,
             entry_years,
-            initial: vec![0.0; s],
+            shares: vec![0.0; h],
+            initial: vec![0.0; h * s],
             enrol: Vec::with_capacity(groups),
-            uptake: 0.0,
-            cum: vec![0.0; groups * t * s * s],
-            bounds: Vec::with_capacity(groups * t * s * s + 1),
+            uptake: vec![0.0; h],
+            cum: vec![0.0; h * groups * t * s * s],
+            bounds: Vec::with_capacity(h * groups * t * s * s + 1),
             samplers: Vec::new(),
             dead: m.dead.clone(),
             at_start,
@@ -120,8 +132,8 @@ impl People {
             overdispersion: vec![0.0; c],
             tables: Tables::default(),
             tally: Tally {
-                trace: vec![0.0; entry_years * groups * (t + 1) * s],
-                units: vec![0.0; entry_years * groups * t * c],
+                trace: vec![0.0; h * entry_years * groups * (t + 1) * s],
+                units: vec![0.0; h * entry_years * groups * t * c],
             },
         }
     }
@@ -142,11 +154,14 @@ impl People {
         let cycles = t - offset;
         for id in ids {
             let mut rng = stream(seed, iteration, mix(id ^ PEOPLE));
+            let h = if self.subgroups > 1 { pick(&self.shares, uniform(&mut rng)) } else { 0 };
             // Drawn in every arm, so the draws after it line up across arms.
             let u = uniform(&mut rng);
-            let g = if self.groups > 1 && u < self.uptake { 1 + pick(&self.enrol, u / self.uptake) } else { 0 };
-            let mut state = pick(&self.initial, uniform(&mut rng));
-            let group = k * self.groups + g;
+            let uptake = self.uptake[h];
+            let g = if self.groups > 1 && u < uptake { 1 + pick(&self.enrol, u / uptake) } else { 0 };
+            let mut state = pick(&self.initial[h * s..(h + 1) * s], uniform(&mut rng));
+            let group = (h * self.entry_years + k) * self.groups + g;
+            let g = h * self.groups + g;
             let trace = &mut tally.trace[group * (t + 1) * s..(group + 1) * (t + 1) * s];
             let units = &mut tally.units[group * t * c..(group + 1) * t * c];
             trace[state] += 1.0;
@@ -199,22 +214,12 @@ impl Workspace {
         out: &mut Record<'_>,
     ) -> Step {
         out.clear();
-        self.prepare(m)?;
+        self.subgroup_shares(m)?;
         let mut people = self.people.take().unwrap_or_else(|| Box::new(People::new(m)));
         let result = (|| -> Step {
-            for (ci, cat) in m.categories.iter().enumerate() {
-                people.overdispersion[ci] = match cat.overdispersion {
-                    Some(term) => nonneg(m, &self.slots, term, 1, &cat.path, "overdispersion")?,
-                    None => 0.0,
-                };
-            }
-            cumulate(&self.initial, &mut people.initial);
+            cumulate(&self.shares, &mut people.shares);
             for (ai, arm) in m.arms.iter().enumerate() {
                 let arm = (ai > 0).then_some(arm);
-                people.uptake = match arm {
-                    Some(a) => self.arm_costs(m, ai, a, out)?,
-                    None => 0.0,
-                };
                 self.tables(m, arm, &mut people)?;
                 people.tally.trace.fill(0.0);
                 people.tally.units.fill(0.0);
@@ -253,18 +258,29 @@ impl Workspace {
                         people.tally = tally;
                     }
                 }
-                self.account(m, ai, arm, &people, out)?;
+                for h in 0..people.subgroups {
+                    self.enter_subgroup(m, h);
+                    self.prepare(m)?;
+                    if let Some(a) = arm {
+                        self.arm_setup(m, a)?;
+                    }
+                    self.account(m, ai, arm, h, &people, out)?;
+                }
+                self.leave_subgroups();
+                if let Some(a) = arm {
+                    self.fixed_costs(m, ai, a, out)?;
+                }
             }
             Ok(())
         })();
+        self.leave_subgroups();
         self.people = Some(people);
         result
     }
 
-    /// Builds the transition rows and count samplers of every group and cycle of an arm.
+    /// Builds the initial shares, uptake, transition rows and count samplers of every subgroup,
+    /// group and cycle of an arm.
     fn tables(&mut self, m: &Model, arm: Option<&Arm>, people: &mut People) -> Step {
-        let (s, t) = (self.s, self.t);
-        let cy = m.cycle_years;
         let groups = 1 + arm.map_or(0, |a| a.enrol.len());
         people.groups = groups;
         people.enrol.clear();
@@ -276,6 +292,35 @@ impl Workspace {
         people.samplers.clear();
         people.tables.clear();
         people.bounds.push(0);
+        let s = self.s;
+        let result = (|| -> Step {
+            for h in 0..people.subgroups {
+                self.enter_subgroup(m, h);
+                self.prepare(m)?;
+                cumulate(&self.initial, &mut people.initial[h * s..(h + 1) * s]);
+                people.uptake[h] = match arm {
+                    Some(a) => self.arm_setup(m, a)?,
+                    None => 0.0,
+                };
+                for (ci, cat) in m.categories.iter().enumerate() {
+                    people.overdispersion[ci] = match cat.overdispersion {
+                        Some(term) => nonneg(m, &self.slots, term, 1, &cat.path, "overdispersion")?,
+                        None => 0.0,
+                    };
+                }
+                self.subgroup_tables(m, arm, h, people)?;
+            }
+            Ok(())
+        })();
+        self.leave_subgroups();
+        result
+    }
+
+    /// The transition rows and count samplers of one subgroup, with its values in the slots.
+    fn subgroup_tables(&mut self, m: &Model, arm: Option<&Arm>, h: usize, people: &mut People) -> Step {
+        let (s, t) = (self.s, self.t);
+        let cy = m.cycle_years;
+        let groups = people.groups;
         for g in 0..groups {
             for cycle in 1..=t {
                 let part = arm.filter(|_| g > 0 && cycle >= g);
@@ -285,7 +330,7 @@ impl Workspace {
                     None => self.mat.copy_from_slice(&self.uc_mats[(cycle - 1) * s * s..cycle * s * s]),
                 }
                 self.use_rates(m, part, w, cycle)?;
-                let base = (g * t + cycle - 1) * s * s;
+                let base = ((h * groups + g) * t + cycle - 1) * s * s;
                 for from in 0..s {
                     let p = &self.mat[from * s..(from + 1) * s];
                     cumulate(p, &mut people.cum[base + from * s..base + (from + 1) * s]);
@@ -308,12 +353,21 @@ impl Workspace {
         Ok(())
     }
 
-    /// Turns an arm's tallies into its record, through the cohort's accounting.
-    fn account(&mut self, m: &Model, ai: usize, arm: Option<&Arm>, people: &People, out: &mut Record<'_>) -> Step {
+    /// Turns the tallies of an arm's subgroup `h` into its record, through the cohort's
+    /// accounting (with the subgroup's values in the slots).
+    fn account(
+        &mut self,
+        m: &Model,
+        ai: usize,
+        arm: Option<&Arm>,
+        h: usize,
+        people: &People,
+        out: &mut Record<'_>,
+    ) -> Step {
         let (s, c, t) = (self.s, self.c, self.t);
         for k in 0..people.entry_years {
             for g in 0..people.groups {
-                let group = k * people.groups + g;
+                let group = (h * people.entry_years + k) * people.groups + g;
                 let trace = &people.tally.trace[group * (t + 1) * s..(group + 1) * (t + 1) * s];
                 if trace[..s].iter().all(|&n| n == 0.0) {
                     continue;

@@ -63,6 +63,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     let matrix = c.matrix(&s.transitions, "transitions");
     let (categories, category_labels) = c.categories();
     let (arms, arm_labels) = c.arms(&matrix, &categories);
+    let subgroups = c.subgroups();
     let convention = c.convention();
     let names = crate::finance::Names { budgets: &budgets, payers: &payers, categories: &category_labels };
     let financing = crate::finance::compile_all(s, &names, &mut c.problems);
@@ -99,6 +100,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         convention,
         population: s.population.size,
         inflow: s.population.inflow,
+        subgroups,
         financing,
     })
 }
@@ -580,6 +582,46 @@ impl<'a> Compiler<'a> {
             budgets.push(BudgetInfo { name, label, payer: pi });
         }
         (budgets, payers)
+    }
+
+    /// The subgroups' shares and values; one subgroup of everybody when the scenario has none.
+    fn subgroups(&mut self) -> Subgroups {
+        let groups = &self.s.population.subgroups;
+        if groups.is_empty() {
+            return Subgroups {
+                shares: Row { entries: vec![(0, Term::Const(1.0))], rest: None, path: "population.subgroups".into() },
+                values: vec![Vec::new()],
+                labels: Vec::new(),
+            };
+        }
+        let mut index = HashMap::new();
+        let mut shares = BTreeMap::new();
+        let mut values = Vec::new();
+        for (i, g) in groups.iter().enumerate() {
+            let path = format!("population.subgroups[{i}]");
+            if index.insert(g.name.clone(), i).is_some() {
+                self.err(format!("{path}.name"), format!("subgroup '{}' is defined twice", g.name));
+            }
+            shares.insert(g.name.clone(), g.share.clone());
+            let mut own = Vec::new();
+            for (name, v) in &g.values {
+                let p = format!("{path}.values.{name}");
+                let Some(&slot) = self.slots.get(name) else {
+                    let hint = suggest(name, self.slots.keys().map(String::as_str));
+                    self.err(&p, format!("unknown parameter '{name}'{hint}"));
+                    continue;
+                };
+                if let Some(t) = self.term(&p, v, Ctx::Fixed) {
+                    own.push((slot, t));
+                }
+            }
+            values.push(own);
+        }
+        let fallback = Row { entries: Vec::new(), rest: None, path: "population.subgroups".into() };
+        let shares =
+            self.row("population.subgroups", &shares, "subgroup", &index, Ctx::Fixed, true).unwrap_or(fallback);
+        let labels = groups.iter().map(|g| label(&g.name, &g.label)).collect();
+        Subgroups { shares, values, labels }
     }
 
     fn state_index(&self) -> HashMap<String, usize> {

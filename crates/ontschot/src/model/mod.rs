@@ -127,6 +127,17 @@ pub(crate) struct Arm {
     pub path: String,
 }
 
+/// Parts of the population with values of their own.
+#[derive(Clone, Debug)]
+pub(crate) struct Subgroups {
+    /// Shares, one entry per subgroup (one subgroup with share 1 when the scenario has none).
+    pub shares: Row,
+    /// Per subgroup: (slot, value) replacing the slot's draw for its people.
+    pub values: Vec<Vec<(usize, Term)>>,
+    /// Names, empty when the scenario has none.
+    pub labels: Vec<Label>,
+}
+
 /// A compiled parameter: its distribution and where its draws go.
 #[derive(Clone, Debug)]
 pub(crate) struct Param {
@@ -191,6 +202,7 @@ pub struct Model {
     pub(crate) population: f64,
     /// People entering each year from the second year on.
     pub(crate) inflow: f64,
+    pub(crate) subgroups: Subgroups,
     pub(crate) financing: crate::finance::Financing,
 }
 
@@ -257,6 +269,10 @@ impl Model {
     /// People entering each year from the second year on.
     pub fn inflow(&self) -> f64 {
         self.inflow
+    }
+    /// Subgroups of the population (empty when the scenario has none).
+    pub fn subgroups(&self) -> &[Label] {
+        &self.subgroups.labels
     }
     /// People times cycles of one arm over the horizon, entrants included: the work of one
     /// individual iteration per arm.

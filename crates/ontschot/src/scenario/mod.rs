@@ -171,11 +171,51 @@ pub struct Population {
     /// People entering each year from the second year on (e.g. turning 75). Each year's entrants
     /// start in the initial states and follow the course the starting population followed from
     /// its start: the same ramp-up, effects and tables counted from their entry.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub inflow: f64,
+    /// Parts of the population with values of their own, such as age bands with their own rates.
+    /// Each person belongs to one; shares apply to the starting population and to the inflow.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subgroups: Vec<Subgroup>,
     /// What the population is, in words.
     #[serde(default)]
     pub description: String,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+/// A part of the population whose people use other values for some parameters (heterogeneity):
+/// an age band with its own mortality and use, a district with its own uptake.
+///
+/// ```
+/// let mut s = ontschot::seeds::samenoud();
+/// s.population.subgroups = serde_json::from_value(serde_json::json!([
+///     { "name": "85+", "share": 0.35, "values": { "p_robust_death": 0.07, "uptake": 0.4 } },
+///     { "name": "75-84", "share": "rest" },
+/// ]))
+/// .unwrap();
+/// let model = ontschot::Model::new(&s).unwrap();
+/// assert_eq!(model.subgroups()[0].name, "85+");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subgroup {
+    /// Key, e.g. `85+`.
+    pub name: String,
+    /// Display name.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Share of the population: a number, a parameter, or `rest` (for one subgroup).
+    pub share: Value,
+    /// Parameters (or Dirichlet components, `name.part`) that take another value for these
+    /// people: a number or the name of another parameter.
+    #[serde(default)]
+    pub values: BTreeMap<String, Value>,
+    /// Where the subgroup's values come from.
+    #[serde(default)]
+    pub source: String,
 }
 
 /// Default Monte Carlo settings of a scenario.
