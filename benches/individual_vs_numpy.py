@@ -35,8 +35,9 @@ def value(v: Any, draws: dict[str, np.ndarray], n: int) -> np.ndarray:
 
 
 class Peer:
-    """The SamenOud model (probability transitions, relative risks, rate ratios, half-cycle
-    correction, yearly cycles) per iteration, from the scenario dict and the parameter draws."""
+    """The SamenOud model (probability transitions, relative risks, rate ratios, Poisson and
+    negative binomial counts, half-cycle correction, yearly cycles) per iteration, from the
+    scenario dict and the parameter draws."""
 
     def __init__(self, scenario: dict[str, Any], draws: dict[str, np.ndarray], n: int) -> None:
         if scenario.get("cycle_years", 1.0) != 1.0 or scenario.get("cycle_convention", "half_cycle") != "half_cycle":
@@ -96,6 +97,12 @@ class Peer:
         # Half-cycle: half a cycle in the state at the start, half in the state at the end.
         self.lam = 0.5 * (lam[..., :, None] + lam[..., None, :]).transpose(0, 1, 3, 4, 2)  # [i, g, from, to, c]
         self.price = np.array([value(cat["price"], draws, n) for cat in cats]).T  # [iteration, category]
+        # Negative binomial categories (overdispersion alpha > 0) and Poisson ones.
+        alpha = np.array([value(cat.get("overdispersion") or 0.0, draws, n) for cat in cats]).T
+        self.nb = np.flatnonzero(alpha.any(axis=0))
+        self.poisson = np.flatnonzero(~alpha.any(axis=0))
+        self.shape = 1.0 / alpha[:, None, self.nb]  # [iteration, 1, category]: n of numpy's parametrisation
+        self.alpha = alpha[:, None, self.nb]
         budgets = ["zvw", "wmo", "wlz", "jeugdwet", "eigen_bijdrage"]
         split = np.zeros((n, c, len(budgets)))
         for k, cat in enumerate(cats):
@@ -122,7 +129,12 @@ class Peer:
         for year in range(self.years):
             cum = self.cum[rows, group, state]  # [iteration, person, to]
             nxt = (rng.random((n, people))[..., None] >= cum).sum(axis=2)
-            units = rng.poisson(self.lam[rows, group, state, nxt]).sum(axis=1)  # [iteration, category]
+            lam = self.lam[rows, group, state, nxt]  # [iteration, person, category]
+            units = np.empty((n, lam.shape[2]))
+            units[:, self.poisson] = rng.poisson(lam[..., self.poisson]).sum(axis=1)
+            if self.nb.size:
+                p = 1.0 / (1.0 + self.alpha * lam[..., self.nb])
+                units[:, self.nb] = rng.negative_binomial(self.shape, p).sum(axis=1)
             care[:, year] = np.einsum("ic,icb->ib", units * self.price, self.split)
             life_years[:, year] = 0.5 * (alive[state].sum(axis=1) + alive[nxt].sum(axis=1))
             state = nxt

@@ -1,20 +1,25 @@
-//! Counts of use of one person in one cycle: Poisson, or negative binomial (a gamma mixture of
-//! Poissons) where a source gives overdispersion.
+//! Counts of use of one person in one cycle: Poisson, or negative binomial where a source gives
+//! overdispersion.
 //!
 //! Drawing counts is the hottest path of the individual mode, a few draws for every person-cycle,
-//! so Poisson counts are drawn by inverting a table of the distribution function with a guide
-//! table (Chen & Asau, 1974): one uniform, one lookup and one or two comparisons, whatever the
-//! mean. The tables are built once per iteration and arm for each distinct mean, and shared by
-//! every (group, cycle, state) that has that mean. They stop where the tail is below 1e-20: far
-//! below the 2^-53 steps of the uniform draw, so the inversion is exact at double precision.
+//! so counts are drawn by inverting a table of the distribution function with a guide table
+//! (Chen & Asau, 1974): one uniform, one lookup and one or two comparisons, whatever the mean. The
+//! tables are built once per iteration and arm for each distinct distribution, and shared by every
+//! (subgroup, group, cycle, state pair) that has it.
+//!
+//! A Poisson table runs from where the probabilities rise above 1e-20 to where they fall below it:
+//! far below the 2^-53 steps of the uniform draw, so the inversion is exact at double precision.
+//! A negative binomial with a large overdispersion has a long tail (hours of district nursing: most
+//! people none, a few hundreds); its table stops where less than 1e-4 is left, and the rare draw
+//! beyond continues the inversion term by term, so it stays exact while the tables stay short
+//! enough to build in every iteration.
 //!
 //! rand_distr's Poisson multiplies `mean + 1` uniforms below a mean of 12 and takes a normal
-//! deviate, `floor` and often logarithms above it; with the tables the SamenOud seed runs about
-//! 1.8 times as fast as with rand_distr's Poisson (criterion, `benches/individual.rs`). Negative binomial counts have a new Poisson mean every draw, so they use
-//! inversion from zero for small means and Hörmann's transformed rejection (PTRS) from 10.
+//! deviate, `floor` and often logarithms above it, and a negative binomial as a gamma mixture adds
+//! a gamma draw and a Poisson set up anew for every count; with the tables the SamenOud seed runs
+//! several times as fast (criterion, `benches/individual.rs`).
 
 use rand::Rng;
-use rand_distr::{Distribution, Gamma};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use std::collections::HashMap;
 
@@ -24,33 +29,39 @@ pub(super) fn uniform(rng: &mut Xoshiro256PlusPlus) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// Probabilities below this end a table.
+/// Poisson probabilities below this are left out of a table.
 const TAIL: f64 = 1e-20;
 
-/// A Poisson table: counts `first..first + len`, distribution function at `at..at + len` in
-/// [`Tables::cdf`], guide at the same place in [`Tables::guide`].
+/// A negative binomial table stops when less than this is left in its tail.
+const NB_TAIL: f64 = 1e-4;
+
+/// Longest table; a distribution longer than this continues term by term.
+const MAX_LEN: usize = 1 << 20;
+
+/// The distribution of one person's count in one cycle, as a table: counts `first..first + len`,
+/// distribution function at `at..at + len` in [`Tables::cdf`], guide at the same place in
+/// [`Tables::guide`]. Draws beyond the table's last value `last` continue the negative binomial's
+/// recurrence `p(k + 1) = p(k) (k + r) / (k + 1) q` from there.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Table {
+pub(super) struct Counts {
     first: f64,
     at: u32,
     len: u32,
+    last: f64,
+    /// The probability of the table's last count, to continue from.
+    last_p: f64,
+    /// Negative binomial size r and failure probability q; 0 for a Poisson table (which is whole).
+    r: f64,
+    q: f64,
 }
 
-/// How one person's count in one cycle is drawn.
-#[derive(Clone, Debug)]
-pub(super) enum Counts {
-    Poisson(Table),
-    /// Negative binomial: a gamma-distributed rate, then a Poisson count.
-    Mixture(Gamma<f64>),
-}
-
-/// The Poisson tables of one iteration and arm.
+/// The count tables of one iteration and arm.
 #[derive(Default)]
 pub(super) struct Tables {
     cdf: Vec<f64>,
     guide: Vec<u32>,
-    /// Tables by the bits of their mean, so equal means share one.
-    known: HashMap<u64, Table>,
+    /// Tables by the bits of their mean and overdispersion, so equal distributions share one.
+    known: HashMap<(u64, u64), Counts>,
     pmf: Vec<f64>,
 }
 
@@ -61,22 +72,19 @@ impl Tables {
         self.known.clear();
     }
 
-    /// The distribution of a count with `mean` > 0 and `overdispersion` >= 0 (both finite).
+    /// The distribution of a count with `mean` > 0 and `overdispersion` >= 0 (both finite):
+    /// Poisson at 0, else negative binomial with variance `mean + overdispersion * mean^2`.
     pub(super) fn counts(&mut self, mean: f64, overdispersion: f64) -> Counts {
-        if overdispersion > 0.0 {
-            // Mean `mean`, variance mean + alpha mean^2: the rate is gamma with shape 1/alpha.
-            let shape = 1.0 / overdispersion;
-            return Counts::Mixture(Gamma::new(shape, mean / shape).expect("a positive finite shape and scale"));
+        let key = (mean.to_bits(), overdispersion.to_bits());
+        if let Some(c) = self.known.get(&key) {
+            return *c;
         }
-        if let Some(t) = self.known.get(&mean.to_bits()) {
-            return Counts::Poisson(*t);
-        }
-        let t = self.build(mean);
-        self.known.insert(mean.to_bits(), t);
-        Counts::Poisson(t)
+        let c = if overdispersion > 0.0 { self.negative_binomial(mean, overdispersion) } else { self.poisson(mean) };
+        self.known.insert(key, c);
+        c
     }
 
-    fn build(&mut self, mean: f64) -> Table {
+    fn poisson(&mut self, mean: f64) -> Counts {
         // The probabilities from the mode down and up, by the recurrence p(k+1) = p(k) mean/(k+1).
         let mode = mean.floor();
         let p_mode = (-mean + mode * mean.ln() - libm::lgamma(mode + 1.0)).exp();
@@ -103,113 +111,93 @@ impl Tables {
             }
             self.pmf.push(p);
         }
+        // The table holds all but 1e-20 of the distribution: normalising removes the rounding of
+        // p_mode, and every u < 1 finds its count.
+        let total: f64 = self.pmf.iter().sum();
+        self.pmf.iter_mut().for_each(|p| *p /= total);
+        self.table(first, 0.0, 0.0)
+    }
+
+    fn negative_binomial(&mut self, mean: f64, alpha: f64) -> Counts {
+        let r = 1.0 / alpha;
+        // Success probability r / (r + mean) and its complement, each without cancellation.
+        let q = mean / (r + mean);
+        let p0 = (r * (r.ln() - (r + mean).ln())).exp();
+        self.pmf.clear();
+        let (mut k, mut p, mut f) = (0.0, p0, 0.0);
+        while self.pmf.len() < MAX_LEN {
+            self.pmf.push(p);
+            f += p;
+            // Past the mode (the terms fall) with less than NB_TAIL left, or terms too small to
+            // move the sum.
+            if (1.0 - f < NB_TAIL && k >= (r - 1.0) * q / (1.0 - q)) || f + p * q == f {
+                break;
+            }
+            p *= (k + r) / (k + 1.0) * q;
+            k += 1.0;
+        }
+        self.table(0.0, r, q)
+    }
+
+    /// Stores `self.pmf` (counts from `first`) as a distribution function and its guide.
+    fn table(&mut self, first: f64, r: f64, q: f64) -> Counts {
         let at = self.cdf.len();
         let len = self.pmf.len();
-        let total: f64 = self.pmf.iter().sum();
         let mut acc = 0.0;
         for p in &self.pmf {
             acc += p;
-            self.cdf.push(acc / total);
+            self.cdf.push(acc);
         }
-        // Every u < 1 finds its count.
-        self.cdf[at + len - 1] = 1.0;
-        // guide[j]: the first count whose distribution function exceeds j / len.
+        if r == 0.0 {
+            self.cdf[at + len - 1] = 1.0;
+        }
+        let last = self.cdf[at + len - 1];
+        let last_p = self.pmf[len - 1];
+        // guide[j]: the first index whose distribution function exceeds j / len (the last index
+        // when none does; a u that far goes on past the table).
         let mut i = 0;
         for j in 0..len {
             let u = j as f64 / len as f64;
-            while self.cdf[at + i] <= u {
+            while i + 1 < len && self.cdf[at + i] <= u {
                 i += 1;
             }
             self.guide.push(i as u32);
         }
-        Table { first, at: at as u32, len: len as u32 }
+        Counts { first, at: at as u32, len: len as u32, last, last_p, r, q }
     }
 
     #[inline(always)]
-    pub(super) fn sample(&self, counts: &Counts, rng: &mut Xoshiro256PlusPlus) -> f64 {
-        match counts {
-            Counts::Poisson(t) => {
-                let (at, len) = (t.at as usize, t.len as usize);
-                let cdf = &self.cdf[at..at + len];
-                let u = uniform(rng);
-                let mut i = self.guide[at + (u * len as f64) as usize] as usize;
-                while cdf[i] <= u {
-                    i += 1;
-                }
-                t.first + i as f64
-            }
-            Counts::Mixture(g) => {
-                let rate = g.sample(rng);
-                if rate <= 0.0 {
-                    0.0
-                } else if rate < 10.0 {
-                    inversion(rate, rng)
-                } else {
-                    Ptrs::new(rate).sample(rng)
-                }
-            }
+    pub(super) fn sample(&self, c: &Counts, rng: &mut Xoshiro256PlusPlus) -> f64 {
+        let (at, len) = (c.at as usize, c.len as usize);
+        let cdf = &self.cdf[at..at + len];
+        let u = uniform(rng);
+        if u >= c.last {
+            return self.beyond(c, u);
         }
-    }
-}
-
-/// A Poisson count with a small mean by inversion from zero: about `mean + 1` steps.
-fn inversion(mean: f64, rng: &mut Xoshiro256PlusPlus) -> f64 {
-    let u = uniform(rng);
-    let mut k = 0.0;
-    let mut p = (-mean).exp();
-    let mut f = p;
-    // The terms underflow long before k reaches 200 (mean < 10), which ends the loop even for a
-    // u the summed probabilities cannot reach by rounding.
-    while u >= f && k < 200.0 {
-        k += 1.0;
-        p *= mean / k;
-        f += p;
-    }
-    k
-}
-
-/// Hörmann's transformed rejection with squeeze for Poisson means of 10 and more (W. Hörmann,
-/// "The transformed rejection method for generating Poisson random variables", *Insurance:
-/// Mathematics and Economics* 12, 1993); NumPy's Generator uses the same method.
-struct Ptrs {
-    mean: f64,
-    log_mean: f64,
-    a: f64,
-    b: f64,
-    log_inv_alpha: f64,
-    v_r: f64,
-}
-
-impl Ptrs {
-    fn new(mean: f64) -> Ptrs {
-        let b = 0.931 + 2.53 * mean.sqrt();
-        let inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
-        Ptrs {
-            mean,
-            log_mean: mean.ln(),
-            a: -0.059 + 0.02483 * b,
-            b,
-            log_inv_alpha: inv_alpha.ln(),
-            v_r: 0.9277 - 3.6224 / (b - 2.0),
+        let mut i = self.guide[at + (u * len as f64) as usize] as usize;
+        while cdf[i] <= u {
+            i += 1;
         }
+        c.first + i as f64
     }
 
-    fn sample(&self, rng: &mut Xoshiro256PlusPlus) -> f64 {
+    /// Inversion past the end of a negative binomial table, term by term.
+    #[cold]
+    fn beyond(&self, c: &Counts, u: f64) -> f64 {
+        debug_assert!(c.r > 0.0, "a Poisson table is whole");
+        let mut k = c.first + (c.len - 1) as f64;
+        let mut p = c.last_p;
+        let mut f = c.last;
         loop {
-            let u = uniform(rng) - 0.5;
-            let v = uniform(rng);
-            let us = 0.5 - u.abs();
-            let k = ((2.0 * self.a / us + self.b) * u + self.mean + 0.43).floor();
-            if us >= 0.07 && v <= self.v_r {
+            p *= (k + c.r) / (k + 1.0) * c.q;
+            k += 1.0;
+            let g = f + p;
+            // Rounding may leave the summed function a hair below 1: stop where the terms no
+            // longer move it.
+            if g > u || g == f {
                 return k;
             }
-            if k < 0.0 || (us < 0.013 && v > us) {
-                continue;
-            }
-            let lhs = v.ln() + self.log_inv_alpha - (self.a / (us * us) + self.b).ln();
-            if lhs <= -self.mean + k * self.log_mean - libm::lgamma(k + 1.0) {
-                return k;
-            }
+            f = g;
         }
     }
 }
@@ -219,50 +207,86 @@ mod tests {
     use super::*;
     use rand::SeedableRng;
 
-    /// The table holds the Poisson probabilities themselves (to rounding).
+    fn ln_nb(k: f64, r: f64, q: f64) -> f64 {
+        libm::lgamma(k + r) - libm::lgamma(r) - libm::lgamma(k + 1.0) + r * (1.0 - q).ln() + k * q.ln()
+    }
+
+    /// The tables hold the probabilities themselves (to the rounding of the reference).
     #[test]
-    fn tables_hold_the_poisson_distribution_function() {
+    fn tables_hold_the_distribution_function() {
         let mut tables = Tables::default();
-        for mean in [1e-6, 0.3, 1.0, 6.5, 10.0, 40.0, 365.0, 5000.0] {
-            let Counts::Poisson(t) = tables.counts(mean, 0.0) else { unreachable!() };
-            let mut cdf = 0.0;
-            let mut p = (-mean).exp();
-            let mut lo_mass = 0.0;
-            for k in 0..(t.first as usize) {
-                lo_mass += p;
-                p *= mean / (k + 1) as f64;
-            }
-            assert!(lo_mass < 1e-18, "mean {mean}: table starts at {} leaving {lo_mass}", t.first);
-            // Compare on the log scale where probabilities underflow.
+        for (mean, alpha) in [
+            (1e-6, 0.0),
+            (0.3, 0.0),
+            (6.5, 0.0),
+            (10.0, 0.0),
+            (365.0, 0.0),
+            (5000.0, 0.0),
+            (1.0, 4.0),
+            (30.0, 0.6),
+            (80.0, 11.0),
+        ] {
+            let t = tables.counts(mean, alpha);
+            let (r, q) = (1.0 / alpha, mean / (1.0 / alpha + mean));
+            let ln_p =
+                |k: f64| if alpha > 0.0 { ln_nb(k, r, q) } else { -mean + k * mean.ln() - libm::lgamma(k + 1.0) };
+            let below: f64 = (0..t.first as usize).map(|k| ln_p(k as f64).exp()).sum();
+            assert!(below < 1e-18, "mean {mean}: table starts at {} leaving {below}", t.first);
+            let mut cdf = below;
             for i in 0..t.len as usize {
                 let k = t.first + i as f64;
-                let log_p = -mean + k * mean.ln() - libm::lgamma(k + 1.0);
-                cdf += log_p.exp();
+                cdf += ln_p(k).exp();
                 let got = tables.cdf[t.at as usize + i];
                 // The reference's own rounding: log terms of size `scale` carry scale * 2^-52.
-                let scale = mean + k * mean.ln().abs() + libm::lgamma(k + 1.0);
-                let tol = 1e-13 + 4.0 * scale * f64::EPSILON;
-                assert!((got - cdf.min(1.0)).abs() < tol, "mean {mean}, k {k}: F = {got}, expected {cdf}");
+                let scale = mean + k * mean.ln().abs() + libm::lgamma(k + 1.0) + libm::lgamma(k + r.min(1e9));
+                let tol = 1e-13 + 4.0 * scale * f64::EPSILON * (i as f64 + 1.0).sqrt();
+                assert!(
+                    (got - cdf.min(1.0)).abs() < tol,
+                    "mean {mean} alpha {alpha}, k {k}: F = {got}, expected {cdf}"
+                );
             }
-            assert_eq!(tables.cdf[(t.at + t.len - 1) as usize], 1.0);
+            if alpha == 0.0 {
+                assert_eq!(tables.cdf[(t.at + t.len - 1) as usize], 1.0);
+            } else {
+                assert!(1.0 - t.last < NB_TAIL, "mean {mean} alpha {alpha}: {} left past the table", 1.0 - t.last);
+            }
         }
     }
 
     #[test]
-    fn equal_means_share_a_table() {
+    fn draws_past_a_negative_binomial_table_continue_the_inversion() {
+        let mut tables = Tables::default();
+        let (mean, alpha) = (80.0, 11.0);
+        let t = tables.counts(mean, alpha);
+        let (r, q) = (1.0 / alpha, mean / (1.0 / alpha + mean));
+        for u in [t.last, t.last + (1.0 - t.last) * 0.5, t.last + (1.0 - t.last) * 0.99] {
+            let k = tables.beyond(&t, u);
+            // The answer is the first k whose distribution function exceeds u.
+            let f = |k: f64| -> f64 { (0..=k as usize).map(|j| ln_nb(j as f64, r, q).exp()).sum() };
+            assert!(f(k) > u - 1e-13 && f(k - 1.0) <= u + 1e-13, "u {u}: k {k}, F(k-1) {} F(k) {}", f(k - 1.0), f(k));
+            assert!(k >= t.first + (t.len - 1) as f64);
+        }
+    }
+
+    #[test]
+    fn equal_distributions_share_a_table() {
         let mut tables = Tables::default();
         tables.counts(6.5, 0.0);
         let len = tables.cdf.len();
         tables.counts(6.5, 0.0);
         assert_eq!(tables.cdf.len(), len);
+        tables.counts(6.5, 0.5);
+        assert!(tables.cdf.len() > len, "another overdispersion is another table");
     }
 
     #[test]
-    fn every_sampler_has_its_mean_and_variance() {
+    fn every_table_has_its_mean_and_variance() {
         let mut tables = Tables::default();
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
         let n = 200_000;
-        for (mean, alpha) in [(0.2, 0.0), (6.5, 0.0), (80.0, 0.0), (4.0, 0.3), (25.0, 0.1), (300.0, 0.05)] {
+        // About 1e-4 of the negative binomial draws go past their table.
+        for (mean, alpha) in [(0.2, 0.0), (6.5, 0.0), (80.0, 0.0), (4.0, 0.3), (25.0, 1.7), (300.0, 0.05), (80.0, 11.0)]
+        {
             let counts = tables.counts(mean, alpha);
             let draws: Vec<f64> = (0..n).map(|_| tables.sample(&counts, &mut rng)).collect();
             let m = draws.iter().sum::<f64>() / n as f64;

@@ -1,0 +1,63 @@
+"""Budget risk of a small and a large municipality: the SamenOud seed at two population sizes,
+in the cohort mode (uncertainty about the parameters only) and the individual mode (that, plus the
+luck of who happens to need care).
+
+Run with: .venv/bin/python examples/budget_risk.py
+It prints the markdown table quoted in docs/budget-risk.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import ontschot
+
+ITERATIONS = 1000
+SEED = 2026
+# Home-dwelling people aged 75+ in a municipality of 20,000 inhabitants and in a city of 300,000:
+# about 8% of inhabitants are 75+, and 92.4% of them live at home (docs/budget-risk.md gives the
+# sources; the sizes are rounded assumptions).
+SIZES = {"municipality of 20,000": 1_500, "city of 300,000": 22_000}
+
+
+def wmo_care(results: ontschot.Results) -> np.ndarray:
+    """What the Wmo pays for care with the intervention in place, discounted over the horizon,
+    per iteration: the budget the municipality has to find."""
+    factors = results.discount_factors("costs")[None, :]
+    return (results.array(1, "wmo", kind="care") * factors).sum(axis=1)
+
+
+def wmo_net(results: ontschot.Results) -> np.ndarray:
+    """The Wmo budget's discounted net over the horizon per iteration, after the arrangement in
+    force (positive: the municipality gains)."""
+    factors = results.discount_factors("costs")[None, :, None]
+    after = results.net(1) - (results.transfers(1) * factors).sum(axis=1)
+    return after[:, results.budgets.index("wmo")]
+
+
+def table(title: str, measure, runs: dict) -> None:
+    print(f"\n{title}, euros per 1,000 people over 5 years, discounted:\n")
+    print("| population | mode | mean | 95% interval | width of the interval |")
+    print("|---|---|---:|---:|---:|")
+    for name, (size, by_mode) in runs.items():
+        values = {mode: measure(r) / size * 1000 for mode, r in by_mode.items()}
+        for mode, per in values.items():
+            low, high = np.percentile(per, [2.5, 97.5])
+            print(f"| {name}, {size:,} people | {mode} | {per.mean():,.0f} | [{low:,.0f}, {high:,.0f}] | {high - low:,.0f} |")
+        luck = values["individual"] - values["cohort"]
+        print(f"| {name}, {size:,} people | luck alone: SD of individual - cohort | | | {luck.std(ddof=1):,.0f} (SD) |")
+
+
+def main() -> None:
+    seed = ontschot.seeds.samenoud()
+    runs = {}
+    for name, size in SIZES.items():
+        scenario = seed.with_values({"population.size": size})
+        runs[name] = (size, {m: scenario.run(iterations=ITERATIONS, seed=SEED, mode=m, progress=False) for m in ("cohort", "individual")})
+    print(f"SamenOud seed, {ITERATIONS} iterations, seed {SEED}")
+    table("Wmo care paid with SamenOud in place", wmo_care, runs)
+    table("Wmo net of SamenOud against usual care, after the arrangement in force (+ = gain)", wmo_net, runs)
+
+
+if __name__ == "__main__":
+    main()
