@@ -17,7 +17,7 @@ SEED = 2026
 # Home-dwelling people aged 75+ in a municipality of 20,000 inhabitants and in a city of 300,000:
 # about 8% of inhabitants are 75+, and 92.4% of them live at home (docs/budget-risk.md gives the
 # sources; the sizes are rounded assumptions).
-SIZES = {"municipality of 20,000": 1_500, "city of 300,000": 22_000}
+SIZES = {"district of 4,000": 300, "municipality of 20,000": 1_500, "city of 300,000": 22_000}
 
 
 def wmo_care(results: ontschot.Results) -> np.ndarray:
@@ -37,15 +37,14 @@ def wmo_net(results: ontschot.Results) -> np.ndarray:
 
 def table(title: str, measure, runs: dict) -> None:
     print(f"\n{title}, euros per 1,000 people over 5 years, discounted:\n")
-    print("| population | mode | mean | 95% interval | width of the interval |")
-    print("|---|---|---:|---:|---:|")
+    print("| population | mean | 95% interval, cohort mode | 95% interval, individual mode | luck alone: 95% interval |")
+    print("|---|---:|---:|---:|---:|")
     for name, (size, by_mode) in runs.items():
-        values = {mode: measure(r) / size * 1000 for mode, r in by_mode.items()}
-        for mode, per in values.items():
-            low, high = np.percentile(per, [2.5, 97.5])
-            print(f"| {name}, {size:,} people | {mode} | {per.mean():,.0f} | [{low:,.0f}, {high:,.0f}] | {high - low:,.0f} |")
-        luck = values["individual"] - values["cohort"]
-        print(f"| {name}, {size:,} people | luck alone: SD of individual - cohort | | | {luck.std(ddof=1):,.0f} (SD) |")
+        cohort, people = (measure(by_mode[m]) / size * 1000 for m in ("cohort", "individual"))
+        # The same draws in both modes: the difference per iteration is the people's luck alone.
+        ranges = [np.percentile(x, [2.5, 97.5]) for x in (cohort, people, people - cohort)]
+        cells = " | ".join(f"[{low:,.0f}, {high:,.0f}]" for low, high in ranges)
+        print(f"| {name}: {size:,} people | {people.mean():,.0f} | {cells} |")
 
 
 def main() -> None:

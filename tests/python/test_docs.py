@@ -15,3 +15,17 @@ def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0, f"{module.__name__} has no examples"
     assert result.failed == 0
+
+
+def test_the_budget_risk_page_shows_what_its_example_prints():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = subprocess.run([sys.executable, ROOT / "examples" / "budget_risk.py"], check=True, capture_output=True, text=True).stdout
+    page = (ROOT / "docs" / "budget-risk.md").read_text()
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    assert len(rows) == 2 * (1 + 3), out  # two tables: a header and three sizes each
+    for row in rows:
+        assert row in page, f"docs/budget-risk.md does not show: {row}"
