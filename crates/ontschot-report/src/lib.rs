@@ -285,6 +285,8 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         (t.s("convention"), meta.cycle_convention.clone()),
         (t.s("price_year"), meta.price_year.map_or("—".into(), |y| y.to_string())),
         (t.s("population"), format!("{:.0}", meta.population)),
+        (t.s("inflow"), format!("{:.0}", meta.inflow)),
+        (t.s("mode"), t.s(if meta.mode == "individual" { "mode_individual" } else { "mode_cohort" })),
         (t.s("version"), format!("ontschot {}", env!("CARGO_PKG_VERSION"))),
         (t.s("command"), options.command.clone()),
     ];

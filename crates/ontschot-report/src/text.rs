@@ -94,6 +94,10 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("convention", "Cycluscorrectie", "Cycle convention"),
     ("price_year", "Prijsjaar", "Price year"),
     ("population", "Aantal mensen", "Number of people"),
+    ("inflow", "Instroom per jaar", "Entering each year"),
+    ("mode", "Rekenwijze", "Mode"),
+    ("mode_cohort", "cohort: verwachte waarden", "cohort: expected values"),
+    ("mode_individual", "ieder persoon apart gesimuleerd", "every person simulated"),
     ("version", "Versie", "Version"),
     ("command", "Opdracht die dit rapport maakt", "Command that reproduces this report"),
 ];
