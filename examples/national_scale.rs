@@ -48,11 +48,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if interval { " and 95% interval" } else { " (ask for 40 or more for an interval)" }
     );
     for b in summary.payers.iter().chain(std::iter::once(&summary.total)) {
-        let range = if interval {
-            format!("   [{:.3e}, {:.3e}]", b.net_after.p2_5, b.net_after.p97_5)
-        } else {
-            String::new()
-        };
+        let range =
+            if interval { format!("   [{:.3e}, {:.3e}]", b.net_after.p2_5, b.net_after.p97_5) } else { String::new() };
         println!("  {:<22} {:>12.3e}{range}", b.label, b.net_after.mean);
     }
     Ok(())
