@@ -1,4 +1,4 @@
-"""Budget risk of a small and a large municipality: the SamenOud seed at two population sizes,
+"""Budget risk of a small and a large municipality: the SamenOud seed at three population sizes,
 in the cohort mode (uncertainty about the parameters only) and the individual mode (that, plus the
 luck of who happens to need care).
 

@@ -54,11 +54,22 @@ def test_modes_are_checked_with_their_field():
     assert e.value.path == "population.inflow"
 
 
-def test_parameter_draws_are_the_draws_of_the_run():
-    s = ontschot.seeds.samenoud()
+def test_parameter_draws_are_the_draws_of_the_run(tmp_path):
+    # A one-off cost equal to a drawn parameter shows each iteration's draw in the results.
+    text = (ROOT / "seeds" / "samenoud.toml").read_text().replace(
+        "[[arms.costs]]\nname = \"profiling_and_prevention\"",
+        "[[arms.costs]]\nname = \"start_up\"\nkind = \"one_off\"\namount = \"prevention_cost\"\npaid_by = { wmo = 1 }\n\n"
+        "[[arms.costs]]\nname = \"profiling_and_prevention\"",
+    )
+    path = tmp_path / "one_off.toml"
+    path.write_text(text)
+    s = ontschot.Scenario.from_file(path)
+    r = s.run(iterations=200, seed=5, progress=False)
     draws = s.parameter_draws(200, seed=5)
-    assert draws.shape[0] == 200 and "uptake" in draws and "profile.robust" in draws
-    assert draws.equals(s.parameter_draws(200, seed=5))
+    assert draws.shape[0] == 200 and "profile.robust" in draws
+    no_start_up = ontschot.seeds.samenoud().run(iterations=200, seed=5, progress=False)
+    start_up = r.array(1, "wmo", kind="programme")[:, 0] - no_start_up.array(1, "wmo", kind="programme")[:, 0]
+    assert np.allclose(start_up, draws["prevention_cost"].to_numpy(), rtol=1e-9)
     shares = draws[["profile.robust", "profile.frail", "profile.complex"]].sum(axis=1)
     assert np.allclose(shares, 1.0)
     # Each iteration has its own streams: a shorter run has the same first draws.

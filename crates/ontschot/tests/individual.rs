@@ -126,9 +126,13 @@ fn one_and_two_threads_give_identical_arrays() {
     let a = run_mode(&s, Mode::Individual, 1, 3, Some(1));
     let b = run_mode(&s, Mode::Individual, 1, 3, Some(2));
     assert_eq!(a.to_bytes(), b.to_bytes());
-    // The same iteration run among others gives the same numbers as run alone.
-    let c = run_mode(&s, Mode::Individual, 3, 3, Some(2));
-    assert_eq!(a.care(1).slice(ndarray::s![0, .., ..]), c.care(1).slice(ndarray::s![0, .., ..]));
+    // With more iterations than threads can share, each iteration's people run on one thread:
+    // iteration 0 is the same as when its people were split over threads.
+    let c = run_mode(&s, Mode::Individual, 9, 3, Some(2));
+    for arm in 0..2 {
+        assert_eq!(a.care(arm).slice(ndarray::s![0, .., ..]), c.care(arm).slice(ndarray::s![0, .., ..]));
+        assert_eq!(a.effects(arm).slice(ndarray::s![0, .., ..]), c.effects(arm).slice(ndarray::s![0, .., ..]));
+    }
 }
 
 /// One living state that nobody leaves within the horizon, one category with `mean` uses a year.
@@ -209,6 +213,16 @@ fn scenarios_the_individual_mode_cannot_run_are_rejected_with_the_field() {
     let model = Model::new(&s).unwrap();
     let err = Simulation::new(&model).mode(Mode::Individual).iterations(2).run().unwrap_err();
     assert!(err.to_string().contains("cycle_convention"), "{err}");
+    // A use too large to draw person by person is an error, not a hang.
+    let mut huge = counts_scenario(3.0, None);
+    huge.categories[0].use_per_year.insert("alive".into(), 5e6.into());
+    let model = Model::new(&huge).unwrap();
+    let err = Simulation::new(&model).iterations(2).run().unwrap_err();
+    assert!(err.to_string().contains("categories[0].use_per_year") && err.to_string().contains("at most"), "{err}");
+    let mut too_many = counts_scenario(3.0, None);
+    too_many.population.size = 2e9;
+    let (paths, message) = invalid(&too_many);
+    assert!(paths.iter().any(|p| p.contains("population.size")) && message.contains("billion"), "{message}");
     // Negative inflow, and an overdispersion below zero.
     let mut s = counts_scenario(3.0, Some(-0.5));
     s.population.inflow = -3.0;

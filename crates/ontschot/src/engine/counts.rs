@@ -35,8 +35,16 @@ const TAIL: f64 = 1e-20;
 /// A negative binomial table stops when less than this is left in its tail.
 const NB_TAIL: f64 = 1e-4;
 
-/// Longest table; a distribution longer than this continues term by term.
-const MAX_LEN: usize = 1 << 20;
+/// Longest negative binomial table (3 MB with its guide): longer tails are refused.
+const MAX_LEN: usize = 1 << 18;
+
+/// Largest mean count of one person in one cycle.
+pub(super) const MAX_MEAN: f64 = 1e6;
+
+/// Below this `overdispersion × mean` a negative binomial differs from the Poisson by less than
+/// a millionth of its variance, and its probabilities can no longer be computed more exactly
+/// than the Poisson's: it is drawn as the Poisson.
+const NEARLY_POISSON: f64 = 1e-6;
 
 /// The distribution of one person's count in one cycle, as a table: counts `first..first + len`,
 /// distribution function at `at..at + len` in [`Tables::cdf`], guide at the same place in
@@ -73,15 +81,28 @@ impl Tables {
     }
 
     /// The distribution of a count with `mean` > 0 and `overdispersion` >= 0 (both finite):
-    /// Poisson at 0, else negative binomial with variance `mean + overdispersion * mean^2`.
-    pub(super) fn counts(&mut self, mean: f64, overdispersion: f64) -> Counts {
+    /// Poisson at 0, else negative binomial with variance `mean + overdispersion * mean^2`. An
+    /// error says why a distribution is too large to draw from person by person.
+    pub(super) fn counts(&mut self, mean: f64, overdispersion: f64) -> Result<Counts, String> {
         let key = (mean.to_bits(), overdispersion.to_bits());
         if let Some(c) = self.known.get(&key) {
-            return *c;
+            return Ok(*c);
         }
-        let c = if overdispersion > 0.0 { self.negative_binomial(mean, overdispersion) } else { self.poisson(mean) };
+        if mean > MAX_MEAN {
+            return Err(format!(
+                "gives {mean} units per person in one cycle; the individual mode draws each person's count and takes at most {MAX_MEAN}"
+            ));
+        }
+        let c = if overdispersion * mean >= NEARLY_POISSON {
+            self.negative_binomial(mean, overdispersion)?
+        } else {
+            self.poisson(mean)
+        };
+        if self.cdf.len() > u32::MAX as usize {
+            return Err("the count tables of one iteration outgrow their index; use fewer states or cycles".into());
+        }
         self.known.insert(key, c);
-        c
+        Ok(c)
     }
 
     fn poisson(&mut self, mean: f64) -> Counts {
@@ -118,25 +139,46 @@ impl Tables {
         self.table(first, 0.0, 0.0)
     }
 
-    fn negative_binomial(&mut self, mean: f64, alpha: f64) -> Counts {
+    fn negative_binomial(&mut self, mean: f64, alpha: f64) -> Result<Counts, String> {
         let r = 1.0 / alpha;
-        // Success probability r / (r + mean) and its complement, each without cancellation.
+        // Failure probability q = mean / (r + mean) and its complement, each without cancellation.
         let q = mean / (r + mean);
-        let p0 = (r * (r.ln() - (r + mean).ln())).exp();
+        let (ln_q, ln_p) = (q.ln(), (r / (r + mean)).ln());
+        // From the mode down and up, as for the Poisson: p(k) = p(k-1) (k - 1 + r) / k q.
+        let mode = if r > 1.0 { ((r - 1.0) * mean / r).floor() } else { 0.0 };
+        let p_mode =
+            (libm::lgamma(mode + r) - libm::lgamma(r) - libm::lgamma(mode + 1.0) + r * ln_p + mode * ln_q).exp();
         self.pmf.clear();
-        let (mut k, mut p, mut f) = (0.0, p0, 0.0);
-        while self.pmf.len() < MAX_LEN {
-            self.pmf.push(p);
-            f += p;
-            // Past the mode (the terms fall) with less than NB_TAIL left, or terms too small to
-            // move the sum.
-            if (1.0 - f < NB_TAIL && k >= (r - 1.0) * q / (1.0 - q)) || f + p * q == f {
+        let (mut k, mut p) = (mode, p_mode);
+        while k > 0.0 {
+            p *= k / ((k - 1.0 + r) * q);
+            if p < TAIL {
                 break;
+            }
+            self.pmf.push(p);
+            k -= 1.0;
+        }
+        let first = k;
+        self.pmf.reverse();
+        self.pmf.push(p_mode);
+        let mut f: f64 = self.pmf.iter().sum();
+        let (mut k, mut p) = (mode, p_mode);
+        // Up to where less than NB_TAIL is left, or the terms no longer move the sum.
+        while 1.0 - f >= NB_TAIL {
+            if self.pmf.len() >= MAX_LEN {
+                return Err(format!(
+                    "a negative binomial with mean {mean} and overdispersion {alpha} has a tail longer than {MAX_LEN} counts; the individual mode cannot draw it person by person"
+                ));
             }
             p *= (k + r) / (k + 1.0) * q;
             k += 1.0;
+            if f + p == f {
+                break;
+            }
+            self.pmf.push(p);
+            f += p;
         }
-        self.table(0.0, r, q)
+        Ok(self.table(first, r, q))
     }
 
     /// Stores `self.pmf` (counts from `first`) as a distribution function and its guide.
@@ -225,8 +267,11 @@ mod tests {
             (1.0, 4.0),
             (30.0, 0.6),
             (80.0, 11.0),
+            // The mode far from 0: p(0) underflows (r = 50, or r = 10,000 at mean 1,000).
+            (365.0, 0.02),
+            (1000.0, 0.0001),
         ] {
-            let t = tables.counts(mean, alpha);
+            let t = tables.counts(mean, alpha).unwrap();
             let (r, q) = (1.0 / alpha, mean / (1.0 / alpha + mean));
             let ln_p =
                 |k: f64| if alpha > 0.0 { ln_nb(k, r, q) } else { -mean + k * mean.ln() - libm::lgamma(k + 1.0) };
@@ -238,7 +283,10 @@ mod tests {
                 cdf += ln_p(k).exp();
                 let got = tables.cdf[t.at as usize + i];
                 // The reference's own rounding: log terms of size `scale` carry scale * 2^-52.
-                let scale = mean + k * mean.ln().abs() + libm::lgamma(k + 1.0) + libm::lgamma(k + r.min(1e9));
+                let scale = mean
+                    + k * mean.ln().abs()
+                    + libm::lgamma(k + 1.0)
+                    + if alpha > 0.0 { libm::lgamma(k + r) + libm::lgamma(r) } else { 0.0 };
                 let tol = 1e-13 + 4.0 * scale * f64::EPSILON * (i as f64 + 1.0).sqrt();
                 assert!(
                     (got - cdf.min(1.0)).abs() < tol,
@@ -257,7 +305,7 @@ mod tests {
     fn draws_past_a_negative_binomial_table_continue_the_inversion() {
         let mut tables = Tables::default();
         let (mean, alpha) = (80.0, 11.0);
-        let t = tables.counts(mean, alpha);
+        let t = tables.counts(mean, alpha).unwrap();
         let (r, q) = (1.0 / alpha, mean / (1.0 / alpha + mean));
         for u in [t.last, t.last + (1.0 - t.last) * 0.5, t.last + (1.0 - t.last) * 0.99] {
             let k = tables.beyond(&t, u);
@@ -269,13 +317,24 @@ mod tests {
     }
 
     #[test]
+    fn distributions_too_large_to_draw_are_refused() {
+        let mut tables = Tables::default();
+        assert!(tables.counts(2e6, 0.0).unwrap_err().contains("at most"));
+        assert!(tables.counts(1e5, 50.0).unwrap_err().contains("tail longer"));
+        // Nearly Poisson: the Poisson's table.
+        let poisson = tables.counts(20.0, 0.0).unwrap();
+        let nearly = tables.counts(20.0, 1e-9).unwrap();
+        assert_eq!((poisson.first, poisson.len, nearly.r), (nearly.first, nearly.len, 0.0));
+    }
+
+    #[test]
     fn equal_distributions_share_a_table() {
         let mut tables = Tables::default();
-        tables.counts(6.5, 0.0);
+        tables.counts(6.5, 0.0).unwrap();
         let len = tables.cdf.len();
-        tables.counts(6.5, 0.0);
+        tables.counts(6.5, 0.0).unwrap();
         assert_eq!(tables.cdf.len(), len);
-        tables.counts(6.5, 0.5);
+        tables.counts(6.5, 0.5).unwrap();
         assert!(tables.cdf.len() > len, "another overdispersion is another table");
     }
 
@@ -287,7 +346,7 @@ mod tests {
         // About 1e-4 of the negative binomial draws go past their table.
         for (mean, alpha) in [(0.2, 0.0), (6.5, 0.0), (80.0, 0.0), (4.0, 0.3), (25.0, 1.7), (300.0, 0.05), (80.0, 11.0)]
         {
-            let counts = tables.counts(mean, alpha);
+            let counts = tables.counts(mean, alpha).unwrap();
             let draws: Vec<f64> = (0..n).map(|_| tables.sample(&counts, &mut rng)).collect();
             let m = draws.iter().sum::<f64>() / n as f64;
             let var = draws.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1) as f64;

@@ -15,7 +15,7 @@
 //! of counts: one place for prices, budgets, utilities and programme costs in both modes. Memory
 //! depends on the tables, never on the number of people.
 
-use super::cohort::{Flows, Step, Workspace, nonneg};
+use super::cohort::{DrawProblem, Flows, Step, Workspace, nonneg};
 use super::counts::{Counts, Tables, uniform};
 use super::{mix, stream};
 use crate::model::{Arm, Model};
@@ -100,7 +100,7 @@ impl Tally {
 impl People {
     pub(crate) fn new(m: &Model) -> People {
         let (s, c, t) = (m.states.len(), m.categories.len(), m.n_cycles);
-        let groups = 1 + m.arms.iter().map(|a| a.enrol.len()).max().unwrap_or(0);
+        let groups = 1 + m.arms.iter().map(starting_cycles).max().unwrap_or(0);
         let entry_years = m.entry_years();
         let h = m.subgroups.values.len();
         let (mut at_start, mut at_end) = (0.0, 0.0);
@@ -187,6 +187,11 @@ impl People {
     }
 }
 
+/// Cycles in which participants of an arm start: up to the last with a share of them.
+fn starting_cycles(arm: &Arm) -> usize {
+    arm.enrol.iter().rposition(|&x| x > 0.0).map_or(0, |i| i + 1)
+}
+
 /// Cumulative shares of `p` into `cum`, the last possible entry made +inf so that rounding in the
 /// sum can never let a draw fall past it.
 fn cumulate(p: &[f64], cum: &mut [f64]) {
@@ -259,6 +264,9 @@ impl Workspace {
                     }
                 }
                 for h in 0..people.subgroups {
+                    if self.shares[h] == 0.0 {
+                        continue;
+                    }
                     self.enter_subgroup(m, h);
                     self.prepare(m)?;
                     if let Some(a) = arm {
@@ -281,12 +289,12 @@ impl Workspace {
     /// Builds the initial shares, uptake, transition rows and count samplers of every subgroup,
     /// group and cycle of an arm.
     fn tables(&mut self, m: &Model, arm: Option<&Arm>, people: &mut People) -> Step {
-        let groups = 1 + arm.map_or(0, |a| a.enrol.len());
+        let groups = 1 + arm.map_or(0, starting_cycles);
         people.groups = groups;
         people.enrol.clear();
         if let Some(a) = arm {
-            people.enrol.resize(a.enrol.len(), 0.0);
-            cumulate(&a.enrol, &mut people.enrol);
+            people.enrol.resize(groups - 1, 0.0);
+            cumulate(&a.enrol[..groups - 1], &mut people.enrol);
         }
         people.bounds.clear();
         people.samplers.clear();
@@ -295,6 +303,12 @@ impl Workspace {
         let s = self.s;
         let result = (|| -> Step {
             for h in 0..people.subgroups {
+                if self.shares[h] == 0.0 {
+                    // Nobody is drawn into it; its rows stay empty.
+                    let rows = people.groups * self.t * s * s;
+                    people.bounds.extend(std::iter::repeat_n(people.samplers.len() as u32, rows));
+                    continue;
+                }
                 self.enter_subgroup(m, h);
                 self.prepare(m)?;
                 cumulate(&self.initial, &mut people.initial[h * s..(h + 1) * s]);
@@ -322,6 +336,14 @@ impl Workspace {
         let cy = m.cycle_years;
         let groups = people.groups;
         for g in 0..groups {
+            if let Some(a) = arm
+                && g > 0
+                && a.enrol[g - 1] == 0.0
+            {
+                // Nobody starts in this cycle: no rows to draw from.
+                people.bounds.extend(std::iter::repeat_n(people.samplers.len() as u32, t * s * s));
+                continue;
+            }
             for cycle in 1..=t {
                 let part = arm.filter(|_| g > 0 && cycle >= g);
                 let w = part.map_or(0.0, |a| a.weight[cycle - g]);
@@ -340,7 +362,13 @@ impl Workspace {
                                 let u = &self.use_[ci * s..(ci + 1) * s];
                                 let mean = cy * (people.at_start * u[from] + people.at_end * u[to]);
                                 if mean > 0.0 {
-                                    let counts = people.tables.counts(mean, people.overdispersion[ci]);
+                                    let counts =
+                                        people.tables.counts(mean, people.overdispersion[ci]).map_err(|reason| {
+                                            DrawProblem {
+                                                path: format!("{}.use_per_year", m.categories[ci].path),
+                                                reason,
+                                            }
+                                        })?;
                                     people.samplers.push(Sampler { category: ci as u32, counts });
                                 }
                             }

@@ -15,8 +15,12 @@ use crate::scenario::{CostKind, CycleConvention, Scenario, TransitionKind};
 pub(crate) fn individual_problems(s: &Scenario) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     for (field, x) in [("population.size", s.population.size), ("population.inflow", s.population.inflow)] {
-        if x.is_finite() && (x.fract() != 0.0 || x > 1e12) {
+        if x.is_finite() && x.fract() != 0.0 {
             out.push((field, format!("the individual mode simulates whole people; got {x}")));
+        } else if x > 1e9 {
+            // Tallies of whole numbers stay exact (below 2^53) for up to 1e9 people at up to 1e6
+            // units each per cycle.
+            out.push((field, format!("the individual mode simulates at most a billion people; got {x}")));
         }
     }
     if s.cycle_convention == CycleConvention::Simpson {
