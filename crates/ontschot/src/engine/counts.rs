@@ -109,20 +109,7 @@ impl Tables {
         // The probabilities from the mode down and up, by the recurrence p(k+1) = p(k) mean/(k+1).
         let mode = mean.floor();
         let p_mode = (-mean + mode * mean.ln() - libm::lgamma(mode + 1.0)).exp();
-        self.pmf.clear();
-        let mut k = mode;
-        let mut p = p_mode;
-        while k > 0.0 {
-            p *= k / mean;
-            if p < TAIL {
-                break;
-            }
-            self.pmf.push(p);
-            k -= 1.0;
-        }
-        let first = k;
-        self.pmf.reverse();
-        self.pmf.push(p_mode);
+        let first = self.up_to_mode(mode, p_mode, |k| k / mean);
         let (mut k, mut p) = (mode, p_mode);
         loop {
             k += 1.0;
@@ -139,6 +126,24 @@ impl Tables {
         self.table(first, 0.0, 0.0)
     }
 
+    /// Fills `pmf` with the probabilities from the first above TAIL up to the mode, found by
+    /// walking down from the mode with `down(k) = p(k - 1) / p(k)`; returns the first count.
+    fn up_to_mode(&mut self, mode: f64, p_mode: f64, down: impl Fn(f64) -> f64) -> f64 {
+        self.pmf.clear();
+        let (mut k, mut p) = (mode, p_mode);
+        while k > 0.0 {
+            p *= down(k);
+            if p < TAIL {
+                break;
+            }
+            self.pmf.push(p);
+            k -= 1.0;
+        }
+        self.pmf.reverse();
+        self.pmf.push(p_mode);
+        k
+    }
+
     fn negative_binomial(&mut self, mean: f64, alpha: f64) -> Result<Counts, String> {
         let r = 1.0 / alpha;
         // Failure probability q = mean / (r + mean) and its complement, each without cancellation.
@@ -148,19 +153,7 @@ impl Tables {
         let mode = if r > 1.0 { ((r - 1.0) * mean / r).floor() } else { 0.0 };
         let p_mode =
             (libm::lgamma(mode + r) - libm::lgamma(r) - libm::lgamma(mode + 1.0) + r * ln_p + mode * ln_q).exp();
-        self.pmf.clear();
-        let (mut k, mut p) = (mode, p_mode);
-        while k > 0.0 {
-            p *= k / ((k - 1.0 + r) * q);
-            if p < TAIL {
-                break;
-            }
-            self.pmf.push(p);
-            k -= 1.0;
-        }
-        let first = k;
-        self.pmf.reverse();
-        self.pmf.push(p_mode);
+        let first = self.up_to_mode(mode, p_mode, |k| k / ((k - 1.0 + r) * q));
         let mut f: f64 = self.pmf.iter().sum();
         let (mut k, mut p) = (mode, p_mode);
         // Up to where less than NB_TAIL is left, or the terms no longer move the sum.
