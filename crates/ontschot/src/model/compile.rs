@@ -178,7 +178,7 @@ impl<'a> Compiler<'a> {
         }
         if s.simulation.mode == crate::scenario::Mode::Individual {
             for (field, reason) in super::individual_problems(s) {
-                self.err(format!("simulation.mode: {field}"), reason);
+                self.err(field, reason);
             }
         }
         if let Some(age) = s.population.start_age
