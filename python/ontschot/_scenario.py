@@ -46,6 +46,13 @@ def _plain(value: Any, path: str) -> Any:
     raise ScenarioError.at(path or ".", f"cannot use a value of type {type(value).__name__}")
 
 
+def _check_counts(**settings: Any) -> None:
+    """Run settings that must be whole numbers that fit the core's unsigned 64 bits."""
+    for name, value in settings.items():
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64):
+            raise ScenarioError.at(f"simulation.{name}", f"must be a whole number >= 0, got {value!r}")
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, allow_nan=False)
 
@@ -147,11 +154,7 @@ class Scenario:
         """
         from ._results import Results
 
-        for name, value in (("iterations", iterations), ("seed", seed), ("threads", threads)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64):
-                raise ScenarioError.at(f"simulation.{name}", f"must be a whole number >= 0, got {value!r}")
-        if mode is not None and mode not in ("cohort", "individual"):
-            raise ScenarioError.at("simulation.mode", f"must be 'cohort' or 'individual', got {mode!r}")
+        _check_counts(iterations=iterations, seed=seed, threads=threads)
         callback = resolve(progress, self._inner_name())
         results = Results._wrap(self._inner.run(iterations, seed, threads, detail, callback, mode))
         object.__setattr__(results, "_scenario", self)
@@ -311,9 +314,7 @@ class Scenario:
         """
         import pandas as pd
 
-        for name, value in (("iterations", iterations), ("seed", seed)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64):
-                raise ScenarioError.at(f"simulation.{name}", f"must be a whole number >= 0, got {value!r}")
+        _check_counts(iterations=iterations, seed=seed)
         names, draws = self._inner.parameter_draws(iterations, seed)
         frame = pd.DataFrame(draws, columns=names)
         frame.index.name = "iteration"

@@ -108,15 +108,23 @@ impl Workspace {
     /// Evaluates what every arm and group shares in one iteration: initial shares, prices,
     /// splits and usual care's transition matrices.
     pub(super) fn prepare(&mut self, m: &Model) -> Step {
-        let (s, b) = (self.s, self.b);
+        let s = self.s;
         eval_row(m, &self.slots, &m.initial, 1, &mut self.initial)?;
-        for (ci, cat) in m.categories.iter().enumerate() {
-            self.prices[ci] = nonneg(m, &self.slots, cat.price, 1, &cat.path, "price")?;
-            eval_row(m, &self.slots, &cat.split, 1, &mut self.splits[ci * b..(ci + 1) * b])?;
-        }
+        self.prices_and_splits(m)?;
         for t in 1..=self.t {
             let mat = &mut self.uc_mats[(t - 1) * s * s..t * s * s];
             build_matrix(m, &self.slots, &m.matrix, None, t, 1.0, mat, &mut self.row)?;
+        }
+        Ok(())
+    }
+
+    /// Evaluates the prices and budget splits of the categories: all that accounting for counted
+    /// units needs besides the slots.
+    pub(super) fn prices_and_splits(&mut self, m: &Model) -> Step {
+        let b = self.b;
+        for (ci, cat) in m.categories.iter().enumerate() {
+            self.prices[ci] = nonneg(m, &self.slots, cat.price, 1, &cat.path, "price")?;
+            eval_row(m, &self.slots, &cat.split, 1, &mut self.splits[ci * b..(ci + 1) * b])?;
         }
         Ok(())
     }

@@ -267,8 +267,9 @@ impl Workspace {
                     if self.shares[h] == 0.0 {
                         continue;
                     }
+                    // The tables are drawn from: only prices and splits are needed again.
                     self.enter_subgroup(m, h);
-                    self.prepare(m)?;
+                    self.prices_and_splits(m)?;
                     if let Some(a) = arm {
                         self.arm_setup(m, a)?;
                     }
