@@ -528,7 +528,7 @@ pub fn variants(
         let model = Model::new(&s)?;
         check_arm(&model, arm)?;
         let r = Simulation::new(&model).iterations(iterations).seed(seed).threads(threads).run()?;
-        out.push(crate::finance::Compared { name, label, summary: r.summary(arm) });
+        out.push(crate::finance::Compared { name, label, summary: r.summary(arm), budget: r.budget_view(arm) });
     }
     Ok(out)
 }

@@ -7,7 +7,7 @@
 //! iterations allocates nothing and looks up no string.
 
 use crate::error::Error;
-use crate::model::{Arm, Matrix, Model, Row, Term};
+use crate::model::{Arm, Matrix, Model, Row, Rule, RuleKind, Term};
 use crate::results::{MEASURES, Record};
 use crate::scenario::{CostKind, TransitionKind};
 
@@ -54,12 +54,30 @@ pub(crate) struct Workspace {
     pub(super) occ: Vec<f64>,
     pub(super) use_: Vec<f64>,
     pub(super) util: Vec<f64>,
-    /// Usual care's per-person flows of one run, kept to weight into each intervention arm:
-    /// [year][budget] care, [year][2] effects, [year][category] detail.
+    /// Usual care's per-person flows of one run for each entry year, kept to weight into each
+    /// intervention arm: [entry year][year][budget] care and cash, [entry year][year][measure]
+    /// effects, [entry year][year][category] units and detail.
     pub(super) uc_care: Vec<f64>,
+    pub(super) uc_cash: Vec<f64>,
     pub(super) uc_eff: Vec<f64>,
     pub(super) uc_units: Vec<f64>,
     pub(super) uc_detail: Vec<f64>,
+    /// Budget view: index factors [path][year]; per calendar cycle, category and budget the cash
+    /// per unit before (`gross`) and after (`rate`) the release share; the current arm's cost
+    /// index factors [cost][year][budget]; per calendar cycle and rule its amount (a fee per
+    /// user-cycle, a threshold, an amount per unit) and living costs per unit.
+    pub(super) index: Vec<f64>,
+    pub(super) gross: Vec<f64>,
+    pub(super) rate: Vec<f64>,
+    pub(super) cost_index: Vec<f64>,
+    pub(super) rule_amount: Vec<f64>,
+    pub(super) rule_living: Vec<f64>,
+    /// Overdispersion per category, for the probability of no use.
+    pub(super) od: Vec<f64>,
+    capped: Vec<(f64, f64, f64)>,
+    split_buf: Vec<f64>,
+    /// Years of the horizon.
+    years: usize,
     /// The iteration's own draws, while a subgroup changes `slots`.
     pub(super) base: Vec<f64>,
     /// Shares of the subgroups in this iteration.
@@ -74,7 +92,9 @@ impl Workspace {
     pub(crate) fn new(m: &Model, detail: bool) -> Self {
         let (s, b, c, t) = (m.states.len(), m.budgets.len(), m.categories.len(), m.n_cycles);
         let y = m.n_years();
+        let k = m.entry_years();
         let n_costs = m.arms.iter().map(|a| a.costs.len()).max().unwrap_or(0);
+        let nr = m.cash.rules.len();
         Workspace {
             slots: m.mean_slots(),
             s,
@@ -94,10 +114,21 @@ impl Workspace {
             occ: vec![0.0; s],
             use_: vec![0.0; c * s],
             util: vec![0.0; s],
-            uc_care: vec![0.0; y * b],
-            uc_eff: vec![0.0; y * MEASURES],
-            uc_units: vec![0.0; y * c],
-            uc_detail: vec![0.0; y * c],
+            uc_care: vec![0.0; k * y * b],
+            uc_cash: vec![0.0; k * y * b],
+            uc_eff: vec![0.0; k * y * MEASURES],
+            uc_units: vec![0.0; k * y * c],
+            uc_detail: vec![0.0; k * y * c],
+            index: vec![1.0; m.cash.indices.len() * y],
+            gross: vec![0.0; t * c * b],
+            rate: vec![0.0; t * c * b],
+            cost_index: vec![1.0; n_costs * y * b],
+            rule_amount: vec![0.0; t * nr],
+            rule_living: vec![0.0; t * nr],
+            od: vec![0.0; c],
+            capped: Vec::with_capacity(c),
+            split_buf: vec![0.0; b],
+            years: y,
             base: m.mean_slots(),
             shares: vec![0.0; m.subgroups.values.len()],
             scale: 1.0,
@@ -125,6 +156,82 @@ impl Workspace {
         for (ci, cat) in m.categories.iter().enumerate() {
             self.prices[ci] = nonneg(m, &self.slots, cat.price, 1, &cat.path, "price")?;
             eval_row(m, &self.slots, &cat.split, 1, &mut self.splits[ci * b..(ci + 1) * b])?;
+            self.od[ci] = match cat.overdispersion {
+                Some(term) => nonneg(m, &self.slots, term, 1, &cat.path, "overdispersion")?,
+                None => 0.0,
+            };
+        }
+        self.cash_rates(m)
+    }
+
+    /// The budget view's values of this iteration: index factors per year, cash per unit per
+    /// calendar cycle, category and budget, and the own-contribution rules' amounts.
+    fn cash_rates(&mut self, m: &Model) -> Step {
+        let (b, c, y) = (self.b, self.c, m.n_years());
+        let slots = &self.slots;
+        for (p, path) in m.cash.indices.iter().enumerate() {
+            for year in 0..y {
+                let mut f = 1.0;
+                for (terms, up) in [(&path.up[year], true), (&path.down[year], false)] {
+                    for &term in terms {
+                        let r = eval(m, slots, term, 1);
+                        if !(r > -1.0 && r.is_finite()) {
+                            return Err(DrawProblem {
+                                path: path.path.clone(),
+                                reason: format!(
+                                    "{} drew {r}, but an index rate must be above -1 (-100%)",
+                                    describe(m, term, 1)
+                                ),
+                            });
+                        }
+                        if up { f *= 1.0 + r } else { f /= 1.0 + r }
+                    }
+                }
+                self.index[p * y + year] = f;
+            }
+        }
+        for tc in 0..self.t {
+            let (cycle, year) = (tc + 1, tc / m.cycles_per_year);
+            for (ci, cat) in m.cash.categories.iter().enumerate() {
+                eval_row(m, slots, &cat.split, cycle, &mut self.split_buf)?;
+                let path = &m.categories[ci].path;
+                for bi in 0..b {
+                    let at = (tc * c + ci) * b + bi;
+                    let share = self.split_buf[bi];
+                    if share == 0.0 {
+                        self.gross[at] = 0.0;
+                        self.rate[at] = 0.0;
+                        continue;
+                    }
+                    let tariff = nonneg(m, slots, cat.tariff[bi], cycle, path, "tariffs")?;
+                    let release = unit(m, slots, cat.release[bi], cycle, path, "cash_release")?;
+                    let index = cat.index[bi].map_or(1.0, |p| self.index[p * y + year]);
+                    self.gross[at] = tariff * share * index;
+                    self.rate[at] = self.gross[at] * release;
+                }
+            }
+            let nr = m.cash.rules.len();
+            for (r, rule) in m.cash.rules.iter().enumerate() {
+                let at = tc * nr + r;
+                let (amount, living) = match &rule.kind {
+                    RuleKind::FlatFee { per_month, per_user, .. } => (
+                        nonneg(m, slots, *per_month, cycle, &rule.path, "per_month")?
+                            * 12.0
+                            * m.cycle_years
+                            * unit(m, slots, *per_user, cycle, &rule.path, "per_user")?,
+                        0.0,
+                    ),
+                    RuleKind::Deductible { threshold, .. } => {
+                        (nonneg(m, slots, *threshold, cycle, &rule.path, "threshold")?, 0.0)
+                    }
+                    RuleKind::Contribution { per_unit, living, .. } => (
+                        nonneg(m, slots, *per_unit, cycle, &rule.path, "per_unit")?,
+                        nonneg(m, slots, *living, cycle, &rule.path, "living_costs")?,
+                    ),
+                };
+                self.rule_amount[at] = amount;
+                self.rule_living[at] = living;
+            }
         }
         Ok(())
     }
@@ -183,13 +290,16 @@ impl Workspace {
             let (prev, next) = self.uc_trace.split_at_mut(t * s);
             step(&prev[(t - 1) * s..], &self.uc_mats[(t - 1) * s * s..t * s * s], &mut next[..s]);
         }
-        // Usual care's own flows, per person.
+        // Usual care's own flows, per person, for each entry year (whose calendar years differ).
         self.uc_care.fill(0.0);
+        self.uc_cash.fill(0.0);
         self.uc_eff.fill(0.0);
         self.uc_units.fill(0.0);
         self.uc_detail.fill(0.0);
         let trace = std::mem::take(&mut self.uc_trace);
-        let result = self.group_flows(m, &trace, None, 0, 1.0, 0, None, &mut Flows::UsualCare);
+        let result = (0..m.entry_years()).try_for_each(|k| {
+            self.group_flows(m, &trace, None, 0, 1.0, k * m.cycles_per_year, None, &mut Flows::UsualCare { entry: k })
+        });
         self.uc_trace = trace;
         result?;
         self.add_usual_care(m, 0, 1.0, out);
@@ -200,16 +310,18 @@ impl Workspace {
     }
 
     /// Adds usual care's per-person flows for a share of every entry year's people to an arm:
-    /// each year's entrants follow the starting population's course, shifted to their entry.
+    /// each year's entrants follow the starting population's course from their entry.
     fn add_usual_care(&self, m: &Model, ai: usize, share: f64, out: &mut Record<'_>) {
+        let (y, b, c) = (m.n_years(), self.b, self.c);
         for k in 0..m.entry_years() {
             let people = m.entrants(k) * self.scale * share;
             if people > 0.0 {
-                out.add_scaled_care(ai, &self.uc_care, people, k);
-                out.add_scaled_effects(ai, &self.uc_eff, people, k);
-                out.add_scaled_units(ai, &self.uc_units, people, k);
+                out.add_scaled_care(ai, &self.uc_care[k * y * b..(k + 1) * y * b], people, 0);
+                out.add_scaled_cash(ai, &self.uc_cash[k * y * b..(k + 1) * y * b], people, 0);
+                out.add_scaled_effects(ai, &self.uc_eff[k * y * MEASURES..(k + 1) * y * MEASURES], people, 0);
+                out.add_scaled_units(ai, &self.uc_units[k * y * c..(k + 1) * y * c], people, 0);
                 if self.detail {
-                    out.add_scaled_detail(ai, &self.uc_detail, people, k);
+                    out.add_scaled_detail(ai, &self.uc_detail[k * y * c..(k + 1) * y * c], people, 0);
                 }
             }
         }
@@ -219,8 +331,16 @@ impl Workspace {
     pub(super) fn arm_setup(&mut self, m: &Model, arm: &Arm) -> Step<f64> {
         let b = self.b;
         let uptake = unit(m, &self.slots, arm.uptake, 1, &arm.path, "uptake")?;
+        let y = m.n_years();
+        let ai = arm.index;
         for (k, cost) in arm.costs.iter().enumerate() {
             eval_row(m, &self.slots, &cost.split, 1, &mut self.cost_splits[k * b..(k + 1) * b])?;
+            for year in 0..y {
+                for bi in 0..b {
+                    let f = m.cash.cost_index[ai][k][bi].map_or(1.0, |p| self.index[p * y + year]);
+                    self.cost_index[(k * y + year) * b + bi] = f;
+                }
+            }
         }
         Ok(uptake)
     }
@@ -228,18 +348,14 @@ impl Workspace {
     /// Adds the costs of an arm that do not depend on who is where (one-off and per FTE), once
     /// for the whole population, with the iteration's own draws.
     pub(super) fn fixed_costs(&mut self, m: &Model, ai: usize, arm: &Arm, out: &mut Record<'_>) -> Step {
-        let b = self.b;
+        // With the iteration's own draws, not the last subgroup's.
+        self.cash_rates(m)?;
         self.arm_setup(m, arm)?;
         for (k, cost) in arm.costs.iter().enumerate() {
             let amount = nonneg(m, &self.slots, cost.amount, 1, &cost.path, "amount")?;
             let per_cycle = match cost.kind {
                 CostKind::OneOff => {
-                    out.add_programme(
-                        ai,
-                        (cost.cycle - 1) / m.cycles_per_year,
-                        &self.cost_splits[k * b..(k + 1) * b],
-                        amount,
-                    );
+                    self.programme(m, out, ai, k, (cost.cycle - 1) / m.cycles_per_year, amount);
                     continue;
                 }
                 CostKind::PerFte => amount * nonneg(m, &self.slots, cost.fte, 1, &cost.path, "fte")? * m.cycle_years,
@@ -247,16 +363,21 @@ impl Workspace {
             };
             for t in 1..=self.t {
                 if cost.cycles.contains(t) {
-                    out.add_programme(
-                        ai,
-                        (t - 1) / m.cycles_per_year,
-                        &self.cost_splits[k * b..(k + 1) * b],
-                        per_cycle,
-                    );
+                    self.programme(m, out, ai, k, (t - 1) / m.cycles_per_year, per_cycle);
                 }
             }
         }
         Ok(())
+    }
+
+    /// Adds `amount` of the current arm's cost `k` in `year` to both views: split over budgets,
+    /// and in the budget view indexed to the calendar year.
+    #[inline]
+    fn programme(&self, m: &Model, out: &mut Record<'_>, ai: usize, k: usize, year: usize, amount: f64) {
+        let (b, y) = (self.b, m.n_years());
+        let split = &self.cost_splits[k * b..(k + 1) * b];
+        out.add_programme(ai, year, split, amount);
+        out.add_cash_programme(ai, year, split, &self.cost_index[(k * y + year) * b..(k * y + year + 1) * b], amount);
     }
 
     /// The transition matrix of participants in cycle `t` at effect weight `w`, into `self.mat`.
@@ -364,24 +485,41 @@ impl Workspace {
         start: usize,
         weight: f64,
         offset: usize,
-        sampled: Option<&[f64]>,
+        sampled: Option<Sampled<'_>>,
         sink: &mut Flows<'_, '_>,
     ) -> Step {
-        let (s, b, c) = (self.s, self.b, self.c);
+        let (s, c) = (self.s, self.c);
         let cy = m.cycle_years;
+        let nr = m.cash.rules.len();
         for t in 1..=self.t - offset {
             let year = (t - 1 + offset) / m.cycles_per_year;
+            // The calendar cycle, for the budget view's values of the year.
+            let tc = t - 1 + offset;
             let part = arm.filter(|_| t >= start);
             let w = part.map_or(0.0, |a| a.weight[t - start]);
             for (o, occ) in self.occ.iter_mut().enumerate() {
                 *occ = m.convention[t - 1].iter().map(|&(point, coef)| coef * trace[point * s + o]).sum::<f64>() * cy;
             }
-            if let Some(units) = sampled {
+            if let Some(sampled) = &sampled {
                 for ci in 0..c {
-                    let n = units[(t - 1) * c + ci];
+                    let n = sampled.units[(t - 1) * c + ci];
                     if n != 0.0 {
-                        sink.care(self, year, ci, self.prices[ci] * n, n);
+                        sink.care(self, year, tc, ci, self.prices[ci] * n, n);
                     }
+                }
+                for ci in 0..c {
+                    self.per_unit_contributions(m, sink, year, tc, ci, sampled.units[(t - 1) * c + ci]);
+                }
+                for (r, rule) in m.cash.rules.iter().enumerate() {
+                    let tally = sampled.rules[(t - 1) * nr + r];
+                    let amount = match rule.kind {
+                        // People who used the service in this cycle.
+                        RuleKind::FlatFee { .. } => tally * self.rule_amount[tc * nr + r],
+                        // Whole cents paid.
+                        RuleKind::Deductible { .. } => tally / 100.0,
+                        RuleKind::Contribution { .. } => continue,
+                    };
+                    sink.own_contribution(self, year, rule.from, rule.to, amount);
                 }
             } else {
                 self.use_rates(m, part, w, t)?;
@@ -389,7 +527,14 @@ impl Workspace {
                     let person_units: f64 = (0..s).map(|si| self.occ[si] * self.use_[ci * s + si]).sum();
                     let cost = self.prices[ci] * person_units * weight;
                     if person_units != 0.0 {
-                        sink.care(self, year, ci, cost, person_units * weight);
+                        sink.care(self, year, tc, ci, cost, person_units * weight);
+                        self.per_unit_contributions(m, sink, year, tc, ci, person_units * weight);
+                    }
+                }
+                for (r, rule) in m.cash.rules.iter().enumerate() {
+                    let amount = self.expected_contribution(m, rule, tc * nr + r, tc) * weight;
+                    if amount != 0.0 {
+                        sink.own_contribution(self, year, rule.from, rule.to, amount);
                     }
                 }
             }
@@ -446,7 +591,7 @@ impl Workspace {
                         _ => continue,
                     };
                     let amount = nonneg(m, &self.slots, cost.amount, t, &cost.path, "amount")?;
-                    out.add_programme(*index, year, &self.cost_splits[k * b..(k + 1) * b], amount * units * weight);
+                    self.programme(m, out, *index, k, year, amount * units * weight);
                 }
             }
         }
@@ -454,29 +599,127 @@ impl Workspace {
     }
 }
 
-/// Where a group's flows go: usual care's per-person buffers, or an arm's record.
+impl Workspace {
+    /// The contributions per unit of use of category `ci` (a Wlz contribution per day): the
+    /// client pays the amount, the collecting budget receives it, and the client no longer pays
+    /// the living costs per unit that it would have paid at home.
+    #[inline]
+    fn per_unit_contributions(
+        &mut self,
+        m: &Model,
+        sink: &mut Flows<'_, '_>,
+        year: usize,
+        tc: usize,
+        ci: usize,
+        units: f64,
+    ) {
+        let nr = m.cash.rules.len();
+        if units == 0.0 {
+            return;
+        }
+        for (r, rule) in m.cash.rules.iter().enumerate() {
+            if let RuleKind::Contribution { categories, .. } = &rule.kind
+                && categories[ci]
+            {
+                let (amount, living) = (self.rule_amount[tc * nr + r], self.rule_living[tc * nr + r]);
+                sink.own_contribution(self, year, rule.from, rule.to, amount * units);
+                sink.cash_to(self, year, rule.from, -living * units);
+            }
+        }
+    }
+
+    /// What a person of the cohort in this cycle pays by an own-contribution rule, expected over
+    /// the counts of use that the individual mode would draw (per person of the trace; times the
+    /// group's weight by the caller). Needs `self.occ` and `self.use_` of the cycle.
+    ///
+    /// A flat fee is charged in each cycle with any use: the probability of some use is
+    /// `1 - prod P(N_c = 0)` over the rule's categories in each state. A deductible pays
+    /// `E[min(threshold, X)]`, `X` the year's claims of the counted categories, exactly for
+    /// independent counts in each state (cycles are years for a deductible). Both treat the
+    /// occupancy of a state in a cycle as people who spend the cycle in it: exact with the `start`
+    /// and `end` conventions, an approximation with `half_cycle`, whose counts the individual mode
+    /// draws from the mean of the states at both ends.
+    fn expected_contribution(&mut self, m: &Model, rule: &Rule, at: usize, tc: usize) -> f64 {
+        let (s, c, b) = (self.s, self.c, self.b);
+        let cy = m.cycle_years;
+        let amount = self.rule_amount[at];
+        match &rule.kind {
+            RuleKind::FlatFee { categories, .. } => {
+                let mut users = 0.0;
+                for si in 0..s {
+                    if self.occ[si] == 0.0 || m.dead[si] {
+                        continue;
+                    }
+                    let none: f64 = categories
+                        .iter()
+                        .map(|&ci| super::counts::p_zero(self.use_[ci * s + si] * cy, self.od[ci]))
+                        .product();
+                    users += self.occ[si] * (1.0 - none);
+                }
+                // `occ` counts person-years: a user-cycle is occ / cycle_years people.
+                users / cy * amount
+            }
+            RuleKind::Deductible { counted, .. } => {
+                let to = rule.to;
+                let mut paid = 0.0;
+                for si in 0..s {
+                    if self.occ[si] == 0.0 || m.dead[si] {
+                        continue;
+                    }
+                    self.capped.clear();
+                    for ci in (0..c).filter(|&ci| counted[ci]) {
+                        let price = self.gross[(tc * c + ci) * b + to];
+                        self.capped.push((price, self.use_[ci * s + si] * cy, self.od[ci]));
+                    }
+                    paid += self.occ[si] / cy * super::counts::expected_capped(&self.capped, amount);
+                }
+                paid
+            }
+            RuleKind::Contribution { .. } => 0.0,
+        }
+    }
+}
+
+/// Counts of the individual mode for one group: units of use `[cycle - 1][category]` and the
+/// tallies of the own-contribution rules `[cycle - 1][rule]` (users of a flat fee; cents of a
+/// deductible paid).
+#[derive(Clone, Copy)]
+pub(super) struct Sampled<'a> {
+    pub units: &'a [f64],
+    pub rules: &'a [f64],
+}
+
+/// Where a group's flows go: usual care's per-person buffers of an entry year, or an arm's record.
 pub(super) enum Flows<'r, 'a> {
-    UsualCare,
+    UsualCare { entry: usize },
     Arm { index: usize, out: &'r mut Record<'a> },
 }
 
 impl Flows<'_, '_> {
+    /// Care use of one category in a year: at reference prices split over budgets, and in the
+    /// budget view at the cash rates of calendar cycle `tc`, with contributions per unit.
     #[inline]
-    fn care(&mut self, ws: &mut Workspace, year: usize, category: usize, cost: f64, units: f64) {
-        let b = ws.b;
+    fn care(&mut self, ws: &mut Workspace, year: usize, tc: usize, category: usize, cost: f64, units: f64) {
+        let (b, c) = (ws.b, ws.c);
         let split = &ws.splits[category * b..(category + 1) * b];
+        let rates = &ws.rate[(tc * c + category) * b..(tc * c + category + 1) * b];
         match self {
-            Flows::UsualCare => {
-                ws.uc_units[year * ws.c + category] += units;
-                for (acc, share) in ws.uc_care[year * b..(year + 1) * b].iter_mut().zip(split) {
+            Flows::UsualCare { entry } => {
+                let row = *entry * ws.years + year;
+                ws.uc_units[row * c + category] += units;
+                for (acc, share) in ws.uc_care[row * b..(row + 1) * b].iter_mut().zip(split) {
                     *acc += cost * share;
                 }
+                for (cash, r) in ws.uc_cash[row * b..(row + 1) * b].iter_mut().zip(rates) {
+                    *cash += units * r;
+                }
                 if ws.detail {
-                    ws.uc_detail[year * ws.c + category] += cost;
+                    ws.uc_detail[row * c + category] += cost;
                 }
             }
             Flows::Arm { index, out } => {
                 out.add_care(*index, year, split, cost);
+                out.add_cash(*index, year, rates, units);
                 out.add_units(*index, year, category, units);
                 if ws.detail {
                     out.add_detail(*index, year, category, cost);
@@ -488,12 +731,29 @@ impl Flows<'_, '_> {
     #[inline]
     fn effects(&mut self, ws: &mut Workspace, year: usize, measures: [f64; MEASURES]) {
         match self {
-            Flows::UsualCare => {
-                for (v, x) in ws.uc_eff[year * MEASURES..(year + 1) * MEASURES].iter_mut().zip(measures) {
+            Flows::UsualCare { entry } => {
+                let row = *entry * ws.years + year;
+                for (v, x) in ws.uc_eff[row * MEASURES..(row + 1) * MEASURES].iter_mut().zip(measures) {
                     *v += x;
                 }
             }
             Flows::Arm { index, out } => out.add_effects(*index, year, measures),
+        }
+    }
+
+    /// An own contribution: `from` (the client's budget) pays `amount`, `to` collects it.
+    #[inline]
+    fn own_contribution(&mut self, ws: &mut Workspace, year: usize, from: usize, to: usize, amount: f64) {
+        self.cash_to(ws, year, from, amount);
+        self.cash_to(ws, year, to, -amount);
+    }
+
+    /// Adds `amount` to one budget's cash in the budget view.
+    #[inline]
+    fn cash_to(&mut self, ws: &mut Workspace, year: usize, budget: usize, amount: f64) {
+        match self {
+            Flows::UsualCare { entry } => ws.uc_cash[(*entry * ws.years + year) * ws.b + budget] += amount,
+            Flows::Arm { index, out } => out.add_cash_to(*index, year, budget, amount),
         }
     }
 }

@@ -46,6 +46,50 @@ pub(super) const MAX_MEAN: f64 = 1e6;
 /// than the Poisson's: it is drawn as the Poisson.
 const NEARLY_POISSON: f64 = 1e-6;
 
+/// The probability that a person's count with this mean and overdispersion is zero: what the
+/// cohort mode needs for a rule that charges users (a flat fee per month of use).
+#[inline]
+pub(crate) fn p_zero(mean: f64, overdispersion: f64) -> f64 {
+    if mean <= 0.0 {
+        1.0
+    } else if overdispersion * mean < NEARLY_POISSON {
+        (-mean).exp()
+    } else {
+        (1.0 + overdispersion * mean).powf(-1.0 / overdispersion)
+    }
+}
+
+/// `E[min(cap, X)]` for `X = sum_i price_i N_i`, the `N_i` independent counts with the given
+/// (mean, overdispersion): what a person pays of a yearly deductible `cap` on claims `X`. Exact
+/// sum over the counts below the cap; the counts of each category are enumerated only while they
+/// stay below it, so the work is the product of `cap / price + 1` over the categories.
+pub(crate) fn expected_capped(terms: &[(f64, f64, f64)], cap: f64) -> f64 {
+    let Some((&(price, mean, od), rest)) = terms.split_first() else { return 0.0 };
+    if cap <= 0.0 {
+        return 0.0;
+    }
+    if price <= 0.0 || mean <= 0.0 {
+        return expected_capped(rest, cap);
+    }
+    let poisson = od * mean < NEARLY_POISSON;
+    let mut p = p_zero(mean, od);
+    if p <= 0.0 {
+        // So many units that no count below the cap has a probability a double can hold.
+        return cap;
+    }
+    let (r, q) = if poisson { (0.0, 0.0) } else { (1.0 / od, od * mean / (1.0 + od * mean)) };
+    let mut below = 0.0;
+    let mut total = 0.0;
+    let mut n = 0.0;
+    while n * price < cap {
+        total += p * (n * price + expected_capped(rest, cap - n * price));
+        below += p;
+        p *= if poisson { mean / (n + 1.0) } else { (n + r) / (n + 1.0) * q };
+        n += 1.0;
+    }
+    total + (1.0 - below).max(0.0) * cap
+}
+
 /// The distribution of one person's count in one cycle, as a table: counts `first..first + len`,
 /// distribution function at `at..at + len` in [`Tables::cdf`], guide at the same place in
 /// [`Tables::guide`]. Draws beyond the table's last value `last` continue the negative binomial's
@@ -350,5 +394,33 @@ mod tests {
             let se_var = ((m4 - var * var) / n as f64).sqrt();
             assert!((var - expected).abs() < 4.0 * se_var, "mean {mean} alpha {alpha}: variance {var}");
         }
+    }
+}
+
+#[cfg(test)]
+mod capped_tests {
+    use super::*;
+
+    #[test]
+    fn capped_sum_matches_a_direct_sum() {
+        // One category of price 100, Poisson mean 2, cap 250: min(250, 100 N).
+        let mut direct = 0.0;
+        let mut p = (-2.0f64).exp();
+        for n in 0..60 {
+            direct += p * (100.0 * n as f64).min(250.0);
+            p *= 2.0 / (n as f64 + 1.0);
+        }
+        assert!((expected_capped(&[(100.0, 2.0, 0.0)], 250.0) - direct).abs() < 1e-9);
+        // Two categories: enumerate the joint distribution.
+        let pmf = |mean: f64, n: usize| (0..n).fold((-mean).exp(), |p, k| p * mean / (k as f64 + 1.0));
+        let mut joint = 0.0;
+        for a in 0..40 {
+            for b in 0..40 {
+                joint += pmf(0.7, a) * pmf(1.5, b) * (300.0 * a as f64 + 40.0 * b as f64).min(385.0);
+            }
+        }
+        assert!((expected_capped(&[(300.0, 0.7, 0.0), (40.0, 1.5, 0.0)], 385.0) - joint).abs() < 1e-9);
+        // A negative binomial's zero.
+        assert!((p_zero(2.0, 0.5) - 2.0f64.powf(-2.0)).abs() < 1e-15);
     }
 }

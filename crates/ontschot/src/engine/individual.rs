@@ -15,10 +15,10 @@
 //! of counts: one place for prices, budgets, utilities and programme costs in both modes. Memory
 //! depends on the tables, never on the number of people.
 
-use super::cohort::{DrawProblem, Flows, Step, Workspace, nonneg};
+use super::cohort::{DrawProblem, Flows, Sampled, Step, Workspace, nonneg};
 use super::counts::{Counts, Tables, uniform};
 use super::{mix, stream};
-use crate::model::{Arm, Model};
+use crate::model::{Arm, Model, RuleKind};
 use crate::results::Record;
 use rayon::prelude::*;
 
@@ -76,23 +76,43 @@ pub(crate) struct People {
     overdispersion: Vec<f64>,
     tables: Tables,
     tally: Tally,
+    /// Own-contribution rules that need each person's counts: per rule, true for a deductible
+    /// (a fee otherwise; per-unit contributions need no person's counts).
+    deductible: Vec<bool>,
+    /// Per [subgroup][rule][calendar cycle][category]: 1 where use makes a fee's user, the claim
+    /// per unit where a deductible counts it.
+    rule_price: Vec<f64>,
+    /// Per [subgroup][rule][calendar cycle]: a deductible's threshold.
+    rule_limit: Vec<f64>,
 }
 
-/// People per state at each cycle boundary, [subgroup][entry year][group][point][state], and
-/// units of use, [subgroup][entry year][group][cycle - 1][category]: whole numbers.
+/// People per state at each cycle boundary, [subgroup][entry year][group][point][state], units
+/// of use, [subgroup][entry year][group][cycle - 1][category], and the own-contribution rules'
+/// tallies, [subgroup][entry year][group][cycle - 1][rule] (users of a fee, cents of a
+/// deductible): whole numbers.
 #[derive(Clone)]
 struct Tally {
     trace: Vec<f64>,
     units: Vec<f64>,
+    rules: Vec<f64>,
 }
 
 impl Tally {
     fn add(&mut self, other: &Tally) {
-        for (a, b) in self.trace.iter_mut().zip(&other.trace) {
-            *a += b;
+        for (a, b) in
+            [(&mut self.trace, &other.trace), (&mut self.units, &other.units), (&mut self.rules, &other.rules)]
+        {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
         }
-        for (a, b) in self.units.iter_mut().zip(&other.units) {
-            *a += b;
+    }
+
+    fn zeros_like(&self) -> Tally {
+        Tally {
+            trace: vec![0.0; self.trace.len()],
+            units: vec![0.0; self.units.len()],
+            rules: vec![0.0; self.rules.len()],
         }
     }
 }
@@ -100,6 +120,7 @@ impl Tally {
 impl People {
     pub(crate) fn new(m: &Model) -> People {
         let (s, c, t) = (m.states.len(), m.categories.len(), m.n_cycles);
+        let nr = m.cash.rules.len();
         let groups = 1 + m.arms.iter().map(starting_cycles).max().unwrap_or(0);
         let entry_years = m.entry_years();
         let h = m.subgroups.values.len();
@@ -134,7 +155,11 @@ impl People {
             tally: Tally {
                 trace: vec![0.0; h * entry_years * groups * (t + 1) * s],
                 units: vec![0.0; h * entry_years * groups * t * c],
+                rules: vec![0.0; h * entry_years * groups * t * nr],
             },
+            deductible: m.cash.rules.iter().map(|r| matches!(r.kind, RuleKind::Deductible { .. })).collect(),
+            rule_price: vec![0.0; h * nr * t * c],
+            rule_limit: vec![0.0; h * nr * t],
         }
     }
 
@@ -151,7 +176,10 @@ impl People {
         tally: &mut Tally,
     ) {
         let (s, c, t) = (self.s, self.c, self.t);
+        let nr = self.deductible.len();
         let cycles = t - offset;
+        // One person's units in one cycle, for the own-contribution rules.
+        let mut mine = vec![0.0; if nr > 0 { c } else { 0 }];
         for id in ids {
             let mut rng = stream(seed, iteration, mix(id ^ PEOPLE));
             let h = if self.subgroups > 1 { pick(&self.shares, uniform(&mut rng)) } else { 0 };
@@ -164,6 +192,7 @@ impl People {
             let g = h * self.groups + g;
             let trace = &mut tally.trace[group * (t + 1) * s..(group + 1) * (t + 1) * s];
             let units = &mut tally.units[group * t * c..(group + 1) * t * c];
+            let rules = &mut tally.rules[group * t * nr..(group + 1) * t * nr];
             trace[state] += 1.0;
             if self.dead[state] {
                 continue;
@@ -173,8 +202,29 @@ impl People {
                 let next = pick(&self.cum[row..row + s], uniform(&mut rng));
                 let i = row + next;
                 let units = &mut units[(cycle - 1) * c..cycle * c];
-                for sampler in &self.samplers[self.bounds[i] as usize..self.bounds[i + 1] as usize] {
-                    units[sampler.category as usize] += self.tables.sample(&sampler.counts, &mut rng);
+                let samplers = &self.samplers[self.bounds[i] as usize..self.bounds[i + 1] as usize];
+                if nr == 0 {
+                    for sampler in samplers {
+                        units[sampler.category as usize] += self.tables.sample(&sampler.counts, &mut rng);
+                    }
+                } else {
+                    mine.fill(0.0);
+                    for sampler in samplers {
+                        let n = self.tables.sample(&sampler.counts, &mut rng);
+                        units[sampler.category as usize] += n;
+                        mine[sampler.category as usize] += n;
+                    }
+                    let tc = cycle - 1 + offset;
+                    for r in 0..nr {
+                        let at = ((h * nr + r) * t + tc) * c;
+                        let v: f64 = mine.iter().zip(&self.rule_price[at..at + c]).map(|(n, p)| n * p).sum();
+                        rules[(cycle - 1) * nr + r] += if self.deductible[r] {
+                            // A payment in whole cents: tallies of whole numbers add up exactly.
+                            (v.min(self.rule_limit[(h * nr + r) * t + tc]) * 100.0).round()
+                        } else {
+                            f64::from(u8::from(v > 0.0))
+                        };
+                    }
                 }
                 trace[cycle * s + next] += 1.0;
                 state = next;
@@ -228,16 +278,14 @@ impl Workspace {
                 self.tables(m, arm, &mut people)?;
                 people.tally.trace.fill(0.0);
                 people.tally.units.fill(0.0);
+                people.tally.rules.fill(0.0);
                 for k in 0..m.entry_years() {
                     let first = if k == 0 { 0.0 } else { m.population + (k - 1) as f64 * m.inflow };
                     let (first, n) = (first as u64, m.entrants(k) as u64);
                     let offset = k * m.cycles_per_year;
                     if parallel && n > PEOPLE_BLOCK {
                         let shared: &People = &people;
-                        let empty = Tally {
-                            trace: vec![0.0; shared.tally.trace.len()],
-                            units: vec![0.0; shared.tally.units.len()],
-                        };
+                        let empty = shared.tally.zeros_like();
                         let sum = (0..n.div_ceil(PEOPLE_BLOCK))
                             .into_par_iter()
                             .fold(
@@ -257,8 +305,10 @@ impl Workspace {
                             );
                         people.tally.add(&sum);
                     } else {
-                        let mut tally =
-                            std::mem::replace(&mut people.tally, Tally { trace: Vec::new(), units: Vec::new() });
+                        let mut tally = std::mem::replace(
+                            &mut people.tally,
+                            Tally { trace: Vec::new(), units: Vec::new(), rules: Vec::new() },
+                        );
                         people.simulate(seed, iteration, k, first..first + n, offset, &mut tally);
                         people.tally = tally;
                     }
@@ -324,11 +374,32 @@ impl Workspace {
                     };
                 }
                 self.subgroup_tables(m, arm, h, people)?;
+                self.rule_tables(m, h, people);
             }
             Ok(())
         })();
         self.leave_subgroups();
         result
+    }
+
+    /// What the own-contribution rules need per person of subgroup `h`: which units make a
+    /// fee's user, a deductible's claim per unit and threshold, per calendar cycle.
+    fn rule_tables(&self, m: &Model, h: usize, people: &mut People) {
+        let (c, t, b) = (self.c, self.t, self.b);
+        let nr = m.cash.rules.len();
+        for (r, rule) in m.cash.rules.iter().enumerate() {
+            for tc in 0..t {
+                let at = ((h * nr + r) * t + tc) * c;
+                for ci in 0..c {
+                    people.rule_price[at + ci] = match &rule.kind {
+                        RuleKind::FlatFee { categories, .. } => f64::from(u8::from(categories.contains(&ci))),
+                        RuleKind::Deductible { counted, .. } if counted[ci] => self.gross[(tc * c + ci) * b + rule.to],
+                        _ => 0.0,
+                    };
+                }
+                people.rule_limit[(h * nr + r) * t + tc] = self.rule_amount[tc * nr + r];
+            }
+        }
     }
 
     /// The transition rows and count samplers of one subgroup, with its values in the slots.
@@ -401,11 +472,15 @@ impl Workspace {
                 if trace[..s].iter().all(|&n| n == 0.0) {
                     continue;
                 }
-                let units = &people.tally.units[group * t * c..(group + 1) * t * c];
+                let nr = m.cash.rules.len();
+                let sampled = Sampled {
+                    units: &people.tally.units[group * t * c..(group + 1) * t * c],
+                    rules: &people.tally.rules[group * t * nr..(group + 1) * t * nr],
+                };
                 let part = arm.filter(|_| g > 0);
                 let offset = k * m.cycles_per_year;
                 let mut sink = Flows::Arm { index: ai, out: &mut *out };
-                self.group_flows(m, trace, part, g, 1.0, offset, Some(units), &mut sink)?;
+                self.group_flows(m, trace, part, g, 1.0, offset, Some(sampled), &mut sink)?;
             }
         }
         Ok(())

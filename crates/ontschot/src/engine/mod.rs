@@ -238,9 +238,7 @@ impl<'m> Simulation<'m> {
             }
         }
         let mut results = Results::new(model, layout, buffers, iterations, seed, draws == Draws::Means, mode);
-        if !model.financing.in_force.is_empty() {
-            results.finance(&model.financing.in_force);
-        }
+        crate::finance::apply_in_force(model, &mut results);
         Ok(results)
     }
 }

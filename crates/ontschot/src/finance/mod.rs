@@ -1,38 +1,26 @@
 //! Financing arrangements applied to the simulated flows, and the solver that looks for terms
 //! under which every payer gains.
 //!
-//! Arrangements work on the results of a run, per iteration and year, in the order given. They
-//! only move money: every arrangement adds as much to one budget as it takes from another, so the
-//! total of every iteration and year is unchanged. Because they need no new simulation, the solver
-//! can try many terms on the same draws (common random numbers).
+//! Arrangements work on the results of a run, per iteration and year, in the order given, in
+//! each view of money: on the societal view's discounted flows at reference prices, and on the
+//! budget view's cash (an arrangement is a payment, so in the budget view it is nominal cash of
+//! the year it is paid in). They only move money: every arrangement adds as much to one budget
+//! as it takes from another, so the total of every iteration and year is unchanged. Because they
+//! need no new simulation, the solver can try many terms on the same draws (common random
+//! numbers).
+//!
+//! The data flows one way: the [`Model`] holds the compiled arrangements, the engine fills the
+//! [`Results`], and this module reads results and hands the transfers back to them.
 
 mod solve;
 
 pub use solve::{Goal, PayerOutcome, Solution, SolveOptions, solve, sweep};
 
-use crate::error::Problem;
+pub(crate) use crate::model::{Arrangement, Party};
 use crate::model::{Label, Model};
-use crate::results::Results;
-use crate::results::Summary;
-use crate::scenario::{ArrangementSpec, Per, Settle};
+use crate::results::{BudgetView, Results, Summary, View};
+use crate::scenario::{Per, Settle};
 use serde::Serialize;
-
-/// A party to an arrangement: the budgets whose flows count, and the budget that books transfers.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Party {
-    pub budgets: Vec<usize>,
-    pub book: usize,
-}
-
-/// A compiled arrangement.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Arrangement {
-    SharedSavings { from: Party, to: Party, share: f64, cap: f64, floor: f64, losses: bool, settle: Settle },
-    FixedContribution { from: Party, to: Party, amount: f64, per: Per },
-    PooledBudget { key: Option<Vec<(Party, f64)>>, parties: Vec<Party> },
-    OutcomePayment { from: Party, to: Party, price: f64, category: usize, unit_size: f64, cap: f64 },
-    SocialImpactBond { investor: Party, payer: Party, price: f64, category: usize, unit_size: f64, max_return: f64 },
-}
 
 impl Arrangement {
     /// The names of the terms the solver may vary.
@@ -64,181 +52,31 @@ impl Arrangement {
     }
 }
 
-/// Resolves arrangement specs against the model's budgets, payers and categories.
-pub(crate) struct Names<'a> {
-    pub budgets: &'a [crate::model::BudgetInfo],
-    pub payers: &'a [crate::model::Label],
-    pub categories: &'a [crate::model::Label],
-}
-
-impl Names<'_> {
-    fn party(&self, path: &str, name: &str, problems: &mut Vec<Problem>) -> Option<Party> {
-        if let Some(b) = self.budgets.iter().position(|b| b.name == name) {
-            return Some(Party { budgets: vec![b], book: b });
-        }
-        if let Some(p) = self.payers.iter().position(|p| p.name == name) {
-            let budgets: Vec<usize> = (0..self.budgets.len()).filter(|&b| self.budgets[b].payer == p).collect();
-            if let Some(&book) = budgets.first() {
-                return Some(Party { budgets, book });
-            }
-        }
-        let known: Vec<&str> =
-            self.budgets.iter().map(|b| b.name.as_str()).chain(self.payers.iter().map(|p| p.name.as_str())).collect();
-        problems.push(Problem::new(
-            path,
-            format!("'{name}' is not a budget or payer of this scenario (known: {})", known.join(", ")),
-        ));
-        None
+/// Applies the arrangements in force to a run's results, in both views of money.
+pub(crate) fn apply_in_force(model: &Model, results: &mut Results) {
+    let arrangements = &model.financing.in_force;
+    if arrangements.is_empty() {
+        return;
     }
-
-    fn category(&self, path: &str, name: &str, problems: &mut Vec<Problem>) -> Option<usize> {
-        let found = self.categories.iter().position(|c| c.name == name);
-        if found.is_none() {
-            let known: Vec<&str> = self.categories.iter().map(|c| c.name.as_str()).collect();
-            problems.push(Problem::new(path, format!("unknown category '{name}' (known: {})", known.join(", "))));
-        }
-        found
-    }
-}
-
-fn number(path: String, x: f64, min: f64, max: f64, problems: &mut Vec<Problem>) -> f64 {
-    if !x.is_finite() {
-        problems.push(Problem::new(path, format!("must be a finite number, got {x}")));
-    } else if x < min || x > max {
-        let range = if max.is_infinite() { format!(">= {min}") } else { format!("in [{min}, {max}]") };
-        problems.push(Problem::new(path, format!("must be {range}, got {x}")));
-    }
-    x
-}
-
-/// The price, unit size and category of an outcome-based arrangement.
-fn outcome_terms(
-    p: &str,
-    price: f64,
-    outcome: &crate::scenario::Outcome,
-    names: &Names<'_>,
-    problems: &mut Vec<Problem>,
-) -> (f64, f64, Option<usize>) {
-    let price = number(format!("{p}.price"), price, 0.0, f64::INFINITY, problems);
-    let unit_size =
-        number(format!("{p}.outcome.unit_size"), outcome.unit_size, f64::MIN_POSITIVE, f64::INFINITY, problems);
-    (price, unit_size, names.category(&format!("{p}.outcome.avoided"), &outcome.avoided, problems))
-}
-
-/// Checks and compiles a list of arrangements; problems carry paths under `prefix`.
-pub(crate) fn compile(
-    prefix: &str,
-    specs: &[ArrangementSpec],
-    names: &Names<'_>,
-    problems: &mut Vec<Problem>,
-) -> Vec<Arrangement> {
-    let mut out = Vec::new();
-    for (i, spec) in specs.iter().enumerate() {
-        let p = format!("{prefix}[{i}]");
-        let before = problems.len();
-        let a = match spec {
-            ArrangementSpec::SharedSavings { from, to, share, cap, floor, shared_losses, settle, .. } => {
-                let share = number(format!("{p}.share"), *share, 0.0, 1.0, problems);
-                let cap = cap.map_or(f64::INFINITY, |c| number(format!("{p}.cap"), c, 0.0, f64::INFINITY, problems));
-                let floor = floor.map_or(f64::NEG_INFINITY, |f| {
-                    number(format!("{p}.floor"), f, f64::NEG_INFINITY, f64::INFINITY, problems)
-                });
-                if floor > cap {
-                    problems
-                        .push(Problem::new(format!("{p}.floor"), format!("must not exceed cap ({cap}), got {floor}")));
-                }
-                let (from, to) =
-                    (names.party(&format!("{p}.from"), from, problems), names.party(&format!("{p}.to"), to, problems));
-                from.zip(to).map(|(from, to)| Arrangement::SharedSavings {
-                    from,
-                    to,
-                    share,
-                    cap,
-                    floor,
-                    losses: *shared_losses,
-                    settle: *settle,
-                })
+    let meta = results.meta();
+    let (n, a, y, b) = (meta.iterations, meta.arms.len(), meta.years, meta.budgets.len());
+    let mut kept = [vec![0.0; n * a * y * b], vec![0.0; n * a * y * b]];
+    for (all, view) in kept.iter_mut().zip([View::Societal, View::Budget]) {
+        for arm in 1..a {
+            let t = transfers(results, arm, arrangements, view);
+            for i in 0..n {
+                let dst = (i * a + arm) * y * b;
+                all[dst..dst + y * b].copy_from_slice(&t[i * y * b..(i + 1) * y * b]);
             }
-            ArrangementSpec::FixedContribution { from, to, amount, per, .. } => {
-                let amount = number(format!("{p}.amount"), *amount, 0.0, f64::INFINITY, problems);
-                let (from, to) =
-                    (names.party(&format!("{p}.from"), from, problems), names.party(&format!("{p}.to"), to, problems));
-                from.zip(to).map(|(from, to)| Arrangement::FixedContribution { from, to, amount, per: *per })
-            }
-            ArrangementSpec::PooledBudget { key, parties, .. } => {
-                if key.is_some() && parties.is_some() {
-                    problems.push(Problem::new(format!("{p}.parties"), "give a key or parties, not both"));
-                }
-                let parties: Vec<Party> = match parties {
-                    Some(list) => list
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(k, name)| names.party(&format!("{p}.parties[{k}]"), name, problems))
-                        .collect(),
-                    None => names
-                        .payers
-                        .iter()
-                        .filter(|payer| payer.name != "client")
-                        .filter_map(|payer| names.party(&p, &payer.name, &mut Vec::new()))
-                        .collect(),
-                };
-                if parties.is_empty() {
-                    problems.push(Problem::new(format!("{p}.parties"), "no party to pay into the pool"));
-                }
-                let key = key.as_ref().map(|key| {
-                    let total: f64 = key.values().sum();
-                    if (total - 1.0).abs() > 1e-9 {
-                        problems.push(Problem::new(
-                            format!("{p}.key"),
-                            format!("the shares must sum to 1, they sum to {total}"),
-                        ));
-                    }
-                    key.iter()
-                        .filter_map(|(name, share)| {
-                            let share = number(format!("{p}.key.{name}"), *share, 0.0, 1.0, problems);
-                            names.party(&format!("{p}.key.{name}"), name, problems).map(|party| (party, share))
-                        })
-                        .collect()
-                });
-                Some(Arrangement::PooledBudget { key, parties })
-            }
-            ArrangementSpec::OutcomePayment { from, to, price, outcome, cap, .. } => {
-                let (price, unit_size, category) = outcome_terms(&p, *price, outcome, names, problems);
-                let cap = cap.map_or(f64::INFINITY, |c| number(format!("{p}.cap"), c, 0.0, f64::INFINITY, problems));
-                let (from, to) =
-                    (names.party(&format!("{p}.from"), from, problems), names.party(&format!("{p}.to"), to, problems));
-                match (from, to, category) {
-                    (Some(from), Some(to), Some(category)) => {
-                        Some(Arrangement::OutcomePayment { from, to, price, category, unit_size, cap })
-                    }
-                    _ => None,
-                }
-            }
-            ArrangementSpec::SocialImpactBond { investor, payer, price, outcome, max_return, .. } => {
-                let (price, unit_size, category) = outcome_terms(&p, *price, outcome, names, problems);
-                let max_return = number(format!("{p}.max_return"), *max_return, 0.0, f64::INFINITY, problems);
-                let (investor, payer) = (
-                    names.party(&format!("{p}.investor"), investor, problems),
-                    names.party(&format!("{p}.payer"), payer, problems),
-                );
-                match (investor, payer, category) {
-                    (Some(investor), Some(payer), Some(category)) => {
-                        Some(Arrangement::SocialImpactBond { investor, payer, price, category, unit_size, max_return })
-                    }
-                    _ => None,
-                }
-            }
-        };
-        if let (Some(a), true) = (a, problems.len() == before) {
-            out.push(a);
         }
     }
-    out
+    results.keep_transfers(&kept[0], &kept[1]);
 }
 
-/// Transfers of one set of arrangements for intervention `arm`, `[iteration][year][budget]` flat:
-/// positive means the budget pays (its costs rise), negative that it receives.
-pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangement]) -> Vec<f64> {
+/// Transfers of one set of arrangements for intervention `arm` in one view of money,
+/// `[iteration][year][budget]` flat: positive means the budget pays (its costs rise), negative
+/// that it receives.
+pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangement], view: View) -> Vec<f64> {
     let meta = results.meta();
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let mut t = vec![0.0; n * years * nb];
@@ -247,9 +85,11 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
     }
     let (units_i, units_c) = (results.units(arm), results.units(0));
     let effects = results.effects(arm);
-    let df = results.cost_discount_factors();
+    // Yearly weights of expected savings (a pool keyed by them): discounted in the societal
+    // view, nominal in the budget view.
+    let df = results.money_weights(view);
     // Extra programme costs, and extra costs per budget (updated as arrangements apply).
-    let (prog, saved) = results.extra_flows(arm);
+    let (prog, saved) = results.extra_flows(view, arm);
     let mut inc: Vec<f64> = prog.iter().zip(&saved).map(|(p, s)| p - s).collect();
     // The intervention's own costs not yet taken over by a pool or an investor, so that a second
     // pool or bond in the same set does not refund them again.
@@ -382,38 +222,6 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
     t
 }
 
-/// The compiled arrangements in force and the alternatives, with their names.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Financing {
-    pub in_force: Vec<Arrangement>,
-    pub alternatives: Vec<(crate::model::Label, Vec<Arrangement>)>,
-}
-
-/// Checks the scenario's arrangements and alternatives.
-pub(crate) fn compile_all(s: &crate::scenario::Scenario, names: &Names<'_>, problems: &mut Vec<Problem>) -> Financing {
-    let in_force = compile("arrangements", &s.arrangements, names, problems);
-    let mut seen = std::collections::HashSet::new();
-    let alternatives = s
-        .alternatives
-        .iter()
-        .enumerate()
-        .map(|(i, alt)| {
-            if !seen.insert(alt.name.as_str()) || alt.name == "none" || alt.name == "in_force" {
-                problems.push(Problem::new(
-                    format!("alternatives[{i}].name"),
-                    format!("'{}' is used twice or reserved (none, in_force)", alt.name),
-                ));
-            }
-            let label = crate::model::Label {
-                name: alt.name.clone(),
-                label: alt.label.clone().unwrap_or_else(|| alt.name.clone()),
-            };
-            (label, compile(&format!("alternatives[{i}].arrangements"), &alt.arrangements, names, problems))
-        })
-        .collect();
-    Financing { in_force, alternatives }
-}
-
 /// One financing option in a comparison, with its summary.
 #[derive(Clone, Debug, Serialize)]
 pub struct Compared {
@@ -421,8 +229,29 @@ pub struct Compared {
     pub name: String,
     /// Display name.
     pub label: String,
-    /// Who pays and who benefits under this option (`net_after`, `probability_gain_after`).
+    /// Who pays and who benefits under this option in the societal view (`net_after`,
+    /// `probability_gain_after`).
     pub summary: Summary,
+    /// The same option in the budget view: each party's cash per calendar year.
+    pub budget: BudgetView,
+}
+
+impl Compared {
+    /// One option with its arrangements applied to `results` in both views.
+    pub(crate) fn new(
+        name: String,
+        label: String,
+        results: &Results,
+        arm: usize,
+        arrangements: &[Arrangement],
+    ) -> Self {
+        Compared {
+            name,
+            label,
+            summary: results.summary_with(arm, &transfers(results, arm, arrangements, View::Societal)),
+            budget: results.budget_view_with(arm, &transfers(results, arm, arrangements, View::Budget)),
+        }
+    }
 }
 
 /// Every financing option of the scenario on the same draws (common random numbers): no
@@ -439,18 +268,13 @@ pub struct Compared {
 /// assert!(totals.iter().all(|t| (t - totals[0]).abs() < 1e-6 * totals[0].abs()));
 /// ```
 pub fn compare(model: &Model, results: &Results, arm: usize) -> Vec<Compared> {
-    let mut out =
-        vec![Compared { name: "none".into(), label: "No arrangement".into(), summary: results.summary_with(arm, &[]) }];
+    let mut out = vec![Compared::new("none".into(), "No arrangement".into(), results, arm, &[])];
     if !model.financing.in_force.is_empty() {
-        out.push(Compared {
-            name: "in_force".into(),
-            label: "In force".into(),
-            summary: results.summary_with(arm, &model.financing.in_force),
-        });
+        out.push(Compared::new("in_force".into(), "In force".into(), results, arm, &model.financing.in_force));
     }
     for (label, arrangements) in &model.financing.alternatives {
         let Label { name, label } = label.clone();
-        out.push(Compared { name, label, summary: results.summary_with(arm, arrangements) });
+        out.push(Compared::new(name, label, results, arm, arrangements));
     }
     out
 }

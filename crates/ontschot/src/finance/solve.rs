@@ -129,7 +129,7 @@ fn evaluate(
 ) -> Vec<(f64, f64)> {
     let mut arr = arrangements.to_vec();
     arr[opts.arrangement].set(&opts.term, value);
-    let t = transfers(results, opts.arm, &arr);
+    let t = transfers(results, opts.arm, &arr, crate::results::View::Societal);
     let meta = results.meta();
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let df = results.cost_discount_factors();

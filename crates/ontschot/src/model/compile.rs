@@ -4,12 +4,14 @@ use crate::error::Problem;
 use crate::scenario::{self as sc, TableAxis, Value};
 use std::collections::{BTreeMap, HashMap};
 
-/// Default payers: key and Dutch label.
-const DEFAULT_PAYERS: [(&str, &str); 4] = [
-    ("insurer", "Zorgverzekeraar"),
-    ("municipality", "Gemeente"),
-    ("care_office", "Zorgkantoor"),
-    ("client", "Cliënt"),
+/// Default payers: key, Dutch and English label, and whether the party bears the risk of its
+/// budget. The Wlz is paid from the long-term care fund (Fonds langdurige zorg); the care office
+/// (zorgkantoor) administers it on the fund's behalf and bears no financial risk.
+const DEFAULT_PAYERS: [(&str, &str, &str, bool); 4] = [
+    ("insurer", "Zorgverzekeraar", "Health insurer", true),
+    ("municipality", "Gemeente", "Municipality", true),
+    ("care_office", "Fonds langdurige zorg", "Long-term care fund", false),
+    ("client", "Cliënt", "Client", true),
 ];
 
 /// Default budgets: key, label, payer.
@@ -26,8 +28,10 @@ const DEFAULT_BUDGETS: [(&str, &str, &str); 5] = [
 enum Ctx {
     /// Constant over the horizon.
     Fixed,
-    /// May vary by cycle (a table is allowed).
+    /// May vary by cycle (a table by cycle or age is allowed).
     PerCycle,
+    /// A budget-view value: may vary by cycle or by calendar year.
+    Calendar,
 }
 
 struct Compiler<'a> {
@@ -65,8 +69,9 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     let (arms, arm_labels) = c.arms(&matrix, &categories);
     let subgroups = c.subgroups();
     let convention = c.convention();
-    let names = crate::finance::Names { budgets: &budgets, payers: &payers, categories: &category_labels };
-    let financing = crate::finance::compile_all(s, &names, &mut c.problems);
+    let names = super::financing::Names { budgets: &budgets, payers: &payers, categories: &category_labels };
+    let financing = super::financing::compile_all(s, &names, &mut c.problems);
+    let cash = c.cash(&budgets, &categories);
     for (i, v) in s.variants.iter().enumerate() {
         let checked = s.variant(&v.name).map_err(|e| e.problems()).and_then(|vs| compile(&vs).map(|_| ()));
         if let Err(problems) = checked {
@@ -102,6 +107,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         inflow: s.population.inflow,
         subgroups,
         financing,
+        cash,
     })
 }
 
@@ -288,6 +294,14 @@ impl<'a> Compiler<'a> {
                 .collect();
             let start = match t.by {
                 TableAxis::Cycle => 1.0,
+                TableAxis::Year => match s.start_year.or(s.price_year) {
+                    Some(y) => f64::from(y),
+                    None => {
+                        self.err(format!("{path}.by"), "a table by calendar year needs start_year (or price_year)");
+                        ok = false;
+                        0.0
+                    }
+                },
                 TableAxis::Age => match s.population.start_age {
                     Some(a) => a,
                     None => {
@@ -304,6 +318,25 @@ impl<'a> Compiler<'a> {
                 );
                 ok = false;
             }
+            if ok && t.by == TableAxis::Year {
+                // Index rates may need the years from the price year on.
+                let first = s.price_year.map_or(start, |p| start.min(f64::from(p) + 1.0));
+                let last = start + f64::from(s.horizon_years) - 1.0;
+                if t.breaks[0] > first {
+                    self.err(
+                        format!("{path}.breaks[0]"),
+                        format!("the first band starts in {} but the budget view needs year {first} (the years after the price year, and the horizon from the start year)", t.breaks[0]),
+                    );
+                    ok = false;
+                }
+                if let Some((i, b)) = t.breaks.iter().enumerate().find(|(_, b)| **b > last || b.fract() != 0.0) {
+                    self.err(
+                        format!("{path}.breaks[{i}]"),
+                        format!("must be a calendar year within the horizon ({start}-{last}), got {b}"),
+                    );
+                    ok = false;
+                }
+            }
             if !ok || values.iter().any(Option::is_none) {
                 continue;
             }
@@ -312,6 +345,7 @@ impl<'a> Compiler<'a> {
                     let x = match t.by {
                         TableAxis::Cycle => cycle as f64,
                         TableAxis::Age => start + (cycle - 1) as f64 * s.cycle_years,
+                        TableAxis::Year => start + ((cycle - 1) as f64 * s.cycle_years).floor(),
                     };
                     let band = t.breaks.iter().rposition(|b| *b <= x + 1e-9).unwrap_or(0);
                     values[band].expect("checked")
@@ -340,6 +374,13 @@ impl<'a> Compiler<'a> {
                         self.err(
                             path,
                             format!("table '{n}' varies by cycle, but this value must be the same in every cycle"),
+                        );
+                        return None;
+                    }
+                    if ctx == Ctx::PerCycle && self.s.tables[n].by == TableAxis::Year {
+                        self.err(
+                            path,
+                            format!("table '{n}' is by calendar year, which is for budget-view values only (tariffs, cash_paid_by, cash_release, indexation, own contributions); use a table by cycle here"),
                         );
                         return None;
                     }
@@ -528,39 +569,68 @@ impl<'a> Compiler<'a> {
         (labels, dead, initial, utility)
     }
 
-    fn budgets(&mut self) -> (Vec<BudgetInfo>, Vec<Label>) {
+    fn budgets(&mut self) -> (Vec<BudgetInfo>, Vec<PayerInfo>) {
         let s = self.s;
         // Payers: defaults, relabelled or extended by the scenario.
-        let mut payer_labels: BTreeMap<String, String> =
-            DEFAULT_PAYERS.iter().map(|(k, l)| (k.to_string(), l.to_string())).collect();
+        let mut payer_labels: BTreeMap<String, PayerInfo> = DEFAULT_PAYERS
+            .iter()
+            .map(|(k, nl, en, risk)| {
+                let info = PayerInfo {
+                    name: k.to_string(),
+                    label: nl.to_string(),
+                    label_en: en.to_string(),
+                    bears_risk: *risk,
+                };
+                (k.to_string(), info)
+            })
+            .collect();
         for (k, p) in &s.payers {
-            payer_labels.insert(k.clone(), p.label.clone());
+            let default = payer_labels.get(k);
+            let info = PayerInfo {
+                name: k.clone(),
+                label: p.label.clone(),
+                label_en: p.label_en.clone().unwrap_or_else(|| p.label.clone()),
+                bears_risk: p.bears_risk.unwrap_or_else(|| default.is_none_or(|d| d.bears_risk)),
+            };
+            payer_labels.insert(k.clone(), info);
         }
         // Budgets: the defaults that are used, in canonical order, then the scenario's own.
         let mut used: Vec<&str> = Vec::new();
         let splits = s
             .categories
             .iter()
-            .map(|c| &c.paid_by)
+            .flat_map(|c| [Some(&c.paid_by), c.cash_paid_by.as_ref()].into_iter().flatten())
             .chain(s.arms.iter().flat_map(|a| a.costs.iter().map(|c| &c.paid_by)));
         for split in splits {
             used.extend(split.keys().map(String::as_str));
+        }
+        for rule in &s.own_contributions {
+            let (a, b) = match rule {
+                sc::OwnContribution::FlatFee { collected_by, paid_by, .. }
+                | sc::OwnContribution::Contribution { collected_by, paid_by, .. } => (collected_by, paid_by),
+                sc::OwnContribution::Deductible { budget, paid_by, .. } => (budget, paid_by),
+            };
+            used.extend([a.as_str(), b.as_str()]);
         }
         let mut order: Vec<(String, String, String)> = Vec::new();
         for (k, l, p) in DEFAULT_BUDGETS {
             if used.contains(&k) || s.budgets.contains_key(k) {
                 let spec = s.budgets.get(k);
                 let label = spec.and_then(|b| b.label.clone()).unwrap_or_else(|| l.to_owned());
-                let payer = spec.map(|b| b.payer.clone()).unwrap_or_else(|| p.to_owned());
+                let payer = spec.and_then(|b| b.payer.clone()).unwrap_or_else(|| p.to_owned());
                 order.push((k.to_owned(), label, payer));
             }
         }
         for (k, b) in &s.budgets {
             if !DEFAULT_BUDGETS.iter().any(|(d, _, _)| d == k) {
-                order.push((k.clone(), b.label.clone().unwrap_or_else(|| k.clone()), b.payer.clone()));
+                let Some(payer) = b.payer.clone() else {
+                    self.err(format!("budgets.{k}.payer"), "a new budget needs the payer that holds it");
+                    continue;
+                };
+                order.push((k.clone(), b.label.clone().unwrap_or_else(|| k.clone()), payer));
             }
         }
-        let mut payers: Vec<Label> = Vec::new();
+        let mut payers: Vec<PayerInfo> = Vec::new();
         let mut budgets = Vec::new();
         for (name, label, payer) in order {
             let Some(pl) = payer_labels.get(&payer) else {
@@ -574,7 +644,7 @@ impl<'a> Compiler<'a> {
             let pi = match payers.iter().position(|p| p.name == payer) {
                 Some(i) => i,
                 None => {
-                    payers.push(Label { name: payer.clone(), label: pl.clone() });
+                    payers.push(pl.clone());
                     payers.len() - 1
                 }
             };
@@ -929,6 +999,7 @@ impl<'a> Compiler<'a> {
             let _ = categories;
             if let (Some(uptake), Some(enrol)) = (uptake, enrol) {
                 arms.push(Arm {
+                    index: ai,
                     uptake,
                     enrol,
                     weight,
@@ -1076,6 +1147,305 @@ impl<'a> Compiler<'a> {
             split: split?,
             path: p.to_owned(),
         })
+    }
+
+    /// The term of an index rate in calendar year `year`: a number, a parameter, or the band of
+    /// a table by year.
+    fn year_term(&mut self, path: &str, v: &Value, year: i32) -> Option<Term> {
+        let s = self.s;
+        let (v, path) = match v {
+            Value::Name(n) if s.tables.contains_key(n) => {
+                let t = &s.tables[n];
+                if t.by != TableAxis::Year {
+                    self.err(
+                        path,
+                        format!(
+                            "table '{n}' is by {:?}; an index rate varies by calendar year: use a table by = \"year\"",
+                            t.by
+                        )
+                        .to_lowercase(),
+                    );
+                    return None;
+                }
+                let band = t.breaks.iter().rposition(|b| *b <= f64::from(year) + 1e-9)?;
+                (t.values.get(band)?, format!("tables.{n}.values[{band}]"))
+            }
+            _ => (v, path.to_owned()),
+        };
+        let t = self.term(&path, v, Ctx::Fixed)?;
+        if let Some(x) = self.known(t)
+            && x <= -1.0
+        {
+            self.err(&path, format!("an index rate must be above -1 (-100%), got {x}"));
+            return None;
+        }
+        Some(t)
+    }
+
+    /// The budget view: index paths, tariffs, cash splits, release and own-contribution rules.
+    fn cash(&mut self, budgets: &[BudgetInfo], categories: &[Category]) -> Cash {
+        let s = self.s;
+        let start = s.start_year.or(s.price_year).map(|y| y as i32);
+        let years = s.horizon_years as i32;
+        let mut indices = Vec::new();
+        let index_names: Vec<&String> = s.indexation.keys().collect();
+        for (name, spec) in &s.indexation {
+            let path = format!("indexation.{name}.rate");
+            let (Some(p), Some(y0)) = (s.price_year.map(|p| p as i32), start) else {
+                self.err(format!("indexation.{name}"), "indexation needs price_year: the year whose prices it indexes");
+                continue;
+            };
+            let mut up = Vec::new();
+            let mut down = Vec::new();
+            for y in y0..y0 + years {
+                up.push(((p + 1)..=y).filter_map(|k| self.year_term(&path, &spec.rate, k)).collect());
+                down.push(((y + 1)..=p).filter_map(|k| self.year_term(&path, &spec.rate, k)).collect());
+            }
+            indices.push(IndexPath { up, down, path });
+        }
+        let find_index = |c: &mut Self, path: String, name: &Option<String>| -> Option<usize> {
+            let n = name.as_ref()?;
+            let found = index_names.iter().position(|k| *k == n);
+            if found.is_none() {
+                let hint = suggest(n, index_names.iter().map(|k| k.as_str()));
+                c.err(path, format!("unknown index path '{n}'{hint}; define it under [indexation.{n}]"));
+            }
+            found
+        };
+        let budget_index: Vec<Option<usize>> = budgets
+            .iter()
+            .map(|b| {
+                let spec = s.budgets.get(&b.name).and_then(|x| x.index.clone());
+                find_index(self, format!("budgets.{}.index", b.name), &spec)
+            })
+            .collect();
+        let names: Vec<&str> = budgets.iter().map(|b| b.name.as_str()).collect();
+        let index = self.budget_index.clone();
+        let mut cats = Vec::new();
+        for (ci, c) in s.categories.iter().enumerate() {
+            let path = format!("categories[{ci}]");
+            let split = match &c.cash_paid_by {
+                Some(map) => self.row(&format!("{path}.cash_paid_by"), map, "budget", &index, Ctx::Calendar, true),
+                None => categories.get(ci).map(|cat| cat.split.clone()),
+            };
+            let Some(split) = split else { continue };
+            let paying: Vec<usize> = split.entries.iter().map(|e| e.0).chain(split.rest).collect();
+            let pays = |b: &str| index.get(b).is_some_and(|i| paying.contains(i));
+            let paying_names: Vec<&str> = paying.iter().map(|&i| names[i]).collect();
+            let price = categories.get(ci).map_or(Term::Const(0.0), |cat| cat.price);
+            let mut tariff = vec![price; budgets.len()];
+            for (b, v) in &c.tariffs {
+                let p = format!("{path}.tariffs.{b}");
+                if !pays(b) {
+                    self.err(
+                        &p,
+                        format!(
+                            "budget '{b}' does not pay this category in the budget view (it is paid by: {})",
+                            paying_names.join(", ")
+                        ),
+                    );
+                } else if let Some(t) = self.bounded(&p, v, Ctx::Calendar, false) {
+                    tariff[index[b]] = t;
+                }
+            }
+            let mut release = vec![Term::Const(1.0); budgets.len()];
+            for (b, v) in &c.cash_release {
+                let p = format!("{path}.cash_release.{b}");
+                if !pays(b) {
+                    self.err(
+                        &p,
+                        format!(
+                            "budget '{b}' does not pay this category in the budget view (it is paid by: {})",
+                            paying_names.join(", ")
+                        ),
+                    );
+                } else if let Some(t) = self.bounded(&p, v, Ctx::Calendar, true) {
+                    release[index[b]] = t;
+                }
+            }
+            let own = find_index(self, format!("{path}.index"), &c.index);
+            let idx = (0..budgets.len()).map(|b| own.or(budget_index[b])).collect();
+            cats.push(CashCategory { split, tariff, release, index: idx });
+        }
+        let cost_index = s
+            .arms
+            .iter()
+            .enumerate()
+            .map(|(ai, a)| {
+                a.costs
+                    .iter()
+                    .enumerate()
+                    .map(|(k, cost)| {
+                        let own = find_index(self, format!("arms[{ai}].costs[{k}].index"), &cost.index);
+                        (0..budgets.len()).map(|b| own.or(budget_index[b])).collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let rules = self.rules(budgets, &cats);
+        Cash { start_year: start, indices, categories: cats, cost_index, rules }
+    }
+
+    /// Own-contribution rules, checked against the categories' budget-view splits.
+    fn rules(&mut self, budgets: &[BudgetInfo], cats: &[CashCategory]) -> Vec<Rule> {
+        let s = self.s;
+        let cat_index: HashMap<&str, usize> =
+            s.categories.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
+        let budget_of = |c: &mut Self, path: String, name: &str| -> Option<usize> {
+            let found = c.budget_index.get(name).copied();
+            if found.is_none() {
+                let hint = suggest(name, budgets.iter().map(|b| b.name.as_str()));
+                c.err(path, format!("unknown budget '{name}'{hint}"));
+            }
+            found
+        };
+        let used = |ci: usize| {
+            !s.categories[ci].use_per_year.is_empty()
+                || s.arms
+                    .iter()
+                    .any(|a| a.state_overrides.values().any(|o| o.use_per_year.contains_key(&s.categories[ci].name)))
+        };
+        let pays = |ci: usize, b: usize| {
+            cats.get(ci).is_some_and(|c| c.split.rest == Some(b) || c.split.entries.iter().any(|e| e.0 == b))
+        };
+        let mut out = Vec::new();
+        for (i, rule) in s.own_contributions.iter().enumerate() {
+            let p = format!("own_contributions[{i}]");
+            let categories_of = |c: &mut Self,
+                                 list: &[String],
+                                 to: Option<usize>,
+                                 from: Option<usize>|
+             -> Option<Vec<usize>> {
+                let mut found = Vec::new();
+                if list.is_empty() {
+                    c.err(format!("{p}.categories"), "must name at least one category");
+                    return None;
+                }
+                for (k, name) in list.iter().enumerate() {
+                    let q = format!("{p}.categories[{k}]");
+                    let Some(&ci) = cat_index.get(name.as_str()) else {
+                        let hint = suggest(name, cat_index.keys().copied());
+                        c.err(q, format!("unknown category '{name}'{hint}"));
+                        continue;
+                    };
+                    if !used(ci) {
+                        c.err(q, format!("no state uses category '{name}', so the rule would never apply"));
+                        continue;
+                    }
+                    if let Some(to) = to
+                        && !pays(ci, to)
+                    {
+                        c.err(q, format!("category '{name}' is not paid by '{}' in the budget view, so it cannot collect a contribution on it", budgets[to].name));
+                        continue;
+                    }
+                    if let Some(from) = from
+                        && pays(ci, from)
+                    {
+                        c.err(q, format!("category '{name}' already gives '{}' a share in the budget view; give the category a cash_paid_by without it, since this rule sets what the client pays", budgets[from].name));
+                        continue;
+                    }
+                    found.push(ci);
+                }
+                (found.len() == list.len()).then_some(found)
+            };
+            let compiled = match rule {
+                sc::OwnContribution::FlatFee { categories, collected_by, paid_by, per_month, per_user, .. } => {
+                    let to = budget_of(self, format!("{p}.collected_by"), collected_by);
+                    let from = budget_of(self, format!("{p}.paid_by"), paid_by);
+                    let cs = categories_of(self, categories, to, from);
+                    let per_month = self.bounded(&format!("{p}.per_month"), per_month, Ctx::Calendar, false);
+                    let per_user = match per_user {
+                        Some(v) => self.bounded(&format!("{p}.per_user"), v, Ctx::Calendar, true),
+                        None => Some(Term::Const(1.0)),
+                    };
+                    match (to, from, cs, per_month, per_user) {
+                        (Some(to), Some(from), Some(categories), Some(per_month), Some(per_user)) => Some(Rule {
+                            kind: RuleKind::FlatFee { categories, per_month, per_user },
+                            from,
+                            to,
+                            path: p.clone(),
+                        }),
+                        _ => None,
+                    }
+                }
+                sc::OwnContribution::Contribution {
+                    categories, collected_by, paid_by, per_unit, living_costs, ..
+                } => {
+                    let to = budget_of(self, format!("{p}.collected_by"), collected_by);
+                    let from = budget_of(self, format!("{p}.paid_by"), paid_by);
+                    let cs = categories_of(self, categories, to, from);
+                    let per_unit = self.bounded(&format!("{p}.per_unit"), per_unit, Ctx::Calendar, false);
+                    let living = match living_costs {
+                        Some(v) => self.bounded(&format!("{p}.living_costs"), v, Ctx::Calendar, false),
+                        None => Some(Term::Const(0.0)),
+                    };
+                    match (to, from, cs, per_unit, living) {
+                        (Some(to), Some(from), Some(cs), Some(per_unit), Some(living)) => {
+                            let mut mask = vec![false; s.categories.len()];
+                            for ci in cs {
+                                mask[ci] = true;
+                            }
+                            Some(Rule {
+                                kind: RuleKind::Contribution { categories: mask, per_unit, living },
+                                from,
+                                to,
+                                path: p.clone(),
+                            })
+                        }
+                        _ => None,
+                    }
+                }
+                sc::OwnContribution::Deductible { budget, paid_by, threshold, exempt, .. } => {
+                    if s.cycle_years != 1.0 {
+                        self.err(
+                            format!("{p}.type"),
+                            format!(
+                                "a yearly deductible needs cycle_years = 1 (a person's year of claims), got {}",
+                                s.cycle_years
+                            ),
+                        );
+                    }
+                    let to = budget_of(self, format!("{p}.budget"), budget);
+                    let from = budget_of(self, format!("{p}.paid_by"), paid_by);
+                    let mut counted: Vec<bool> =
+                        (0..s.categories.len()).map(|ci| to.is_some_and(|b| pays(ci, b))).collect();
+                    for (k, name) in exempt.iter().enumerate() {
+                        match cat_index.get(name.as_str()) {
+                            Some(&ci) => counted[ci] = false,
+                            None => {
+                                let hint = suggest(name, cat_index.keys().copied());
+                                self.err(format!("{p}.exempt[{k}]"), format!("unknown category '{name}'{hint}"));
+                            }
+                        }
+                    }
+                    if let (Some(to), Some(from)) = (to, from) {
+                        if !counted.iter().enumerate().any(|(ci, c)| *c && used(ci)) {
+                            self.err(
+                                format!("{p}.budget"),
+                                format!("'{}' pays no used category that the deductible counts", budgets[to].name),
+                            );
+                        }
+                        if let Some(ci) = (0..s.categories.len()).find(|&ci| counted[ci] && pays(ci, from)) {
+                            self.err(format!("{p}.paid_by"), format!("category '{}' already gives '{}' a share in the budget view; give it a cash_paid_by without it, since this rule sets what the client pays", s.categories[ci].name, budgets[from].name));
+                        }
+                    }
+                    let threshold = self.bounded(&format!("{p}.threshold"), threshold, Ctx::Calendar, false);
+                    match (to, from, threshold) {
+                        (Some(to), Some(from), Some(threshold)) => {
+                            Some(Rule { kind: RuleKind::Deductible { threshold, counted }, from, to, path: p.clone() })
+                        }
+                        _ => None,
+                    }
+                }
+            };
+            if let Some(r) = compiled {
+                if r.from == r.to {
+                    self.err(format!("{p}.paid_by"), "the client's budget and the collecting budget must differ");
+                }
+                out.push(r);
+            }
+        }
+        out
     }
 
     fn convention(&self) -> Vec<[(usize, f64); 3]> {

@@ -6,10 +6,11 @@
 //! at the first, and names each by its field path.
 
 mod compile;
+mod financing;
 
 use crate::dist::Dist;
 use crate::error::{Error, Result};
-use crate::scenario::{CostKind, CycleConvention, Scenario, TransitionKind};
+use crate::scenario::{CostKind, CycleConvention, Per, Scenario, Settle, TransitionKind};
 
 /// What keeps a scenario from running in the individual mode, as (field, reason) pairs.
 pub(crate) fn individual_problems(s: &Scenario) -> Vec<(&'static str, String)> {
@@ -115,6 +116,8 @@ pub(crate) struct ArmCost {
 
 #[derive(Clone, Debug)]
 pub(crate) struct Arm {
+    /// Position in the model's arms.
+    pub index: usize,
     pub uptake: Term,
     /// Share of participants who start in cycle e (index e - 1); sums to 1.
     pub enrol: Vec<f64>,
@@ -161,6 +164,33 @@ pub struct Label {
     pub label: String,
 }
 
+/// A payer (organisation) in the results, with its Dutch and English names.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PayerInfo {
+    /// Key, e.g. `insurer`.
+    pub name: String,
+    /// Dutch display name, e.g. "Zorgverzekeraar".
+    pub label: String,
+    /// English display name, e.g. "Health insurer".
+    #[serde(default)]
+    pub label_en: String,
+    /// False for a party that administers money without bearing its risk (the care office for
+    /// the long-term care fund): its results are spending, never a gain or a loss of its own.
+    #[serde(default = "yes")]
+    pub bears_risk: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl PayerInfo {
+    /// The display name in a language (`nl` or `en`).
+    pub fn label_in(&self, lang: &str) -> &str {
+        if lang == "en" && !self.label_en.is_empty() { &self.label_en } else { &self.label }
+    }
+}
+
 /// A budget in the results, with the index of its payer in [`Model::payers`].
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BudgetInfo {
@@ -200,14 +230,93 @@ pub struct Model {
     pub(crate) arms: Vec<Arm>,
     pub(crate) arm_labels: Vec<Label>,
     pub(crate) budgets: Vec<BudgetInfo>,
-    pub(crate) payers: Vec<Label>,
+    pub(crate) payers: Vec<PayerInfo>,
     /// Per cycle (index t - 1): trace points and coefficients of the cycle convention.
     pub(crate) convention: Vec<[(usize, f64); 3]>,
     pub(crate) population: f64,
     /// People entering each year from the second year on.
     pub(crate) inflow: f64,
     pub(crate) subgroups: Subgroups,
-    pub(crate) financing: crate::finance::Financing,
+    pub(crate) financing: Financing,
+    pub(crate) cash: Cash,
+}
+
+/// The budget view, compiled: how each budget's cash follows from the simulated use.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Cash {
+    /// Calendar year of the first model year, when known.
+    pub start_year: Option<i32>,
+    /// Index paths, by their position in `[indexation]`.
+    pub indices: Vec<IndexPath>,
+    /// Per category: tariffs, cash split, release and index paths per budget.
+    pub categories: Vec<CashCategory>,
+    /// Per arm, per cost, per budget: the index path of the amount.
+    pub cost_index: Vec<Vec<Vec<Option<usize>>>>,
+    /// Own-contribution rules.
+    pub rules: Vec<Rule>,
+}
+
+/// A price path: per model year, the rates whose `1 + rate` multiply (`up`) or divide (`down`)
+/// the price-year amount to reach that calendar year.
+#[derive(Clone, Debug)]
+pub(crate) struct IndexPath {
+    pub up: Vec<Vec<Term>>,
+    pub down: Vec<Vec<Term>>,
+    pub path: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct CashCategory {
+    pub split: Row,
+    /// Per budget: the tariff per unit.
+    pub tariff: Vec<Term>,
+    /// Per budget: the share of a changed unit's cost that changes cash.
+    pub release: Vec<Term>,
+    /// Per budget: the index path.
+    pub index: Vec<Option<usize>>,
+}
+
+/// An own-contribution rule: `from` (the client's budget) pays, `to` collects.
+#[derive(Clone, Debug)]
+pub(crate) struct Rule {
+    pub kind: RuleKind,
+    pub from: usize,
+    pub to: usize,
+    pub path: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum RuleKind {
+    /// A fee per user-month: users are people with any use of `categories` in a cycle.
+    FlatFee { categories: Vec<usize>, per_month: Term, per_user: Term },
+    /// A yearly threshold on the budget `to`'s costs of the categories that count.
+    Deductible { threshold: Term, counted: Vec<bool> },
+    /// An amount per unit, of which `living` per unit the client no longer pays at home.
+    Contribution { categories: Vec<bool>, per_unit: Term, living: Term },
+}
+
+/// The compiled arrangements in force and the alternatives, with their names.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Financing {
+    pub in_force: Vec<Arrangement>,
+    pub alternatives: Vec<(Label, Vec<Arrangement>)>,
+}
+
+/// A party to an arrangement: the budgets whose flows count, and the budget that books transfers.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Party {
+    pub budgets: Vec<usize>,
+    pub book: usize,
+}
+
+/// A compiled arrangement.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Arrangement {
+    SharedSavings { from: Party, to: Party, share: f64, cap: f64, floor: f64, losses: bool, settle: Settle },
+    FixedContribution { from: Party, to: Party, amount: f64, per: Per },
+    PooledBudget { key: Option<Vec<(Party, f64)>>, parties: Vec<Party> },
+    OutcomePayment { from: Party, to: Party, price: f64, category: usize, unit_size: f64, cap: f64 },
+    SocialImpactBond { investor: Party, payer: Party, price: f64, category: usize, unit_size: f64, max_return: f64 },
 }
 
 impl Model {
@@ -235,7 +344,7 @@ impl Model {
         &self.budgets
     }
     /// Payers that hold at least one budget, in order of first appearance.
-    pub fn payers(&self) -> &[Label] {
+    pub fn payers(&self) -> &[PayerInfo] {
         &self.payers
     }
     /// Arms; the first is the comparator (usual care).
@@ -292,6 +401,11 @@ impl Model {
     /// People entering at the start of a year: the population in the first year, the inflow after.
     pub(crate) fn entrants(&self, year: usize) -> f64 {
         if year == 0 { self.population } else { self.inflow }
+    }
+    /// The calendar year of the first model year (the budget view's first year), when the
+    /// scenario gives a `start_year` or a `price_year`.
+    pub fn start_year(&self) -> Option<i32> {
+        self.cash.start_year
     }
     /// The cycle convention in force.
     pub fn cycle_convention(&self) -> CycleConvention {

@@ -1,11 +1,21 @@
 //! Result arrays and their summaries.
 //!
-//! A run keeps, per iteration, arm, year and budget: care costs and the intervention's own
-//! (programme) costs, undiscounted, in euros for the whole population; life-years and QALYs per
-//! arm and year; and on request care costs per category. Discounting is applied by the summaries
-//! (and by [`Results::discounted`]) with the scenario's yearly rates, year 1 undiscounted.
+//! A run keeps, per iteration, arm, year and budget, in two views of money:
+//! - the *societal view*: care at reference prices and the intervention's own (programme) costs,
+//!   in euros of the price year, undiscounted, for the whole population; the summaries discount
+//!   them with the scenario's yearly rates, year 1 undiscounted (see [`Results::summary`]);
+//! - the *budget view*: each budget's cash, in nominal euros of each calendar year: use at the
+//!   tariff the budget pays, times the share of a changed unit that releases cash, indexed, with
+//!   own contributions by their rules, never discounted (see [`Results::budget_view`]).
+//!
+//! Besides money: life-years and QALYs per arm and year, units of use per category, and on
+//! request care costs per category. This module knows nothing of financing: the arrangements'
+//! transfers are computed by [`crate::finance`] and kept here.
 
+mod budget;
 mod stats;
+
+pub use budget::{BudgetView, CashYear, PartyYears};
 
 pub use stats::Stats;
 pub(crate) use stats::quantile;
@@ -25,6 +35,10 @@ pub(crate) struct Layout {
     pub detail: bool,
     care: usize,
     programme: usize,
+    #[serde(default)]
+    cash: usize,
+    #[serde(default)]
+    cash_programme: usize,
     effects: usize,
     units: usize,
     detail_at: usize,
@@ -40,11 +54,27 @@ impl Layout {
         let flows = a * y * b;
         let care = 0;
         let programme = flows;
-        let effects = 2 * flows;
+        let cash = 2 * flows;
+        let cash_programme = 3 * flows;
+        let effects = 4 * flows;
         let units = effects + a * y * MEASURES;
         let detail_at = units + a * y * c;
         let len = detail_at + if detail { a * y * c } else { 0 };
-        Layout { arms: a, years: y, budgets: b, categories: c, detail, care, programme, effects, units, detail_at, len }
+        Layout {
+            arms: a,
+            years: y,
+            budgets: b,
+            categories: c,
+            detail,
+            care,
+            programme,
+            cash,
+            cash_programme,
+            effects,
+            units,
+            detail_at,
+            len,
+        }
     }
 
     /// The result buffer, or an error (rather than an abort) when memory cannot hold it.
@@ -129,6 +159,29 @@ impl Record<'_> {
             *v += amount * s;
         }
     }
+    /// Adds `units` of use at a cash rate per unit and budget to the budget view.
+    #[inline]
+    pub(crate) fn add_cash(&mut self, arm: usize, year: usize, rates: &[f64], units: f64) {
+        let at = self.flows_at(self.layout.cash, arm, year);
+        for (v, r) in self.data[at..at + rates.len()].iter_mut().zip(rates) {
+            *v += units * r;
+        }
+    }
+    /// Adds `amount` to one budget's cash (an own contribution moves it between two budgets).
+    #[inline]
+    pub(crate) fn add_cash_to(&mut self, arm: usize, year: usize, budget: usize, amount: f64) {
+        let at = self.flows_at(self.layout.cash, arm, year);
+        self.data[at + budget] += amount;
+    }
+    /// Adds a programme cost, split over budgets by `shares`, to the budget view, each budget's
+    /// part multiplied by its index factor `index[budget]`.
+    #[inline]
+    pub(crate) fn add_cash_programme(&mut self, arm: usize, year: usize, shares: &[f64], index: &[f64], amount: f64) {
+        let at = self.flows_at(self.layout.cash_programme, arm, year);
+        for ((v, s), f) in self.data[at..at + shares.len()].iter_mut().zip(shares).zip(index) {
+            *v += amount * s * f;
+        }
+    }
     /// Adds to the measures (life-years, QALYs, participant-years, enrolments) of an arm-year.
     #[inline]
     pub(crate) fn add_effects(&mut self, arm: usize, year: usize, measures: [f64; MEASURES]) {
@@ -151,6 +204,10 @@ impl Record<'_> {
     /// years pushed past the horizon are dropped).
     pub(crate) fn add_scaled_care(&mut self, arm: usize, per_person: &[f64], people: f64, shift: usize) {
         let at = self.flows_at(self.layout.care, arm, 0);
+        self.add_scaled(at, self.layout.budgets, per_person, people, shift);
+    }
+    pub(crate) fn add_scaled_cash(&mut self, arm: usize, per_person: &[f64], people: f64, shift: usize) {
+        let at = self.flows_at(self.layout.cash, arm, 0);
         self.add_scaled(at, self.layout.budgets, per_person, people, shift);
     }
     pub(crate) fn add_scaled_units(&mut self, arm: usize, per_person: &[f64], people: f64, shift: usize) {
@@ -187,7 +244,7 @@ pub struct Meta {
     /// Budgets (the last axis of the flow arrays).
     pub budgets: Vec<BudgetInfo>,
     /// Payers.
-    pub payers: Vec<Label>,
+    pub payers: Vec<crate::model::PayerInfo>,
     /// Care categories (the last axis of the detail arrays).
     pub categories: Vec<Label>,
     /// Number of years (the year axis).
@@ -214,8 +271,11 @@ pub struct Meta {
     pub willingness_to_pay: f64,
     /// True when QALYs were computed.
     pub has_qalys: bool,
-    /// Price year of all amounts.
+    /// Price year of the societal view's amounts.
     pub price_year: Option<u32>,
+    /// Calendar year of the first model year (the budget view's first year), when known.
+    #[serde(default)]
+    pub start_year: Option<i32>,
     /// The cycle convention, as written in scenarios.
     pub cycle_convention: String,
     /// True when financing arrangements were applied (see [`Results::transfers`]).
@@ -280,6 +340,7 @@ impl Results {
             willingness_to_pay: s.analysis.willingness_to_pay,
             has_qalys: model.has_utilities(),
             price_year: s.price_year,
+            start_year: model.start_year(),
             cycle_convention: convention,
             financed: false,
         };
@@ -306,6 +367,23 @@ impl Results {
     /// The intervention's own costs in an arm, `[iteration, year, budget]` (a view).
     pub fn programme(&self, arm: usize) -> ArrayView3<'_, f64> {
         self.view(self.layout.programme, self.layout.budgets, arm)
+    }
+    /// The budget view of an arm's care, `[iteration, year, budget]` (a view): use at each
+    /// budget's tariff, indexed to the calendar year, times the share of a unit that releases
+    /// cash, plus own contributions by their rules (the client's budget pays, the collecting
+    /// budget's cash falls by as much). With a release below 1 only the difference between arms
+    /// is cash; see [`Results::cash_increment`].
+    pub fn cash(&self, arm: usize) -> ArrayView3<'_, f64> {
+        self.view(self.layout.cash, self.layout.budgets, arm)
+    }
+    /// The budget view of an arm's own costs, indexed to the calendar year, `[iteration, year, budget]`.
+    pub fn cash_programme(&self, arm: usize) -> ArrayView3<'_, f64> {
+        self.view(self.layout.cash_programme, self.layout.budgets, arm)
+    }
+    /// What `arm` changes in each budget's cash against the comparator, nominal euros of each
+    /// year, `[iteration, year, budget]`: positive means the budget pays more, before arrangements.
+    pub fn cash_increment(&self, arm: usize) -> Array3<f64> {
+        &self.cash(arm) + &self.cash_programme(arm) - &self.cash(0) - &self.cash_programme(0)
     }
     /// Life-years (measure 0), QALYs (1), participant-years alive (2) and people starting the
     /// intervention (3) of an arm, `[iteration, year, measure]`.
@@ -336,6 +414,14 @@ impl Results {
     pub fn increment(&self, arm: usize) -> Array3<f64> {
         self.costs(arm) - self.costs(0)
     }
+    /// The yearly weights of money in a view: the cost discount factors in the societal view,
+    /// ones in the budget view (cash is never discounted).
+    pub fn money_weights(&self, view: View) -> Vec<f64> {
+        match view {
+            View::Societal => self.cost_discount_factors(),
+            View::Budget => vec![1.0; self.meta.years],
+        }
+    }
     /// Discount factors of costs per year: `(1 + r)^-(year - 1)`.
     pub fn cost_discount_factors(&self) -> Vec<f64> {
         factors(self.meta.discount_costs, self.meta.years)
@@ -354,11 +440,13 @@ impl Results {
     }
 
     /// Per iteration, year and budget (flat, in that order): the extra programme costs of `arm`
-    /// over the comparator, and the care costs it saves.
-    pub(crate) fn extra_flows(&self, arm: usize) -> (Vec<f64>, Vec<f64>) {
+    /// over the comparator, and the care costs it saves, in one view of money.
+    pub(crate) fn extra_flows(&self, view: View, arm: usize) -> (Vec<f64>, Vec<f64>) {
         let (n, years, nb) = (self.meta.iterations, self.layout.years, self.layout.budgets);
-        let (care_i, care_c) = (self.care(arm), self.care(0));
-        let (prog_i, prog_c) = (self.programme(arm), self.programme(0));
+        let (care_i, care_c, prog_i, prog_c) = match view {
+            View::Societal => (self.care(arm), self.care(0), self.programme(arm), self.programme(0)),
+            View::Budget => (self.cash(arm), self.cash(0), self.cash_programme(arm), self.cash_programme(0)),
+        };
         let mut programme = vec![0.0; n * years * nb];
         let mut saved = vec![0.0; n * years * nb];
         for i in 0..n {
@@ -418,7 +506,7 @@ impl Results {
             || values.len() % 8 != 0
             || values.len() / 8
                 != meta.iterations.saturating_mul(layout.len)
-                    + if meta.financed { meta.iterations * layout.arms * layout.years * layout.budgets } else { 0 }
+                    + if meta.financed { 2 * meta.iterations * layout.arms * layout.years * layout.budgets } else { 0 }
         {
             return Err(bad("the values do not match the axes in the header"));
         }
@@ -426,50 +514,91 @@ impl Results {
         Ok(Results { meta, layout, data })
     }
 
-    /// Who pays and who benefits: the increment of `arm` over the comparator, discounted and summed
-    /// over the horizon, per budget, per payer and in total, with the health outcomes, before and
-    /// after the financing arrangements in force.
+    /// Who pays and who benefits in the societal view: the increment of `arm` over the
+    /// comparator at reference prices, discounted and summed over the horizon, per budget, per
+    /// payer and in total, with the health outcomes, before and after the financing arrangements
+    /// in force.
     pub fn summary(&self, arm: usize) -> Summary {
         match self.transfers(arm) {
-            Some(t) => summarise(self, arm, &t.iter().copied().collect::<Vec<f64>>()),
-            None => summarise(self, arm, &vec![0.0; self.meta.iterations * self.layout.years * self.layout.budgets]),
+            Some(t) => self.summary_with(arm, &t.iter().copied().collect::<Vec<f64>>()),
+            None => self.summary_with(arm, &vec![0.0; self.meta.iterations * self.layout.years * self.layout.budgets]),
         }
     }
 
-    /// The summary of `arm` under other arrangements than those in force.
-    pub(crate) fn summary_with(&self, arm: usize, arrangements: &[crate::finance::Arrangement]) -> Summary {
-        summarise(self, arm, &crate::finance::transfers(self, arm, arrangements))
+    /// The societal summary of `arm` with other transfers than those in force,
+    /// `[iteration][year][budget]` flat (see [`crate::finance::transfers`]).
+    pub(crate) fn summary_with(&self, arm: usize, transfers: &[f64]) -> Summary {
+        summarise(self, arm, transfers)
     }
 
-    /// Money moved by the financing arrangements in force, `[iteration, year, budget]`: positive
-    /// where a budget pays, negative where it receives; each iteration-year sums to zero. `None`
-    /// when the scenario has no arrangements.
+    /// Who pays and who benefits in the budget view: per budget, payer and in total, per
+    /// calendar year and cumulated, the change in cash in nominal euros with its 95% interval and
+    /// the probability that the party's cash position is better, after the arrangements in force.
+    ///
+    /// ```
+    /// # use ontschot::{Model, Simulation};
+    /// let model = Model::new(&ontschot::seeds::samenoud()).unwrap();
+    /// let r = Simulation::new(&model).iterations(100).run().unwrap();
+    /// let view = r.budget_view(1);
+    /// assert_eq!(view.years.len(), model.n_years());
+    /// // Parties add up to the total in every year.
+    /// let sum: f64 = view.payers.iter().map(|p| p.years[0].cash.mean).sum();
+    /// assert!((sum - view.total.years[0].cash.mean).abs() < 1e-6 * sum.abs().max(1.0));
+    /// ```
+    pub fn budget_view(&self, arm: usize) -> BudgetView {
+        let zeros = || vec![0.0; self.meta.iterations * self.layout.years * self.layout.budgets];
+        match self.transfers_in(View::Budget, arm) {
+            Some(t) => budget::budget_view(self, arm, &t.iter().copied().collect::<Vec<f64>>()),
+            None => budget::budget_view(self, arm, &zeros()),
+        }
+    }
+
+    /// The budget view of `arm` with other transfers than those in force.
+    pub(crate) fn budget_view_with(&self, arm: usize, transfers: &[f64]) -> BudgetView {
+        budget::budget_view(self, arm, transfers)
+    }
+
+    /// Money moved by the financing arrangements in force in the societal view,
+    /// `[iteration, year, budget]`: positive where a budget pays, negative where it receives;
+    /// each iteration-year sums to zero. `None` when the scenario has no arrangements.
     pub fn transfers(&self, arm: usize) -> Option<ArrayView3<'_, f64>> {
+        self.transfers_in(View::Societal, arm)
+    }
+
+    /// Money moved by the arrangements in force in one view of money (cash in the budget view).
+    pub fn transfers_in(&self, view: View, arm: usize) -> Option<ArrayView3<'_, f64>> {
         let l = &self.layout;
         if !self.meta.financed || arm >= l.arms {
             return None;
         }
         let per_iteration = l.arms * l.years * l.budgets;
-        let start = self.meta.iterations * l.len + arm * l.years * l.budgets;
+        let block = match view {
+            View::Societal => 0,
+            View::Budget => self.meta.iterations * per_iteration,
+        };
+        let start = self.meta.iterations * l.len + block + arm * l.years * l.budgets;
         let shape = (self.meta.iterations, l.years, l.budgets).strides((per_iteration, l.budgets, 1));
         Some(ArrayView3::from_shape(shape, &self.data[start..]).expect("layout fits the buffer"))
     }
 
-    /// Applies the arrangements in force (called once after a run).
-    pub(crate) fn finance(&mut self, arrangements: &[crate::finance::Arrangement]) {
-        let l = &self.layout;
-        let (n, a, y, b) = (self.meta.iterations, l.arms, l.years, l.budgets);
-        let mut all = vec![0.0; n * a * y * b];
-        for arm in 1..a {
-            let t = crate::finance::transfers(self, arm, arrangements);
-            for i in 0..n {
-                let dst = (i * a + arm) * y * b;
-                all[dst..dst + y * b].copy_from_slice(&t[i * y * b..(i + 1) * y * b]);
-            }
-        }
-        self.data.extend_from_slice(&all);
+    /// Keeps the transfers of the arrangements in force, per view `[iteration][arm][year][budget]`
+    /// flat (computed by [`crate::finance`], once after a run).
+    pub(crate) fn keep_transfers(&mut self, societal: &[f64], cash: &[f64]) {
+        self.data.extend_from_slice(societal);
+        self.data.extend_from_slice(cash);
         self.meta.financed = true;
     }
+}
+
+/// Which view of money: reference prices, discounted (cost-effectiveness), or each budget's cash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// Reference prices of the price year, discounted: society's opportunity costs.
+    Societal,
+    /// Each budget's cash: tariffs, release, indexation and own-contribution rules, nominal,
+    /// per calendar year, never discounted.
+    Budget,
 }
 
 const MAGIC: &[u8; 4] = b"ONTR";
@@ -564,7 +693,7 @@ fn summarise(r: &Results, arm: usize, transfers: &[f64]) -> Summary {
     let meta = &r.meta;
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let df = r.cost_discount_factors();
-    let (inv_flat, sav_flat) = r.extra_flows(arm);
+    let (inv_flat, sav_flat) = r.extra_flows(View::Societal, arm);
     let party = |weights: &dyn Fn(usize) -> f64| -> Party {
         let w: Vec<f64> = (0..nb).map(weights).collect();
         let mut p = Party {

@@ -1,4 +1,4 @@
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Mean, standard deviation and the 2.5, 50 and 97.5 percentiles of a sample.
 ///
@@ -7,7 +7,7 @@ use serde::Serialize;
 /// assert_eq!(s.mean, 3.0);
 /// assert_eq!(s.p50, 3.0);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stats {
     /// Mean.
     pub mean: f64,

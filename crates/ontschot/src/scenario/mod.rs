@@ -40,9 +40,12 @@ pub struct Scenario {
     /// How occupancy within a cycle is counted; see [`CycleConvention`].
     #[serde(default)]
     pub cycle_convention: CycleConvention,
-    /// The price year of all amounts (reported, not used in arithmetic).
+    /// The price year of the reference prices and amounts (the societal view's euros).
     #[serde(default)]
     pub price_year: Option<u32>,
+    /// The calendar year of the first model year, for the budget view (default: the price year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_year: Option<u32>,
     /// Discount rates per year.
     #[serde(default)]
     pub discount: Discount,
@@ -63,6 +66,15 @@ pub struct Scenario {
     /// Named uncertain inputs.
     #[serde(default)]
     pub parameters: BTreeMap<String, ParameterSpec>,
+    /// Named price paths for the budget view: yearly rates such as consumer prices, the NZa
+    /// indexation of Zvw tariffs or a wage agreement, named by categories, costs and budgets.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub indexation: BTreeMap<String, IndexSpec>,
+    /// Own contributions as the law sets them, for the budget view: a flat fee per user and
+    /// month (Wmo), a yearly deductible per person (Zvw), a contribution per unit net of the
+    /// living costs a client no longer pays at home (Wlz).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub own_contributions: Vec<OwnContribution>,
     /// Cycle- or age-dependent values (e.g. mortality by age band).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tables: BTreeMap<String, TableSpec>,
@@ -312,17 +324,30 @@ impl Default for AnalysisSettings {
 pub struct PayerSpec {
     /// Display name, e.g. "Zorgverzekeraar".
     pub label: String,
+    /// English display name, e.g. "Health insurer" (default: `label`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_en: Option<String>,
+    /// False for a party that administers money without bearing its risk, such as the care
+    /// office for the long-term care fund: reports then speak of spending, never of gaining.
+    /// Default true, false for `care_office`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bears_risk: Option<bool>,
 }
 
 /// A budget (law or pot) and the payer that holds it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetSpec {
-    /// The payer's key, e.g. `municipality`.
-    pub payer: String,
+    /// The payer's key, e.g. `municipality`; needed for a new budget, optional for the defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer: Option<String>,
     /// Display name, e.g. "Wmo 2015".
     #[serde(default)]
     pub label: Option<String>,
+    /// The index path (`[indexation.NAME]`) of this budget's tariffs and costs in the budget
+    /// view, where a category or cost names none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
 }
 
 /// A named uncertain input and its distribution.
@@ -465,6 +490,9 @@ pub enum TableAxis {
     Age,
     /// Cycle number, from 1.
     Cycle,
+    /// Calendar year (needs `start_year` or `price_year`); only for budget-view values
+    /// (tariffs, cash splits and release, index rates, own contributions).
+    Year,
 }
 
 /// A health or risk state.
@@ -540,6 +568,23 @@ pub struct CategorySpec {
     /// so the cohort mode, do not depend on it.
     #[serde(default)]
     pub overdispersion: Option<Value>,
+    /// Budget view: the tariff per unit each budget pays (e.g. the NZa consult tariff), where it
+    /// differs from the reference `price`. May vary by calendar year (a table `by = "year"`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tariffs: BTreeMap<String, Value>,
+    /// Budget view: which budgets pay, with shares, where it differs from `paid_by` (e.g. when an
+    /// own-contribution rule replaces a client's share). May vary by calendar year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cash_paid_by: Option<BTreeMap<String, Value>>,
+    /// Budget view: per budget, the share of an avoided or added unit's cost that changes that
+    /// budget's cash (a hospital under a lump-sum contract: little; default 1). May vary by year
+    /// since the start (a table `by = "cycle"`) and be uncertain (a parameter).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cash_release: BTreeMap<String, Value>,
+    /// Budget view: the index path (`[indexation.NAME]`) of this category's tariffs (default:
+    /// the paying budget's, else none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
     /// Where price and use come from.
     #[serde(default)]
     pub source: String,
@@ -643,9 +688,114 @@ pub struct ArmCost {
     pub cycles: Option<[u32; 2]>,
     /// Budgets that pay it, with shares summing to 1.
     pub paid_by: BTreeMap<String, Value>,
+    /// Budget view: the index path of the amount (default: the paying budget's, else none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
     /// Where the amount comes from.
     #[serde(default)]
     pub source: String,
+}
+
+/// A price path for the budget view: the yearly rate by which tariffs and costs change.
+///
+/// Amounts are in euros of the scenario's `price_year`; in calendar year `Y` of the budget view
+/// they are multiplied by the product of `1 + rate` over the years after the price year up to `Y`.
+///
+/// ```toml
+/// [indexation.cpi]
+/// rate = "cpi_rate"        # a number, a parameter, or a table by = "year"
+/// source = "CBS consumer prices"
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexSpec {
+    /// Yearly rate, e.g. 0.03; above -1.
+    pub rate: Value,
+    /// Display name.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Where the rates come from.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// An own contribution as the law sets it, applied in the budget view. The client's budget
+/// (`paid_by`) pays and the collecting budget's cash falls by as much.
+///
+/// ```
+/// let rule: ontschot::OwnContribution = toml::from_str(r#"
+/// type = "flat_fee"
+/// categories = ["household_help"]
+/// collected_by = "wmo"
+/// paid_by = "eigen_bijdrage"
+/// per_month = 20.60
+/// "#).unwrap();
+/// assert!(matches!(rule, ontschot::OwnContribution::FlatFee { .. }));
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OwnContribution {
+    /// A fee per month for every month in which a person uses any of `categories`, whatever the
+    /// amount used (the Wmo abonnementstarief).
+    FlatFee {
+        /// Display name.
+        #[serde(default)]
+        name: String,
+        /// Categories whose use makes a person pay the fee.
+        categories: Vec<String>,
+        /// The budget that collects the fee (its cash falls by it).
+        collected_by: String,
+        /// The budget that pays it (the client's).
+        paid_by: String,
+        /// Euros per month (may vary by calendar year: a table `by = "year"`).
+        per_month: Value,
+        /// Fees per user: below 1 where users share a household that pays one fee (default 1).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        per_user: Option<Value>,
+        /// Where the rule comes from.
+        #[serde(default)]
+        source: String,
+    },
+    /// A yearly threshold per person (the Zvw eigen risico): the client pays the budget's costs
+    /// of the non-exempt categories up to it each year.
+    Deductible {
+        /// Display name.
+        #[serde(default)]
+        name: String,
+        /// The budget whose costs count (its cash falls by what the client pays).
+        budget: String,
+        /// The budget that pays it (the client's).
+        paid_by: String,
+        /// Euros per person per year (may vary by calendar year).
+        threshold: Value,
+        /// Categories that do not count (GP care, district nursing).
+        #[serde(default)]
+        exempt: Vec<String>,
+        /// Where the rule comes from.
+        #[serde(default)]
+        source: String,
+    },
+    /// A contribution per unit of use (per nursing-home day), of which the client no longer
+    /// pays `living_costs` per unit that living at home would have cost (rent, food).
+    Contribution {
+        /// Display name.
+        #[serde(default)]
+        name: String,
+        /// Categories it applies to.
+        categories: Vec<String>,
+        /// The budget that collects the contribution.
+        collected_by: String,
+        /// The budget that pays it (the client's).
+        paid_by: String,
+        /// Euros per unit of use (may vary by calendar year).
+        per_unit: Value,
+        /// Euros per unit that the client would have paid anyway at home (default 0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        living_costs: Option<Value>,
+        /// Where the rule comes from.
+        #[serde(default)]
+        source: String,
+    },
 }
 
 /// How an arm cost's amount counts.
