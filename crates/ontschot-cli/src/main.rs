@@ -144,9 +144,13 @@ enum Command {
         /// Write the summaries (and run settings) as JSON to this file.
         #[arg(long)]
         json: Option<PathBuf>,
-        /// Write the summary table as CSV to this file.
+        /// Write both views as CSV to this file.
         #[arg(long)]
         csv: Option<PathBuf>,
+        /// Which view to print: `budget` (each party's cash per calendar year), `societal`
+        /// (reference prices, discounted), or `both` (budget first).
+        #[arg(long, default_value = "both", value_parser = ["both", "budget", "societal"])]
+        view: String,
     },
     /// Check a scenario file and list every problem found; also evaluates the model at the
     /// parameters' means and at a number of random draws.
@@ -185,7 +189,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Run { scenario, run: args, json, csv } => run(&scenario, &args, json.as_deref(), csv.as_deref()),
+        Command::Run { scenario, run: args, json, csv, view } => {
+            run(&scenario, &args, json.as_deref(), csv.as_deref(), &view)
+        }
         Command::Validate { scenario, draws } => validate(&scenario, draws),
         Command::Report { scenario, output, run: args, lang } => report(&scenario, &output, &args, &lang),
         Command::Tornado { scenario, party, top, json } => tornado(&scenario, &party, top, json.as_deref()),
@@ -248,24 +254,32 @@ fn simulate(model: &Model, args: &RunArgs) -> Result<Results, String> {
     Ok(results)
 }
 
-fn run(path: &Path, args: &RunArgs, json: Option<&Path>, csv: Option<&Path>) -> Result<(), String> {
+fn run(path: &Path, args: &RunArgs, json: Option<&Path>, csv: Option<&Path>, view: &str) -> Result<(), String> {
     let model = load(path)?;
     let deterministic = simulation(&model, args).deterministic().map_err(|e| e.to_string())?;
     let results = simulate(&model, args)?;
     let summaries: Vec<Summary> = (1..model.arms().len()).map(|a| results.summary(a)).collect();
     let base: Vec<Summary> = (1..model.arms().len()).map(|a| deterministic.summary(a)).collect();
-    print!("{}", table::render(&model, &results, &summaries, &base));
+    let budget: Vec<ontschot::BudgetView> = (1..model.arms().len()).map(|a| results.budget_view(a)).collect();
+    print!("{}", table::header(&model, &results));
+    if view != "societal" {
+        print!("{}", table::render_budget(&model, &budget));
+    }
+    if view != "budget" {
+        print!("{}", table::render(&model, &results, &summaries, &base));
+    }
     if let Some(file) = json {
         let doc = serde_json::json!({
             "ontschot_version": env!("CARGO_PKG_VERSION"),
             "meta": results.meta(),
             "summaries": summaries,
+            "budget": budget,
             "deterministic": base,
         });
         write(file, &serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?)?;
     }
     if let Some(file) = csv {
-        write(file, &table::csv(&summaries))?;
+        write(file, &table::csv(&summaries, &budget))?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Text and CSV rendering of summaries.
 
-use ontschot::{FlowSummary, Model, Results, Summary};
+use ontschot::{BudgetView, FlowSummary, Model, Results, Summary};
 use std::fmt::Write;
 
 /// Euros with thousands separators and a sign, e.g. `-1,234,567`.
@@ -37,8 +37,8 @@ fn row(out: &mut String, name: &str, f: &FlowSummary) {
     );
 }
 
-/// The who-pays-who-benefits report printed by `ontschot run`.
-pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[Summary]) -> String {
+/// The heading of `ontschot run`: the scenario and the run's settings.
+pub fn header(model: &Model, results: &Results) -> String {
     let meta = results.meta();
     let s = model.scenario();
     let mut out = String::new();
@@ -59,12 +59,70 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
         meta.discount_effects * 100.0,
         meta.price_year.map_or(String::new(), |y| format!("; euros of {y}")),
     );
+    if meta.payers.iter().any(|p| !p.bears_risk) {
+        let names: Vec<&str> = meta.payers.iter().filter(|p| !p.bears_risk).map(|p| p.label.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{}: administered without financial risk (the Wlz by the care office for the fund); its figures are spending, not a gain of its own",
+            names.join(", ")
+        );
+    }
+    out
+}
+
+/// The budget view printed by `ontschot run`: per payer a row per calendar year, then the
+/// cumulative, in nominal euros, after the arrangements in force.
+pub fn render_budget(model: &Model, views: &[BudgetView]) -> String {
+    let mut out = String::new();
+    for v in views {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Budget view, {} against {}: each party's cash per {} year, nominal euros, not discounted{}; + means the party's cash position is better",
+            v.arm.label,
+            v.comparator.label,
+            if v.calendar { "calendar" } else { "model" },
+            if v.financed { format!(", after the arrangements in force ({})", arrangement_names(model)) } else { String::new() },
+        );
+        let _ = writeln!(
+            out,
+            "  {:<30} {:>6} {:>13}  {:<29} {:>9}  {:>13}  {:<29} {:>9}",
+            "", "year", "cash (mean)", "cash 95% interval", "P(better)", "cumulative", "cumulative 95% interval", "P(better)"
+        );
+        for p in v.payers.iter().chain(std::iter::once(&v.total)) {
+            for (k, y) in p.years.iter().enumerate() {
+                let name = if k == 0 { p.label.as_str() } else { "" };
+                let _ = writeln!(
+                    out,
+                    "  {name:<30} {:>6} {:>13}  {:<29} {:>8.0}%  {:>13}  {:<29} {:>8.0}%",
+                    y.year,
+                    eur(y.cash.mean),
+                    format!("[{}, {}]", eur(y.cash.p2_5), eur(y.cash.p97_5)),
+                    y.probability_better * 100.0,
+                    eur(y.cumulative.mean),
+                    format!("[{}, {}]", eur(y.cumulative.p2_5), eur(y.cumulative.p97_5)),
+                    y.probability_better_cumulative * 100.0,
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The societal view printed by `ontschot run`: who pays and who benefits at reference prices,
+/// discounted over the horizon.
+pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[Summary]) -> String {
+    let meta = results.meta();
+    let mut out = String::new();
     for (sum, det) in summaries.iter().zip(base) {
         let _ = writeln!(out);
         let _ = writeln!(
             out,
-            "{} against {}: euros over {} years, discounted; + means the party gains",
-            sum.arm.label, sum.comparator.label, meta.years
+            "Societal view, {} against {}: reference prices{}, discounted, over {} years; + means the party gains",
+            sum.arm.label,
+            sum.comparator.label,
+            meta.price_year.map_or(String::new(), |y| format!(" of {y}")),
+            meta.years
         );
         let _ = writeln!(
             out,
@@ -128,11 +186,43 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
     out
 }
 
-/// The summary table as CSV: one row per arm and party.
-pub fn csv(summaries: &[Summary]) -> String {
+/// Both views as one tidy CSV: per arm and party, the societal view over the horizon (`year`
+/// empty), and the budget view per year (`net_*` the change in cash, `probability_gain` that the
+/// cash position is better, `cumulative_*` from the first year on).
+pub fn csv(summaries: &[Summary], views: &[BudgetView]) -> String {
     let mut out = String::from(
-        "arm,level,name,label,investment_mean,savings_mean,net_mean,net_sd,net_p2_5,net_p50,net_p97_5,probability_gain,break_even_year,return_per_euro\n",
+        "view,arm,level,name,label,year,investment_mean,savings_mean,net_mean,net_sd,net_p2_5,net_p50,net_p97_5,probability_gain,break_even_year,return_per_euro,cumulative_mean,cumulative_p2_5,cumulative_p97_5,probability_gain_cumulative\n",
     );
+    for v in views {
+        let rows = v
+            .budgets
+            .iter()
+            .map(|p| ("budget", p))
+            .chain(v.payers.iter().map(|p| ("payer", p)))
+            .chain(std::iter::once(("total", &v.total)));
+        for (level, p) in rows {
+            for y in &p.years {
+                let _ = writeln!(
+                    out,
+                    "budget,{},{level},{},\"{}\",{},,,{},{},{},{},{},{},,,{},{},{},{}",
+                    v.arm.name,
+                    p.name,
+                    p.label.replace('"', "\"\""),
+                    y.year,
+                    y.cash.mean,
+                    y.cash.sd,
+                    y.cash.p2_5,
+                    y.cash.p50,
+                    y.cash.p97_5,
+                    y.probability_better,
+                    y.cumulative.mean,
+                    y.cumulative.p2_5,
+                    y.cumulative.p97_5,
+                    y.probability_better_cumulative,
+                );
+            }
+        }
+    }
     for s in summaries {
         let rows = s
             .budgets
@@ -143,7 +233,7 @@ pub fn csv(summaries: &[Summary]) -> String {
         for (level, f) in rows {
             let _ = writeln!(
                 out,
-                "{},{level},{},\"{}\",{},{},{},{},{},{},{},{},{},{}",
+                "societal,{},{level},{},\"{}\",,{},{},{},{},{},{},{},{},{},{},,,,",
                 s.arm.name,
                 f.name,
                 f.label.replace('"', "\"\""),

@@ -41,6 +41,6 @@ pub mod seeds;
 pub use dist::Dist;
 pub use engine::Simulation;
 pub use error::{Error, Problem, Result};
-pub use model::{BudgetInfo, Label, Model};
-pub use results::{FlowSummary, HealthSummary, Meta, Results, Stats, Summary};
+pub use model::{BudgetInfo, Label, Model, PayerInfo};
+pub use results::{BudgetView, CashYear, FlowSummary, HealthSummary, Meta, PartyYears, Results, Stats, Summary, View};
 pub use scenario::*;

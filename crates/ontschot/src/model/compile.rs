@@ -319,16 +319,7 @@ impl<'a> Compiler<'a> {
                 ok = false;
             }
             if ok && t.by == TableAxis::Year {
-                // Index rates may need the years from the price year on.
-                let first = s.price_year.map_or(start, |p| start.min(f64::from(p) + 1.0));
                 let last = start + f64::from(s.horizon_years) - 1.0;
-                if t.breaks[0] > first {
-                    self.err(
-                        format!("{path}.breaks[0]"),
-                        format!("the first band starts in {} but the budget view needs year {first} (the years after the price year, and the horizon from the start year)", t.breaks[0]),
-                    );
-                    ok = false;
-                }
                 if let Some((i, b)) = t.breaks.iter().enumerate().find(|(_, b)| **b > last || b.fract() != 0.0) {
                     self.err(
                         format!("{path}.breaks[{i}]"),
@@ -1167,7 +1158,13 @@ impl<'a> Compiler<'a> {
                     );
                     return None;
                 }
-                let band = t.breaks.iter().rposition(|b| *b <= f64::from(year) + 1e-9)?;
+                let Some(band) = t.breaks.iter().rposition(|b| *b <= f64::from(year) + 1e-9) else {
+                    self.err(
+                        format!("tables.{n}.breaks[0]"),
+                        format!("the first band starts in {} but the index needs a rate for {year} (every year after the price year)", t.breaks[0]),
+                    );
+                    return None;
+                };
                 (t.values.get(band)?, format!("tables.{n}.values[{band}]"))
             }
             _ => (v, path.to_owned()),
