@@ -82,12 +82,23 @@ pub fn render_budget(model: &Model, views: &[BudgetView]) -> String {
             v.arm.label,
             v.comparator.label,
             if v.calendar { "calendar" } else { "model" },
-            if v.financed { format!(", after the arrangements in force ({})", arrangement_names(model)) } else { String::new() },
+            if v.financed {
+                format!(", after the arrangements in force ({})", arrangement_names(model))
+            } else {
+                String::new()
+            },
         );
         let _ = writeln!(
             out,
             "  {:<30} {:>6} {:>13}  {:<29} {:>9}  {:>13}  {:<29} {:>9}",
-            "", "year", "cash (mean)", "cash 95% interval", "P(better)", "cumulative", "cumulative 95% interval", "P(better)"
+            "",
+            "year",
+            "cash (mean)",
+            "cash 95% interval",
+            "P(better)",
+            "cumulative",
+            "cumulative 95% interval",
+            "P(better)"
         );
         for p in v.payers.iter().chain(std::iter::once(&v.total)) {
             for (k, y) in p.years.iter().enumerate() {

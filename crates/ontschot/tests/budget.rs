@@ -1,0 +1,289 @@
+//! The budget view: cash per party and calendar year, against hand-computed figures, the
+//! societal view where the two must agree, the individual mode, and the errors of its inputs.
+
+mod common;
+
+use ontschot::{Mode, Model, Scenario, Simulation, View};
+
+/// One state, fixed numbers: 1,000 people use 2 visits a year (price 100, the insurer's tariff
+/// 40, half of a changed visit releases cash, Zvw tariffs indexed 10% a year from price year 2022
+/// to a start in 2024); the programme halves visits and costs 10 euro per participant-year (Wmo,
+/// not indexed); the insurer pays the municipality 5,000 a year.
+const HAND: &str = r#"
+name = "hand"
+horizon_years = 3
+cycle_convention = "start"
+price_year = 2022
+start_year = 2024
+[population]
+size = 1000
+[[states]]
+name = "home"
+initial = 1
+[transitions.from.home]
+home = "rest"
+[indexation.idx]
+rate = 0.1
+[budgets.zvw]
+index = "idx"
+[[categories]]
+name = "visit"
+price = 100
+paid_by = { zvw = 1 }
+tariffs = { zvw = 40 }
+cash_release = { zvw = 0.5 }
+use_per_year = { home = 2 }
+[[arms]]
+name = "usual_care"
+[[arms]]
+name = "programme"
+[[arms.use_effects]]
+category = "visit"
+rate_ratio = 0.5
+[[arms.costs]]
+name = "coach"
+kind = "per_participant_year"
+amount = 10
+paid_by = { wmo = 1 }
+[[arrangements]]
+type = "fixed_contribution"
+from = "zvw"
+to = "wmo"
+amount = 5000
+"#;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+#[test]
+fn cash_per_year_equals_the_hand_computed_figures() {
+    let model = Model::new(&Scenario::from_toml_str(HAND).unwrap()).unwrap();
+    let r = Simulation::new(&model).iterations(3).run().unwrap();
+    let view = r.budget_view(1);
+    assert_eq!(view.years, vec![2024, 2025, 2026]);
+    assert!(view.calendar && view.financed);
+    // 1,000 visits avoided a year x 40 x 0.5 x 1.1^(year - 2022), less the 5,000 paid.
+    let insurer = view.party("insurer").unwrap();
+    let expected = [24_200.0 - 5000.0, 26_620.0 - 5000.0, 29_282.0 - 5000.0];
+    for (y, e) in insurer.years.iter().zip(expected) {
+        assert!(close(y.cash.mean, e), "{} {}", y.cash.mean, e);
+        assert_eq!(y.probability_better, 1.0);
+        assert!(close(y.before, e + 5000.0));
+    }
+    assert!(close(insurer.years[2].cumulative.mean, expected.iter().sum()));
+    // The municipality pays 10,000 a year and receives 5,000.
+    for y in &view.party("municipality").unwrap().years {
+        assert!(close(y.cash.mean, -5000.0), "{}", y.cash.mean);
+        assert_eq!(y.probability_better, 0.0);
+    }
+    // The societal view keeps reference prices: 1,000 visits x 100 a year, discounted.
+    let s = r.summary(1);
+    let zvw = &s.budgets[0];
+    let df: f64 = (0..3).map(|y| 1.03f64.powi(-y)).sum();
+    assert!(close(zvw.savings.mean, 100_000.0 * df), "{}", zvw.savings.mean);
+}
+
+#[test]
+fn rates_at_or_below_minus_one_releases_outside_the_unit_and_stray_tariffs_are_named() {
+    let cases = [
+        ("rate = 0.1", "rate = -1.0", "indexation.idx.rate", "above -1"),
+        ("cash_release = { zvw = 0.5 }", "cash_release = { zvw = 1.5 }", "categories[0].cash_release.zvw", "[0, 1]"),
+        ("tariffs = { zvw = 40 }", "tariffs = { wmo = 40 }", "categories[0].tariffs.wmo", "does not pay this category"),
+        (
+            "[budgets.zvw]\nindex = \"idx\"",
+            "[budgets.zvw]\nindex = \"idk\"",
+            "budgets.zvw.index",
+            "unknown index path 'idk'",
+        ),
+    ];
+    for (from, to, path, reason) in cases {
+        let text = HAND.replace(from, to);
+        assert_ne!(text, HAND, "{from}");
+        let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
+        assert!(err.contains(path) && err.contains(reason), "{path}: {err}");
+    }
+}
+
+#[test]
+fn a_year_outside_the_horizon_and_a_rule_on_an_unused_category_are_named() {
+    let text = HAND.replace("rate = 0.1", "rate = \"r\"")
+        + "[tables.r]\nby = \"year\"\nbreaks = [2023, 2030]\nvalues = [0.1, 0.2]\n";
+    let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
+    assert!(err.contains("tables.r.breaks[1]") && err.contains("within the horizon (2024-2026)"), "{err}");
+    let text =
+        HAND.replace("rate = 0.1", "rate = \"r\"") + "[tables.r]\nby = \"year\"\nbreaks = [2024]\nvalues = [0.1]\n";
+    let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
+    assert!(err.contains("tables.r.breaks[0]") && err.contains("needs a rate for 2023"), "{err}");
+    let text = HAND.to_owned()
+        + "[[categories]]\nname = \"unused\"\nprice = 5\npaid_by = { wmo = 1 }\n"
+        + "[[own_contributions]]\ntype = \"flat_fee\"\ncategories = [\"unused\"]\ncollected_by = \"wmo\"\npaid_by = \"eigen_bijdrage\"\nper_month = 20\n";
+    let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
+    assert!(err.contains("own_contributions[0].categories[0]") && err.contains("no state uses"), "{err}");
+    // A table by calendar year is for budget-view values only.
+    let text = HAND.replace("use_per_year = { home = 2 }", "use_per_year = { home = \"u\" }")
+        + "[tables.u]\nby = \"year\"\nbreaks = [2024]\nvalues = [2]\n";
+    let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
+    assert!(err.contains("categories[0].use_per_year.home") && err.contains("budget-view values only"), "{err}");
+}
+
+/// SamenOud with the budget view made equal to the societal one: tariffs are prices, all cash
+/// released, no index, own contributions as the societal shares, no discounting.
+fn samenoud_plain() -> Scenario {
+    let mut s = Scenario::from_file(common::seed("samenoud.toml")).unwrap();
+    s.indexation.clear();
+    s.own_contributions.clear();
+    s.budgets.clear();
+    s.discount.costs = 0.0;
+    for c in &mut s.categories {
+        c.tariffs.clear();
+        c.cash_release.clear();
+        c.cash_paid_by = None;
+        c.index = None;
+    }
+    s.tables.retain(|_, t| t.by != ontschot::TableAxis::Year);
+    s.variants.clear();
+    s
+}
+
+#[test]
+fn with_prices_as_tariffs_and_nothing_else_the_two_views_agree() {
+    let model = Model::new(&samenoud_plain()).unwrap();
+    let r = Simulation::new(&model).iterations(50).seed(3).run().unwrap();
+    let (cash, societal) = (r.cash_increment(1), r.increment(1));
+    for (a, b) in cash.iter().zip(societal.iter()) {
+        assert!(close(*a, *b), "{a} {b}");
+    }
+    let (s, v) = (r.summary(1), r.budget_view(1));
+    for (p, q) in s.payers.iter().zip(&v.payers) {
+        let last = q.years.last().unwrap();
+        assert!(
+            close(p.net_after.mean, last.cumulative.mean),
+            "{}: {} {}",
+            p.name,
+            p.net_after.mean,
+            last.cumulative.mean
+        );
+    }
+}
+
+#[test]
+fn arrangements_only_move_cash_between_parties() {
+    let model = Model::new(&Scenario::from_file(common::seed("samenoud.toml")).unwrap()).unwrap();
+    let r = Simulation::new(&model).iterations(40).run().unwrap();
+    let t = r.transfers_in(View::Budget, 1).expect("arrangements in force");
+    let mut moved = 0.0;
+    for i in 0..40 {
+        for y in 0..model.n_years() {
+            let row = t.slice(ndarray::s![i, y, ..]);
+            assert!(row.sum().abs() < 1e-6, "{row}");
+            moved += row.iter().map(|x| x.abs()).sum::<f64>();
+        }
+    }
+    assert!(moved > 0.0, "the arrangement moved nothing");
+    // Parties sum to the total in every year, after the arrangements.
+    let v = r.budget_view(1);
+    for y in 0..model.n_years() {
+        let sum: f64 = v.payers.iter().map(|p| p.years[y].cash.mean).sum();
+        assert!(close(sum, v.total.years[y].cash.mean));
+    }
+}
+
+/// Every person uses so much that each pays the whole deductible every year and a fee every month.
+#[test]
+fn heavy_users_pay_the_whole_deductible_and_every_monthly_fee() {
+    let text = r#"
+name = "heavy"
+horizon_years = 2
+cycle_convention = "start"
+price_year = 2025
+[simulation]
+mode = "individual"
+[population]
+size = 50
+[[states]]
+name = "home"
+initial = 1
+[transitions.from.home]
+home = "rest"
+[[categories]]
+name = "hospital"
+price = 600
+paid_by = { zvw = 1 }
+use_per_year = { home = 40 }
+[[categories]]
+name = "help"
+price = 30
+paid_by = { wmo = 1 }
+use_per_year = { home = 200 }
+[[arms]]
+name = "usual_care"
+[[arms]]
+name = "other"
+uptake = 0.0
+[[own_contributions]]
+type = "deductible"
+budget = "zvw"
+paid_by = "eigen_bijdrage"
+threshold = 385
+[[own_contributions]]
+type = "flat_fee"
+categories = ["help"]
+collected_by = "wmo"
+paid_by = "eigen_bijdrage"
+per_month = 20.6
+"#;
+    let model = Model::new(&Scenario::from_toml_str(text).unwrap()).unwrap();
+    for mode in [Mode::Individual, Mode::Cohort] {
+        let r = Simulation::new(&model).mode(mode).iterations(4).run().unwrap();
+        let cash = r.cash(0);
+        let client = model.budgets().iter().position(|b| b.name == "eigen_bijdrage").unwrap();
+        let zvw = model.budgets().iter().position(|b| b.name == "zvw").unwrap();
+        for i in 0..4 {
+            for y in 0..2 {
+                let expected = 50.0 * (385.0 + 12.0 * 20.6);
+                assert!(close(cash[[i, y, client]], expected), "{mode:?}: {}", cash[[i, y, client]]);
+                // The insurer's cash is its claims less what the clients pay of them.
+                let claims = r.units(0)[[i, y, 0]] * 600.0;
+                assert!(close(cash[[i, y, zvw]], claims - 50.0 * 385.0));
+            }
+        }
+    }
+}
+
+/// The cohort's expected own contributions agree with the individual mode's people within Monte
+/// Carlo error, on the same parameter draws.
+#[test]
+fn cohort_own_contributions_agree_with_the_individual_mode() {
+    let mut s = Scenario::from_file(common::seed("samenoud.toml")).unwrap();
+    s.cycle_convention = ontschot::CycleConvention::Start;
+    s.variants.clear();
+    let model = Model::new(&s).unwrap();
+    let n = 120;
+    let cohort = Simulation::new(&model).iterations(n).seed(5).run().unwrap();
+    let people = Simulation::new(&model).mode(Mode::Individual).iterations(n).seed(5).run().unwrap();
+    let client = model.budgets().iter().position(|b| b.name == "eigen_bijdrage").unwrap();
+    for arm in 0..2 {
+        let (a, b) = (cohort.cash(arm), people.cash(arm));
+        let d: Vec<f64> =
+            (0..n).map(|i| (0..model.n_years()).map(|y| a[[i, y, client]] - b[[i, y, client]]).sum::<f64>()).collect();
+        let mean = d.iter().sum::<f64>() / n as f64;
+        let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+        let level = (0..n).map(|i| a.slice(ndarray::s![i, .., client]).sum()).sum::<f64>() / n as f64;
+        assert!(level > 0.0, "clients pay something");
+        assert!(
+            mean.abs() < 3.0 * sd / (n as f64).sqrt(),
+            "arm {arm}: cohort - individual = {mean} (SE {})",
+            sd / (n as f64).sqrt()
+        );
+    }
+}
+
+#[test]
+fn the_budget_view_is_the_same_on_any_thread_count() {
+    let model = Model::new(&Scenario::from_file(common::seed("samenoud.toml")).unwrap()).unwrap();
+    let one = Simulation::new(&model).iterations(70).threads(Some(1)).run().unwrap();
+    let two = Simulation::new(&model).iterations(70).threads(Some(2)).run().unwrap();
+    assert_eq!(one.to_bytes(), two.to_bytes());
+    assert_eq!(one.budget_view(1), two.budget_view(1));
+}
