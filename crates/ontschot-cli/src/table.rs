@@ -102,7 +102,11 @@ pub fn render_budget(model: &Model, views: &[BudgetView]) -> String {
         );
         for p in v.payers.iter().chain(std::iter::once(&v.total)) {
             for (k, y) in p.years.iter().enumerate() {
-                let name = if k == 0 { p.label.as_str() } else { "" };
+                let name = match (k, p.name.as_str()) {
+                    (0, "total") => "Total",
+                    (0, _) => p.label.as_str(),
+                    _ => "",
+                };
                 let _ = writeln!(
                     out,
                     "  {name:<30} {:>6} {:>13}  {:<29} {:>8.0}%  {:>13}  {:<29} {:>8.0}%",

@@ -40,10 +40,15 @@ fn run_prints_who_pays_and_who_benefits_and_writes_json_and_csv() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     for needle in [
-        "SamenOud against Usual care",
+        "Budget view, SamenOud against Usual care",
+        "P(better)",
+        "2025",
+        "2029",
+        "Societal view, SamenOud against Usual care",
         "Zvw (Zorgverzekeraar)",
         "Wmo (Gemeente)",
-        "Wlz (Zorgkantoor)",
+        "Wlz (Fonds langdurige zorg)",
+        "without financial risk",
         "per payer",
         "Total",
         "P(gain)",
@@ -59,8 +64,20 @@ fn run_prints_who_pays_and_who_benefits_and_writes_json_and_csv() {
     let budgets: f64 = summary["budgets"].as_array().unwrap().iter().map(|b| b["net"]["mean"].as_f64().unwrap()).sum();
     let total = summary["total"]["net"]["mean"].as_f64().unwrap();
     assert!((budgets - total).abs() < 1e-6 * total.abs().max(1.0), "{budgets} vs {total}");
+    // The budget view comes first.
+    assert!(stdout.find("Budget view").unwrap() < stdout.find("Societal view").unwrap());
+    // In the budget view, parties add up to the total in every year.
+    let view = &doc["budget"][0];
+    for y in 0..5 {
+        let payers: f64 =
+            view["payers"].as_array().unwrap().iter().map(|p| p["years"][y]["cash"]["mean"].as_f64().unwrap()).sum();
+        let total = view["total"]["years"][y]["cash"]["mean"].as_f64().unwrap();
+        assert!((payers - total).abs() < 1e-6 * total.abs().max(1.0), "{payers} vs {total}");
+        assert_eq!(view["total"]["years"][y]["year"], 2025 + y);
+    }
     // The printed total net is the JSON's, rounded to the euro.
-    let printed = stdout.lines().find(|l| l.trim_start().starts_with("Total")).unwrap();
+    let societal = &stdout[stdout.find("Societal view").unwrap()..];
+    let printed = societal.lines().find(|l| l.trim_start().starts_with("Total")).unwrap();
     let rounded = format!("{:.0}", total.round().abs());
     let grouped: String = rounded
         .chars()
@@ -75,8 +92,26 @@ fn run_prints_who_pays_and_who_benefits_and_writes_json_and_csv() {
         .collect();
     assert!(printed.contains(&grouped), "{printed} should show {grouped}");
     let csv_text = std::fs::read_to_string(&csv).unwrap();
-    assert!(csv_text.starts_with("arm,level,name,label,investment_mean"));
-    assert_eq!(csv_text.lines().count(), 1 + 4 + 4 + 1, "{csv_text}");
+    assert!(csv_text.starts_with("view,arm,level,name,label,year,investment_mean"));
+    // Per party: one societal row over the horizon, five budget rows (one per year).
+    assert_eq!(csv_text.lines().count(), 1 + (4 + 4 + 1) * (1 + 5), "{csv_text}");
+    assert!(csv_text.contains("\nbudget,samenoud,payer,insurer,\"Zorgverzekeraar\",2025,"), "{csv_text}");
+}
+
+#[test]
+fn the_view_option_prints_one_view_or_both() {
+    let only = |view: &str| {
+        let out = ontschot(&["run", &seed("welzijn_op_recept.toml"), "-n", "50", "--view", view]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        (stdout.contains("Budget view"), stdout.contains("Societal view"))
+    };
+    assert_eq!(only("budget"), (true, false));
+    assert_eq!(only("societal"), (false, true));
+    assert_eq!(only("both"), (true, true));
+    let out = ontschot(&["run", &seed("welzijn_op_recept.toml"), "--view", "cash"]);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("budget"), "{}", text(&out.stderr));
 }
 
 #[test]
