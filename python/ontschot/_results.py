@@ -21,6 +21,12 @@ _MEASURES = ["life_years", "qalys"]
 class Results:
     """The arrays and summaries of one run.
 
+    Money comes in two views. The *societal view* (``array``, ``increment``, ``summary``,
+    ``who_pays``) values use at reference prices of the price year, and its summaries discount.
+    The *budget view* (``budget``, ``budget_array``, ``array(kind="cash")``) is each party's own
+    cash: tariffs, the share of a changed unit that releases cash, indexation to each calendar
+    year and own contributions by their rules, nominal and never discounted.
+
     Flow arrays have axes ``[iteration, year, budget]`` in euros for the whole population,
     undiscounted; effects ``[iteration, year, measure]`` with measure 0 = life-years, 1 = QALYs,
     2 = participant-years, 3 = people starting the intervention.
@@ -78,6 +84,14 @@ class Results:
         return list(range(1, self._meta["years"] + 1))
 
     @property
+    def calendar_years(self) -> list[int]:
+        """Calendar years of the horizon (the budget view's years), from the scenario's
+        ``start_year`` (or ``price_year``); model years 1, 2, ... when it gives neither."""
+        start = self._meta.get("start_year")
+        first = 1 if start is None else int(start)
+        return list(range(first, first + self._meta["years"]))
+
+    @property
     def iterations(self) -> int:
         """Number of iterations."""
         return int(self._meta["iterations"])
@@ -111,16 +125,21 @@ class Results:
 
     # --- arrays ------------------------------------------------------------------------------
     def array(self, arm: int | str = 1, budget: int | str | None = None, kind: str = "care") -> np.ndarray:
-        """Costs of one arm: ``kind`` is ``"care"`` (care use) or ``"programme"`` (the
-        intervention's own costs). Axes ``[iteration, year, budget]``, or ``[iteration, year]``
-        when ``budget`` is given. A read-only view, no copy."""
+        """Costs of one arm: ``kind`` is ``"care"`` (care use at reference prices),
+        ``"programme"`` (the intervention's own costs), or their budget-view counterparts
+        ``"cash"`` and ``"cash_programme"`` (nominal cash of each calendar year). Axes
+        ``[iteration, year, budget]``, or ``[iteration, year]`` when ``budget`` is given. A
+        read-only view, no copy."""
         a = self._arm(arm)
-        if kind == "care":
-            arr = self._inner.care(a)
-        elif kind == "programme":
-            arr = self._inner.programme(a)
-        else:
-            raise ValueError(f"kind must be 'care' or 'programme', not {kind!r}")
+        kinds = {
+            "care": self._inner.care,
+            "programme": self._inner.programme,
+            "cash": self._inner.cash,
+            "cash_programme": self._inner.cash_programme,
+        }
+        if kind not in kinds:
+            raise ValueError(f"kind must be one of {', '.join(map(repr, kinds))}, not {kind!r}")
+        arr = kinds[kind](a)
         return arr if budget is None else arr[:, :, self._budget(budget)]
 
     def increment(self, budget: int | str | None = None, arm: int | str = 1) -> np.ndarray:
@@ -196,7 +215,9 @@ class Results:
         return df
 
     def who_pays(self, arm: int | str = 1, by: str = "budget", after: bool = False) -> pd.DataFrame:
-        """The who-pays-who-benefits table per ``"budget"`` or per ``"payer"``: what each party
+        """The who-pays-who-benefits table of the societal view (reference prices, discounted
+        over the horizon; see :meth:`budget` for each party's cash per year) per ``"budget"`` or
+        per ``"payer"``: what each party
         invests, saves on care, its net with the 95% interval, and the probability it gains; with
         ``after=True``, what it receives through the financing arrangements in force and its net
         after them."""
@@ -210,6 +231,57 @@ class Results:
         if by == "budget":
             cols.insert(1, "payer")
         return df[cols]
+
+    def budget(self, arm: int | str = 1, by: str = "payer") -> pd.DataFrame:
+        """The budget view: per party (``by="payer"``, ``"budget"`` or ``"total"``) and calendar
+        year, the change in the party's cash that the intervention brings, in nominal euros of
+        that year, not discounted, after the arrangements in force. Positive ``cash`` means the
+        party's cash position is better (it pays less).
+
+        Columns: ``party``, ``label``, ``year`` (calendar year), ``cash`` (mean), ``cash_p2_5``,
+        ``cash_p97_5``, ``probability_better``, ``cumulative`` (mean from the first year on),
+        ``cumulative_p2_5``, ``cumulative_p97_5``, ``probability_better_cumulative``,
+        ``before`` (mean before the arrangements), ``transfers`` (mean received through them),
+        ``bears_risk`` (False for the long-term care fund, which the care office administers
+        without financial risk: its figures are spending, not a gain).
+
+        >>> import ontschot
+        >>> r = ontschot.seeds.samenoud().run(iterations=100, seed=1, progress=False)
+        >>> r.budget()["year"].unique().tolist()
+        [2025, 2026, 2027, 2028, 2029]
+        """
+        if by not in ("payer", "budget", "total"):
+            raise ValueError(f"by must be 'payer', 'budget' or 'total', not {by!r}")
+        view = json.loads(self._inner.budget_json(self._arm(arm, intervention=True)))
+        parties = {"payer": view["payers"], "budget": view["budgets"], "total": [view["total"]]}[by]
+        rows = []
+        for p in parties:
+            for y in p["years"]:
+                rows.append(
+                    {
+                        "party": p["name"],
+                        "label": p["label"],
+                        "year": int(y["year"]),
+                        "cash": y["cash"]["mean"],
+                        "cash_p2_5": y["cash"]["p2_5"],
+                        "cash_p97_5": y["cash"]["p97_5"],
+                        "probability_better": y["probability_better"],
+                        "cumulative": y["cumulative"]["mean"],
+                        "cumulative_p2_5": y["cumulative"]["p2_5"],
+                        "cumulative_p97_5": y["cumulative"]["p97_5"],
+                        "probability_better_cumulative": y["probability_better_cumulative"],
+                        "before": y["before"],
+                        "transfers": y["transfers"],
+                        "bears_risk": p["bears_risk"],
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def budget_array(self, party: str = "total", arm: int | str = 1) -> np.ndarray:
+        """The change in cash of one payer, budget or ``"total"`` per ``[iteration, year]``, in
+        nominal euros, after the arrangements in force: positive means the party's cash position
+        is better. Computed in Rust and handed to numpy without a copy."""
+        return self._inner.budget_array(self._arm(arm, intervention=True), party)
 
     def health(self, arm: int | str = 1) -> pd.Series:
         """Life-years and QALYs gained (discounted), cost per QALY and net monetary benefit."""

@@ -434,6 +434,14 @@ impl Results {
         Results { inner, increments }
     }
 
+    fn check_intervention(&self, arm: usize) -> PyResult<()> {
+        let n = self.inner.meta().arms.len();
+        if arm == 0 || arm >= n {
+            return Err(PyIndexError::new_err(format!("arm {arm} is not an intervention: choose 1 to {}", n - 1)));
+        }
+        Ok(())
+    }
+
     fn check_arm(&self, arm: usize) -> PyResult<()> {
         let n = self.inner.meta().arms.len();
         if arm < n {
@@ -489,6 +497,50 @@ impl Results {
         slf.get().inner.transfers(arm).map(|t| view(&t, slf)).transpose()
     }
 
+    fn cash<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
+        slf.get().check_arm(arm)?;
+        view(&slf.get().inner.cash(arm), slf)
+    }
+
+    fn cash_programme<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
+        slf.get().check_arm(arm)?;
+        view(&slf.get().inner.cash_programme(arm), slf)
+    }
+
+    fn cash_transfers<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Option<Bound<'py, PyArray3<f64>>>> {
+        slf.get().check_arm(arm)?;
+        slf.get().inner.transfers_in(ontschot::View::Budget, arm).map(|t| view(&t, slf)).transpose()
+    }
+
+    fn budget_json(&self, arm: usize) -> PyResult<String> {
+        self.check_intervention(arm)?;
+        Ok(serde_json::to_string(&self.inner.budget_view(arm)).expect("budget views serialise"))
+    }
+
+    fn budget_array<'py>(
+        &self,
+        py: Python<'py>,
+        arm: usize,
+        party: &str,
+    ) -> PyResult<Bound<'py, numpy::PyArray2<f64>>> {
+        self.check_intervention(arm)?;
+        let meta = self.inner.meta();
+        match self.inner.budget_array(arm, party) {
+            // Moved into numpy, not copied.
+            Some(a) => Ok(numpy::PyArray2::from_owned_array(py, a)),
+            None => {
+                let known: Vec<&str> = meta
+                    .payers
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .chain(meta.budgets.iter().map(|b| b.name.as_str()))
+                    .chain(["total"])
+                    .collect();
+                Err(PyKeyError::new_err(format!("no payer or budget named '{party}'; known: {}", known.join(", "))))
+            }
+        }
+    }
+
     fn units<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
         slf.get().check_arm(arm)?;
         view(&slf.get().inner.units(arm), slf)
@@ -514,12 +566,7 @@ impl Results {
     }
 
     fn summary_json(&self, arm: usize) -> PyResult<String> {
-        if arm == 0 || arm >= self.inner.meta().arms.len() {
-            return Err(PyIndexError::new_err(format!(
-                "arm {arm} is not an intervention: choose 1 to {}",
-                self.inner.meta().arms.len() - 1
-            )));
-        }
+        self.check_intervention(arm)?;
         Ok(serde_json::to_string(&self.inner.summary(arm)).expect("summaries serialise"))
     }
 

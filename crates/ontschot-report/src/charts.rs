@@ -106,11 +106,12 @@ pub(crate) fn lines(series: &[Series], years: &[usize], x_label: &str, y_label: 
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let (lo, hi) = range(series.iter().flat_map(|(_, s)| s.iter().flat_map(|(m, l, h)| [*m, *l, *h])));
         let last = *years.last().unwrap_or(&1) as f64;
+        let first = *years.first().unwrap_or(&1) as f64;
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(80)
-            .build_cartesian_2d(0.8f64..last + 0.2, lo..hi)
+            .build_cartesian_2d(first - 0.2..last + 0.2, lo..hi)
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()

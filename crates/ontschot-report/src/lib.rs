@@ -107,15 +107,20 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         .iter()
         .map(|p| {
             let who = t.payer(&p.name, &p.label);
-            let sentence = t.headline(
-                &who,
-                p.net.mean,
-                p.net.p2_5,
-                p.net.p97_5,
-                p.net_after.mean,
-                p.probability_gain_after,
-                meta.financed,
-            );
+            let bears_risk = meta.payers.iter().find(|x| x.name == p.name).is_none_or(|x| x.bears_risk);
+            let sentence = if bears_risk {
+                t.headline(
+                    &who,
+                    p.net.mean,
+                    p.net.p2_5,
+                    p.net.p97_5,
+                    p.net_after.mean,
+                    p.probability_gain_after,
+                    meta.financed,
+                )
+            } else {
+                t.spending(&who, p.net_after.mean, p.net_after.p2_5, p.net_after.p97_5)
+            };
             Headline {
                 payer: who,
                 sentence,
@@ -127,8 +132,59 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         .collect();
     let n = meta.iterations;
     let active: Vec<usize> = payer_rows.iter().copied().filter(|&k| nets[k].iter().any(|v| *v != 0.0)).collect();
-    let all_gain = (0..n).filter(|&i| active.iter().all(|&k| nets[k][i] > 0.0)).count() as f64 / n as f64;
+    // A fund administered without risk neither wins nor loses: it does not count here.
+    let at_risk: Vec<usize> = active.iter().copied().filter(|&k| meta.payers[k - nb].bears_risk).collect();
+    let all_gain = (0..n).filter(|&i| at_risk.iter().all(|&k| nets[k][i] > 0.0)).count() as f64 / n as f64;
     let mut sections = Vec::new();
+    // The budget view first: each party's cash per calendar year.
+    let view = results.budget_view(arm);
+    let cal: Vec<usize> = view.years.iter().map(|y| (*y).max(0) as usize).collect();
+    let budget_series: Vec<charts::Series> = view
+        .payers
+        .iter()
+        .map(|p| {
+            (
+                t.payer(&p.name, &p.label),
+                p.years.iter().map(|y| (y.cumulative.mean, y.cumulative.p2_5, y.cumulative.p97_5)).collect(),
+            )
+        })
+        .collect();
+    let budget_rows: Vec<Row> = view
+        .payers
+        .iter()
+        .zip(&budget_series)
+        .map(|(p, (label, _))| {
+            let last = p.years.last().expect("at least one year");
+            Row {
+                label: label.clone(),
+                cells: p
+                    .years
+                    .iter()
+                    .map(|y| eur(y.cash.mean))
+                    .chain([
+                        format!(
+                            "{} ({} … {})",
+                            eur(last.cumulative.mean),
+                            eur(last.cumulative.p2_5),
+                            eur(last.cumulative.p97_5)
+                        ),
+                        if p.bears_risk { pct(last.probability_better_cumulative) } else { "—".into() },
+                    ])
+                    .collect(),
+                values: p.years.iter().map(|y| y.cash.mean).chain([last.cumulative.mean]).collect(),
+            }
+        })
+        .collect();
+    sections.push(Section {
+        title: t.s("budget_title"),
+        intro: t.s("budget_intro"),
+        chart: Some(charts::lines(&budget_series, &cal, &t.s("year"), &t.s("budget_axis")).map_err(Error::Chart)?),
+        head: std::iter::once(t.s("payer"))
+            .chain(view.years.iter().map(|y| y.to_string()))
+            .chain([t.s("cumulative"), t.s("p_better")])
+            .collect(),
+        rows: budget_rows,
+    });
     // Who pays and who benefits.
     let labels: Vec<String> = summary.payers.iter().map(|p| t.payer(&p.name, &p.label)).collect();
     let who_rows: Vec<Row> = summary
@@ -165,7 +221,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         .map(|(p, l)| (l.clone(), p.net_after.mean, p.net_after.p2_5, p.net_after.p97_5))
         .collect();
     sections.push(Section {
-        title: t.s("who_title"),
+        title: format!("{} ({})", t.s("who_title"), t.s("societal_note")),
         intro: t.s("who_intro"),
         chart: Some(charts::bars(&bars, &t.s("net_after_axis")).map_err(Error::Chart)?),
         head: ["payer", "invests", "saves", "net", "interval", "p_gain", "net_after", "p_gain_after"]
@@ -284,6 +340,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         (t.s("discount"), format!("{:.1}% / {:.1}%", meta.discount_costs * 100.0, meta.discount_effects * 100.0)),
         (t.s("convention"), meta.cycle_convention.clone()),
         (t.s("price_year"), meta.price_year.map_or("—".into(), |y| y.to_string())),
+        (t.s("start_year"), meta.start_year.map_or("—".into(), |y| y.to_string())),
         (t.s("population"), format!("{:.0}", meta.population)),
         (t.s("inflow"), format!("{:.0}", meta.inflow)),
         (t.s("mode"), t.s(if meta.mode == "individual" { "mode_individual" } else { "mode_cohort" })),

@@ -55,6 +55,20 @@ const LABELS: &[(&str, &str, &str)] = &[
         "Elke onzekere aanname op haar 2,5e en 97,5e percentiel, de andere op hun gemiddelde: het netto van deze partij. Blauw: de lage waarde; oranje: de hoge waarde; de lijn is het basisgeval.",
         "Each uncertain assumption at its 2.5th and 97.5th percentile, the others at their means: this party's net. Blue: the low value; orange: the high value; the line is the base case.",
     ),
+    ("budget_title", "Begroting per jaar", "Budget per year"),
+    (
+        "budget_intro",
+        "Wat elke partij in kas merkt, per kalenderjaar, in euro's van dat jaar (niet verdisconteerd), na de afspraken die gelden: tegen het tarief dat zij betaalt, met het deel van vermeden zorg dat echt geld vrijmaakt, geïndexeerd, met eigen bijdragen volgens hun regels. Plus: de partij is beter uit. De Wlz wordt betaald uit het Fonds langdurige zorg; het zorgkantoor voert die uit zonder financieel risico, dus voor het fonds zijn dit uitgaven, geen winst of verlies. De lijnen tonen het cumulatieve saldo met het 95%-interval.",
+        "What each party sees in its cash, per calendar year, in euros of that year (not discounted), after the arrangements in force: at the tariff it pays, with the share of avoided care that really frees money, indexed, with own contributions by their rules. Plus: the party is better off. The Wlz is paid from the long-term care fund; the care office administers it without financial risk, so for the fund these are spending, not a gain or a loss. The lines show the cumulative balance with its 95% interval.",
+    ),
+    ("budget_axis", "cumulatief kassaldo (euro van elk jaar)", "cumulative cash balance (EUR of each year)"),
+    ("cumulative", "Cumulatief", "Cumulative"),
+    ("p_better", "Kans beter uit (cumulatief)", "P(better off, cumulative)"),
+    (
+        "societal_note",
+        "Maatschappelijk perspectief: referentieprijzen, verdisconteerd",
+        "Societal view: reference prices, discounted",
+    ),
     ("assumptions_title", "Alle aannames", "Every assumption"),
     (
         "assumptions_intro",
@@ -93,6 +107,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("discount", "Discontovoet kosten / effecten per jaar", "Discount rate costs / effects per year"),
     ("convention", "Cycluscorrectie", "Cycle convention"),
     ("price_year", "Prijsjaar", "Price year"),
+    ("start_year", "Eerste begrotingsjaar", "First budget year"),
     ("population", "Aantal mensen", "Number of people"),
     ("inflow", "Instroom per jaar", "Entering each year"),
     ("mode", "Rekenwijze", "Mode"),
@@ -124,20 +139,36 @@ impl Text {
         let en = match name {
             "insurer" => "the health insurer",
             "municipality" => "the municipality",
-            "care_office" => "the care office",
+            "care_office" => "the long-term care fund (administered by the care office)",
             "client" => "clients",
             _ => label,
         };
         let nl = match name {
             "insurer" => "de zorgverzekeraar",
             "municipality" => "de gemeente",
-            "care_office" => "het zorgkantoor",
+            "care_office" => "het Fonds langdurige zorg (uitgevoerd door het zorgkantoor)",
             "client" => "cliënten",
             _ => label,
         };
         match self.lang {
             Lang::Nl => nl.to_owned(),
             Lang::En => en.to_owned(),
+        }
+    }
+
+    /// The sentence on a fund that bears no risk of its own: its spending falls or rises.
+    pub(crate) fn spending(&self, who: &str, net: f64, lo: f64, hi: f64) -> String {
+        let amount = super::eur(net.abs());
+        let (lo, hi) = (super::eur(lo), super::eur(hi));
+        match (self.lang, net >= 0.0) {
+            (Lang::Nl, true) => {
+                format!("De uitgaven van {who} dalen met ongeveer {amount} (95%-interval {lo} tot {hi}).")
+            }
+            (Lang::Nl, false) => {
+                format!("De uitgaven van {who} stijgen met ongeveer {amount} (95%-interval {lo} tot {hi}).")
+            }
+            (Lang::En, true) => format!("The spending of {who} falls by about {amount} (95% interval {lo} to {hi})."),
+            (Lang::En, false) => format!("The spending of {who} rises by about {amount} (95% interval {lo} to {hi})."),
         }
     }
 
@@ -184,8 +215,8 @@ impl Text {
 
     pub(crate) fn all_gain(&self, p: f64) -> String {
         match self.lang {
-            Lang::Nl => format!("Kans dat alle betrokken partijen winnen: {:.0}%.", p * 100.0),
-            Lang::En => format!("Chance that every party involved gains: {:.0}%.", p * 100.0),
+            Lang::Nl => format!("Kans dat alle betrokken partijen die risico dragen winnen: {:.0}%.", p * 100.0),
+            Lang::En => format!("Chance that every party involved that bears risk gains: {:.0}%.", p * 100.0),
         }
     }
 
