@@ -29,3 +29,17 @@ def test_the_budget_risk_page_shows_what_its_example_prints():
     assert len(rows) == 2 * (1 + 3), out  # two tables: a header and three sizes each
     for row in rows:
         assert row in page, f"docs/budget-risk.md does not show: {row}"
+
+
+def test_the_seeds_page_shows_both_views_as_the_example_prints_them():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = subprocess.run([sys.executable, ROOT / "examples" / "two_views.py"], check=True, capture_output=True, text=True).stdout
+    page = (ROOT / "docs" / "seeds.md").read_text()
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    assert len(rows) == 2 + 4 + 2 + 3, out  # header and separator, then a row per payer, per seed
+    for row in rows:
+        assert row in page, f"docs/seeds.md does not show: {row}"

@@ -23,18 +23,24 @@ fn one(x: f64) -> String {
     if s == "-0.0" { "0.0".to_owned() } else { s }
 }
 
-fn row(out: &mut String, name: &str, f: &FlowSummary) {
+/// One row of the societal table; a party without risk of its own gets no chance of gaining.
+fn row(out: &mut String, name: &str, f: &FlowSummary, bears_risk: bool) {
     let interval = format!("[{}, {}]", eur(f.net.p2_5), eur(f.net.p97_5));
-    let be = f.break_even_year.map_or("-".to_owned(), |y| format!("year {y}"));
+    let be = f.break_even_year.filter(|_| bears_risk).map_or("-".to_owned(), |y| format!("year {y}"));
     let ret = f.return_per_euro.map_or("-".to_owned(), |r| format!("{r:.2}"));
+    let chance = if bears_risk { format!("{:.0}%", f.probability_gain * 100.0) } else { "-".to_owned() };
     let _ = writeln!(
         out,
-        "  {name:<30} {:>13} {:>13} {:>13}  {interval:<29} {:>6.0}%  {be:>10}  {ret:>8}",
+        "  {name:<30} {:>13} {:>13} {:>13}  {interval:<29} {chance:>7}  {be:>10}  {ret:>8}",
         eur(f.investment.mean),
         eur(f.savings.mean),
         eur(f.net.mean),
-        f.probability_gain * 100.0
     );
+}
+
+/// Whether the payer of key `name` bears the risk of its budgets (unknown keys do).
+fn bears_risk(meta: &ontschot::Meta, name: Option<&str>) -> bool {
+    meta.payers.iter().find(|p| Some(p.name.as_str()) == name).is_none_or(|p| p.bears_risk)
 }
 
 /// The heading of `ontschot run`: the scenario and the run's settings.
@@ -57,8 +63,11 @@ pub fn header(model: &Model, results: &Results) -> String {
         meta.seed,
         meta.discount_costs * 100.0,
         meta.discount_effects * 100.0,
-        meta.price_year.map_or(String::new(), |y| format!("; euros of {y}")),
+        meta.price_year.map_or(String::new(), |y| format!("; societal view in euros of {y}")),
     );
+    if let Some(y0) = meta.start_year {
+        let _ = writeln!(out, "Cash per calendar year {y0}-{} in nominal euros of each year", y0 + meta.years as i32 - 1);
+    }
     if meta.payers.iter().any(|p| !p.bears_risk) {
         let names: Vec<&str> = meta.payers.iter().filter(|p| !p.bears_risk).map(|p| p.label.as_str()).collect();
         let _ = writeln!(
@@ -101,22 +110,25 @@ pub fn render_budget(model: &Model, views: &[BudgetView]) -> String {
             "P(better)"
         );
         for p in v.payers.iter().chain(std::iter::once(&v.total)) {
+            let p_risk = p.bears_risk;
             for (k, y) in p.years.iter().enumerate() {
                 let name = match (k, p.name.as_str()) {
                     (0, "total") => "Total",
                     (0, _) => p.label.as_str(),
                     _ => "",
                 };
+                // A fund administered without risk is never "better off": its figures are spending.
+                let chance = |p: f64| if p_risk { format!("{:.0}%", p * 100.0) } else { "-".to_owned() };
                 let _ = writeln!(
                     out,
-                    "  {name:<30} {:>6} {:>13}  {:<29} {:>8.0}%  {:>13}  {:<29} {:>8.0}%",
+                    "  {name:<30} {:>6} {:>13}  {:<29} {:>9}  {:>13}  {:<29} {:>9}",
                     y.year,
                     eur(y.cash.mean),
                     format!("[{}, {}]", eur(y.cash.p2_5), eur(y.cash.p97_5)),
-                    y.probability_better * 100.0,
+                    chance(y.probability_better),
                     eur(y.cumulative.mean),
                     format!("[{}, {}]", eur(y.cumulative.p2_5), eur(y.cumulative.p97_5)),
-                    y.probability_better_cumulative * 100.0,
+                    chance(y.probability_better_cumulative),
                 );
             }
         }
@@ -147,13 +159,13 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
         let _ = writeln!(out, "  per budget");
         for b in &sum.budgets {
             let payer = meta.payers.iter().find(|p| Some(&p.name) == b.payer.as_ref()).map_or("", |p| p.label.as_str());
-            row(&mut out, &format!("{} ({payer})", b.label), b);
+            row(&mut out, &format!("{} ({payer})", b.label), b, bears_risk(meta, b.payer.as_deref()));
         }
         let _ = writeln!(out, "  per payer");
         for p in &sum.payers {
-            row(&mut out, &p.label, p);
+            row(&mut out, &p.label, p, bears_risk(meta, Some(&p.name)));
         }
-        row(&mut out, "Total", &sum.total);
+        row(&mut out, "Total", &sum.total, true);
         let h = &sum.health;
         let _ = write!(
             out,
@@ -195,7 +207,7 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
         if meta.financed {
             let _ = writeln!(out);
             let _ = writeln!(out, "  after the financing arrangements in force ({}):", arrangement_names(model));
-            out.push_str(&after_table(&sum.payers, &sum.total));
+            out.push_str(&after_table(meta, &sum.payers, &sum.total));
         }
     }
     out
@@ -289,7 +301,7 @@ pub fn arrangement_names(model: &Model) -> String {
 }
 
 /// Per payer: transfers received, net after, its interval and probability of gain.
-pub fn after_table(payers: &[FlowSummary], total: &FlowSummary) -> String {
+pub fn after_table(meta: &ontschot::Meta, payers: &[FlowSummary], total: &FlowSummary) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -298,13 +310,17 @@ pub fn after_table(payers: &[FlowSummary], total: &FlowSummary) -> String {
     );
     for f in payers.iter().chain(std::iter::once(total)) {
         let interval = format!("[{}, {}]", eur(f.net_after.p2_5), eur(f.net_after.p97_5));
+        let chance = if bears_risk(meta, Some(&f.name)) {
+            format!("{:.0}%", f.probability_gain_after * 100.0)
+        } else {
+            "-".to_owned()
+        };
         let _ = writeln!(
             out,
-            "  {:<30} {:>13} {:>13}  {interval:<29} {:>6.0}%",
+            "  {:<30} {:>13} {:>13}  {interval:<29} {chance:>7}",
             f.label,
             eur(f.transfers.mean),
             eur(f.net_after.mean),
-            f.probability_gain_after * 100.0
         );
     }
     out

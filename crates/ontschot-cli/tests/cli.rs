@@ -268,3 +268,18 @@ fn compare_shows_every_option_with_the_same_totals() {
         options[..5].iter().map(|o| o["summary"]["total"]["net_after"]["mean"].as_f64().unwrap()).collect();
     assert!(totals.iter().all(|t| (t - totals[0]).abs() < 1e-6 * totals[0].abs()), "{totals:?}");
 }
+
+#[test]
+fn the_readme_shows_what_its_first_command_prints() {
+    // As the README runs it: from the repository's root.
+    let out = Command::new(env!("CARGO_BIN_EXE_ontschot"))
+        .args(["run", "seeds/samenoud.toml"])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .output()
+        .expect("the binary runs");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let start = readme.find("```text\n").expect("README has the sample output") + "```text\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    assert_eq!(readme[start..end].trim_end(), text(&out.stdout).trim_end(), "README.md's sample output is stale");
+}
