@@ -66,7 +66,8 @@ pub fn header(model: &Model, results: &Results) -> String {
         meta.price_year.map_or(String::new(), |y| format!("; societal view in euros of {y}")),
     );
     if let Some(y0) = meta.start_year {
-        let _ = writeln!(out, "Cash per calendar year {y0}-{} in nominal euros of each year", y0 + meta.years as i32 - 1);
+        let _ =
+            writeln!(out, "Cash per calendar year {y0}-{} in nominal euros of each year", y0 + meta.years as i32 - 1);
     }
     if meta.payers.iter().any(|p| !p.bears_risk) {
         let names: Vec<&str> = meta.payers.iter().filter(|p| !p.bears_risk).map(|p| p.label.as_str()).collect();

@@ -193,15 +193,20 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         .zip(&labels)
         .map(|(p, l)| Row {
             label: l.clone(),
-            cells: vec![
-                eur(p.investment.mean),
-                eur(p.savings.mean),
-                eur(p.net.mean),
-                format!("{} … {}", eur(p.net.p2_5), eur(p.net.p97_5)),
-                pct(p.probability_gain),
-                eur(p.net_after.mean),
-                pct(p.probability_gain_after),
-            ],
+            cells: {
+                // The fund bears no risk of its own: no chance of gaining.
+                let risk = meta.payers.iter().find(|x| x.name == p.name).is_none_or(|x| x.bears_risk);
+                let chance = |x: f64| if risk { pct(x) } else { "—".into() };
+                vec![
+                    eur(p.investment.mean),
+                    eur(p.savings.mean),
+                    eur(p.net.mean),
+                    format!("{} … {}", eur(p.net.p2_5), eur(p.net.p97_5)),
+                    chance(p.probability_gain),
+                    eur(p.net_after.mean),
+                    chance(p.probability_gain_after),
+                ]
+            },
             values: vec![
                 p.investment.mean,
                 p.savings.mean,

@@ -139,14 +139,14 @@ impl Text {
         let en = match name {
             "insurer" => "the health insurer",
             "municipality" => "the municipality",
-            "care_office" => "the long-term care fund (administered by the care office)",
+            "care_office" => "the long-term care fund",
             "client" => "clients",
             _ => label,
         };
         let nl = match name {
             "insurer" => "de zorgverzekeraar",
             "municipality" => "de gemeente",
-            "care_office" => "het Fonds langdurige zorg (uitgevoerd door het zorgkantoor)",
+            "care_office" => "het Fonds langdurige zorg",
             "client" => "cliënten",
             _ => label,
         };
