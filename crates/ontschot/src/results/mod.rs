@@ -383,7 +383,7 @@ impl Results {
     /// What `arm` changes in each budget's cash against the comparator, nominal euros of each
     /// year, `[iteration, year, budget]`: positive means the budget pays more, before arrangements.
     pub fn cash_increment(&self, arm: usize) -> Array3<f64> {
-        &self.cash(arm) + &self.cash_programme(arm) - &self.cash(0) - &self.cash_programme(0)
+        &self.cash(arm) + &self.cash_programme(arm) - self.cash(0) - self.cash_programme(0)
     }
     /// Life-years (measure 0), QALYs (1), participant-years alive (2) and people starting the
     /// intervention (3) of an arm, `[iteration, year, measure]`.
