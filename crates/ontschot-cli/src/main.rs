@@ -151,6 +151,9 @@ enum Command {
         /// (reference prices, discounted), or `both` (budget first).
         #[arg(long, default_value = "both", value_parser = ["both", "budget", "societal"])]
         view: String,
+        /// Rows per `payer`, or per `party`: a region's municipalities and insurers.
+        #[arg(long, default_value = "payer", value_parser = ["payer", "party"])]
+        by: String,
     },
     /// Check a scenario file and list every problem found; also evaluates the model at the
     /// parameters' means and at a number of random draws.
@@ -171,6 +174,17 @@ enum Command {
         #[command(flatten)]
         solve: SolveArgs,
     },
+    /// Free riders in a region: each municipality's and insurer's net when every party joins and
+    /// pays by the keys, and when it alone stays out and still receives the savings.
+    FreeRiders {
+        /// Scenario file with a [region].
+        scenario: PathBuf,
+        #[command(flatten)]
+        run: RunArgs,
+        /// Write the table as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// Compare financing options side by side on the same draws: no arrangement, the
     /// arrangements in force, the scenario's alternatives, and other scenario files (variants).
     Compare {
@@ -189,9 +203,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Run { scenario, run: args, json, csv, view } => {
-            run(&scenario, &args, json.as_deref(), csv.as_deref(), &view)
+        Command::Run { scenario, run: args, json, csv, view, by } => {
+            run(&scenario, &args, json.as_deref(), csv.as_deref(), &view, by == "party")
         }
+        Command::FreeRiders { scenario, run: args, json } => free_riders(&scenario, &args, json.as_deref()),
         Command::Validate { scenario, draws } => validate(&scenario, draws),
         Command::Report { scenario, output, run: args, lang } => report(&scenario, &output, &args, &lang),
         Command::Tornado { scenario, party, top, json } => tornado(&scenario, &party, top, json.as_deref()),
@@ -254,7 +269,35 @@ fn simulate(model: &Model, args: &RunArgs) -> Result<Results, String> {
     Ok(results)
 }
 
-fn run(path: &Path, args: &RunArgs, json: Option<&Path>, csv: Option<&Path>, view: &str) -> Result<(), String> {
+fn free_riders(path: &Path, args: &RunArgs, json: Option<&Path>) -> Result<(), String> {
+    let model = load(path)?;
+    if model.scenario().region.is_none() {
+        return Err(format!(
+            "{}: has no [region]: free riders are municipalities and insurers of a region",
+            path.display()
+        ));
+    }
+    let results = simulate(&model, args)?;
+    let mut all = Vec::new();
+    for arm in 1..model.arms().len() {
+        let rows = ontschot::finance::free_riders(&results, arm);
+        print!("{}", table::free_riders(&model.arms()[arm].label, &rows));
+        all.push(serde_json::json!({ "arm": model.arms()[arm].name, "parties": rows }));
+    }
+    if let Some(file) = json {
+        write(file, &serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?)?;
+    }
+    Ok(())
+}
+
+fn run(
+    path: &Path,
+    args: &RunArgs,
+    json: Option<&Path>,
+    csv: Option<&Path>,
+    view: &str,
+    by_party: bool,
+) -> Result<(), String> {
     let model = load(path)?;
     let deterministic = simulation(&model, args).deterministic().map_err(|e| e.to_string())?;
     let results = simulate(&model, args)?;
@@ -263,10 +306,10 @@ fn run(path: &Path, args: &RunArgs, json: Option<&Path>, csv: Option<&Path>, vie
     let budget: Vec<ontschot::BudgetView> = (1..model.arms().len()).map(|a| results.budget_view(a)).collect();
     print!("{}", table::header(&model, &results));
     if view != "societal" {
-        print!("{}", table::render_budget(&model, &budget));
+        print!("{}", table::render_budget(&model, &budget, by_party));
     }
     if view != "budget" {
-        print!("{}", table::render(&model, &results, &summaries, &base));
+        print!("{}", table::render(&model, &results, &summaries, &base, by_party));
     }
     if let Some(file) = json {
         let doc = serde_json::json!({

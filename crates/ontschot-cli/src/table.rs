@@ -82,7 +82,7 @@ pub fn header(model: &Model, results: &Results) -> String {
 
 /// The budget view printed by `ontschot run`: per payer a row per calendar year, then the
 /// cumulative, in nominal euros, after the arrangements in force.
-pub fn render_budget(model: &Model, views: &[BudgetView]) -> String {
+pub fn render_budget(model: &Model, views: &[BudgetView], by_party: bool) -> String {
     let mut out = String::new();
     for v in views {
         let _ = writeln!(out);
@@ -110,7 +110,8 @@ pub fn render_budget(model: &Model, views: &[BudgetView]) -> String {
             "cumulative 95% interval",
             "P(better)"
         );
-        for p in v.payers.iter().chain(std::iter::once(&v.total)) {
+        let rows = if by_party { &v.parties } else { &v.payers };
+        for p in rows.iter().chain(std::iter::once(&v.total)) {
             let p_risk = p.bears_risk;
             for (k, y) in p.years.iter().enumerate() {
                 let name = match (k, p.name.as_str()) {
@@ -119,7 +120,9 @@ pub fn render_budget(model: &Model, views: &[BudgetView]) -> String {
                     _ => "",
                 };
                 // A fund administered without risk is never "better off": its figures are spending.
-                let chance = |p: f64| if p_risk { format!("{:.0}%", p * 100.0) } else { "-".to_owned() };
+                // Nor is a party whose cash does not change at all in the year.
+                let unchanged = y.cash.p2_5 == 0.0 && y.cash.p97_5 == 0.0;
+                let chance = |p: f64| if p_risk && !unchanged { format!("{:.0}%", p * 100.0) } else { "-".to_owned() };
                 let _ = writeln!(
                     out,
                     "  {name:<30} {:>6} {:>13}  {:<29} {:>9}  {:>13}  {:<29} {:>9}",
@@ -139,7 +142,7 @@ pub fn render_budget(model: &Model, views: &[BudgetView]) -> String {
 
 /// The societal view printed by `ontschot run`: who pays and who benefits at reference prices,
 /// discounted over the horizon.
-pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[Summary]) -> String {
+pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[Summary], by_party: bool) -> String {
     let meta = results.meta();
     let mut out = String::new();
     for (sum, det) in summaries.iter().zip(base) {
@@ -162,9 +165,16 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
             let payer = meta.payers.iter().find(|p| Some(&p.name) == b.payer.as_ref()).map_or("", |p| p.label.as_str());
             row(&mut out, &format!("{} ({payer})", b.label), b, bears_risk(meta, b.payer.as_deref()));
         }
-        let _ = writeln!(out, "  per payer");
-        for p in &sum.payers {
-            row(&mut out, &p.label, p, bears_risk(meta, Some(&p.name)));
+        if by_party {
+            let _ = writeln!(out, "  per party");
+            for (p, info) in sum.parties.iter().zip(&meta.parties) {
+                row(&mut out, &p.label, p, info.bears_risk);
+            }
+        } else {
+            let _ = writeln!(out, "  per payer");
+            for p in &sum.payers {
+                row(&mut out, &p.label, p, bears_risk(meta, Some(&p.name)));
+            }
         }
         row(&mut out, "Total", &sum.total, true);
         let h = &sum.health;
@@ -322,6 +332,35 @@ pub fn after_table(meta: &ontschot::Meta, payers: &[FlowSummary], total: &FlowSu
             f.label,
             eur(f.transfers.mean),
             eur(f.net_after.mean),
+        );
+    }
+    out
+}
+
+/// The free-rider table printed by `ontschot free-riders`.
+pub fn free_riders(arm: &str, rows: &[ontschot::finance::FreeRider]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{arm}: each party when every party joins and pays by the keys, and when it alone stays out; societal view (discounted) and budget view (cash over the horizon, nominal), after the arrangements in force"
+    );
+    let _ = writeln!(
+        out,
+        "  {:<30} {:>13} {:>8} {:>13} {:>8}  {:>13} {:>13} {:>13}",
+        "", "net joining", "P(gain)", "net staying", "P(gain)", "cash joining", "cash staying", "to stay out"
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "  {:<30} {:>13} {:>7.0}% {:>13} {:>7.0}%  {:>13} {:>13} {:>13}",
+            r.label,
+            eur(r.net_joining),
+            r.probability_gain_joining * 100.0,
+            eur(r.net_free_riding),
+            r.probability_gain_free_riding * 100.0,
+            eur(r.cash_joining),
+            eur(r.cash_free_riding),
+            eur(r.incentive_to_stay_out),
         );
     }
     out

@@ -3,15 +3,16 @@
 
 use crate::scenario::Scenario;
 
-const SEEDS: [(&str, &str); 2] = [
+const SEEDS: [(&str, &str); 3] = [
     ("samenoud", include_str!("../../../seeds/samenoud.toml")),
     ("welzijn_op_recept", include_str!("../../../seeds/welzijn_op_recept.toml")),
+    ("region_samenoud", include_str!("../../../seeds/region_samenoud.toml")),
 ];
 
 /// Names of the seed scenarios.
 ///
 /// ```
-/// assert_eq!(ontschot::seeds::names(), ["samenoud", "welzijn_op_recept"]);
+/// assert_eq!(ontschot::seeds::names(), ["samenoud", "welzijn_op_recept", "region_samenoud"]);
 /// ```
 pub fn names() -> Vec<&'static str> {
     SEEDS.iter().map(|(n, _)| *n).collect()
@@ -29,7 +30,14 @@ pub fn text(name: &str) -> Option<&'static str> {
 /// assert_eq!(s.origin.as_deref(), Some("seeds/samenoud.toml"));
 /// ```
 pub fn load(name: &str) -> Option<Scenario> {
-    let mut s = Scenario::from_toml_str(text(name)?).expect("the seeds are valid (tested)");
+    let read = |file: &str| -> crate::Result<String> {
+        text(file.trim_end_matches(".toml")).map(str::to_owned).ok_or_else(|| crate::Error::Parse {
+            origin: format!("seeds/{name}.toml"),
+            path: "extends".into(),
+            message: format!("no built-in seed '{file}'"),
+        })
+    };
+    let mut s = Scenario::from_toml_str_with(text(name)?, &read).expect("the seeds are valid (tested)");
     s.origin = Some(format!("seeds/{name}.toml"));
     Some(s)
 }
@@ -37,6 +45,11 @@ pub fn load(name: &str) -> Option<Scenario> {
 /// SamenOud: integrated care for people 75+.
 pub fn samenoud() -> Scenario {
     load("samenoud").expect("built in")
+}
+
+/// SamenOud in Oost-Groningen: the SamenOud seed with the region's municipalities and insurers.
+pub fn region_samenoud() -> Scenario {
+    load("region_samenoud").expect("built in")
 }
 
 /// Welzijn op Recept: GP referral to a municipal welfare coach.

@@ -252,29 +252,87 @@ per_month = 20.6
 }
 
 /// The cohort's expected own contributions agree with the individual mode's people within Monte
-/// Carlo error, on the same parameter draws.
+/// Carlo error, on the same parameter draws, with the seed's half-cycle convention and with counts
+/// at the start of each cycle.
 #[test]
 fn cohort_own_contributions_agree_with_the_individual_mode() {
-    let mut s = Scenario::from_file(common::seed("samenoud.toml")).unwrap();
-    s.cycle_convention = ontschot::CycleConvention::Start;
-    s.variants.clear();
-    let model = Model::new(&s).unwrap();
-    let n = 120;
-    let cohort = Simulation::new(&model).iterations(n).seed(5).run().unwrap();
-    let people = Simulation::new(&model).mode(Mode::Individual).iterations(n).seed(5).run().unwrap();
-    let client = model.budgets().iter().position(|b| b.name == "eigen_bijdrage").unwrap();
-    for arm in 0..2 {
-        let (a, b) = (cohort.cash(arm), people.cash(arm));
-        let d: Vec<f64> =
-            (0..n).map(|i| (0..model.n_years()).map(|y| a[[i, y, client]] - b[[i, y, client]]).sum::<f64>()).collect();
-        let mean = d.iter().sum::<f64>() / n as f64;
-        let sd = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
-        let level = (0..n).map(|i| a.slice(ndarray::s![i, .., client]).sum()).sum::<f64>() / n as f64;
-        assert!(level > 0.0, "clients pay something");
+    for convention in [ontschot::CycleConvention::HalfCycle, ontschot::CycleConvention::Start] {
+        let mut s = Scenario::from_file(common::seed("samenoud.toml")).unwrap();
+        s.cycle_convention = convention;
+        s.variants.clear();
+        let model = Model::new(&s).unwrap();
+        let n = 120;
+        let cohort = Simulation::new(&model).iterations(n).seed(5).run().unwrap();
+        let people = Simulation::new(&model).mode(Mode::Individual).iterations(n).seed(5).run().unwrap();
+        for budget in ["eigen_bijdrage", "wmo", "zvw"] {
+            let b = model.budgets().iter().position(|x| x.name == budget).unwrap();
+            for arm in 0..2 {
+                let (a, c) = (cohort.cash(arm), people.cash(arm));
+                let d: Vec<f64> =
+                    (0..n).map(|i| (0..model.n_years()).map(|y| a[[i, y, b]] - c[[i, y, b]]).sum::<f64>()).collect();
+                let mean = d.iter().sum::<f64>() / n as f64;
+                let se =
+                    (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt() / (n as f64).sqrt();
+                assert!(
+                    mean.abs() < 3.0 * se,
+                    "{convention:?} {budget} arm {arm}: cohort - individual = {mean} (SE {se})"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn rules_on_a_category_twice_and_years_far_off_are_refused() {
+    let text = HAND.to_owned()
+        + "[[own_contributions]]\ntype = \"flat_fee\"\ncategories = [\"visit\", \"visit\"]\ncollected_by = \"zvw\"\npaid_by = \"eigen_bijdrage\"\nper_month = 20\n";
+    let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
+    assert!(err.contains("own_contributions[0].categories[1]") && err.contains("named twice"), "{err}");
+    let twice = HAND.to_owned()
+        + &"[[own_contributions]]\ntype = \"flat_fee\"\ncategories = [\"visit\"]\ncollected_by = \"zvw\"\npaid_by = \"eigen_bijdrage\"\nper_month = 20\n".repeat(2);
+    let err = Model::new(&Scenario::from_toml_str(&twice).unwrap()).unwrap_err().to_string();
+    assert!(err.contains("own_contributions[1]") && err.contains("charged twice"), "{err}");
+    for (year, field) in [("start_year = 20250", "start_year"), ("start_year = 2147483647", "start_year")] {
+        let text = HAND.replace("start_year = 2024", year);
+        let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
+        assert!(err.contains(field) && err.contains("1900 to 2200"), "{err}");
+    }
+}
+
+/// Monthly cycles: a table by calendar year changes value exactly at the turn of the year.
+#[test]
+fn a_table_by_year_follows_the_calendar_with_monthly_cycles() {
+    let text = HAND
+        .replace("horizon_years = 3", "horizon_years = 2\ncycle_years = 0.0833333")
+        .replace("tariffs = { zvw = 40 }", "tariffs = { zvw = \"t\" }")
+        .replace("[budgets.zvw]\nindex = \"idx\"", "")
+        + "[tables.t]\nby = \"year\"\nbreaks = [2024, 2025]\nvalues = [10, 20]\n";
+    let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
+    let r = Simulation::new(&model).iterations(1).run().unwrap();
+    let zvw = r.cash(0);
+    // 1,000 people, 2 visits a year, released at half: 1,000 x 10 and 1,000 x 20.
+    assert!(close(zvw[[0, 0, 0]], 10_000.0), "{}", zvw[[0, 0, 0]]);
+    assert!(close(zvw[[0, 1, 0]], 20_000.0), "{}", zvw[[0, 1, 0]]);
+}
+
+/// A freed nursing-home bed that is refilled brings the next resident's contribution: the fund
+/// receives the contribution as it releases the day, the client stops paying it in full.
+#[test]
+fn a_contribution_follows_the_collecting_budgets_release() {
+    let text = HAND.to_owned()
+        + "[[own_contributions]]\ntype = \"contribution\"\ncategories = [\"visit\"]\ncollected_by = \"zvw\"\npaid_by = \"eigen_bijdrage\"\nper_unit = 8\nliving_costs = 3\n";
+    let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
+    let r = Simulation::new(&model).iterations(1).run().unwrap();
+    let v = r.budget_view(1);
+    // 1,000 visits avoided a year: the client saves 8 - 3 a visit, the insurer loses 8 x 0.5.
+    for y in 0..3 {
+        assert!(close(v.party("client").unwrap().years[y].cash.mean, 5000.0), "{:?}", v.party("client"));
+        let f = 1.1f64.powi(2 + y as i32);
+        let insurer = 1000.0 * 40.0 * 0.5 * f - 5000.0 - 1000.0 * 8.0 * 0.5;
         assert!(
-            mean.abs() < 3.0 * sd / (n as f64).sqrt(),
-            "arm {arm}: cohort - individual = {mean} (SE {})",
-            sd / (n as f64).sqrt()
+            close(v.party("insurer").unwrap().years[y].cash.mean, insurer),
+            "{}",
+            v.party("insurer").unwrap().years[y].cash.mean
         );
     }
 }

@@ -7,7 +7,7 @@
 //! iterations allocates nothing and looks up no string.
 
 use crate::error::Error;
-use crate::model::{Arm, Matrix, Model, Row, Rule, RuleKind, Term};
+use crate::model::{Arm, Matrix, Model, Row, RuleKind, Term};
 use crate::results::{MEASURES, Record};
 use crate::scenario::{CostKind, TransitionKind};
 
@@ -76,6 +76,14 @@ pub(crate) struct Workspace {
     pub(super) od: Vec<f64>,
     capped: Vec<(f64, f64, f64)>,
     split_buf: Vec<f64>,
+    /// A region's shares of the population [municipality], market shares and insurers at the
+    /// start [municipality][insurer], and members and market shares per insurer.
+    region_buf: Vec<f64>,
+    /// Transition matrices of the participant group being run, [cycle - 1][from][to] (usual
+    /// care's before its start), for the own-contribution rules' expectations.
+    pub(super) part_mats: Vec<f64>,
+    /// Per calendar cycle, category and budget: the share of a unit's cost that releases cash.
+    pub(super) release: Vec<f64>,
     /// Years of the horizon.
     years: usize,
     /// The iteration's own draws, while a subgroup changes `slots`.
@@ -128,6 +136,12 @@ impl Workspace {
             od: vec![0.0; c],
             capped: Vec::with_capacity(c),
             split_buf: vec![0.0; b],
+            part_mats: vec![0.0; t * s * s],
+            release: vec![0.0; t * c * b],
+            region_buf: m
+                .region
+                .as_ref()
+                .map_or(Vec::new(), |r| vec![0.0; r.municipalities * (1 + 2 * r.insurers) + 2 * r.insurers]),
             years: y,
             base: m.mean_slots(),
             shares: vec![0.0; m.subgroups.values.len()],
@@ -201,6 +215,7 @@ impl Workspace {
                     if share == 0.0 {
                         self.gross[at] = 0.0;
                         self.rate[at] = 0.0;
+                        self.release[at] = 0.0;
                         continue;
                     }
                     let tariff = nonneg(m, slots, cat.tariff[bi], cycle, path, "tariffs")?;
@@ -208,6 +223,7 @@ impl Workspace {
                     let index = cat.index[bi].map_or(1.0, |p| self.index[p * y + year]);
                     self.gross[at] = tariff * share * index;
                     self.rate[at] = self.gross[at] * release;
+                    self.release[at] = release;
                 }
             }
             let nr = m.cash.rules.len();
@@ -221,8 +237,11 @@ impl Workspace {
                             * unit(m, slots, *per_user, cycle, &rule.path, "per_user")?,
                         0.0,
                     ),
-                    RuleKind::Deductible { threshold, .. } => {
-                        (nonneg(m, slots, *threshold, cycle, &rule.path, "threshold")?, 0.0)
+                    RuleKind::Deductible { threshold, other, .. } => {
+                        // What the model's categories can still take of the threshold.
+                        let left = nonneg(m, slots, *threshold, cycle, &rule.path, "threshold")?
+                            - nonneg(m, slots, *other, cycle, &rule.path, "other_claims")?;
+                        (left.max(0.0), 0.0)
                     }
                     RuleKind::Contribution { per_unit, living, .. } => (
                         nonneg(m, slots, *per_unit, cycle, &rule.path, "per_unit")?,
@@ -450,10 +469,17 @@ impl Workspace {
                 let e = e0 + 1;
                 // Before the start cycle the group is in usual care.
                 trace[..e * s].copy_from_slice(&self.uc_trace[..e * s]);
+                let keep = m.cash.needs_paths();
+                if keep {
+                    self.part_mats[..(e - 1) * s * s].copy_from_slice(&self.uc_mats[..(e - 1) * s * s]);
+                }
                 for t in e..=self.t {
                     self.participant_matrix(m, arm, t, arm.weight[t - e])?;
                     let (prev, next) = trace.split_at_mut(t * s);
                     step(&prev[(t - 1) * s..], &self.mat, &mut next[..s]);
+                    if keep {
+                        self.part_mats[(t - 1) * s * s..t * s * s].copy_from_slice(&self.mat);
+                    }
                 }
                 // Later entrants follow the same course from their entry, cut at the horizon.
                 for k in 0..m.entry_years() {
@@ -532,7 +558,7 @@ impl Workspace {
                     }
                 }
                 for (r, rule) in m.cash.rules.iter().enumerate() {
-                    let amount = self.expected_contribution(m, rule, tc * nr + r, tc) * weight;
+                    let amount = self.expected_contribution(m, r, trace, arm.is_some(), t, tc)? * weight;
                     if amount != 0.0 {
                         sink.own_contribution(self, year, rule.from, rule.to, amount);
                     }
@@ -600,6 +626,80 @@ impl Workspace {
 }
 
 impl Workspace {
+    /// A region's weights of this iteration into the record: by which share each party carries
+    /// each budget's care and programme costs in each year. Care of the municipalities' budgets
+    /// goes by residence; of the insurers' by membership, which switching spreads from the
+    /// insurers at the start towards the market shares (`w(y) = (1 - s)^y w(0) + (1 - (1 - s)^y) q`,
+    /// switching on each 1 January), less the share that returns through equalisation.
+    pub(crate) fn party_weights(&mut self, m: &Model, out: &mut Record<'_>) -> Step {
+        let Some(r) = &m.region else { return Ok(()) };
+        let (nm, ni, np, nb, ny) = (r.municipalities, r.insurers, m.parties.len(), self.b, m.n_years());
+        let slots = &self.slots;
+        let (share, rest) = self.region_buf.split_at_mut(nm);
+        let (market, rest) = rest.split_at_mut(nm * ni);
+        let (start, rest) = rest.split_at_mut(nm * ni);
+        let (members, market_share) = rest.split_at_mut(ni);
+        eval_row(m, slots, &r.shares, 1, share)?;
+        for k in 0..nm {
+            let q = &mut market[k * ni..(k + 1) * ni];
+            eval_row(m, slots, &r.market[k], 1, q)?;
+            match &r.start[k] {
+                Some(row) => eval_row(m, slots, row, 1, &mut start[k * ni..(k + 1) * ni])?,
+                None => start[k * ni..(k + 1) * ni].copy_from_slice(q),
+            }
+        }
+        let switching = unit(m, slots, r.switching, 1, "region.switching", "rate")?;
+        let equalised = if r.equalisation_party.is_some() {
+            unit(m, slots, r.equalisation, 1, "region.equalisation", "share")?
+        } else {
+            0.0
+        };
+        let inhabitants: f64 = r.inhabitants.iter().sum();
+        let weights = out.weights_mut();
+        weights.fill(0.0);
+        for y in 0..ny {
+            let keep = (1.0 - switching).powi(y as i32);
+            for i in 0..ni {
+                members[i] =
+                    (0..nm).map(|k| share[k] * (keep * start[k * ni + i] + (1.0 - keep) * market[k * ni + i])).sum();
+                market_share[i] = (0..nm).map(|k| share[k] * market[k * ni + i]).sum();
+            }
+            for (b, split) in r.splits.iter().enumerate() {
+                let at = |kind: usize, p: usize| ((kind * ny + y) * np + p) * nb + b;
+                match split {
+                    crate::model::Split::Own(p) => {
+                        weights[at(0, *p)] = 1.0;
+                        weights[at(1, *p)] = 1.0;
+                    }
+                    crate::model::Split::Municipalities(key) => {
+                        for k in 0..nm {
+                            weights[at(0, k)] = share[k];
+                            weights[at(1, k)] = match key {
+                                crate::model::Key::Inhabitants => r.inhabitants[k] / inhabitants,
+                                crate::model::Key::Fixed(v) => v[k],
+                                _ => share[k],
+                            };
+                        }
+                    }
+                    crate::model::Split::Insurers(key) => {
+                        for i in 0..ni {
+                            weights[at(0, nm + i)] = members[i] * (1.0 - equalised);
+                            weights[at(1, nm + i)] = match key {
+                                crate::model::Key::MarketShare => market_share[i],
+                                crate::model::Key::Fixed(v) => v[i],
+                                _ => members[i],
+                            };
+                        }
+                        if let Some(p) = r.equalisation_party {
+                            weights[at(0, p)] = equalised;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The contributions per unit of use of category `ci` (a Wlz contribution per day): the
     /// client pays the amount, the collecting budget receives it, and the client no longer pays
     /// the living costs per unit that it would have paid at home.
@@ -622,61 +722,90 @@ impl Workspace {
                 && categories[ci]
             {
                 let (amount, living) = (self.rule_amount[tc * nr + r], self.rule_living[tc * nr + r]);
-                sink.own_contribution(self, year, rule.from, rule.to, amount * units);
-                sink.cash_to(self, year, rule.from, -living * units);
+                // The client pays it, and no longer pays its living costs at home, in full; the
+                // collecting budget receives it as it releases the unit: a bed refilled from the
+                // waiting list brings the next resident's contribution.
+                let release = self.release[(tc * self.c + ci) * self.b + rule.to];
+                sink.cash_to(self, year, rule.from, (amount - living) * units);
+                sink.cash_to(self, year, rule.to, -amount * units * release);
             }
         }
     }
 
-    /// What a person of the cohort in this cycle pays by an own-contribution rule, expected over
-    /// the counts of use that the individual mode would draw (per person of the trace; times the
-    /// group's weight by the caller). Needs `self.occ` and `self.use_` of the cycle.
+    /// What the people of a group's trace pay in cycle `t` by an own-contribution rule, expected
+    /// over the counts of use the individual mode draws (per person of the trace; the caller
+    /// multiplies by the group's weight). Needs `self.use_` of the cycle and the group's
+    /// transition matrices (`uc_mats` for usual care, `part_mats` for participants).
     ///
-    /// A flat fee is charged in each cycle with any use: the probability of some use is
-    /// `1 - prod P(N_c = 0)` over the rule's categories in each state. A deductible pays
-    /// `E[min(threshold, X)]`, `X` the year's claims of the counted categories, exactly for
-    /// independent counts in each state (cycles are years for a deductible). Both treat the
-    /// occupancy of a state in a cycle as people who spend the cycle in it: exact with the `start`
-    /// and `end` conventions, an approximation with `half_cycle`, whose counts the individual mode
-    /// draws from the mean of the states at both ends.
-    fn expected_contribution(&mut self, m: &Model, rule: &Rule, at: usize, tc: usize) -> f64 {
+    /// The individual mode draws a person's counts in a cycle from the means of the states at
+    /// its start and end, weighted as the cycle convention weights them; so the expectation runs
+    /// over the pairs (state at the start, state at the end): the share of the trace in each
+    /// pair times, for a flat fee, the probability of some use, `1 - prod P(N_c = 0)`, and for a
+    /// deductible `E[min(threshold, X)]` of that pair's claims. This equals the individual mode's
+    /// mean for the `start`, `end` and `half_cycle` conventions; Simpson's rule, which the
+    /// individual mode does not allow, counts the occupancy of each state as people who spend the
+    /// cycle in it.
+    fn expected_contribution(
+        &mut self,
+        m: &Model,
+        r: usize,
+        trace: &[f64],
+        participants: bool,
+        t: usize,
+        tc: usize,
+    ) -> Step<f64> {
         let (s, c, b) = (self.s, self.c, self.b);
         let cy = m.cycle_years;
-        let amount = self.rule_amount[at];
-        match &rule.kind {
-            RuleKind::FlatFee { categories, .. } => {
-                let mut users = 0.0;
-                for si in 0..s {
-                    if self.occ[si] == 0.0 || m.dead[si] {
-                        continue;
-                    }
-                    let none: f64 = categories
-                        .iter()
-                        .map(|&ci| super::counts::p_zero(self.use_[ci * s + si] * cy, self.od[ci]))
-                        .product();
-                    users += self.occ[si] * (1.0 - none);
-                }
-                // `occ` counts person-years: a user-cycle is occ / cycle_years people.
-                users / cy * amount
+        let rule = &m.cash.rules[r];
+        let amount = self.rule_amount[tc * m.cash.rules.len() + r];
+        let (mut at_start, mut at_end, mut simpson) = (0.0, 0.0, false);
+        for &(point, coef) in &m.convention[t - 1] {
+            match point {
+                p if p + 1 == t => at_start += coef,
+                p if p == t => at_end += coef,
+                _ => simpson |= coef != 0.0,
             }
-            RuleKind::Deductible { counted, .. } => {
-                let to = rule.to;
-                let mut paid = 0.0;
-                for si in 0..s {
-                    if self.occ[si] == 0.0 || m.dead[si] {
-                        continue;
-                    }
-                    self.capped.clear();
-                    for ci in (0..c).filter(|&ci| counted[ci]) {
-                        let price = self.gross[(tc * c + ci) * b + to];
-                        self.capped.push((price, self.use_[ci * s + si] * cy, self.od[ci]));
-                    }
-                    paid += self.occ[si] / cy * super::counts::expected_capped(&self.capped, amount);
-                }
-                paid
-            }
-            RuleKind::Contribution { .. } => 0.0,
         }
+        // (share of people, state at the start, state at the end) of each pair in the cycle.
+        let mats = if participants { &self.part_mats } else { &self.uc_mats };
+        let mut total = 0.0;
+        for from in 0..s {
+            for to in 0..s {
+                let (people, a, z) = if simpson {
+                    if from != to {
+                        continue;
+                    }
+                    (self.occ[from] / cy, from, from)
+                } else {
+                    let p = mats[((t - 1) * s + from) * s + to];
+                    (trace[(t - 1) * s + from] * p, from, to)
+                };
+                if people == 0.0 || m.dead[a] {
+                    continue;
+                }
+                let (w_start, w_end) = if simpson { (1.0, 0.0) } else { (at_start, at_end) };
+                let use_ = &self.use_;
+                let mean = |ci: usize| cy * (w_start * use_[ci * s + a] + w_end * use_[ci * s + z]);
+                match &rule.kind {
+                    RuleKind::FlatFee { categories, .. } => {
+                        let none: f64 =
+                            categories.iter().map(|&ci| super::counts::p_zero(mean(ci), self.od[ci])).product();
+                        total += people * (1.0 - none) * amount;
+                    }
+                    RuleKind::Deductible { counted, .. } => {
+                        self.capped.clear();
+                        for ci in (0..c).filter(|&ci| counted[ci]) {
+                            self.capped.push((self.gross[(tc * c + ci) * b + rule.to], mean(ci), self.od[ci]));
+                        }
+                        let paid = super::counts::expected_capped(&self.capped, amount)
+                            .map_err(|reason| DrawProblem { path: format!("{}.threshold", rule.path), reason })?;
+                        total += people * paid;
+                    }
+                    RuleKind::Contribution { .. } => return Ok(0.0),
+                }
+            }
+        }
+        Ok(total)
     }
 }
 

@@ -59,32 +59,57 @@ pub(crate) fn p_zero(mean: f64, overdispersion: f64) -> f64 {
     }
 }
 
+/// Most combinations of counts below a deductible that [`expected_capped`] enumerates for one
+/// person-state: beyond it the categories are too cheap per unit for the exact sum.
+const CAPPED_WORK: usize = 200_000;
+
 /// `E[min(cap, X)]` for `X = sum_i price_i N_i`, the `N_i` independent counts with the given
 /// (mean, overdispersion): what a person pays of a yearly deductible `cap` on claims `X`. Exact
-/// sum over the counts below the cap; the counts of each category are enumerated only while they
-/// stay below it, so the work is the product of `cap / price + 1` over the categories.
-pub(crate) fn expected_capped(terms: &[(f64, f64, f64)], cap: f64) -> f64 {
+/// sum over the counts below the cap, with probabilities carried in logarithms (no underflow at
+/// large means); a count's tail is dropped once less than 1e-15 of it is left. Refuses (with
+/// the number of combinations) when the categories are so cheap per unit that more than
+/// 200,000 combinations lie below the cap.
+pub(crate) fn expected_capped(terms: &[(f64, f64, f64)], cap: f64) -> Result<f64, String> {
+    let mut work = 0;
+    let x = capped(terms, cap, &mut work);
+    if work > CAPPED_WORK {
+        Err(format!(
+            "the deductible's categories are too cheap per unit for the cohort's exact expectation: more than {CAPPED_WORK} combinations of counts lie below the threshold; count use in larger units (a pack rather than a pill) or use the individual mode"
+        ))
+    } else {
+        Ok(x)
+    }
+}
+
+fn capped(terms: &[(f64, f64, f64)], cap: f64, work: &mut usize) -> f64 {
     let Some((&(price, mean, od), rest)) = terms.split_first() else { return 0.0 };
-    if cap <= 0.0 {
+    if cap <= 0.0 || *work > CAPPED_WORK {
         return 0.0;
     }
     if price <= 0.0 || mean <= 0.0 {
-        return expected_capped(rest, cap);
+        return capped(rest, cap, work);
     }
     let poisson = od * mean < NEARLY_POISSON;
-    let mut p = p_zero(mean, od);
-    if p <= 0.0 {
-        // So many units that no count below the cap has a probability a double can hold.
-        return cap;
-    }
     let (r, q) = if poisson { (0.0, 0.0) } else { (1.0 / od, od * mean / (1.0 + od * mean)) };
+    let mut log_p = if poisson { -mean } else { -(1.0 + od * mean).ln() / od };
     let mut below = 0.0;
     let mut total = 0.0;
     let mut n = 0.0;
     while n * price < cap {
-        total += p * (n * price + expected_capped(rest, cap - n * price));
-        below += p;
-        p *= if poisson { mean / (n + 1.0) } else { (n + r) / (n + 1.0) * q };
+        *work += 1;
+        if *work > CAPPED_WORK {
+            return 0.0;
+        }
+        let p = log_p.exp();
+        if p > 0.0 {
+            total += p * (n * price + capped(rest, cap - n * price, work));
+            below += p;
+        }
+        // Past the mode, once the rest of the distribution is negligible, the cap takes it.
+        if n > mean && 1.0 - below < 1e-15 {
+            break;
+        }
+        log_p += if poisson { (mean / (n + 1.0)).ln() } else { ((n + r) / (n + 1.0) * q).ln() };
         n += 1.0;
     }
     total + (1.0 - below).max(0.0) * cap
@@ -410,7 +435,7 @@ mod capped_tests {
             direct += p * (100.0 * n as f64).min(250.0);
             p *= 2.0 / (n as f64 + 1.0);
         }
-        assert!((expected_capped(&[(100.0, 2.0, 0.0)], 250.0) - direct).abs() < 1e-9);
+        assert!((expected_capped(&[(100.0, 2.0, 0.0)], 250.0).unwrap() - direct).abs() < 1e-9);
         // Two categories: enumerate the joint distribution.
         let pmf = |mean: f64, n: usize| (0..n).fold((-mean).exp(), |p, k| p * mean / (k as f64 + 1.0));
         let mut joint = 0.0;
@@ -419,7 +444,13 @@ mod capped_tests {
                 joint += pmf(0.7, a) * pmf(1.5, b) * (300.0 * a as f64 + 40.0 * b as f64).min(385.0);
             }
         }
-        assert!((expected_capped(&[(300.0, 0.7, 0.0), (40.0, 1.5, 0.0)], 385.0) - joint).abs() < 1e-9);
+        assert!((expected_capped(&[(300.0, 0.7, 0.0), (40.0, 1.5, 0.0)], 385.0).unwrap() - joint).abs() < 1e-9);
+        // Many cheap units: P(0) underflows, yet nearly every claim stays below the cap.
+        let cheap = expected_capped(&[(0.1, 800.0, 0.0)], 385.0).unwrap();
+        assert!((cheap - 80.0).abs() < 1e-6, "{cheap}");
+        // Too many combinations below the cap is refused, not slow.
+        let many = [(1.0, 3.0, 0.0), (1.1, 3.0, 0.0), (1.2, 3.0, 0.0), (1.3, 3.0, 0.0), (0.5, 100.0, 0.0)];
+        assert!(expected_capped(&many, 385.0).unwrap_err().contains("too cheap"));
         // A negative binomial's zero.
         assert!((p_zero(2.0, 0.5) - 2.0f64.powf(-2.0)).abs() < 1e-15);
     }

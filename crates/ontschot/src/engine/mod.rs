@@ -216,6 +216,7 @@ impl<'m> Simulation<'m> {
                             Mode::Cohort => ws.simulate(model, out),
                             Mode::Individual => ws.simulate_people(model, seed, iteration, parallel_people, out),
                         }
+                        .and_then(|()| ws.party_weights(model, out))
                         .map_err(|d| d.into_error(model, iteration))?;
                     }
                     let finished = done.fetch_add(chunk.len(), Ordering::Relaxed) + chunk.len();

@@ -2,8 +2,8 @@
 //! under which every payer gains.
 //!
 //! Arrangements work on the results of a run, per iteration and year, in the order given, in
-//! each view of money: on the societal view's discounted flows at reference prices, and on the
-//! budget view's cash (an arrangement is a payment, so in the budget view it is nominal cash of
+//! each view of money: on the societal view's yearly flows at reference prices (discounted by the
+//! summaries, like the flows), and on the budget view's cash (an arrangement is a payment, so in the budget view it is nominal cash of
 //! the year it is paid in). They only move money: every arrangement adds as much to one budget
 //! as it takes from another, so the total of every iteration and year is unchanged. Because they
 //! need no new simulation, the solver can try many terms on the same draws (common random
@@ -12,8 +12,10 @@
 //! The data flows one way: the [`Model`] holds the compiled arrangements, the engine fills the
 //! [`Results`], and this module reads results and hands the transfers back to them.
 
+mod region;
 mod solve;
 
+pub use region::{FreeRider, free_riders};
 pub use solve::{Goal, PayerOutcome, Solution, SolveOptions, solve, sweep};
 
 pub(crate) use crate::model::{Arrangement, Party};

@@ -154,10 +154,13 @@ fn evaluate(
         .collect()
 }
 
-fn meets(goal: Goal, payers: &[(f64, f64)]) -> bool {
+/// Whether every payer that bears risk meets the goal: a fund administered without risk (the
+/// long-term care fund) is no party that must gain from a deal.
+fn meets(goal: Goal, payers: &[(f64, f64)], risk: &[bool]) -> bool {
+    let mut at_risk = payers.iter().zip(risk).filter(|(_, r)| **r).map(|(p, _)| p);
     match goal {
-        Goal::ExpectedGain => payers.iter().all(|(mean, _)| *mean >= -0.01),
-        Goal::Probability(p) => payers.iter().all(|(_, q)| *q >= p),
+        Goal::ExpectedGain => at_risk.all(|(mean, _)| *mean >= -0.01),
+        Goal::Probability(p) => at_risk.all(|(_, q)| *q >= p),
         Goal::Proportional => true,
     }
 }
@@ -302,11 +305,12 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
         });
     }
     // Feasible intervals: grid, then bisection on every change.
-    let ok: Vec<bool> = at.iter().map(|p| meets(opts.goal, p)).collect();
+    let risk: Vec<bool> = model.payers().iter().map(|p| p.bears_risk).collect();
+    let ok: Vec<bool> = at.iter().map(|p| meets(opts.goal, p, &risk)).collect();
     let boundary = |mut a: f64, mut b: f64, a_ok: bool| -> f64 {
         for _ in 0..50 {
             let m = (a + b) / 2.0;
-            if meets(opts.goal, &eval(m)) == a_ok {
+            if meets(opts.goal, &eval(m), &risk) == a_ok {
                 a = m;
             } else {
                 b = m;
@@ -331,8 +335,8 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
     }
     let widest = feasible.iter().copied().max_by(|x, y| (x.1 - x.0).total_cmp(&(y.1 - y.0)));
     let goal_text = match opts.goal {
-        Goal::ExpectedGain => "every payer gains on average".to_owned(),
-        Goal::Probability(p) => format!("every payer loses no money with probability at least {p}"),
+        Goal::ExpectedGain => "every payer that bears risk gains on average".to_owned(),
+        Goal::Probability(p) => format!("every payer that bears risk loses no money with probability at least {p}"),
         Goal::Proportional => unreachable!("handled above"),
     };
     if let Some((a, b)) = widest {
@@ -355,14 +359,22 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
         });
     }
     // None: say why, and show the closest value.
+    let at_risk =
+        |p: &[(f64, f64)]| -> Vec<(f64, f64)> { p.iter().zip(&risk).filter(|(_, r)| **r).map(|(x, _)| *x).collect() };
     let shortfall = |p: &[(f64, f64)]| match opts.goal {
-        Goal::ExpectedGain => p.iter().map(|(m, _)| (-m).max(0.0)).sum::<f64>(),
-        Goal::Probability(q) => p.iter().map(|(_, x)| (q - x).max(0.0)).sum::<f64>(),
+        Goal::ExpectedGain => at_risk(p).iter().map(|(m, _)| (-m).max(0.0)).sum::<f64>(),
+        Goal::Probability(q) => at_risk(p).iter().map(|(_, x)| (q - x).max(0.0)).sum::<f64>(),
         Goal::Proportional => 0.0,
     };
     let closest = (0..grid).min_by(|&a, &b| shortfall(&at[a]).total_cmp(&shortfall(&at[b]))).unwrap_or(0);
     let points = &at[closest];
-    let worst = points.iter().enumerate().min_by(|a, b| a.1.0.total_cmp(&b.1.0)).map(|(k, _)| k).unwrap_or(0);
+    let worst = points
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| risk[*k])
+        .min_by(|a, b| a.1.0.total_cmp(&b.1.0))
+        .map(|(k, _)| k)
+        .unwrap_or(0);
     let total_gain_probability = {
         let n = base.before[0].len();
         (0..n).filter(|&i| base.before.iter().map(|b| b[i]).sum::<f64>() >= -0.01).count() as f64 / n as f64

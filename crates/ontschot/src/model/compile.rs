@@ -72,6 +72,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     let names = super::financing::Names { budgets: &budgets, payers: &payers, categories: &category_labels };
     let financing = super::financing::compile_all(s, &names, &mut c.problems);
     let cash = c.cash(&budgets, &categories);
+    let (parties, region) = c.region(&budgets, &payers);
     for (i, v) in s.variants.iter().enumerate() {
         let checked = s.variant(&v.name).map_err(|e| e.problems()).and_then(|vs| compile(&vs).map(|_| ()));
         if let Err(problems) = checked {
@@ -108,6 +109,8 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         subgroups,
         financing,
         cash,
+        parties,
+        region,
     })
 }
 
@@ -192,6 +195,21 @@ impl<'a> Compiler<'a> {
             && age < 0.0
         {
             self.err("population.start_age", format!("must be >= 0, got {age}"));
+        }
+        for (field, year) in [("price_year", s.price_year), ("start_year", s.start_year)] {
+            if let Some(y) = year
+                && !(1900..=2200).contains(&y)
+            {
+                self.err(field, format!("must be a calendar year from 1900 to 2200, got {y}"));
+            }
+        }
+        if let (Some(p), Some(y)) = (s.price_year, s.start_year)
+            && p.abs_diff(y) > 100
+        {
+            self.err(
+                "start_year",
+                format!("lies {} years from the price year {p}; at most 100 are indexed", p.abs_diff(y)),
+            );
         }
         if s.simulation.iterations == 0 {
             self.err("simulation.iterations", "must be at least 1");
@@ -336,7 +354,10 @@ impl<'a> Compiler<'a> {
                     let x = match t.by {
                         TableAxis::Cycle => cycle as f64,
                         TableAxis::Age => start + (cycle - 1) as f64 * s.cycle_years,
-                        TableAxis::Year => start + ((cycle - 1) as f64 * s.cycle_years).floor(),
+                        // Whole years of whole cycles: 1 / cycle_years is a whole number.
+                        TableAxis::Year => {
+                            start + ((cycle - 1) / (1.0 / s.cycle_years).round().max(1.0) as usize) as f64
+                        }
                     };
                     let band = t.breaks.iter().rposition(|b| *b <= x + 1e-9).unwrap_or(0);
                     values[band].expect("checked")
@@ -365,6 +386,13 @@ impl<'a> Compiler<'a> {
                         self.err(
                             path,
                             format!("table '{n}' varies by cycle, but this value must be the same in every cycle"),
+                        );
+                        return None;
+                    }
+                    if ctx == Ctx::Calendar && self.s.tables[n].by == TableAxis::Age {
+                        self.err(
+                            path,
+                            format!("table '{n}' is by age, but a budget-view value follows the calendar (entrants are younger): use a table by year or by cycle"),
                         );
                         return None;
                     }
@@ -1140,6 +1168,251 @@ impl<'a> Compiler<'a> {
         })
     }
 
+    /// The parties: one per payer, or a region's municipalities and insurers beside the other
+    /// payers, and how each budget splits over them.
+    fn region(&mut self, budgets: &[BudgetInfo], payers: &[PayerInfo]) -> (Vec<PartyInfo>, Option<RegionModel>) {
+        let own = |p: &PayerInfo| PartyInfo {
+            name: p.name.clone(),
+            label: p.label.clone(),
+            label_en: p.label_en.clone(),
+            kind: PartyKind::Payer,
+            payer: p.name.clone(),
+            bears_risk: p.bears_risk,
+        };
+        let Some(r) = &self.s.region else {
+            return (payers.iter().map(own).collect(), None);
+        };
+        let mut parties = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        if r.municipalities.is_empty() {
+            self.err("region.municipalities", "needs at least one municipality");
+        }
+        if r.insurers.is_empty() {
+            self.err("region.insurers", "needs at least one insurer");
+        }
+        for (i, m) in r.municipalities.iter().enumerate() {
+            if seen.insert(m.name.clone(), parties.len()).is_some() {
+                self.err(format!("region.municipalities[{i}].name"), format!("party '{}' is defined twice", m.name));
+            }
+            parties.push(PartyInfo {
+                name: m.name.clone(),
+                label: m.label.clone().unwrap_or_else(|| m.name.clone()),
+                label_en: m.label.clone().unwrap_or_else(|| m.name.clone()),
+                kind: PartyKind::Municipality,
+                payer: "municipality".into(),
+                bears_risk: true,
+            });
+        }
+        let insurer_index: HashMap<String, usize> =
+            r.insurers.iter().enumerate().map(|(i, x)| (x.name.clone(), i)).collect();
+        for (i, x) in r.insurers.iter().enumerate() {
+            if seen.insert(x.name.clone(), parties.len()).is_some() {
+                self.err(format!("region.insurers[{i}].name"), format!("party '{}' is defined twice", x.name));
+            }
+            parties.push(PartyInfo {
+                name: x.name.clone(),
+                label: x.label.clone().unwrap_or_else(|| x.name.clone()),
+                label_en: x.label.clone().unwrap_or_else(|| x.name.clone()),
+                kind: PartyKind::Insurer,
+                payer: "insurer".into(),
+                bears_risk: true,
+            });
+        }
+        let (nm, ni) = (r.municipalities.len(), r.insurers.len());
+        let regional = |p: &str| p == "municipality" || p == "insurer";
+        let mut payer_party = HashMap::new();
+        for p in payers.iter().filter(|p| !regional(&p.name)) {
+            if seen.insert(p.name.clone(), parties.len()).is_some() {
+                self.err("region", format!("'{}' names both a payer and a municipality or insurer", p.name));
+            }
+            payer_party.insert(p.name.clone(), parties.len());
+            parties.push(own(p));
+        }
+        let equalisation_party = r.equalisation.as_ref().map(|_| {
+            parties.push(PartyInfo {
+                name: "equalisation".into(),
+                label: "Vereveningsfonds".into(),
+                label_en: "Risk-equalisation fund".into(),
+                kind: PartyKind::Equalisation,
+                payer: "insurer".into(),
+                bears_risk: false,
+            });
+            parties.len() - 1
+        });
+        // Shares of the population and market shares.
+        let muni_index: HashMap<String, usize> =
+            r.municipalities.iter().enumerate().map(|(i, m)| (m.name.clone(), i)).collect();
+        let share_map: BTreeMap<String, Value> =
+            r.municipalities.iter().map(|m| (m.name.clone(), m.share.clone())).collect();
+        let shares =
+            self.row("region.municipalities[].share", &share_map, "municipality", &muni_index, Ctx::Fixed, true);
+        let mut market = Vec::new();
+        for (i, m) in r.municipalities.iter().enumerate() {
+            market.push(self.row(
+                &format!("region.municipalities[{i}].insurers"),
+                &m.insurers,
+                "insurer",
+                &insurer_index,
+                Ctx::Fixed,
+                true,
+            ));
+            if let Some(x) = m.inhabitants
+                && !(x.is_finite() && x > 0.0)
+            {
+                self.err(
+                    format!("region.municipalities[{i}].inhabitants"),
+                    format!("must be a number above 0, got {x}"),
+                );
+            }
+        }
+        let mut start = vec![None; nm];
+        let switching = match &r.switching {
+            Some(sw) => {
+                for (name, row) in &sw.start {
+                    let p = format!("region.switching.start.{name}");
+                    match muni_index.get(name) {
+                        Some(&i) => start[i] = self.row(&p, row, "insurer", &insurer_index, Ctx::Fixed, true),
+                        None => {
+                            let hint = suggest(name, muni_index.keys().map(String::as_str));
+                            self.err(p, format!("unknown municipality '{name}'{hint}"));
+                        }
+                    }
+                }
+                self.bounded("region.switching.rate", &sw.rate, Ctx::Fixed, true)
+            }
+            None => Some(Term::Const(0.0)),
+        };
+        let equalisation = match &r.equalisation {
+            Some(e) => self.bounded("region.equalisation.share", &e.share, Ctx::Fixed, true),
+            None => Some(Term::Const(0.0)),
+        };
+        // Keys, one per budget at most.
+        let mut keys: HashMap<usize, Key> = HashMap::new();
+        for (k, key) in r.keys.iter().enumerate() {
+            let p = format!("region.keys[{k}]");
+            let Some(&b) = self.budget_index.get(&key.budget) else {
+                let hint = suggest(&key.budget, budgets.iter().map(|b| b.name.as_str()));
+                self.err(format!("{p}.budget"), format!("unknown budget '{}'{hint}", key.budget));
+                continue;
+            };
+            let payer = payers[budgets[b].payer].name.as_str();
+            if !regional(payer) {
+                self.err(format!("{p}.budget"), format!("budget '{}' is paid by '{payer}', not by the region's municipalities or insurers: a key splits only their budgets", key.budget));
+                continue;
+            }
+            let of_municipalities = payer == "municipality";
+            let fits = matches!(
+                (key.by, of_municipalities),
+                (sc::KeyBy::Residence | sc::KeyBy::Inhabitants, true)
+                    | (sc::KeyBy::Membership | sc::KeyBy::MarketShare, false)
+                    | (sc::KeyBy::Fixed, _)
+            );
+            if !fits {
+                self.err(
+                    format!("{p}.by"),
+                    format!(
+                        "{:?} does not split a budget of the {}",
+                        key.by,
+                        if of_municipalities {
+                            "municipalities (use residence, inhabitants or fixed)"
+                        } else {
+                            "insurers (use membership, market_share or fixed)"
+                        }
+                    )
+                    .to_lowercase(),
+                );
+                continue;
+            }
+            if key.by == sc::KeyBy::Inhabitants && r.municipalities.iter().any(|m| m.inhabitants.is_none()) {
+                self.err(format!("{p}.by"), "a key by inhabitants needs inhabitants for every municipality");
+                continue;
+            }
+            if (key.by == sc::KeyBy::Fixed) != key.shares.is_some() {
+                self.err(format!("{p}.shares"), "shares go with by = \"fixed\", and only with it");
+                continue;
+            }
+            let compiled = match key.by {
+                sc::KeyBy::Residence => Key::Residence,
+                sc::KeyBy::Inhabitants => Key::Inhabitants,
+                sc::KeyBy::Membership => Key::Membership,
+                sc::KeyBy::MarketShare => Key::MarketShare,
+                sc::KeyBy::Fixed => {
+                    let index = if of_municipalities { &muni_index } else { &insurer_index };
+                    let mut v = vec![0.0; if of_municipalities { nm } else { ni }];
+                    let mut ok = true;
+                    for (name, x) in key.shares.as_ref().expect("checked") {
+                        match index.get(name) {
+                            Some(&i) if x.is_finite() && (0.0..=1.0).contains(x) => v[i] = *x,
+                            Some(_) => {
+                                self.err(format!("{p}.shares.{name}"), format!("a share must lie in [0, 1], got {x}"));
+                                ok = false;
+                            }
+                            None => {
+                                let kind = if of_municipalities { "municipality" } else { "insurer" };
+                                self.err(format!("{p}.shares.{name}"), format!("'{name}' is not a {kind} of the region, so it cannot pay this budget's costs (known: {})", index.keys().cloned().collect::<Vec<_>>().join(", ")));
+                                ok = false;
+                            }
+                        }
+                    }
+                    let total: f64 = v.iter().sum();
+                    if ok && (total - 1.0).abs() > 1e-9 {
+                        self.err(
+                            format!("{p}.shares"),
+                            format!("the shares must sum to 1, they sum to {}", tidy(total)),
+                        );
+                        ok = false;
+                    }
+                    if !ok {
+                        continue;
+                    }
+                    Key::Fixed(v)
+                }
+            };
+            if keys.insert(b, compiled).is_some() {
+                self.err(format!("{p}.budget"), format!("budget '{}' has a key already", key.budget));
+            }
+        }
+        let splits = budgets
+            .iter()
+            .enumerate()
+            .map(|(b, info)| match payers[info.payer].name.as_str() {
+                "municipality" => Split::Municipalities(keys.remove(&b).unwrap_or(Key::Residence)),
+                "insurer" => Split::Insurers(keys.remove(&b).unwrap_or(Key::Membership)),
+                other => Split::Own(payer_party[other]),
+            })
+            .collect();
+        if let Some(joiners) = &r.joiners {
+            for (k, name) in joiners.iter().enumerate() {
+                let known = parties
+                    .iter()
+                    .any(|p| &p.name == name && matches!(p.kind, PartyKind::Municipality | PartyKind::Insurer));
+                if !known {
+                    self.err(
+                        format!("region.joiners[{k}]"),
+                        format!("'{name}' is not a municipality or insurer of the region"),
+                    );
+                }
+            }
+        }
+        let inhabitants = r.municipalities.iter().map(|m| m.inhabitants.unwrap_or(0.0)).collect();
+        let region = match (shares, market.into_iter().collect::<Option<Vec<Row>>>(), switching, equalisation) {
+            (Some(shares), Some(market), Some(switching), Some(equalisation)) => Some(RegionModel {
+                shares,
+                market,
+                start,
+                switching,
+                equalisation,
+                inhabitants,
+                splits,
+                equalisation_party,
+                municipalities: nm,
+                insurers: ni,
+            }),
+            _ => None,
+        };
+        (parties, region)
+    }
+
     /// The term of an index rate in calendar year `year`: a number, a parameter, or the band of
     /// a table by year.
     fn year_term(&mut self, path: &str, v: &Value, year: i32) -> Option<Term> {
@@ -1159,10 +1432,13 @@ impl<'a> Compiler<'a> {
                     return None;
                 }
                 let Some(band) = t.breaks.iter().rposition(|b| *b <= f64::from(year) + 1e-9) else {
-                    self.err(
-                        format!("tables.{n}.breaks[0]"),
-                        format!("the first band starts in {} but the index needs a rate for {year} (every year after the price year)", t.breaks[0]),
+                    let reason = format!(
+                        "the first band starts in {} but the index needs a rate for {year} (every year between the price year and the horizon's last year)",
+                        t.breaks[0]
                     );
+                    if !self.problems.iter().any(|p| p.path == format!("tables.{n}.breaks[0]")) {
+                        self.err(format!("tables.{n}.breaks[0]"), reason);
+                    }
                     return None;
                 };
                 (t.values.get(band)?, format!("tables.{n}.values[{band}]"))
@@ -1182,8 +1458,13 @@ impl<'a> Compiler<'a> {
     /// The budget view: index paths, tariffs, cash splits, release and own-contribution rules.
     fn cash(&mut self, budgets: &[BudgetInfo], categories: &[Category]) -> Cash {
         let s = self.s;
+        if categories.len() != s.categories.len() || self.problems.iter().any(|p| p.path.ends_with("_year")) {
+            // A category or a year that failed: its problems are reported; the budget view's
+            // checks would only add noise about it.
+            return Cash::default();
+        }
         let start = s.start_year.or(s.price_year).map(|y| y as i32);
-        let years = s.horizon_years as i32;
+        let years = s.horizon_years.min(1000) as i32;
         let mut indices = Vec::new();
         let index_names: Vec<&String> = s.indexation.keys().collect();
         for (name, spec) in &s.indexation {
@@ -1192,11 +1473,16 @@ impl<'a> Compiler<'a> {
                 self.err(format!("indexation.{name}"), "indexation needs price_year: the year whose prices it indexes");
                 continue;
             };
+            // One term per calendar year, each checked once.
+            let first = (p + 1).min(y0 + 1);
+            let last = p.max(y0 + years - 1);
+            let rates: Vec<Option<Term>> = (first..=last).map(|k| self.year_term(&path, &spec.rate, k)).collect();
+            let rate = |k: i32| rates[(k - first) as usize];
             let mut up = Vec::new();
             let mut down = Vec::new();
             for y in y0..y0 + years {
-                up.push(((p + 1)..=y).filter_map(|k| self.year_term(&path, &spec.rate, k)).collect());
-                down.push(((y + 1)..=p).filter_map(|k| self.year_term(&path, &spec.rate, k)).collect());
+                up.push(((p + 1)..=y).filter_map(rate).collect());
+                down.push(((y + 1)..=p).filter_map(rate).collect());
             }
             indices.push(IndexPath { up, down, path });
         }
@@ -1341,6 +1627,10 @@ impl<'a> Compiler<'a> {
                         c.err(q, format!("category '{name}' already gives '{}' a share in the budget view; give the category a cash_paid_by without it, since this rule sets what the client pays", budgets[from].name));
                         continue;
                     }
+                    if found.contains(&ci) {
+                        c.err(q, format!("category '{name}' is named twice"));
+                        continue;
+                    }
                     found.push(ci);
                 }
                 (found.len() == list.len()).then_some(found)
@@ -1392,7 +1682,7 @@ impl<'a> Compiler<'a> {
                         _ => None,
                     }
                 }
-                sc::OwnContribution::Deductible { budget, paid_by, threshold, exempt, .. } => {
+                sc::OwnContribution::Deductible { budget, paid_by, threshold, exempt, other_claims, .. } => {
                     if s.cycle_years != 1.0 {
                         self.err(
                             format!("{p}.type"),
@@ -1427,10 +1717,17 @@ impl<'a> Compiler<'a> {
                         }
                     }
                     let threshold = self.bounded(&format!("{p}.threshold"), threshold, Ctx::Calendar, false);
-                    match (to, from, threshold) {
-                        (Some(to), Some(from), Some(threshold)) => {
-                            Some(Rule { kind: RuleKind::Deductible { threshold, counted }, from, to, path: p.clone() })
-                        }
+                    let other = match other_claims {
+                        Some(v) => self.bounded(&format!("{p}.other_claims"), v, Ctx::Calendar, false),
+                        None => Some(Term::Const(0.0)),
+                    };
+                    match (to, from, threshold, other) {
+                        (Some(to), Some(from), Some(threshold), Some(other)) => Some(Rule {
+                            kind: RuleKind::Deductible { threshold, other, counted },
+                            from,
+                            to,
+                            path: p.clone(),
+                        }),
                         _ => None,
                     }
                 }
@@ -1438,6 +1735,25 @@ impl<'a> Compiler<'a> {
             if let Some(r) = compiled {
                 if r.from == r.to {
                     self.err(format!("{p}.paid_by"), "the client's budget and the collecting budget must differ");
+                }
+                let overlaps = out.iter().find(|o: &&Rule| match (&o.kind, &r.kind) {
+                    (RuleKind::FlatFee { categories: a, .. }, RuleKind::FlatFee { categories: b, .. }) => {
+                        a.iter().any(|c| b.contains(c))
+                    }
+                    (RuleKind::Contribution { categories: a, .. }, RuleKind::Contribution { categories: b, .. }) => {
+                        a.iter().zip(b).any(|(x, y)| *x && *y)
+                    }
+                    (RuleKind::Deductible { .. }, RuleKind::Deductible { .. }) => o.to == r.to,
+                    _ => false,
+                });
+                if let Some(o) = overlaps {
+                    self.err(
+                        &p,
+                        format!(
+                            "a rule of the same type as {} applies to the same care already: it would be charged twice",
+                            o.path
+                        ),
+                    );
                 }
                 out.push(r);
             }

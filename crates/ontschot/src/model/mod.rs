@@ -239,6 +239,82 @@ pub struct Model {
     pub(crate) subgroups: Subgroups,
     pub(crate) financing: Financing,
     pub(crate) cash: Cash,
+    /// The parties that pay and save: one per payer, or a region's municipalities and insurers.
+    pub(crate) parties: Vec<PartyInfo>,
+    pub(crate) region: Option<RegionModel>,
+}
+
+/// What kind of party a [`PartyInfo`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartyKind {
+    /// A payer of the scenario (all its budgets).
+    Payer,
+    /// A municipality of a region (its share of the municipalities' budgets).
+    Municipality,
+    /// An insurer of a region (its members' share of the insurers' budgets).
+    Insurer,
+    /// The national risk-equalisation fund: what returns of the insurers' changes in care costs.
+    Equalisation,
+}
+
+/// A party that pays and saves: a payer, or in a region a municipality or an insurer. The
+/// parties always sum to the budgets.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PartyInfo {
+    /// Key, e.g. `veendam` or `insurer`.
+    pub name: String,
+    /// Dutch display name.
+    pub label: String,
+    /// English display name.
+    pub label_en: String,
+    /// What kind of party.
+    pub kind: PartyKind,
+    /// The payer whose budgets it shares (its own key for a payer).
+    pub payer: String,
+    /// False for a party that administers money without bearing its risk.
+    pub bears_risk: bool,
+}
+
+/// A region, compiled: rows of shares and how each budget's flows split over the parties.
+#[derive(Clone, Debug)]
+pub(crate) struct RegionModel {
+    /// Shares of the population per municipality.
+    pub shares: Row,
+    /// Per municipality: market shares over the insurers.
+    pub market: Vec<Row>,
+    /// Per municipality: the insurers of the people at the start, when they differ.
+    pub start: Vec<Option<Row>>,
+    pub switching: Term,
+    pub equalisation: Term,
+    pub inhabitants: Vec<f64>,
+    /// Per budget: which parties share it and by what key its programme costs are paid.
+    pub splits: Vec<Split>,
+    /// The equalisation fund's party, when there is one.
+    pub equalisation_party: Option<usize>,
+    pub municipalities: usize,
+    pub insurers: usize,
+}
+
+/// How one budget's flows split over the parties.
+#[derive(Clone, Debug)]
+pub(crate) enum Split {
+    /// A payer's budget outside the region's municipalities and insurers: its own party.
+    Own(usize),
+    /// A municipalities' budget: care by residence, programme by the key.
+    Municipalities(Key),
+    /// An insurers' budget: care by membership (less equalisation), programme by the key.
+    Insurers(Key),
+}
+
+/// A cost key, compiled: fixed shares are per municipality or per insurer.
+#[derive(Clone, Debug)]
+pub(crate) enum Key {
+    Residence,
+    Inhabitants,
+    Membership,
+    MarketShare,
+    Fixed(Vec<f64>),
 }
 
 /// The budget view, compiled: how each budget's cash follows from the simulated use.
@@ -254,6 +330,14 @@ pub(crate) struct Cash {
     pub cost_index: Vec<Vec<Vec<Option<usize>>>>,
     /// Own-contribution rules.
     pub rules: Vec<Rule>,
+}
+
+impl Cash {
+    /// True when a rule's expectation needs each cycle's transition matrices (a fee or a
+    /// deductible, charged per person rather than per unit).
+    pub(crate) fn needs_paths(&self) -> bool {
+        self.rules.iter().any(|r| !matches!(r.kind, RuleKind::Contribution { .. }))
+    }
 }
 
 /// A price path: per model year, the rates whose `1 + rate` multiply (`up`) or divide (`down`)
@@ -289,8 +373,9 @@ pub(crate) struct Rule {
 pub(crate) enum RuleKind {
     /// A fee per user-month: users are people with any use of `categories` in a cycle.
     FlatFee { categories: Vec<usize>, per_month: Term, per_user: Term },
-    /// A yearly threshold on the budget `to`'s costs of the categories that count.
-    Deductible { threshold: Term, counted: Vec<bool> },
+    /// A yearly threshold on the budget `to`'s costs of the categories that count, less the
+    /// claims outside the model that count against it.
+    Deductible { threshold: Term, other: Term, counted: Vec<bool> },
     /// An amount per unit, of which `living` per unit the client no longer pays at home.
     Contribution { categories: Vec<bool>, per_unit: Term, living: Term },
 }
@@ -401,6 +486,23 @@ impl Model {
     /// People entering at the start of a year: the population in the first year, the inflow after.
     pub(crate) fn entrants(&self, year: usize) -> f64 {
         if year == 0 { self.population } else { self.inflow }
+    }
+    /// The parties that pay and save: one per payer, or with a region its municipalities and
+    /// insurers (and the equalisation fund) beside the other payers.
+    pub fn parties(&self) -> &[PartyInfo] {
+        &self.parties
+    }
+    /// Per party: whether it joins and pays by the region's keys (all without a region, or
+    /// without `region.joiners`).
+    pub fn joiners(&self) -> Vec<bool> {
+        let listed = self.scenario.region.as_ref().and_then(|r| r.joiners.as_ref());
+        self.parties
+            .iter()
+            .map(|p| match (listed, p.kind) {
+                (Some(list), PartyKind::Municipality | PartyKind::Insurer) => list.contains(&p.name),
+                _ => true,
+            })
+            .collect()
     }
     /// The calendar year of the first model year (the budget view's first year), when the
     /// scenario gives a `start_year` or a `price_year`.

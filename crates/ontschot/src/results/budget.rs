@@ -63,6 +63,8 @@ pub struct BudgetView {
     pub budgets: Vec<PartyYears>,
     /// Per payer (sums of its budgets).
     pub payers: Vec<PartyYears>,
+    /// Per party: the payers, or a region's municipalities and insurers beside the other payers.
+    pub parties: Vec<PartyYears>,
     /// All parties together.
     pub total: PartyYears,
     /// Iterations behind the numbers.
@@ -75,7 +77,7 @@ impl BudgetView {
         if name == "total" {
             return Some(&self.total);
         }
-        self.payers.iter().chain(&self.budgets).find(|p| p.name == name)
+        self.payers.iter().chain(&self.parties).chain(&self.budgets).find(|p| p.name == name)
     }
 }
 
@@ -147,8 +149,14 @@ fn cash_of(r: &Results, arm: usize, transfers: &[f64], weights: &[f64]) -> (Vec<
 }
 
 fn party_years(r: &Results, arm: usize, transfers: &[f64], weights: &[f64], years: &[i32]) -> Vec<CashYear> {
-    let (n, ny) = (r.meta.iterations, years.len());
     let (before, after) = cash_of(r, arm, transfers, weights);
+    years_of(r.meta.iterations, &before, &after, years)
+}
+
+/// The yearly and cumulative statistics of a party's cash, `[iteration][year]` flat, before and
+/// after the arrangements.
+fn years_of(n: usize, before: &[f64], after: &[f64], years: &[i32]) -> Vec<CashYear> {
+    let ny = years.len();
     let share = |x: &[f64]| x.iter().filter(|v| **v > 0.0).count() as f64 / n as f64;
     let mut cumulative = vec![0.0; n];
     let mut out = Vec::with_capacity(ny);
@@ -209,6 +217,31 @@ pub(super) fn budget_view(r: &Results, arm: usize, transfers: &[f64]) -> BudgetV
             }
         })
         .collect();
+    let np = m.parties.len();
+    let flows = r.party_flows(View::Budget, arm, transfers, &m.joiners);
+    let parties = m
+        .parties
+        .iter()
+        .enumerate()
+        .map(|(p, info)| {
+            let ny = years.len();
+            let mut before = vec![0.0; m.iterations * ny];
+            let mut after = vec![0.0; m.iterations * ny];
+            for k in 0..m.iterations * ny {
+                let at = k * np + p;
+                before[k] = flows.saved[at] - flows.programme[at];
+                after[k] = before[k] - flows.paid[at];
+            }
+            PartyYears {
+                name: info.name.clone(),
+                label: info.label.clone(),
+                label_en: info.label_en.clone(),
+                payer: Some(info.payer.clone()),
+                bears_risk: info.bears_risk,
+                years: years_of(m.iterations, &before, &after, &years),
+            }
+        })
+        .collect();
     let total = PartyYears {
         name: "total".into(),
         label: "Totaal".into(),
@@ -225,6 +258,7 @@ pub(super) fn budget_view(r: &Results, arm: usize, transfers: &[f64]) -> BudgetV
         financed: transfers.iter().any(|t| *t != 0.0),
         budgets,
         payers,
+        parties,
         total,
         iterations: m.iterations,
     }

@@ -42,15 +42,22 @@ pub(crate) struct Layout {
     effects: usize,
     units: usize,
     detail_at: usize,
+    /// A region's parties: per iteration the weights `[care, programme][year][party][budget]`
+    /// by which each budget's flows split over them (none without a region).
+    #[serde(default)]
+    pub parties: usize,
+    #[serde(default)]
+    weights: usize,
     len: usize,
 }
 
 impl Layout {
     pub(crate) fn new(m: &Model, detail: bool) -> Layout {
-        Layout::sizes(m.arms.len(), m.n_years(), m.budgets.len(), m.categories.len(), detail)
+        let parties = if m.region.is_some() { m.parties.len() } else { 0 };
+        Layout::sizes(m.arms.len(), m.n_years(), m.budgets.len(), m.categories.len(), detail, parties)
     }
 
-    fn sizes(a: usize, y: usize, b: usize, c: usize, detail: bool) -> Layout {
+    fn sizes(a: usize, y: usize, b: usize, c: usize, detail: bool, parties: usize) -> Layout {
         let flows = a * y * b;
         let care = 0;
         let programme = flows;
@@ -59,7 +66,8 @@ impl Layout {
         let effects = 4 * flows;
         let units = effects + a * y * MEASURES;
         let detail_at = units + a * y * c;
-        let len = detail_at + if detail { a * y * c } else { 0 };
+        let weights = detail_at + if detail { a * y * c } else { 0 };
+        let len = weights + 2 * y * parties * b;
         Layout {
             arms: a,
             years: y,
@@ -73,6 +81,8 @@ impl Layout {
             effects,
             units,
             detail_at,
+            parties,
+            weights,
             len,
         }
     }
@@ -200,6 +210,11 @@ impl Record<'_> {
         let at = self.layout.detail_at + (arm * self.layout.years + year) * self.layout.categories + category;
         self.data[at] += cost;
     }
+    /// The region's party weights of this iteration, `[care, programme][year][party][budget]`.
+    pub(crate) fn weights_mut(&mut self) -> &mut [f64] {
+        let l = self.layout;
+        &mut self.data[l.weights..l.len]
+    }
     /// Adds per-person flows `[year][budget]`, times `people`, moved `shift` years later (the
     /// years pushed past the horizon are dropped).
     pub(crate) fn add_scaled_care(&mut self, arm: usize, per_person: &[f64], people: f64, shift: usize) {
@@ -281,6 +296,13 @@ pub struct Meta {
     /// True when financing arrangements were applied (see [`Results::transfers`]).
     #[serde(default)]
     pub financed: bool,
+    /// The parties that pay and save: one per payer, or a region's municipalities and insurers
+    /// beside the other payers.
+    #[serde(default)]
+    pub parties: Vec<crate::model::PartyInfo>,
+    /// Per party: true when it joins and pays by the region's keys (all, without a region).
+    #[serde(default)]
+    pub joiners: Vec<bool>,
 }
 
 fn cohort() -> String {
@@ -343,6 +365,8 @@ impl Results {
             start_year: model.start_year(),
             cycle_convention: convention,
             financed: false,
+            parties: model.parties().to_vec(),
+            joiners: model.joiners(),
         };
         Results { meta, layout, data: buffers.data }
     }
@@ -500,8 +524,14 @@ impl Results {
         if !usable {
             return Err(bad("the header describes no usable run (iterations, arms, years or payers)"));
         }
-        let expected =
-            Layout::sizes(meta.arms.len(), meta.years, meta.budgets.len(), meta.categories.len(), layout.detail);
+        let expected = Layout::sizes(
+            meta.arms.len(),
+            meta.years,
+            meta.budgets.len(),
+            meta.categories.len(),
+            layout.detail,
+            layout.parties,
+        );
         if expected != layout
             || values.len() % 8 != 0
             || values.len() / 8
@@ -590,6 +620,61 @@ impl Results {
     }
 }
 
+/// Per iteration, year and party (flat, in that order): programme costs paid, care costs saved
+/// and money paid through arrangements.
+pub(crate) struct PartyFlows {
+    pub programme: Vec<f64>,
+    pub saved: Vec<f64>,
+    pub paid: Vec<f64>,
+}
+
+impl Results {
+    /// The weight of party `p` in budget `b`'s care (`kind` 0) or programme (1) costs in
+    /// iteration `i` and year `y`: a region's drawn weights, or 1 for the budget's payer.
+    #[inline]
+    fn weight(&self, i: usize, kind: usize, y: usize, p: usize, b: usize) -> f64 {
+        let l = &self.layout;
+        if l.parties == 0 {
+            let payer = &self.meta.payers[self.meta.budgets[b].payer].name;
+            return f64::from(u8::from(&self.meta.parties[p].name == payer));
+        }
+        self.data[i * l.len + l.weights + ((kind * l.years + y) * l.parties + p) * l.budgets + b]
+    }
+
+    /// Each party's flows of `arm` in one view, with `transfers` `[iteration][year][budget]` and
+    /// the parties that join (`joiners`): the programme costs of a budget are paid by the
+    /// joining parties that share it, in proportion to their keys; care and transfers follow
+    /// residence or membership, joiners or not. Parties always sum to the budgets.
+    pub(crate) fn party_flows(&self, view: View, arm: usize, transfers: &[f64], joiners: &[bool]) -> PartyFlows {
+        let (n, ny, nb, np) = (self.meta.iterations, self.layout.years, self.layout.budgets, self.meta.parties.len());
+        let (prog, saved) = self.extra_flows(view, arm);
+        let mut out = PartyFlows {
+            programme: vec![0.0; n * ny * np],
+            saved: vec![0.0; n * ny * np],
+            paid: vec![0.0; n * ny * np],
+        };
+        for i in 0..n {
+            for y in 0..ny {
+                let at = (i * ny + y) * nb;
+                for b in 0..nb {
+                    let joined: f64 = (0..np).filter(|&p| joiners[p]).map(|p| self.weight(i, 1, y, p, b)).sum();
+                    for p in 0..np {
+                        let k = (i * ny + y) * np + p;
+                        let care = self.weight(i, 0, y, p, b);
+                        let key = self.weight(i, 1, y, p, b);
+                        // Without any joiner among its parties a budget's costs stay where they fall.
+                        let pays = if joined > 0.0 { if joiners[p] { key / joined } else { 0.0 } } else { key };
+                        out.programme[k] += prog[at + b] * pays;
+                        out.saved[k] += saved[at + b] * care;
+                        out.paid[k] += transfers[at + b] * care;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Which view of money: reference prices, discounted (cost-effectiveness), or each budget's cash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -671,6 +756,8 @@ pub struct Summary {
     pub budgets: Vec<FlowSummary>,
     /// Per payer (sums of its budgets).
     pub payers: Vec<FlowSummary>,
+    /// Per party: the payers, or a region's municipalities and insurers beside the other payers.
+    pub parties: Vec<FlowSummary>,
     /// All budgets together (society's care and programme costs).
     pub total: FlowSummary,
     /// Health outcomes.
@@ -771,6 +858,31 @@ fn summarise(r: &Results, arm: usize, transfers: &[f64]) -> Summary {
             flow(pl.name.clone(), pl.label.clone(), None, p)
         })
         .collect();
+    let np = meta.parties.len();
+    let flows = r.party_flows(View::Societal, arm, transfers, &meta.joiners);
+    let parties = meta
+        .parties
+        .iter()
+        .enumerate()
+        .map(|(p, info)| {
+            let mut party = Party {
+                investment: vec![0.0; n],
+                savings: vec![0.0; n],
+                received: vec![0.0; n],
+                net_year: vec![0.0; n * years],
+            };
+            for i in 0..n {
+                for y in 0..years {
+                    let k = (i * years + y) * np + p;
+                    party.investment[i] += flows.programme[k] * df[y];
+                    party.savings[i] += flows.saved[k] * df[y];
+                    party.received[i] -= flows.paid[k] * df[y];
+                    party.net_year[i * years + y] = (flows.saved[k] - flows.programme[k]) * df[y];
+                }
+            }
+            flow(info.name.clone(), info.label.clone(), Some(info.payer.clone()), party)
+        })
+        .collect();
     let total_costs: Vec<f64> = total_party.investment.iter().zip(&total_party.savings).map(|(i, s)| i - s).collect();
     let total = flow("total".into(), "Total".into(), None, total_party);
     // Health.
@@ -797,6 +909,7 @@ fn summarise(r: &Results, arm: usize, transfers: &[f64]) -> Summary {
         comparator: meta.arms[0].clone(),
         budgets,
         payers,
+        parties,
         total,
         health: HealthSummary {
             life_years: Stats::of(&ly),

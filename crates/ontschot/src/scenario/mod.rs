@@ -6,9 +6,11 @@
 //! `docs/scenario-format.md`.
 
 mod arrangement;
+mod region;
 mod value;
 
 pub use arrangement::{Alternative, ArrangementSpec, Outcome, Per, Settle};
+pub use region::{CostKey, Equalisation, KeyBy, Municipality, Region, RegionInsurer, Switching};
 pub use value::Value;
 
 use crate::error::{Error, Result};
@@ -86,6 +88,9 @@ pub struct Scenario {
     pub categories: Vec<CategorySpec>,
     /// The comparator (first) and one or more interventions.
     pub arms: Vec<ArmSpec>,
+    /// Several municipalities and insurers sharing the population: results per party.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<Region>,
     /// Financing arrangements in force, applied in order on top of the flows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub arrangements: Vec<ArrangementSpec>,
@@ -771,6 +776,10 @@ pub enum OwnContribution {
         /// Categories that do not count (GP care, district nursing).
         #[serde(default)]
         exempt: Vec<String>,
+        /// Euros per person per year of claims outside the model that count against the
+        /// threshold (medicines, other care): the model's categories take only what is left.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        other_claims: Option<Value>,
         /// Where the rule comes from.
         #[serde(default)]
         source: String,
@@ -836,14 +845,36 @@ impl Scenario {
     /// let s = ontschot::Scenario::from_file(path).unwrap();
     /// assert_eq!(s.origin.as_deref(), Some(path));
     /// ```
+    ///
+    /// A file may start from another with `extends = "other.toml"` (relative to the file): the
+    /// other's tables are merged key by key, and every value or array the file gives replaces
+    /// the other's. A region built on a seed names the seed and adds only what differs.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario> {
         let path = path.as_ref();
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io { origin: origin.clone(), source })?;
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let mut s = if is_json { parse_json(&text, &origin)? } else { parse_toml(&text, &origin)? };
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut s = if text.contains("extends") {
+            let read = |name: &str| -> Result<String> {
+                let file = dir.join(name);
+                std::fs::read_to_string(&file)
+                    .map_err(|source| Error::Io { origin: file.display().to_string(), source })
+            };
+            from_document(extended(&text, &origin, is_json, &read, 0)?, &origin)?
+        } else if is_json {
+            parse_json(&text, &origin)?
+        } else {
+            parse_toml(&text, &origin)?
+        };
         s.origin = Some(origin);
         Ok(s)
+    }
+
+    /// Reads a scenario from TOML text that may `extends` another, found by `read` (a file name
+    /// to its text): how built-in seeds extend each other.
+    pub fn from_toml_str_with(text: &str, read: &dyn Fn(&str) -> Result<String>) -> Result<Scenario> {
+        from_document(extended(text, INLINE, false, read, 0)?, INLINE)
     }
 
     /// Reads a scenario from TOML text.
@@ -996,6 +1027,64 @@ fn parse_json(text: &str, origin: &str) -> Result<Scenario> {
     })?;
     de.end().map_err(|e| Error::Parse { origin: origin.to_owned(), path: ".".into(), message: e.to_string() })?;
     Ok(s)
+}
+
+/// The document of a scenario text as JSON, with the files it `extends` merged under it.
+fn extended(
+    text: &str,
+    origin: &str,
+    is_json: bool,
+    read: &dyn Fn(&str) -> Result<String>,
+    depth: usize,
+) -> Result<serde_json::Value> {
+    let parse_error =
+        |path: &str, message: String| Error::Parse { origin: origin.to_owned(), path: path.to_owned(), message };
+    let mut doc: serde_json::Value = if is_json {
+        serde_json::from_str(text).map_err(|e| parse_error(".", e.to_string()))?
+    } else {
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| parse_error(".", e.to_string().trim_end().to_owned()))?;
+        serde_json::to_value(table).map_err(|e| parse_error(".", e.to_string()))?
+    };
+    let Some(base) = doc.as_object_mut().and_then(|d| d.remove("extends")) else {
+        return Ok(doc);
+    };
+    let Some(name) = base.as_str() else {
+        return Err(parse_error("extends", "must be the name of a scenario file, e.g. \"samenoud.toml\"".into()));
+    };
+    if depth >= 8 {
+        return Err(parse_error("extends", format!("'{name}': more than 8 files extend each other (a cycle?)")));
+    }
+    let base_text = read(name)?;
+    let base_json = name.to_ascii_lowercase().ends_with(".json");
+    let mut merged = extended(&base_text, name, base_json, read, depth + 1)?;
+    merge(&mut merged, doc);
+    Ok(merged)
+}
+
+/// Merges `over` into `base`: tables key by key, everything else replaced.
+fn merge(base: &mut serde_json::Value, over: serde_json::Value) {
+    match (base, over) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
+fn from_document(doc: serde_json::Value, origin: &str) -> Result<Scenario> {
+    serde_path_to_error::deserialize(doc).map_err(|e| Error::Parse {
+        origin: origin.to_owned(),
+        path: display_path(e.path()),
+        message: e.into_inner().to_string(),
+    })
 }
 
 fn display_path(p: &serde_path_to_error::Path) -> String {

@@ -1,0 +1,248 @@
+//! A region's parties: municipalities and insurers that share the population, switching,
+//! equalisation, keys, free riders, and the rule that parties always sum to the budgets.
+
+mod common;
+
+use ontschot::{Model, Scenario, Simulation};
+use proptest::prelude::*;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+fn with_region(mut s: Scenario, region: &str) -> Scenario {
+    s.region = Some(toml::from_str(region).unwrap_or_else(|e| panic!("{e}\n{region}")));
+    s
+}
+
+fn samenoud() -> Scenario {
+    let mut s = Scenario::from_file(common::seed("samenoud.toml")).unwrap();
+    s.variants.clear();
+    s
+}
+
+const ONE: &str = r#"
+[[insurers]]
+name = "only"
+[[municipalities]]
+name = "all"
+share = 1
+insurers = { only = 1 }
+"#;
+
+#[test]
+fn one_insurer_and_one_municipality_give_the_payers_results() {
+    let model = Model::new(&with_region(samenoud(), ONE)).unwrap();
+    let r = Simulation::new(&model).iterations(60).run().unwrap();
+    let s = r.summary(1);
+    let names: Vec<&str> = s.parties.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["all", "only", "care_office", "client"]);
+    let payer = |n: &str| s.payers.iter().find(|p| p.name == n).unwrap();
+    for (party, payer_name) in
+        [("all", "municipality"), ("only", "insurer"), ("care_office", "care_office"), ("client", "client")]
+    {
+        let p = s.parties.iter().find(|p| p.name == party).unwrap();
+        let q = payer(payer_name);
+        assert!(close(p.net.mean, q.net.mean) && close(p.net_after.mean, q.net_after.mean), "{party}");
+        assert_eq!(p.probability_gain_after, q.probability_gain_after, "{party}");
+    }
+    // And the same in the budget view.
+    let v = r.budget_view(1);
+    for (party, payer_name) in [("all", "municipality"), ("only", "insurer")] {
+        let (p, q) = (
+            v.parties.iter().find(|p| p.name == party).unwrap(),
+            v.payers.iter().find(|p| p.name == payer_name).unwrap(),
+        );
+        for (a, b) in p.years.iter().zip(&q.years) {
+            assert!(close(a.cash.mean, b.cash.mean) && close(a.cumulative.p97_5, b.cumulative.p97_5));
+        }
+    }
+    // Without a region the parties are the payers.
+    let plain = Model::new(&samenoud()).unwrap();
+    let names: Vec<&str> = plain.parties().iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["insurer", "municipality", "care_office", "client"]);
+}
+
+const TWO: &str = r#"
+[[insurers]]
+name = "a"
+[[insurers]]
+name = "b"
+[[municipalities]]
+name = "east"
+share = 0.3
+insurers = { a = 0.8, b = "rest" }
+[[municipalities]]
+name = "west"
+share = "rest"
+insurers = { a = 0.25, b = "rest" }
+"#;
+
+#[test]
+fn without_switching_an_insurer_carries_its_market_share_of_the_zvw() {
+    let model = Model::new(&with_region(samenoud(), TWO)).unwrap();
+    let r = Simulation::new(&model).iterations(40).run().unwrap();
+    let s = r.summary(1);
+    let zvw = s.budgets.iter().find(|b| b.name == "zvw").unwrap();
+    let share_a = 0.3 * 0.8 + 0.7 * 0.25;
+    let a = s.parties.iter().find(|p| p.name == "a").unwrap();
+    let b = s.parties.iter().find(|p| p.name == "b").unwrap();
+    assert!(close(a.savings.mean, share_a * zvw.savings.mean), "{} {}", a.savings.mean, zvw.savings.mean);
+    assert!(close(b.savings.mean, (1.0 - share_a) * zvw.savings.mean));
+    // The municipalities carry the Wmo by residence.
+    let wmo = s.budgets.iter().find(|b| b.name == "wmo").unwrap();
+    let east = s.parties.iter().find(|p| p.name == "east").unwrap();
+    assert!(close(east.net.mean, 0.3 * wmo.net.mean));
+}
+
+#[test]
+fn switching_spreads_an_insurers_people_over_the_market_as_the_closed_form_says() {
+    // Everybody starts with insurer a; the market is half and half; a fifth choose anew each year.
+    let region = r#"
+[[insurers]]
+name = "a"
+[[insurers]]
+name = "b"
+[[municipalities]]
+name = "all"
+share = 1
+insurers = { a = 0.5, b = 0.5 }
+[switching]
+rate = 0.2
+start = { all = { a = 1, b = 0 } }
+"#;
+    let model = Model::new(&with_region(samenoud(), region)).unwrap();
+    let r = Simulation::new(&model).iterations(5).run().unwrap();
+    let v = r.budget_view(1);
+    let zvw = v.budgets.iter().find(|p| p.name == "zvw").unwrap();
+    let a = v.parties.iter().find(|p| p.name == "a").unwrap();
+    // Before arrangements: a's share of the Zvw's change in cash is its members' share.
+    for (y, (mine, all)) in a.years.iter().zip(&zvw.years).enumerate() {
+        let keep = 0.8f64.powi(y as i32);
+        let members = keep + (1.0 - keep) * 0.5;
+        assert!(close(mine.before, members * all.before), "year {y}: {} vs {}", mine.before, members * all.before);
+    }
+}
+
+#[test]
+fn equalisation_returns_its_share_of_the_insurers_care_costs() {
+    let region = TWO.to_owned() + "[equalisation]\nshare = 0.25\n";
+    let model = Model::new(&with_region(samenoud(), &region)).unwrap();
+    let r = Simulation::new(&model).iterations(30).run().unwrap();
+    let s = r.summary(1);
+    let zvw = s.budgets.iter().find(|b| b.name == "zvw").unwrap();
+    let fund = s.parties.iter().find(|p| p.name == "equalisation").unwrap();
+    assert!(close(fund.savings.mean, 0.25 * zvw.savings.mean));
+    let insurers: f64 = s.parties.iter().filter(|p| p.name == "a" || p.name == "b").map(|p| p.savings.mean).sum();
+    assert!(close(insurers, 0.75 * zvw.savings.mean));
+}
+
+#[test]
+fn a_free_rider_escapes_its_part_of_the_programme_costs() {
+    let mut s = ontschot::seeds::welzijn_op_recept();
+    s.variants.clear();
+    let model = Model::new(&with_region(s, TWO)).unwrap();
+    let r = Simulation::new(&model).iterations(40).run().unwrap();
+    let rows = ontschot::finance::free_riders(&r, 1);
+    let names: Vec<&str> = rows.iter().map(|x| x.party.as_str()).collect();
+    assert_eq!(names, ["east", "west", "a", "b"]);
+    // The welfare coach is the municipalities' cost, by residence: staying out saves east its 30%.
+    let v = r.budget_view(1);
+    let coach: f64 = v.budgets.iter().find(|b| b.name == "welzijn").unwrap().years.last().unwrap().cumulative.mean;
+    assert!(close(rows[0].incentive_to_stay_out, -0.3 * coach), "{} vs {}", rows[0].incentive_to_stay_out, coach);
+    assert!(close(rows[1].cash_free_riding - rows[1].cash_joining, -0.7 * coach));
+    // The insurers pay nothing for it: nothing to gain by staying out.
+    assert_eq!(rows[2].incentive_to_stay_out, 0.0);
+}
+
+#[test]
+fn bad_regions_are_named_by_field() {
+    let cases = [
+        (TWO.replace("a = 0.8, b = \"rest\"", "a = 0.8, b = 0.3"), "region.municipalities[0].insurers", "sum to 1"),
+        (TWO.replace("a = 0.8", "c = 0.8"), "region.municipalities[0].insurers.c", "unknown insurer 'c'"),
+        (TWO.to_owned() + "[switching]\nrate = 1.5\n", "region.switching.rate", "[0, 1]"),
+        (
+            TWO.to_owned() + "[[keys]]\nbudget = \"zvw\"\nby = \"fixed\"\nshares = { a = 0.5, zorgkantoor = 0.5 }\n",
+            "region.keys[0].shares.zorgkantoor",
+            "not a insurer of the region",
+        ),
+        (
+            TWO.to_owned() + "[[keys]]\nbudget = \"wlz\"\nby = \"residence\"\n",
+            "region.keys[0].budget",
+            "not by the region's municipalities or insurers",
+        ),
+        (TWO.to_owned() + "[[keys]]\nbudget = \"zvw\"\nby = \"residence\"\n", "region.keys[0].by", "membership"),
+        ("joiners = [\"north\"]\n".to_owned() + TWO, "region.joiners[0]", "not a municipality or insurer"),
+    ];
+    for (region, path, reason) in cases {
+        let err = Model::new(&with_region(samenoud(), &region)).unwrap_err().to_string();
+        assert!(err.contains(path) && err.contains(reason), "{path}: {err}");
+    }
+}
+
+#[test]
+fn the_region_seed_extends_samenoud_and_its_parties_sum_to_the_budgets() {
+    let s = Scenario::from_file(common::seed("region_samenoud.toml")).unwrap();
+    assert_eq!(s.population.size, 7170.0);
+    assert_eq!(s.categories.len(), ontschot::seeds::samenoud().categories.len());
+    assert_eq!(ontschot::seeds::load("region_samenoud").unwrap().region, s.region);
+    let model = Model::new(&s).unwrap();
+    let r = Simulation::new(&model).iterations(50).run().unwrap();
+    let (sum, v) = (r.summary(1), r.budget_view(1));
+    let parties: f64 = sum.parties.iter().map(|p| p.net_after.mean).sum();
+    assert!(close(parties, sum.total.net_after.mean));
+    for y in 0..model.n_years() {
+        let cash: f64 = v.parties.iter().map(|p| p.years[y].cash.mean).sum();
+        assert!(close(cash, v.total.years[y].cash.mean));
+    }
+}
+
+/// A region drawn from `seed`: 1-4 municipalities and 1-4 insurers with shares, switching,
+/// equalisation and which parties join.
+fn random_region(seed: u64) -> String {
+    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let (nm, ni) = (1 + (next() * 4.0) as usize, 1 + (next() * 4.0) as usize);
+    let mut text = String::from("joiners = [\"m0\", \"i0\"]\n");
+    for i in 0..ni {
+        text += &format!("[[insurers]]\nname = \"i{i}\"\n");
+    }
+    for m in 0..nm {
+        let share = if m + 1 == nm { "\"rest\"".to_owned() } else { format!("{:.3}", next() / nm as f64) };
+        let mut row: Vec<String> = (0..ni - 1).map(|i| format!("i{i} = {:.3}", next() / ni as f64)).collect();
+        row.push(format!("i{} = \"rest\"", ni - 1));
+        text += &format!(
+            "[[municipalities]]\nname = \"m{m}\"\nshare = {share}\ninhabitants = {}\ninsurers = {{ {} }}\n",
+            1000 + m,
+            row.join(", ")
+        );
+    }
+    text += &format!("[switching]\nrate = {:.3}\n[equalisation]\nshare = {:.3}\n", next(), next() * 0.5);
+    text += "[[keys]]\nbudget = \"wmo\"\nby = \"inhabitants\"\n[[keys]]\nbudget = \"zvw\"\nby = \"market_share\"\n";
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+    #[test]
+    fn parties_sum_to_the_budgets_in_every_region(seed in 0u64..1_000_000) {
+        let model = Model::new(&with_region(samenoud(), &random_region(seed))).unwrap();
+        let r = Simulation::new(&model).iterations(8).run().unwrap();
+        let (sum, v) = (r.summary(1), r.budget_view(1));
+        let parties: f64 = sum.parties.iter().map(|p| p.net_after.mean).sum();
+        prop_assert!(close(parties, sum.total.net_after.mean), "{} vs {}", parties, sum.total.net_after.mean);
+        for y in 0..model.n_years() {
+            let cash: f64 = v.parties.iter().map(|p| p.years[y].cash.mean).sum();
+            prop_assert!(close(cash, v.total.years[y].cash.mean));
+        }
+        // Free riding moves costs between parties, never out of the region.
+        for row in ontschot::finance::free_riders(&r, 1) {
+            prop_assert!(row.cash_free_riding.is_finite() && row.net_joining.is_finite());
+        }
+    }
+}
