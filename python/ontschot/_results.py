@@ -180,11 +180,12 @@ class Results:
         return json.loads(self._inner.summary_json(self._arm(arm, intervention=True)))  # type: ignore[no-any-return]
 
     def summary(self, arm: int | str = 1) -> pd.DataFrame:
-        """Who pays and who benefits, discounted over the horizon: one row per budget, per payer
-        and the total. ``net`` = ``savings`` - ``investment``; positive means the party gains."""
+        """Who pays and who benefits, discounted over the horizon: one row per budget, per payer,
+        per party (the payers, or a region's municipalities and insurers) and the total. ``net`` = ``savings`` - ``investment``; positive means the party gains."""
         s = self._summary(arm)
         rows = []
-        for level, items in (("budget", s["budgets"]), ("payer", s["payers"]), ("total", [s["total"]])):
+        levels = (("budget", s["budgets"]), ("payer", s["payers"]), ("party", s["parties"]), ("total", [s["total"]]))
+        for level, items in levels:
             for f in items:
                 rows.append(
                     {
@@ -221,8 +222,8 @@ class Results:
         invests, saves on care, its net with the 95% interval, and the probability it gains; with
         ``after=True``, what it receives through the financing arrangements in force and its net
         after them."""
-        if by not in ("budget", "payer"):
-            raise ValueError(f"by must be 'budget' or 'payer', not {by!r}")
+        if by not in ("budget", "payer", "party"):
+            raise ValueError(f"by must be 'budget', 'payer' or 'party', not {by!r}")
         df = self.summary(arm).xs(by, level="level")
         if after:
             cols = ["label", "net", "transfers", "net_after", "net_after_p2_5", "net_after_p97_5", "probability_gain_after"]
@@ -233,7 +234,8 @@ class Results:
         return df[cols]
 
     def budget(self, arm: int | str = 1, by: str = "payer") -> pd.DataFrame:
-        """The budget view: per party (``by="payer"``, ``"budget"`` or ``"total"``) and calendar
+        """The budget view: per party (``by="payer"``, ``"budget"``, ``"party"`` for a region's
+        municipalities and insurers, or ``"total"``) and calendar
         year, the change in the party's cash that the intervention brings, in nominal euros of
         that year, not discounted, after the arrangements in force. Positive ``cash`` means the
         party's cash position is better (it pays less).
@@ -250,10 +252,10 @@ class Results:
         >>> r.budget()["year"].unique().tolist()
         [2025, 2026, 2027, 2028, 2029]
         """
-        if by not in ("payer", "budget", "total"):
-            raise ValueError(f"by must be 'payer', 'budget' or 'total', not {by!r}")
+        if by not in ("payer", "budget", "party", "total"):
+            raise ValueError(f"by must be 'payer', 'budget', 'party' or 'total', not {by!r}")
         view = json.loads(self._inner.budget_json(self._arm(arm, intervention=True)))
-        parties = {"payer": view["payers"], "budget": view["budgets"], "total": [view["total"]]}[by]
+        parties = {"payer": view["payers"], "budget": view["budgets"], "party": view["parties"], "total": [view["total"]]}[by]
         rows = []
         for p in parties:
             for y in p["years"]:
@@ -276,6 +278,19 @@ class Results:
                     }
                 )
         return pd.DataFrame(rows)
+
+    def free_riders(self, arm: int | str = 1) -> pd.DataFrame:
+        """A region's municipalities and insurers, each when every party joins and pays by the
+        keys and when it alone stays out (and still receives the savings on its residents or
+        members), before arrangements: the societal net (discounted) and its probability of
+        gain, the budget view's cash over the horizon, and ``incentive_to_stay_out`` in cash.
+        Empty without a ``[region]``."""
+        rows = json.loads(self._inner.free_riders_json(self._arm(arm, intervention=True)))
+        columns = [
+            "party", "label", "kind", "net_joining", "net_free_riding", "probability_gain_joining",
+            "probability_gain_free_riding", "cash_joining", "cash_free_riding", "incentive_to_stay_out",
+        ]
+        return pd.DataFrame(rows, columns=columns)
 
     def budget_array(self, party: str = "total", arm: int | str = 1) -> np.ndarray:
         """The change in cash of one payer, budget or ``"total"`` per ``[iteration, year]``, in

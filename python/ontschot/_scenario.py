@@ -197,6 +197,27 @@ class Scenario:
         )
         return Solution._from_json(text)
 
+    def free_riders(
+        self,
+        iterations: int | None = None,
+        seed: int | None = None,
+        *,
+        arm: int = 1,
+        threads: int | None = None,
+        progress: bool | None = None,
+    ) -> pd.DataFrame:
+        """A region's municipalities and insurers as joiners and as free riders: runs the scenario
+        and returns :meth:`Results.free_riders`. Needs a ``[region]``.
+
+        >>> import ontschot
+        >>> df = ontschot.seeds.region_samenoud().free_riders(iterations=100, seed=1, progress=False)
+        >>> (df["incentive_to_stay_out"] > 0).all()
+        np.True_
+        """
+        if self.to_dict().get("region") is None:
+            raise ValueError("free riders are municipalities and insurers of a region: this scenario has no [region]")
+        return self.run(iterations, seed, threads, progress=progress).free_riders(arm)
+
     def compare(
         self,
         iterations: int | None = None,

@@ -3,7 +3,7 @@ assumption (see ``docs/seeds.md``).
 
 >>> from ontschot import seeds
 >>> seeds.names()
-['samenoud', 'welzijn_op_recept']
+['samenoud', 'welzijn_op_recept', 'region_samenoud']
 >>> seeds.load("samenoud").name
 'SamenOud'
 """
@@ -32,3 +32,9 @@ def samenoud() -> Scenario:
 def welzijn_op_recept() -> Scenario:
     """Welzijn op Recept: GP referral of patients with psychosocial complaints to a welfare coach."""
     return load("welzijn_op_recept")
+
+
+def region_samenoud() -> Scenario:
+    """SamenOud in Oost-Groningen: the SamenOud seed with the municipalities of Stadskanaal, Pekela
+    and Veendam and the region's insurers as parties (``docs/region.md``)."""
+    return load("region_samenoud")

@@ -102,8 +102,12 @@ def test_dicts_round_trip_and_overrides_change_the_result():
 
 
 def test_seeds_are_listed_and_loaded():
-    assert ontschot.seeds.names() == ["samenoud", "welzijn_op_recept"]
+    assert ontschot.seeds.names() == ["samenoud", "welzijn_op_recept", "region_samenoud"]
     assert ontschot.seeds.load("samenoud").name == "SamenOud"
+    # The region seed extends SamenOud: the same model, its own population and parties.
+    region = ontschot.seeds.region_samenoud().to_dict()
+    assert region["categories"] == ontschot.seeds.samenoud().to_dict()["categories"]
+    assert [m["name"] for m in region["region"]["municipalities"]] == ["stadskanaal", "pekela", "veendam"]
     with pytest.raises(KeyError, match="no seed named 'nope'"):
         ontschot.seeds.load("nope")
 

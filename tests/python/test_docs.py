@@ -43,3 +43,17 @@ def test_the_seeds_page_shows_both_views_as_the_example_prints_them():
     assert len(rows) == (1 + 4) + (1 + 3), out  # per seed a header, then a row per payer
     for row in rows:
         assert row in page, f"docs/seeds.md does not show: {row}"
+
+
+def test_the_region_page_shows_what_its_example_prints():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = subprocess.run([sys.executable, ROOT / "examples" / "region.py"], check=True, capture_output=True, text=True).stdout
+    page = (ROOT / "docs" / "region.md").read_text()
+    rows = [line for line in out.splitlines() if line.startswith("| ")]
+    assert len(rows) == (1 + 10) + (1 + 7), out  # parties with the fund and equalisation; free riders
+    for row in rows:
+        assert row in page, f"docs/region.md does not show: {row}"

@@ -342,7 +342,7 @@ pub fn free_riders(arm: &str, rows: &[ontschot::finance::FreeRider]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{arm}: each party when every party joins and pays by the keys, and when it alone stays out; societal view (discounted) and budget view (cash over the horizon, nominal), after the arrangements in force"
+        "{arm}: each party when every party joins and pays by the keys, and when it alone stays out; societal view (discounted) and budget view (cash over the horizon, nominal), before arrangements"
     );
     let _ = writeln!(
         out,

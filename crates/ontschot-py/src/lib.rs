@@ -512,6 +512,11 @@ impl Results {
         slf.get().inner.transfers_in(ontschot::View::Budget, arm).map(|t| view(&t, slf)).transpose()
     }
 
+    fn free_riders_json(&self, arm: usize) -> PyResult<String> {
+        self.check_intervention(arm)?;
+        Ok(serde_json::to_string(&ontschot::finance::free_riders(&self.inner, arm)).expect("rows serialise"))
+    }
+
     fn budget_json(&self, arm: usize) -> PyResult<String> {
         self.check_intervention(arm)?;
         Ok(serde_json::to_string(&self.inner.budget_view(arm)).expect("budget views serialise"))

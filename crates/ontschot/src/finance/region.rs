@@ -6,8 +6,8 @@ use crate::model::PartyKind;
 use crate::results::{Results, View};
 use serde::Serialize;
 
-/// One party's position when every party joins, and when it alone stays out: after the
-/// arrangements in force, in both views of money.
+/// One party's position when every party joins, and when it alone stays out, in both views of
+/// money, before any arrangement: the keys decide who pays the intervention's own costs.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FreeRider {
     /// The party's key.
@@ -36,10 +36,9 @@ pub struct FreeRider {
 fn net(results: &Results, view: View, arm: usize, joiners: &[bool], p: usize) -> Vec<f64> {
     let meta = results.meta();
     let (n, years, np, nb) = (meta.iterations, meta.years, meta.parties.len(), meta.budgets.len());
-    let transfers: Vec<f64> = match results.transfers_in(view, arm) {
-        Some(t) => t.iter().copied().collect(),
-        None => vec![0.0; n * years * nb],
-    };
+    // Before arrangements: an arrangement settles between budgets, and a budget's refund would
+    // be shared by its parties whether they paid into it or not.
+    let transfers = vec![0.0; n * years * nb];
     let w = results.money_weights(view);
     let f = results.party_flows(view, arm, &transfers, joiners);
     (0..n)
@@ -55,7 +54,7 @@ fn net(results: &Results, view: View, arm: usize, joiners: &[bool], p: usize) ->
 }
 
 /// Every municipality and insurer of a region as joiner and as free rider, for intervention
-/// `arm`. Without a region there are no such parties, and the list is empty.
+/// `arm`, before arrangements. Without a region there are no such parties, and the list is empty.
 ///
 /// ```
 /// let mut s = ontschot::seeds::welzijn_op_recept();
