@@ -28,6 +28,14 @@ def main() -> None:
             f"| {row['label']} | {row['cash_joining']:,.0f} | {row['cash_free_riding']:,.0f} | "
             f"{row['incentive_to_stay_out']:,.0f} | {row['probability_gain_joining']:.0%} | {row['probability_gain_free_riding']:.0%} |"
         )
+    print()
+    deal = r.deal("maxmin")
+    print(f"| party | share of the pool | net (mean) | P(gain) |")
+    print("|---|---:|---:|---:|")
+    for _, row in deal.iterrows():
+        print(f"| {row['label']} | {row['share']:.1%} | {row['net']:,.0f} | {row['probability_gain']:.0%} |")
+    print()
+    print(deal.attrs["message"])
 
 
 if __name__ == "__main__":

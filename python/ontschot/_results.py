@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -291,6 +292,22 @@ class Results:
             "probability_gain_free_riding", "cash_joining", "cash_free_riding", "incentive_to_stay_out",
         ]
         return pd.DataFrame(rows, columns=columns)
+
+    def deal(
+        self, goal: str = "expected", parties: Sequence[str] | None = None, *, arm: int | str = 1, view: str = "budget"
+    ) -> pd.DataFrame:
+        """A deal every party can sign: the shares by which ``parties`` (default: all that bear
+        risk, but the client) pay into a pooled budget that pays the intervention, so that each
+        gains. ``goal``: ``"expected"``, ``"probability:P"``, ``"maxmin"`` (the smallest
+        probability of gaining as large as it can be) or ``"nash"`` (Nash bargaining). One row
+        per party: ``share``, ``bound`` (the largest share that meets the goal), ``net`` and
+        ``probability_gain`` at the share. ``df.attrs`` holds ``feasible``, ``message`` and
+        ``costs``: when no deal exists the message says which party blocks it, and the rows
+        show the closest split."""
+        d = json.loads(self._inner.deal_json(self._arm(arm, intervention=True), list(parties or []), goal, view))
+        df = pd.DataFrame(d["parties"], columns=["party", "label", "share", "bound", "net", "probability_gain"])
+        df.attrs.update(feasible=d["feasible"], message=d["message"], costs=d["costs"], probability=d["probability"])
+        return df
 
     def budget_array(self, party: str = "total", arm: int | str = 1) -> np.ndarray:
         """The change in cash of one payer, budget or ``"total"`` per ``[iteration, year]``, in

@@ -218,6 +218,27 @@ class Scenario:
             raise ValueError("free riders are municipalities and insurers of a region: this scenario has no [region]")
         return self.run(iterations, seed, threads, progress=progress).free_riders(arm)
 
+    def deal(
+        self,
+        goal: str = "expected",
+        parties: Sequence[str] | None = None,
+        *,
+        iterations: int | None = None,
+        seed: int | None = None,
+        arm: int = 1,
+        view: str = "budget",
+        threads: int | None = None,
+        progress: bool | None = None,
+    ) -> pd.DataFrame:
+        """Runs the scenario and proposes a deal every party can sign (see :meth:`Results.deal`).
+
+        >>> import ontschot
+        >>> df = ontschot.seeds.region_samenoud().deal("maxmin", iterations=200, seed=1, progress=False)
+        >>> bool(df.attrs["feasible"]), round(float(df["share"].sum()), 9)
+        (True, 1.0)
+        """
+        return self.run(iterations, seed, threads, progress=progress).deal(goal, parties, arm=arm, view=view)
+
     def compare(
         self,
         iterations: int | None = None,

@@ -54,6 +54,6 @@ def test_the_region_page_shows_what_its_example_prints():
     out = subprocess.run([sys.executable, ROOT / "examples" / "region.py"], check=True, capture_output=True, text=True).stdout
     page = (ROOT / "docs" / "region.md").read_text()
     rows = [line for line in out.splitlines() if line.startswith("| ")]
-    assert len(rows) == (1 + 10) + (1 + 7), out  # parties with the fund and equalisation; free riders
+    assert len(rows) == (1 + 10) + (1 + 7) + (1 + 7), out  # parties with the funds; free riders; the deal
     for row in rows:
         assert row in page, f"docs/region.md does not show: {row}"

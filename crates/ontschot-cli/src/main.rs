@@ -174,6 +174,26 @@ enum Command {
         #[command(flatten)]
         solve: SolveArgs,
     },
+    /// A deal every party can sign: the shares by which parties pay into a pooled budget that pays
+    /// the intervention, so that each gains (or why there are none, and who blocks it).
+    Deal {
+        /// Scenario file.
+        scenario: PathBuf,
+        #[command(flatten)]
+        run: RunArgs,
+        /// The parties (comma-separated keys; default: all that bear risk, but the client).
+        #[arg(long, value_delimiter = ',')]
+        parties: Vec<String>,
+        /// expected, probability:P, maxmin or nash.
+        #[arg(long, default_value = "expected")]
+        goal: String,
+        /// In cash over the horizon (`budget`) or discounted at reference prices (`societal`).
+        #[arg(long, default_value = "budget", value_parser = ["budget", "societal"])]
+        view: String,
+        /// Write the answer as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// Free riders in a region: each municipality's and insurer's net when every party joins and
     /// pays by the keys, and when it alone stays out and still receives the savings.
     FreeRiders {
@@ -207,6 +227,9 @@ fn main() -> ExitCode {
             run(&scenario, &args, json.as_deref(), csv.as_deref(), &view, by == "party")
         }
         Command::FreeRiders { scenario, run: args, json } => free_riders(&scenario, &args, json.as_deref()),
+        Command::Deal { scenario, run: args, parties, goal, view, json } => {
+            deal(&scenario, &args, &parties, &goal, &view, json.as_deref())
+        }
         Command::Validate { scenario, draws } => validate(&scenario, draws),
         Command::Report { scenario, output, run: args, lang } => report(&scenario, &output, &args, &lang),
         Command::Tornado { scenario, party, top, json } => tornado(&scenario, &party, top, json.as_deref()),
@@ -267,6 +290,30 @@ fn simulate(model: &Model, args: &RunArgs) -> Result<Results, String> {
         .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
     Ok(results)
+}
+
+fn deal(
+    path: &Path,
+    args: &RunArgs,
+    parties: &[String],
+    goal: &str,
+    view: &str,
+    json: Option<&Path>,
+) -> Result<(), String> {
+    let goal: ontschot::finance::DealGoal = goal.parse()?;
+    let view = if view == "societal" { ontschot::View::Societal } else { ontschot::View::Budget };
+    let model = load(path)?;
+    let results = simulate(&model, args)?;
+    let mut all = Vec::new();
+    for arm in 1..model.arms().len() {
+        let d = ontschot::finance::deal(&results, arm, parties, goal, view).map_err(|e| e.to_string())?;
+        print!("{}", table::deal(&model.arms()[arm].label, &d));
+        all.push(d);
+    }
+    if let Some(file) = json {
+        write(file, &serde_json::to_string_pretty(&all).map_err(|e| e.to_string())?)?;
+    }
+    Ok(())
 }
 
 fn free_riders(path: &Path, args: &RunArgs, json: Option<&Path>) -> Result<(), String> {

@@ -337,6 +337,35 @@ pub fn after_table(meta: &ontschot::Meta, payers: &[FlowSummary], total: &FlowSu
     out
 }
 
+/// The deal printed by `ontschot deal`.
+pub fn deal(arm: &str, d: &ontschot::finance::Deal) -> String {
+    let mut out = String::new();
+    let view = match d.view {
+        ontschot::View::Budget => "cash over the horizon, nominal",
+        ontschot::View::Societal => "societal view, discounted",
+    };
+    let _ = writeln!(
+        out,
+        "{arm}: a pooled budget pays the intervention ({} expected, {view}); the parties pay into it by shares",
+        eur(d.costs)
+    );
+    let _ = writeln!(out, "  {}", d.message);
+    let _ = writeln!(out, "  {:<30} {:>8} {:>13} {:>13} {:>8}", "", "share", "largest share", "net (mean)", "P(gain)");
+    for p in &d.parties {
+        let bound = if p.bound >= 1e6 { "any".to_owned() } else { format!("{:.1}%", p.bound * 100.0) };
+        let _ = writeln!(
+            out,
+            "  {:<30} {:>7.1}% {:>13} {:>13} {:>7.0}%",
+            p.label,
+            p.share * 100.0,
+            bound,
+            eur(p.net),
+            p.probability_gain * 100.0
+        );
+    }
+    out
+}
+
 /// The free-rider table printed by `ontschot free-riders`.
 pub fn free_riders(arm: &str, rows: &[ontschot::finance::FreeRider]) -> String {
     let mut out = String::new();

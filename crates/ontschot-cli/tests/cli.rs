@@ -283,3 +283,37 @@ fn the_readme_shows_what_its_first_command_prints() {
     let end = start + readme[start..].find("```").unwrap();
     assert_eq!(readme[start..end].trim_end(), text(&out.stdout).trim_end(), "README.md's sample output is stale");
 }
+
+#[test]
+fn a_region_runs_per_party_with_its_free_riders_and_a_deal() {
+    let out = ontschot(&["run", &seed("region_samenoud.toml"), "-n", "200", "--by", "party", "-q"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for needle in ["per party", "Gemeente Stadskanaal", "Menzis", "Vereveningsfonds"] {
+        assert!(stdout.contains(needle), "missing '{needle}' in:\n{stdout}");
+    }
+    let out = ontschot(&["free-riders", &seed("region_samenoud.toml"), "-n", "200", "-q"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("to stay out"), "{}", text(&out.stdout));
+    let json = tmp("deal.json");
+    let out = ontschot(&[
+        "deal",
+        &seed("region_samenoud.toml"),
+        "-n",
+        "200",
+        "-q",
+        "--goal",
+        "maxmin",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let shares: f64 = doc[0]["parties"].as_array().unwrap().iter().map(|p| p["share"].as_f64().unwrap()).sum();
+    assert!((shares - 1.0).abs() < 1e-9, "{shares}");
+    // A scenario without a region has no free riders; a bad goal is named.
+    let out = ontschot(&["free-riders", &seed("samenoud.toml"), "-n", "20"]);
+    assert!(!out.status.success() && text(&out.stderr).contains("has no [region]"));
+    let out = ontschot(&["deal", &seed("samenoud.toml"), "-n", "20", "--goal", "best"]);
+    assert!(!out.status.success() && text(&out.stderr).contains("unknown goal 'best'"));
+}

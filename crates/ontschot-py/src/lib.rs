@@ -512,6 +512,18 @@ impl Results {
         slf.get().inner.transfers_in(ontschot::View::Budget, arm).map(|t| view(&t, slf)).transpose()
     }
 
+    #[pyo3(signature = (arm, parties, goal, view))]
+    fn deal_json(&self, py: Python<'_>, arm: usize, parties: Vec<String>, goal: &str, view: &str) -> PyResult<String> {
+        let goal: ontschot::finance::DealGoal = goal.parse().map_err(PyValueError::new_err)?;
+        let view = match view {
+            "budget" => ontschot::View::Budget,
+            "societal" => ontschot::View::Societal,
+            other => return Err(PyValueError::new_err(format!("view must be 'budget' or 'societal', not '{other}'"))),
+        };
+        let d = py.detach(|| ontschot::finance::deal(&self.inner, arm, &parties, goal, view)).map_err(to_py)?;
+        Ok(serde_json::to_string(&d).expect("deals serialise"))
+    }
+
     fn free_riders_json(&self, arm: usize) -> PyResult<String> {
         self.check_intervention(arm)?;
         Ok(serde_json::to_string(&ontschot::finance::free_riders(&self.inner, arm)).expect("rows serialise"))

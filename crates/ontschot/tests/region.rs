@@ -246,3 +246,89 @@ proptest! {
         }
     }
 }
+
+/// One state, fixed numbers (as in the budget tests): the programme halves 2,000 visits a year
+/// whose avoided claims save the Zvw 40 x 0.5 a visit, indexed 10% a year from 2022 to 2024-2026;
+/// it costs `AMOUNT` per participant-year, paid by the Wmo.
+const POOL: &str = r#"
+name = "pool"
+horizon_years = 3
+cycle_convention = "start"
+price_year = 2022
+start_year = 2024
+[population]
+size = 1000
+[[states]]
+name = "home"
+initial = 1
+[transitions.from.home]
+home = "rest"
+[indexation.idx]
+rate = 0.1
+[budgets.zvw]
+index = "idx"
+[[categories]]
+name = "visit"
+price = 100
+paid_by = { zvw = 1 }
+tariffs = { zvw = 40 }
+cash_release = { zvw = 0.5 }
+use_per_year = { home = 2 }
+[[arms]]
+name = "usual_care"
+[[arms]]
+name = "programme"
+[[arms.use_effects]]
+category = "visit"
+rate_ratio = 0.5
+[[arms.costs]]
+name = "coach"
+kind = "per_participant_year"
+amount = AMOUNT
+paid_by = { wmo = 1 }
+"#;
+
+#[test]
+fn a_deal_of_a_pooled_budget_is_the_analytic_one() {
+    use ontschot::finance::{DealGoal, deal};
+    let s = with_region(Scenario::from_toml_str(&POOL.replace("AMOUNT", "10")).unwrap(), TWO);
+    let model = Model::new(&s).unwrap();
+    let one = Simulation::new(&model).iterations(4).threads(Some(1)).run().unwrap();
+    let two = Simulation::new(&model).iterations(4).threads(Some(2)).run().unwrap();
+    // Insurer a's members: 0.3 x 0.8 + 0.7 x 0.25; savings 1,000 visits x 20 x 1.1^(2..4); costs 30,000.
+    let share_a = 0.3 * 0.8 + 0.7 * 0.25;
+    let zvw = 1000.0 * 20.0 * (1.1f64.powi(2) + 1.1f64.powi(3) + 1.1f64.powi(4));
+    let (t_a, t_b) = (share_a * zvw / 30_000.0, (1.0 - share_a) * zvw / 30_000.0);
+    let parties = ["a".to_owned(), "b".to_owned()];
+    let d = deal(&one, 1, &parties, DealGoal::ExpectedGain, ontschot::View::Budget).unwrap();
+    assert!(d.feasible, "{}", d.message);
+    assert!(close(d.parties[0].bound, t_a) && close(d.parties[1].bound, t_b));
+    // Each leaves the same fraction of its room (a bound above 1 is room for all of it): shares
+    // in proportion to the bounds, at most 1.
+    let (r_a, r_b) = (t_a.min(1.0), t_b.min(1.0));
+    assert!(close(d.parties[0].share, r_a / (r_a + r_b)), "{:?}", d.parties);
+    assert!(close(d.parties[0].net, share_a * zvw - d.parties[0].share * 30_000.0));
+    // Nash: the same expected gain for both.
+    let n = deal(&one, 1, &parties, DealGoal::Nash, ontschot::View::Budget).unwrap();
+    assert!(close(n.parties[0].net, n.parties[1].net), "{:?}", n.parties);
+    assert!(close(n.parties[0].net + n.parties[1].net, zvw - 30_000.0));
+    // Fixed numbers: every draw is the same, so any probability is met as the expected gain is.
+    let p = deal(&one, 1, &parties, DealGoal::Probability(0.9), ontschot::View::Budget).unwrap();
+    assert!(p.feasible && (p.parties[0].bound - t_a).abs() < 1e-9);
+    // The same answer on any thread count.
+    assert_eq!(d, deal(&two, 1, &parties, DealGoal::ExpectedGain, ontschot::View::Budget).unwrap());
+    // Ten times the costs: together the insurers can carry only 26.7% of them.
+    let s = with_region(Scenario::from_toml_str(&POOL.replace("AMOUNT", "100")).unwrap(), TWO);
+    let r = Simulation::new(&Model::new(&s).unwrap()).iterations(4).run().unwrap();
+    let d = deal(&r, 1, &parties, DealGoal::ExpectedGain, ontschot::View::Budget).unwrap();
+    assert!(!d.feasible);
+    assert!(d.message.contains(&format!("carry only {:.1}%", zvw / 300_000.0 * 100.0)), "{}", d.message);
+    // A municipality saves nothing here: it blocks a deal that asks it to gain.
+    let d =
+        deal(&r, 1, &["east".to_owned(), "a".to_owned()], DealGoal::Probability(0.5), ontschot::View::Budget).unwrap();
+    assert!(!d.feasible && d.message.contains("east blocks it"), "{}", d.message);
+    // Bad requests are named.
+    let err = deal(&r, 1, &["north".to_owned(), "a".to_owned()], DealGoal::Nash, ontschot::View::Budget).unwrap_err();
+    assert!(err.to_string().contains("no party named 'north'"), "{err}");
+    assert!("probability:2".parse::<DealGoal>().unwrap_err().contains("P in [0, 1]"));
+}

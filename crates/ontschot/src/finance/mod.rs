@@ -12,9 +12,11 @@
 //! The data flows one way: the [`Model`] holds the compiled arrangements, the engine fills the
 //! [`Results`], and this module reads results and hands the transfers back to them.
 
+mod deal;
 mod region;
 mod solve;
 
+pub use deal::{Deal, DealGoal, DealParty, deal};
 pub use region::{FreeRider, free_riders};
 pub use solve::{Goal, PayerOutcome, Solution, SolveOptions, solve, sweep};
 
