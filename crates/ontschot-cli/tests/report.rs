@@ -134,3 +134,36 @@ fn report_speaks_english_on_request_and_refuses_other_languages() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("--lang must be nl or en"));
 }
+
+#[test]
+fn a_region_report_shows_the_budget_per_year_each_party_the_free_riders_and_the_deal() {
+    let path = tmp("region.html");
+    run(&["report", &seed("region_samenoud.toml"), "-o", path.to_str().unwrap(), "-n", "200", "-q"]);
+    let html = std::fs::read_to_string(&path).unwrap();
+    let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("missing '{needle}'"));
+    // The budget view comes before the societal view.
+    assert!(at("Begroting per jaar") < at("Maatschappelijk perspectief"));
+    for needle in [
+        "Per gemeente en verzekeraar",
+        "Gemeente Stadskanaal",
+        "Menzis",
+        "Meedoen of buiten blijven",
+        "Waarde van buiten blijven",
+        "Een verdeling die iedereen kan tekenen?",
+    ] {
+        at(needle);
+    }
+    // The fund neither wins nor loses.
+    assert!(html.contains("De uitgaven van het Fonds langdurige zorg"));
+    let path = tmp("region-en.html");
+    run(&["report", &seed("region_samenoud.toml"), "-o", path.to_str().unwrap(), "-n", "200", "--lang", "en", "-q"]);
+    let html = std::fs::read_to_string(&path).unwrap();
+    for needle in [
+        "Budget per year",
+        "Per municipality and insurer",
+        "Joining or staying out",
+        "every party gains with a chance of at least",
+    ] {
+        assert!(html.contains(needle), "missing '{needle}'");
+    }
+}

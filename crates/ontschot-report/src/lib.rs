@@ -235,6 +235,81 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
             .collect(),
         rows: who_rows,
     });
+    // A region: per party (municipalities and insurers), who would stay out, and a deal.
+    if model.scenario().region.is_some() {
+        let party_label =
+            |p: &ontschot::PartyInfo| if options.lang == Lang::En { p.label_en.clone() } else { p.label.clone() };
+        let rows: Vec<Row> = view
+            .parties
+            .iter()
+            .zip(&meta.parties)
+            .map(|(p, info)| {
+                let last = p.years.last().expect("at least one year");
+                Row {
+                    label: party_label(info),
+                    cells: vec![
+                        eur(last.cumulative.mean),
+                        format!("{} … {}", eur(last.cumulative.p2_5), eur(last.cumulative.p97_5)),
+                        if info.bears_risk { pct(last.probability_better_cumulative) } else { "—".into() },
+                    ],
+                    values: vec![last.cumulative.mean, last.cumulative.p2_5, last.cumulative.p97_5],
+                }
+            })
+            .collect();
+        let bars: Vec<(String, f64, f64, f64)> = view
+            .parties
+            .iter()
+            .zip(&meta.parties)
+            .map(|(p, info)| {
+                let last = p.years.last().expect("at least one year");
+                (short_name(&party_label(info)), last.cumulative.mean, last.cumulative.p2_5, last.cumulative.p97_5)
+            })
+            .collect();
+        sections.push(Section {
+            title: t.s("party_title"),
+            intro: t.s("party_intro"),
+            chart: Some(charts::bars(&bars, &t.s("budget_axis")).map_err(Error::Chart)?),
+            head: ["payer", "cumulative", "interval", "p_better"].iter().map(|k| t.s(k)).collect(),
+            rows,
+        });
+        let riders = ontschot::finance::free_riders(results, arm);
+        sections.push(Section {
+            title: t.s("riders_title"),
+            intro: t.s("riders_intro"),
+            chart: None,
+            head: ["payer", "cash_joining", "cash_staying", "to_stay_out"].iter().map(|k| t.s(k)).collect(),
+            rows: riders
+                .iter()
+                .map(|r| Row {
+                    label: r.label.clone(),
+                    cells: vec![eur(r.cash_joining), eur(r.cash_free_riding), eur(r.incentive_to_stay_out)],
+                    values: vec![r.cash_joining, r.cash_free_riding, r.incentive_to_stay_out],
+                })
+                .collect(),
+        });
+        let deal = ontschot::finance::deal(
+            results,
+            arm,
+            &[],
+            ontschot::finance::DealGoal::MaxMinProbability,
+            ontschot::View::Budget,
+        )?;
+        sections.push(Section {
+            title: t.s("deal_title"),
+            intro: format!("{} {}", t.s("deal_intro"), t.deal(deal.probability.unwrap_or(0.0))),
+            chart: None,
+            head: ["payer", "share", "net", "p_gain"].iter().map(|k| t.s(k)).collect(),
+            rows: deal
+                .parties
+                .iter()
+                .map(|p| Row {
+                    label: p.label.clone(),
+                    cells: vec![pct(p.share), eur(p.net), pct(p.probability_gain)],
+                    values: vec![p.share, p.net, p.probability_gain],
+                })
+                .collect(),
+        });
+    }
     // Cumulative net per payer over the years.
     let cumulative = charts::Cumulative::of(results, arm);
     let years: Vec<usize> = (1..=meta.years).collect();
@@ -368,6 +443,18 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         "description": s.description,
     });
     template.render(minijinja::value::Serde(&context)).map_err(|e| Error::Template(e.to_string()))
+}
+
+/// A party's name short enough to stand under one of many bars: without "Gemeente" and what is in
+/// brackets, at most 14 characters (the table beside the chart has the full names).
+fn short_name(label: &str) -> String {
+    let name = label.strip_prefix("Gemeente ").unwrap_or(label);
+    let name = name.split(" (").next().unwrap_or(name).trim();
+    if name.chars().count() > 14 {
+        format!("{}…", name.chars().take(13).collect::<String>())
+    } else {
+        name.to_owned()
+    }
 }
 
 fn describe(p: &ontschot::ParameterSpec) -> String {

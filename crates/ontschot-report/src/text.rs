@@ -63,6 +63,28 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("budget_axis", "cumulatief kassaldo (euro van elk jaar)", "cumulative cash balance (EUR of each year)"),
     ("cumulative", "Cumulatief", "Cumulative"),
+    ("party_title", "Per gemeente en verzekeraar", "Per municipality and insurer"),
+    (
+        "party_intro",
+        "Het kassaldo over de hele looptijd per partij in de regio, na de afspraken die gelden: gemeenten naar hun inwoners, verzekeraars naar hun verzekerden (met overstappers), minus wat via de risicoverevening terugvloeit naar het vereveningsfonds.",
+        "The cash balance over the whole horizon per party of the region, after the arrangements in force: municipalities by their residents, insurers by their members (with switching), less what returns through risk equalisation to the equalisation fund.",
+    ),
+    ("riders_title", "Meedoen of buiten blijven", "Joining or staying out"),
+    (
+        "riders_intro",
+        "Per gemeente en verzekeraar het kassaldo als iedereen meedoet en zijn deel van de kosten betaalt, en als alleen deze partij buiten blijft en toch de besparingen op haar inwoners of verzekerden krijgt (vóór afspraken).",
+        "Per municipality and insurer the cash balance when every party joins and pays its part of the costs, and when this party alone stays out and still receives the savings on its residents or members (before arrangements).",
+    ),
+    ("cash_joining", "Kassaldo als deelnemer", "Cash when joining"),
+    ("cash_staying", "Kassaldo als buitenstaander", "Cash when staying out"),
+    ("to_stay_out", "Waarde van buiten blijven", "Worth of staying out"),
+    ("deal_title", "Een verdeling die iedereen kan tekenen?", "A split every party can sign?"),
+    (
+        "deal_intro",
+        "Een gezamenlijk fonds betaalt de interventie; de partijen betalen erin naar aandelen, zo gekozen dat de kleinste kans op winst zo groot mogelijk is.",
+        "A joint fund pays the intervention; the parties pay into it by shares chosen so that the smallest chance of gaining is as large as it can be.",
+    ),
+    ("share", "Aandeel", "Share"),
     ("p_better", "Kans beter uit (cumulatief)", "P(better off, cumulative)"),
     (
         "societal_note",
@@ -211,6 +233,20 @@ impl Text {
             };
         }
         s + "."
+    }
+
+    /// The outcome of the max-min deal: the smallest chance of gaining it reaches.
+    pub(crate) fn deal(&self, p: f64) -> String {
+        match self.lang {
+            Lang::Nl => format!(
+                "Met deze aandelen wint elke partij met een kans van minstens {:.0}%; bij een hogere kans voor de één wordt die voor een ander kleiner.",
+                p * 100.0
+            ),
+            Lang::En => format!(
+                "With these shares every party gains with a chance of at least {:.0}%; a higher chance for one lowers another's.",
+                p * 100.0
+            ),
+        }
     }
 
     pub(crate) fn all_gain(&self, p: f64) -> String {
