@@ -58,6 +58,7 @@ def _frame(options: list[dict[str, Any]], scenario: str) -> pd.DataFrame:
                         "scenario": scenario,
                         "option": o["name"],
                         "option_label": o["label"],
+                        "hypothetical": o.get("hypothetical", False),
                         "level": level,
                         "payer": f["name"],
                         "label": f["label"],

@@ -473,7 +473,8 @@ fn compare(path: &Path, variants: &[PathBuf], args: &RunArgs, json: Option<&Path
     for arm in 1..model.arms().len() {
         let prefix = if model.arms().len() > 2 { format!("{}: ", model.arms()[arm].label) } else { String::new() };
         for option in ontschot::finance::compare(&model, &results, arm) {
-            rows.push((format!("{prefix}{}", option.label), option.summary));
+            let mark = if option.hypothetical { " (hypothetical)" } else { "" };
+            rows.push((format!("{prefix}{}{mark}", option.label), option.summary));
         }
     }
     // The scenario's own variants, and variant files, run with the same seed.
@@ -503,7 +504,10 @@ fn compare(path: &Path, variants: &[PathBuf], args: &RunArgs, json: Option<&Path
         results.meta().iterations,
         results.meta().seed
     );
-    print!("{}", table::comparison(&rows));
+    print!("{}", table::comparison(results.meta(), &rows));
+    for note in ontschot::finance::left_out(&model) {
+        println!("  left out: {note}");
+    }
     if let Some(file) = json {
         let doc: Vec<serde_json::Value> =
             rows.iter().map(|(label, s)| serde_json::json!({ "option": label, "summary": s })).collect();

@@ -397,20 +397,19 @@ pub fn free_riders(arm: &str, rows: &[ontschot::finance::FreeRider]) -> String {
 
 /// The comparison printed by `ontschot compare`: per option and payer, the expected net after the
 /// arrangements, its 95% interval and the probability of gaining.
-pub fn comparison(rows: &[(String, ontschot::Summary)]) -> String {
+pub fn comparison(meta: &ontschot::Meta, rows: &[(String, ontschot::Summary)]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "  {:<30} {:>13}  {:<29} {:>7}", "option and payer", "net (mean)", "95% interval", "P(gain)");
     for (label, s) in rows {
         let _ = writeln!(out, "  {label}");
         for f in s.payers.iter().chain(std::iter::once(&s.total)) {
             let interval = format!("[{}, {}]", eur(f.net_after.p2_5), eur(f.net_after.p97_5));
-            let _ = writeln!(
-                out,
-                "    {:<26} {:>13}  {interval:<29} {:>6.0}%",
-                f.label,
-                eur(f.net_after.mean),
-                f.probability_gain_after * 100.0
-            );
+            let chance = if bears_risk(meta, Some(&f.name)) {
+                format!("{:.0}%", f.probability_gain_after * 100.0)
+            } else {
+                "-".to_owned()
+            };
+            let _ = writeln!(out, "    {:<26} {:>13}  {interval:<29} {chance:>7}", f.label, eur(f.net_after.mean));
         }
     }
     out

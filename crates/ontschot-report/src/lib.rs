@@ -349,6 +349,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
                 label: match o.name.as_str() {
                     "none" => t.s("no_arrangement"),
                     "in_force" => t.s("in_force"),
+                    _ if o.hypothetical => format!("{} ({})", o.label, t.s("hypothetical")),
                     _ => o.label.clone(),
                 },
                 cells: o

@@ -85,6 +85,7 @@ const LABELS: &[(&str, &str, &str)] = &[
         "A joint fund pays the intervention; the parties pay into it by shares chosen so that the smallest chance of gaining is as large as it can be.",
     ),
     ("share", "Aandeel", "Share"),
+    ("hypothetical", "hypothetisch: bestaat niet in de wet in deze jaren", "hypothetical: not in law in these years"),
     ("p_better", "Kans beter uit (cumulatief)", "P(better off, cumulative)"),
     (
         "societal_note",

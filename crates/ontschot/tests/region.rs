@@ -332,3 +332,63 @@ fn a_deal_of_a_pooled_budget_is_the_analytic_one() {
     assert!(err.to_string().contains("no party named 'north'"), "{err}");
     assert!("probability:2".parse::<DealGoal>().unwrap_err().contains("P in [0, 1]"));
 }
+
+/// An option rests on a Dutch instrument that exists in some years: compared and solved only
+/// then, paying only then, unless marked hypothetical.
+#[test]
+fn instruments_are_offered_in_their_years_and_hypothetical_options_are_marked() {
+    let alternatives = r#"
+[[alternatives]]
+name = "iza"
+instrument = "iza_transformation"
+[[alternatives.arrangements]]
+type = "pooled_budget"
+key = { insurer = 1 }
+[[alternatives]]
+name = "fund_shares"
+hypothetical = true
+[[alternatives.arrangements]]
+type = "shared_savings"
+from = "insurer"
+to = "municipality"
+share = 0.5
+"#;
+    let text = POOL.replace("AMOUNT", "10") + alternatives;
+    // 2024-2026: the IZA funds (2023-2025) pay in 2024 and 2025, not in 2026.
+    let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
+    let r = Simulation::new(&model).iterations(2).run().unwrap();
+    let options = ontschot::finance::compare(&model, &r, 1);
+    let names: Vec<&str> = options.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["none", "iza", "fund_shares"]);
+    let iza = &options[1];
+    assert!(!iza.hypothetical && iza.legal_basis.as_deref().unwrap().contains("Integraal Zorgakkoord"));
+    let municipality = iza.budget.payers.iter().find(|p| p.name == "municipality").unwrap();
+    // The pool refunds the municipality's 10,000 a year while the funds exist, then the cliff.
+    let cash: Vec<f64> = municipality.years.iter().map(|y| y.cash.mean).collect();
+    assert!(close(cash[0], 0.0) && close(cash[1], 0.0) && close(cash[2], -10_000.0), "{cash:?}");
+    assert!(options[2].hypothetical);
+    // From 2027 the IZA funds are gone: left out, and the solver says why.
+    let later = text.replace("start_year = 2024", "start_year = 2027");
+    let model = Model::new(&Scenario::from_toml_str(&later).unwrap()).unwrap();
+    let r = Simulation::new(&model).iterations(2).run().unwrap();
+    let names: Vec<String> = ontschot::finance::compare(&model, &r, 1).into_iter().map(|o| o.name).collect();
+    assert_eq!(names, ["none", "fund_shares"]);
+    let notes = ontschot::finance::left_out(&model);
+    assert!(notes[0].contains("2023-2025") && notes[0].contains("hypothetical = true"), "{notes:?}");
+    let opts = ontschot::finance::SolveOptions::new(0, "share", (0.0, 1.0), ontschot::finance::Goal::ExpectedGain);
+    let err = ontschot::finance::solve(
+        &model,
+        &r,
+        &ontschot::finance::SolveOptions { alternative: Some("iza".into()), ..opts },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("'iza' is not offered"), "{err}");
+    // An unknown instrument, and a grant without years, are named.
+    let bad = text.replace("instrument = \"iza_transformation\"", "instrument = \"iza\"");
+    let err = Model::new(&Scenario::from_toml_str(&bad).unwrap()).unwrap_err().to_string();
+    assert!(err.contains("alternatives[0].instrument") && err.contains("unknown instrument 'iza'"), "{err}");
+    let grant = text.replace("instrument = \"iza_transformation\"", "instrument = \"grant\"");
+    let err = Model::new(&Scenario::from_toml_str(&grant).unwrap()).unwrap_err().to_string();
+    assert!(err.contains("alternatives[0].years") && err.contains("a grant needs the years"), "{err}");
+}

@@ -528,7 +528,15 @@ pub fn variants(
         let model = Model::new(&s)?;
         check_arm(&model, arm)?;
         let r = Simulation::new(&model).iterations(iterations).seed(seed).threads(threads).run()?;
-        out.push(crate::finance::Compared { name, label, summary: r.summary(arm), budget: r.budget_view(arm) });
+        out.push(crate::finance::Compared {
+            name,
+            label,
+            summary: r.summary(arm),
+            budget: r.budget_view(arm),
+            hypothetical: false,
+            instrument: None,
+            legal_basis: None,
+        });
     }
     Ok(out)
 }

@@ -238,6 +238,15 @@ pub struct Compared {
     pub summary: Summary,
     /// The same option in the budget view: each party's cash per calendar year.
     pub budget: BudgetView,
+    /// True when the option does not exist in law in the scenario's years: compared because
+    /// the analyst asked for it.
+    pub hypothetical: bool,
+    /// The Dutch instrument it rests on, when the scenario names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instrument: Option<String>,
+    /// The instrument's legal basis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
 }
 
 impl Compared {
@@ -254,6 +263,9 @@ impl Compared {
             label,
             summary: results.summary_with(arm, &transfers(results, arm, arrangements, View::Societal)),
             budget: results.budget_view_with(arm, &transfers(results, arm, arrangements, View::Budget)),
+            hypothetical: false,
+            instrument: None,
+            legal_basis: None,
         }
     }
 }
@@ -276,9 +288,56 @@ pub fn compare(model: &Model, results: &Results, arm: usize) -> Vec<Compared> {
     if !model.financing.in_force.is_empty() {
         out.push(Compared::new("in_force".into(), "In force".into(), results, arm, &model.financing.in_force));
     }
-    for (label, arrangements) in &model.financing.alternatives {
-        let Label { name, label } = label.clone();
-        out.push(Compared::new(name, label, results, arm, arrangements));
+    for alt in model.financing.alternatives.iter().filter(|a| a.offered()) {
+        let Label { name, label } = alt.label.clone();
+        let mut c = Compared::new(name, label, results, arm, &[]);
+        let (mut societal, mut cash) = (
+            transfers(results, arm, &alt.arrangements, View::Societal),
+            transfers(results, arm, &alt.arrangements, View::Budget),
+        );
+        within(results, alt.years, &mut societal);
+        within(results, alt.years, &mut cash);
+        c.summary = results.summary_with(arm, &societal);
+        c.budget = results.budget_view_with(arm, &cash);
+        c.hypothetical = alt.hypothetical;
+        c.instrument = alt.instrument.as_ref().map(|i| i.1.clone());
+        c.legal_basis = alt.instrument.as_ref().map(|i| i.2.clone());
+        out.push(c);
     }
     out
+}
+
+/// The alternatives that [`compare`] leaves out, each with the reason: its instrument does not
+/// exist in the scenario's years, and it is not marked hypothetical.
+pub fn left_out(model: &Model) -> Vec<String> {
+    model
+        .financing
+        .alternatives
+        .iter()
+        .filter(|a| !a.offered())
+        .map(|a| {
+            let (name, basis) = a.instrument.as_ref().map_or(("?", "?"), |i| (i.1.as_str(), i.2.as_str()));
+            let years = |y: Option<u32>| y.map_or("…".to_owned(), |y| y.to_string());
+            format!(
+                "{}: {name} exists in {}-{} ({basis}), not in the scenario's years; mark it hypothetical = true to compare it anyway",
+                a.label.label,
+                years(a.years.0),
+                years(a.years.1)
+            )
+        })
+        .collect()
+}
+
+/// Drops the transfers of the years outside `years` (calendar years; open ends), so that an
+/// option pays only while its instrument exists.
+pub(crate) fn within(results: &Results, years: (Option<u32>, Option<u32>), transfers: &mut [f64]) {
+    let meta = results.meta();
+    let (Some(y0), (first, last)) = (meta.start_year, years) else { return };
+    let (ny, nb) = (meta.years, meta.budgets.len());
+    for (k, row) in transfers.chunks_mut(nb).enumerate() {
+        let year = y0 + (k % ny) as i32;
+        if first.is_some_and(|a| year < a as i32) || last.is_some_and(|b| year > b as i32) {
+            row.fill(0.0);
+        }
+    }
 }

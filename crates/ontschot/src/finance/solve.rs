@@ -124,12 +124,13 @@ fn evaluate(
     results: &Results,
     opts: &SolveOptions,
     base: &Base,
-    arrangements: &[Arrangement],
+    (arrangements, years): (&[Arrangement], (Option<u32>, Option<u32>)),
     value: f64,
 ) -> Vec<(f64, f64)> {
     let mut arr = arrangements.to_vec();
     arr[opts.arrangement].set(&opts.term, value);
-    let t = transfers(results, opts.arm, &arr, crate::results::View::Societal);
+    let mut t = transfers(results, opts.arm, &arr, crate::results::View::Societal);
+    super::within(results, years, &mut t);
     let meta = results.meta();
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let df = results.cost_discount_factors();
@@ -166,14 +167,19 @@ fn meets(goal: Goal, payers: &[(f64, f64)], risk: &[bool]) -> bool {
 }
 
 /// The arrangement set `opts` points at, after checking the arrangement, term, range, arm and goal.
-fn checked<'m>(model: &'m Model, opts: &SolveOptions) -> Result<&'m [Arrangement]> {
+fn checked<'m>(model: &'m Model, opts: &SolveOptions) -> Result<(&'m [Arrangement], (Option<u32>, Option<u32>))> {
     let bad = |field: &'static str, reason: String| Error::Settings { field, reason };
-    let arrangements = match &opts.alternative {
-        None => &model.financing.in_force,
-        Some(name) => match model.financing.alternatives.iter().find(|(l, _)| &l.name == name) {
-            Some((_, a)) => a,
+    let (arrangements, years) = match &opts.alternative {
+        None => (&model.financing.in_force, (None, None)),
+        Some(name) => match model.financing.alternatives.iter().find(|a| &a.label.name == name) {
+            Some(a) if !a.offered() => {
+                let why =
+                    super::left_out(model).into_iter().find(|m| m.starts_with(&a.label.label)).unwrap_or_default();
+                return Err(bad("alternative", format!("'{name}' is not offered: {why}")));
+            }
+            Some(a) => (&a.arrangements, a.years),
             None => {
-                let known: Vec<&str> = model.financing.alternatives.iter().map(|(l, _)| l.name.as_str()).collect();
+                let known: Vec<&str> = model.financing.alternatives.iter().map(|a| a.label.name.as_str()).collect();
                 return Err(bad(
                     "alternative",
                     format!("no alternative named '{name}' (there are: {})", known.join(", ")),
@@ -211,7 +217,7 @@ fn checked<'m>(model: &'m Model, opts: &SolveOptions) -> Result<&'m [Arrangement
     {
         return Err(bad("probability", format!("must lie in [0, 1], got {p}")));
     }
-    Ok(arrangements)
+    Ok((arrangements, years))
 }
 
 /// Finds the values of one term of an arrangement in force that meet the goal, on the draws of

@@ -384,7 +384,29 @@ pub(crate) enum RuleKind {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Financing {
     pub in_force: Vec<Arrangement>,
-    pub alternatives: Vec<(Label, Vec<Arrangement>)>,
+    pub alternatives: Vec<Alternative>,
+}
+
+/// An alternative set of arrangements, with the instrument it rests on.
+#[derive(Clone, Debug)]
+pub(crate) struct Alternative {
+    pub label: Label,
+    pub arrangements: Vec<Arrangement>,
+    /// Key, name and legal basis of its instrument.
+    pub instrument: Option<(String, String, String)>,
+    /// Calendar years in which it pays (open ends: `None`).
+    pub years: (Option<u32>, Option<u32>),
+    pub hypothetical: bool,
+    /// True when its instrument exists in some year of the horizon.
+    pub available: bool,
+}
+
+impl Alternative {
+    /// Whether comparisons and the solver may offer it: it exists in the horizon, or the
+    /// analyst marked it hypothetical.
+    pub(crate) fn offered(&self) -> bool {
+        self.available || self.hypothetical
+    }
 }
 
 /// A party to an arrangement: the budgets whose flows count, and the budget that books transfers.

@@ -164,4 +164,19 @@ pub struct Alternative {
     /// The arrangements, applied in order (none: every budget keeps its own flows).
     #[serde(default)]
     pub arrangements: Vec<ArrangementSpec>,
+    /// The Dutch instrument the option rests on, with its legal basis and the years it exists:
+    /// `nza_innovation`, `wlz_prevention`, `iza_transformation`, `gala_spuk` or `grant` (give
+    /// `years`). Comparisons and the solver offer an option only in the years its instrument
+    /// exists, unless it is marked `hypothetical`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instrument: Option<String>,
+    /// The calendar years `[first, last]` in which the option's payments are made (default: the
+    /// instrument's years); outside them every party keeps its own flows (the cliff at the end
+    /// of a grant).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years: Option<[u32; 2]>,
+    /// The option does not exist in law in the scenario's years (or at all): it is compared
+    /// anyway, and marked as hypothetical wherever it is shown.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hypothetical: bool,
 }
