@@ -330,7 +330,7 @@ pub fn left_out(model: &Model) -> Vec<String> {
 
 /// Drops the transfers of the years outside `years` (calendar years; open ends), so that an
 /// option pays only while its instrument exists.
-pub(crate) fn within(results: &Results, years: (Option<u32>, Option<u32>), transfers: &mut [f64]) {
+pub(crate) fn within(results: &Results, years: crate::model::Years, transfers: &mut [f64]) {
     let meta = results.meta();
     let (Some(y0), (first, last)) = (meta.start_year, years) else { return };
     let (ny, nb) = (meta.years, meta.budgets.len());

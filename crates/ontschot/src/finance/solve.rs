@@ -124,7 +124,7 @@ fn evaluate(
     results: &Results,
     opts: &SolveOptions,
     base: &Base,
-    (arrangements, years): (&[Arrangement], (Option<u32>, Option<u32>)),
+    (arrangements, years): (&[Arrangement], crate::model::Years),
     value: f64,
 ) -> Vec<(f64, f64)> {
     let mut arr = arrangements.to_vec();
@@ -167,7 +167,7 @@ fn meets(goal: Goal, payers: &[(f64, f64)], risk: &[bool]) -> bool {
 }
 
 /// The arrangement set `opts` points at, after checking the arrangement, term, range, arm and goal.
-fn checked<'m>(model: &'m Model, opts: &SolveOptions) -> Result<(&'m [Arrangement], (Option<u32>, Option<u32>))> {
+fn checked<'m>(model: &'m Model, opts: &SolveOptions) -> Result<(&'m [Arrangement], crate::model::Years)> {
     let bad = |field: &'static str, reason: String| Error::Settings { field, reason };
     let (arrangements, years) = match &opts.alternative {
         None => (&model.financing.in_force, (None, None)),

@@ -1,7 +1,7 @@
 //! Financing arrangements as written in a scenario, checked and resolved to budget indices.
 //! Applying them to the results of a run is the work of [`crate::finance`].
 
-use super::{Alternative, Arrangement, BudgetInfo, Financing, Label, Party, PayerInfo};
+use super::{Alternative, Arrangement, BudgetInfo, Financing, Label, Party, PayerInfo, Years};
 use crate::error::Problem;
 use crate::scenario::ArrangementSpec;
 
@@ -177,38 +177,47 @@ pub(crate) fn compile(
     out
 }
 
-/// Dutch instruments against the wrong-pocket problem: key, name, first and last year they
-/// exist (`None`: open), and legal basis.
-pub(crate) const INSTRUMENTS: [(&str, &str, Option<u32>, Option<u32>, &str); 5] = [
-    (
-        "nza_innovation",
-        "NZa-beleidsregel innovatie voor kleinschalige experimenten",
-        None,
-        None,
-        "Beleidsregel Innovatie voor kleinschalige experimenten (NZa): a temporary Zvw or Wlz service and tariff, at most 5 years, not for Wmo or welfare work",
-    ),
-    (
-        "wlz_prevention",
-        "Bijdrage zorgkantoor aan preventieve maatregelen",
-        Some(2026),
-        None,
-        "Wet 36 486 and the decree of 4 February 2026 (Stb. 2026, 24), Besluit langdurige zorg art. 7.1.2: a contribution backed by a project plan with substantiated expected Wlz savings, not a transfer of savings",
-    ),
-    (
-        "iza_transformation",
-        "IZA-transformatiemiddelen",
-        Some(2023),
-        Some(2025),
-        "Integraal Zorgakkoord (2022): transformation funds through the insurers, or a specific grant to municipalities; no new plans after 1 July 2025, exhausted in September 2025",
-    ),
-    (
-        "gala_spuk",
-        "GALA specifieke uitkering",
-        Some(2023),
-        Some(2026),
-        "Regeling brede SPUK (Stcrt. 2023, 4245), on the Kaderwet VWS-subsidies: a municipal grant with milestones",
-    ),
-    ("grant", "Subsidie met einddatum", None, None, "a grant for the years given"),
+/// A Dutch instrument against the wrong-pocket problem.
+pub(crate) struct Instrument {
+    pub key: &'static str,
+    pub name: &'static str,
+    /// The years it exists (`None`: open).
+    pub years: Years,
+    pub basis: &'static str,
+}
+
+/// The instruments an alternative may name.
+pub(crate) const INSTRUMENTS: [Instrument; 5] = [
+    Instrument {
+        key: "nza_innovation",
+        name: "NZa-beleidsregel innovatie voor kleinschalige experimenten",
+        years: (None, None),
+        basis: "Beleidsregel Innovatie voor kleinschalige experimenten (NZa): a temporary Zvw or Wlz service and tariff, at most 5 years, not for Wmo or welfare work",
+    },
+    Instrument {
+        key: "wlz_prevention",
+        name: "Bijdrage zorgkantoor aan preventieve maatregelen",
+        years: (Some(2026), None),
+        basis: "Wet 36 486 and the decree of 4 February 2026 (Stb. 2026, 24), Besluit langdurige zorg art. 7.1.2: a contribution backed by a project plan with substantiated expected Wlz savings, not a transfer of savings",
+    },
+    Instrument {
+        key: "iza_transformation",
+        name: "IZA-transformatiemiddelen",
+        years: (Some(2023), Some(2025)),
+        basis: "Integraal Zorgakkoord (2022): transformation funds through the insurers, or a specific grant to municipalities; no new plans after 1 July 2025, exhausted in September 2025",
+    },
+    Instrument {
+        key: "gala_spuk",
+        name: "GALA specifieke uitkering",
+        years: (Some(2023), Some(2026)),
+        basis: "Regeling brede SPUK (Stcrt. 2023, 4245), on the Kaderwet VWS-subsidies: a municipal grant with milestones",
+    },
+    Instrument {
+        key: "grant",
+        name: "Subsidie met einddatum",
+        years: (None, None),
+        basis: "a grant for the years given",
+    },
 ];
 
 /// Checks the scenario's arrangements and alternatives.
@@ -230,9 +239,9 @@ pub(crate) fn compile_all(s: &crate::scenario::Scenario, names: &Names<'_>, prob
             let label = Label { name: alt.name.clone(), label: alt.label.clone().unwrap_or_else(|| alt.name.clone()) };
             let arrangements = compile(&format!("alternatives[{i}].arrangements"), &alt.arrangements, names, problems);
             let instrument = alt.instrument.as_ref().and_then(|key| {
-                let found = INSTRUMENTS.iter().find(|x| x.0 == key);
+                let found = INSTRUMENTS.iter().find(|x| x.key == key);
                 if found.is_none() {
-                    let known: Vec<&str> = INSTRUMENTS.iter().map(|x| x.0).collect();
+                    let known: Vec<&str> = INSTRUMENTS.iter().map(|x| x.key).collect();
                     problems.push(Problem::new(
                         format!("alternatives[{i}].instrument"),
                         format!("unknown instrument '{key}' (known: {})", known.join(", ")),
@@ -256,7 +265,7 @@ pub(crate) fn compile_all(s: &crate::scenario::Scenario, names: &Names<'_>, prob
                     }
                     (Some(a), Some(b))
                 }
-                None => instrument.map_or((None, None), |x| (x.2, x.3)),
+                None => instrument.map_or((None, None), |x| x.years),
             };
             if years != (None, None) && first.is_none() {
                 problems.push(Problem::new(
@@ -268,14 +277,14 @@ pub(crate) fn compile_all(s: &crate::scenario::Scenario, names: &Names<'_>, prob
             let available = match (first, instrument) {
                 (Some(y0), Some(x)) => {
                     let last = y0 + s.horizon_years.saturating_sub(1);
-                    x.2.is_none_or(|a| a <= last) && x.3.is_none_or(|b| b >= y0)
+                    x.years.0.is_none_or(|a| a <= last) && x.years.1.is_none_or(|b| b >= y0)
                 }
                 _ => true,
             };
             Alternative {
                 label,
                 arrangements,
-                instrument: instrument.map(|x| (x.0.to_owned(), x.1.to_owned(), x.4.to_owned())),
+                instrument: instrument.map(|x| (x.key.to_owned(), x.name.to_owned(), x.basis.to_owned())),
                 years,
                 hypothetical: alt.hypothetical,
                 available,

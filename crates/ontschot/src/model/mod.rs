@@ -387,6 +387,9 @@ pub(crate) struct Financing {
     pub alternatives: Vec<Alternative>,
 }
 
+/// Calendar years `(first, last)`; `None` leaves an end open.
+pub(crate) type Years = (Option<u32>, Option<u32>);
+
 /// An alternative set of arrangements, with the instrument it rests on.
 #[derive(Clone, Debug)]
 pub(crate) struct Alternative {
@@ -394,8 +397,8 @@ pub(crate) struct Alternative {
     pub arrangements: Vec<Arrangement>,
     /// Key, name and legal basis of its instrument.
     pub instrument: Option<(String, String, String)>,
-    /// Calendar years in which it pays (open ends: `None`).
-    pub years: (Option<u32>, Option<u32>),
+    /// Calendar years in which it pays.
+    pub years: Years,
     pub hypothetical: bool,
     /// True when its instrument exists in some year of the horizon.
     pub available: bool,
