@@ -345,3 +345,26 @@ fn the_budget_view_is_the_same_on_any_thread_count() {
     assert_eq!(one.to_bytes(), two.to_bytes());
     assert_eq!(one.budget_view(1), two.budget_view(1));
 }
+
+/// The societal view in euros of another year: every reference price and programme cost times
+/// the index path's known rates from the price year; the budget view does not change.
+#[test]
+fn the_societal_view_can_be_expressed_in_the_prices_of_another_year() {
+    let base = Model::new(&Scenario::from_toml_str(HAND).unwrap()).unwrap();
+    let text = HAND.replace("[population]", "[analysis]\nsocietal_year = 2024\nsocietal_index = \"idx\"\n[population]");
+    let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
+    let (a, b) =
+        (Simulation::new(&base).iterations(2).run().unwrap(), Simulation::new(&model).iterations(2).run().unwrap());
+    let (sa, sb) = (a.summary(1), b.summary(1));
+    assert!(close(sb.total.net.mean, 1.21 * sa.total.net.mean), "{} vs {}", sb.total.net.mean, sa.total.net.mean);
+    assert_eq!(b.meta().price_year, Some(2024));
+    assert_eq!(a.budget_view(1), b.budget_view(1));
+    // Rates that are drawn cannot fix one year's prices; the two keys go together.
+    let drawn =
+        text.replace("rate = 0.1", "rate = \"r\"") + "[parameters.r]\ndist = \"uniform\"\nmin = 0.0\nmax = 0.1\n";
+    let err = Model::new(&Scenario::from_toml_str(&drawn).unwrap()).unwrap_err().to_string();
+    assert!(err.contains("analysis.societal_index") && err.contains("is drawn"), "{err}");
+    let alone = HAND.replace("[population]", "[analysis]\nsocietal_year = 2024\n[population]");
+    let err = Model::new(&Scenario::from_toml_str(&alone).unwrap()).unwrap_err().to_string();
+    assert!(err.contains("analysis.societal_year") && err.contains("together"), "{err}");
+}

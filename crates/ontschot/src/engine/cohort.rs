@@ -168,7 +168,7 @@ impl Workspace {
     pub(super) fn prices_and_splits(&mut self, m: &Model) -> Step {
         let b = self.b;
         for (ci, cat) in m.categories.iter().enumerate() {
-            self.prices[ci] = nonneg(m, &self.slots, cat.price, 1, &cat.path, "price")?;
+            self.prices[ci] = nonneg(m, &self.slots, cat.price, 1, &cat.path, "price")? * m.societal.0;
             eval_row(m, &self.slots, &cat.split, 1, &mut self.splits[ci * b..(ci + 1) * b])?;
             self.od[ci] = match cat.overdispersion {
                 Some(term) => nonneg(m, &self.slots, term, 1, &cat.path, "overdispersion")?,
@@ -395,7 +395,7 @@ impl Workspace {
     fn programme(&self, m: &Model, out: &mut Record<'_>, ai: usize, k: usize, year: usize, amount: f64) {
         let (b, y) = (self.b, m.n_years());
         let split = &self.cost_splits[k * b..(k + 1) * b];
-        out.add_programme(ai, year, split, amount);
+        out.add_programme(ai, year, split, amount * m.societal.0);
         out.add_cash_programme(ai, year, split, &self.cost_index[(k * y + year) * b..(k * y + year + 1) * b], amount);
     }
 

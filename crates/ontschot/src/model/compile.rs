@@ -73,6 +73,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     let financing = super::financing::compile_all(s, &names, &mut c.problems);
     let cash = c.cash(&budgets, &categories);
     let (parties, region) = c.region(&budgets, &payers);
+    let societal = c.societal_year();
     for (i, v) in s.variants.iter().enumerate() {
         let checked = s.variant(&v.name).map_err(|e| e.problems()).and_then(|vs| compile(&vs).map(|_| ()));
         if let Err(problems) = checked {
@@ -111,6 +112,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         cash,
         parties,
         region,
+        societal,
     })
 }
 
@@ -1411,6 +1413,54 @@ impl<'a> Compiler<'a> {
             _ => None,
         };
         (parties, region)
+    }
+
+    /// The factor to the year the societal view is expressed in: the product of the index
+    /// path's known rates between the price year and that year.
+    fn societal_year(&mut self) -> (f64, Option<u32>) {
+        let a = &self.s.analysis;
+        let (year, path) = match (a.societal_year, &a.societal_index) {
+            (None, None) => return (1.0, None),
+            (Some(y), Some(p)) => (y, p),
+            _ => {
+                self.err("analysis.societal_year", "give societal_year and societal_index together");
+                return (1.0, None);
+            }
+        };
+        let Some(p) = self.s.price_year else {
+            self.err("analysis.societal_year", "needs price_year: the year of the reference prices");
+            return (1.0, None);
+        };
+        if !(1900..=2200).contains(&year) || year.abs_diff(p) > 100 {
+            self.err(
+                "analysis.societal_year",
+                format!("must be a calendar year within 100 years of the price year {p}, got {year}"),
+            );
+            return (1.0, None);
+        }
+        let Some(spec) = self.s.indexation.get(path) else {
+            let hint = suggest(path, self.s.indexation.keys().map(String::as_str));
+            self.err("analysis.societal_index", format!("unknown index path '{path}'{hint}"));
+            return (1.0, None);
+        };
+        let field = format!("indexation.{path}.rate");
+        let mut factor = 1.0;
+        let (lo, hi, up) = if year >= p { (p + 1, year, true) } else { (year + 1, p, false) };
+        for k in lo..=hi {
+            let Some(t) = self.year_term(&field, &spec.rate, k as i32) else { return (1.0, None) };
+            match self.known(t) {
+                Some(r) if up => factor *= 1.0 + r,
+                Some(r) => factor /= 1.0 + r,
+                None => {
+                    self.err(
+                        "analysis.societal_index",
+                        format!("the rate of '{path}' for {k} is drawn, not known: the societal view is expressed in one year's prices with known rates"),
+                    );
+                    return (1.0, None);
+                }
+            }
+        }
+        (factor, Some(year))
     }
 
     /// The term of an index rate in calendar year `year`: a number, a parameter, or the band of

@@ -241,6 +241,9 @@ pub struct Model {
     pub(crate) cash: Cash,
     /// The parties that pay and save: one per payer, or a region's municipalities and insurers.
     pub(crate) parties: Vec<PartyInfo>,
+    /// The factor that brings the societal view's amounts from the price year to the year it is
+    /// expressed in (1 without `analysis.societal_year`), and that year.
+    pub(crate) societal: (f64, Option<u32>),
     pub(crate) region: Option<RegionModel>,
 }
 

@@ -286,7 +286,8 @@ pub struct Meta {
     pub willingness_to_pay: f64,
     /// True when QALYs were computed.
     pub has_qalys: bool,
-    /// Price year of the societal view's amounts.
+    /// The year whose euros the societal view's amounts are in (`analysis.societal_year`, else
+    /// the price year).
     pub price_year: Option<u32>,
     /// Calendar year of the first model year (the budget view's first year), when known.
     #[serde(default)]
@@ -361,7 +362,7 @@ impl Results {
             discount_effects: s.discount.effects,
             willingness_to_pay: s.analysis.willingness_to_pay,
             has_qalys: model.has_utilities(),
-            price_year: s.price_year,
+            price_year: model.societal.1.or(s.price_year),
             start_year: model.start_year(),
             cycle_convention: convention,
             financed: false,

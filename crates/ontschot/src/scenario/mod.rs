@@ -311,6 +311,13 @@ pub struct AnalysisSettings {
     /// lowest Dutch reference value (Zorginstituut, *Kosteneffectiviteit in de praktijk*, 2015).
     #[serde(default = "default_wtp")]
     pub willingness_to_pay: f64,
+    /// Express the societal view in euros of this year rather than of the `price_year`,
+    /// indexed by `societal_index` (whose rates for those years must be known numbers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub societal_year: Option<u32>,
+    /// The index path (`[indexation.NAME]`) that brings the reference prices to `societal_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub societal_index: Option<String>,
 }
 
 fn default_wtp() -> f64 {
@@ -319,7 +326,7 @@ fn default_wtp() -> f64 {
 
 impl Default for AnalysisSettings {
     fn default() -> Self {
-        AnalysisSettings { willingness_to_pay: default_wtp() }
+        AnalysisSettings { willingness_to_pay: default_wtp(), societal_year: None, societal_index: None }
     }
 }
 
