@@ -369,7 +369,7 @@ fn run(
         write(file, &serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?)?;
     }
     if let Some(file) = csv {
-        write(file, &table::csv(&summaries, &budget))?;
+        write(file, &table::csv(&summaries, &budget, model.scenario().region.is_some()))?;
     }
     Ok(())
 }

@@ -218,7 +218,8 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
         if meta.financed {
             let _ = writeln!(out);
             let _ = writeln!(out, "  after the financing arrangements in force ({}):", arrangement_names(model));
-            out.push_str(&after_table(meta, &sum.payers, &sum.total));
+            let rows = if by_party { &sum.parties } else { &sum.payers };
+            out.push_str(&after_table(meta, rows, &sum.total));
         }
     }
     out
@@ -226,17 +227,20 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
 
 /// Both views as one tidy CSV: per arm and party, the societal view over the horizon (`year`
 /// empty), and the budget view per year (`net_*` the change in cash, `probability_gain` that the
-/// cash position is better, `cumulative_*` from the first year on).
-pub fn csv(summaries: &[Summary], views: &[BudgetView]) -> String {
+/// cash position is better, `cumulative_*` from the first year on). A region adds a row per
+/// municipality and insurer (level `party`).
+pub fn csv(summaries: &[Summary], views: &[BudgetView], region: bool) -> String {
     let mut out = String::from(
         "view,arm,level,name,label,year,investment_mean,savings_mean,net_mean,net_sd,net_p2_5,net_p50,net_p97_5,probability_gain,break_even_year,return_per_euro,cumulative_mean,cumulative_p2_5,cumulative_p97_5,probability_gain_cumulative\n",
     );
     for v in views {
+        let parties: &[ontschot::PartyYears] = if region { &v.parties } else { &[] };
         let rows = v
             .budgets
             .iter()
             .map(|p| ("budget", p))
             .chain(v.payers.iter().map(|p| ("payer", p)))
+            .chain(parties.iter().map(|p| ("party", p)))
             .chain(std::iter::once(("total", &v.total)));
         for (level, p) in rows {
             for y in &p.years {
@@ -262,11 +266,13 @@ pub fn csv(summaries: &[Summary], views: &[BudgetView]) -> String {
         }
     }
     for s in summaries {
+        let parties: &[FlowSummary] = if region { &s.parties } else { &[] };
         let rows = s
             .budgets
             .iter()
             .map(|f| ("budget", f))
             .chain(s.payers.iter().map(|f| ("payer", f)))
+            .chain(parties.iter().map(|f| ("party", f)))
             .chain(std::iter::once(("total", &s.total)));
         for (level, f) in rows {
             let _ = writeln!(

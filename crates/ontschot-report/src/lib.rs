@@ -287,28 +287,26 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
                 })
                 .collect(),
         });
-        let deal = ontschot::finance::deal(
-            results,
-            arm,
-            &[],
-            ontschot::finance::DealGoal::MaxMinProbability,
-            ontschot::View::Budget,
-        )?;
-        sections.push(Section {
-            title: t.s("deal_title"),
-            intro: format!("{} {}", t.s("deal_intro"), t.deal(deal.probability.unwrap_or(0.0))),
-            chart: None,
-            head: ["payer", "share", "net", "p_gain"].iter().map(|k| t.s(k)).collect(),
-            rows: deal
-                .parties
-                .iter()
-                .map(|p| Row {
-                    label: p.label.clone(),
-                    cells: vec![pct(p.share), eur(p.net), pct(p.probability_gain)],
-                    values: vec![p.share, p.net, p.probability_gain],
-                })
-                .collect(),
-        });
+        // A region whose intervention costs nothing has no pool to split: no section then.
+        let goal = ontschot::finance::DealGoal::MaxMinProbability;
+        if let Ok(deal) = ontschot::finance::deal(results, arm, &[], goal, ontschot::View::Budget) {
+            let outcome = if deal.feasible { t.deal(deal.probability.unwrap_or(0.0)) } else { t.s("no_deal") };
+            sections.push(Section {
+                title: t.s("deal_title"),
+                intro: format!("{} {outcome}", t.s("deal_intro")),
+                chart: None,
+                head: ["payer", "share", "net", "p_gain"].iter().map(|k| t.s(k)).collect(),
+                rows: deal
+                    .parties
+                    .iter()
+                    .map(|p| Row {
+                        label: p.label.clone(),
+                        cells: vec![pct(p.share), eur(p.net), pct(p.probability_gain)],
+                        values: vec![p.share, p.net, p.probability_gain],
+                    })
+                    .collect(),
+            });
+        }
     }
     // Cumulative net per payer over the years.
     let cumulative = charts::Cumulative::of(results, arm);

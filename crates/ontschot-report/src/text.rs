@@ -85,6 +85,11 @@ const LABELS: &[(&str, &str, &str)] = &[
         "A joint fund pays the intervention; the parties pay into it by shares chosen so that the smallest chance of gaining is as large as it can be.",
     ),
     ("share", "Aandeel", "Share"),
+    (
+        "no_deal",
+        "Er is geen verdeling waarbij elke partij in ten minste één trekking wint; de aandelen zijn alleen een illustratie.",
+        "No split lets every party gain in even one draw; the shares are only an illustration.",
+    ),
     ("hypothetical", "hypothetisch: bestaat niet in de wet in deze jaren", "hypothetical: not in law in these years"),
     ("p_better", "Kans beter uit (cumulatief)", "P(better off, cumulative)"),
     (

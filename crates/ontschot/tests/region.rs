@@ -330,7 +330,35 @@ fn a_deal_of_a_pooled_budget_is_the_analytic_one() {
     // Bad requests are named.
     let err = deal(&r, 1, &["north".to_owned(), "a".to_owned()], DealGoal::Nash, ontschot::View::Budget).unwrap_err();
     assert!(err.to_string().contains("no party named 'north'"), "{err}");
-    assert!("probability:2".parse::<DealGoal>().unwrap_err().contains("P in [0, 1]"));
+    assert!("probability:2".parse::<DealGoal>().unwrap_err().contains("P in (0, 1]"));
+    assert!("probability:0".parse::<DealGoal>().is_err());
+    let err = deal(&r, 1, &["a".to_owned(), "a".to_owned()], DealGoal::Nash, ontschot::View::Budget).unwrap_err();
+    assert!(err.to_string().contains("named twice"), "{err}");
+}
+
+/// With uncertain draws a deal claims only what its shares reach: every party gains in at least
+/// the share of draws the goal asks, and max-min reports the smallest probability reached.
+#[test]
+fn a_deals_probabilities_are_what_its_shares_reach() {
+    use ontschot::finance::{DealGoal, deal};
+    let mut s = ontschot::seeds::welzijn_op_recept();
+    s.variants.clear();
+    let model = Model::new(&with_region(s, TWO)).unwrap();
+    for n in [10, 13, 200] {
+        let r = Simulation::new(&model).iterations(n).run().unwrap();
+        let m = deal(&r, 1, &[], DealGoal::MaxMinProbability, ontschot::View::Budget).unwrap();
+        let reached = m.parties.iter().map(|p| p.probability_gain).fold(1.0, f64::min);
+        assert_eq!(m.probability, Some(reached), "{n}: {:?}", m.parties);
+        for q in [0.05, 0.5, 0.75] {
+            let d = deal(&r, 1, &[], DealGoal::Probability(q), ontschot::View::Budget).unwrap();
+            if d.feasible {
+                assert!(d.parties.iter().all(|p| p.probability_gain >= q), "{n} {q}: {:?}", d.parties);
+            } else {
+                // Not feasible at q means max-min reached less than q.
+                assert!(reached < q, "{n} {q}: max-min reached {reached}");
+            }
+        }
+    }
 }
 
 /// An option rests on a Dutch instrument that exists in some years: compared and solved only
@@ -391,4 +419,34 @@ share = 0.5
     let grant = text.replace("instrument = \"iza_transformation\"", "instrument = \"grant\"");
     let err = Model::new(&Scenario::from_toml_str(&grant).unwrap()).unwrap_err().to_string();
     assert!(err.contains("alternatives[0].years") && err.contains("a grant needs the years"), "{err}");
+}
+
+/// A file extends another relative to itself, replaces a parameter whole, and refuses numbers
+/// that are not finite.
+#[test]
+fn extends_resolves_each_file_from_its_own_folder_and_replaces_parameters_whole() {
+    let dir = std::env::temp_dir().join(format!("ontschot-extends-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::copy(common::seed("samenoud.toml"), dir.join("sub/base.toml")).unwrap();
+    std::fs::write(dir.join("sub/mid.toml"), "extends = \"base.toml\"\nname = \"mid\"\n").unwrap();
+    std::fs::write(
+        dir.join("top.toml"),
+        "extends = \"sub/mid.toml\"\nname = \"top\"\n[parameters.prevention_cost]\ndist = \"fixed\"\nvalue = 80\n",
+    )
+    .unwrap();
+    let s = Scenario::from_file(dir.join("top.toml")).unwrap();
+    assert_eq!(s.name, "top");
+    let p = &s.parameters["prevention_cost"];
+    assert_eq!((p.value, p.min, p.assumption), (Some(80.0), None, false));
+    Model::new(&s).unwrap();
+    std::fs::write(dir.join("nan.toml"), "extends = \"sub/base.toml\"\n[population]\ninflow = nan\n").unwrap();
+    let err = Scenario::from_file(dir.join("nan.toml")).unwrap_err().to_string();
+    assert!(err.contains("population.inflow") && err.contains("finite"), "{err}");
+    std::fs::write(dir.join("missing.toml"), "extends = \"nowhere.toml\"\n").unwrap();
+    let err = Scenario::from_file(dir.join("missing.toml")).unwrap_err().to_string();
+    assert!(err.contains("nowhere.toml") && err.contains("cannot read"), "{err}");
+    // A word "extends" in a comment changes nothing: errors keep their line and column.
+    std::fs::write(dir.join("comment.toml"), "# extends nothing\nname = 5\n").unwrap();
+    let err = Scenario::from_file(dir.join("comment.toml")).unwrap_err().to_string();
+    assert!(err.contains("line 2"), "{err}");
 }

@@ -7,9 +7,11 @@
 //! rises), so every goal is solved exactly from the draws, with no search over the shares:
 //!
 //! - *expected gain*: `E[S_p] - x_p E[C] >= 0`, so `x_p <= E[S_p] / E[C]`;
-//! - *gain with probability at least q*: `x_p <= ` the `1 - q` quantile of `S_p / C`;
-//! - *maximise the smallest probability of gaining*: the largest `q` at which the bounds still
-//!   leave room for shares summing to 1 (bisection on `q`);
+//! - *gain with probability at least q*: `x_p` below the `ceil(q n)`-th largest of the draws'
+//!   ratios `S_p / C` (an order statistic: the share then gains in at least that many draws);
+//! - *maximise the smallest probability of gaining*: the largest number of draws at which the
+//!   bounds still leave room for shares summing to 1 (bisection over the counts), reported as
+//!   the smallest probability the shares reach;
 //! - *Nash bargaining*: the split that maximises the product of the expected gains, which with
 //!   money as utility gives every party the same expected gain (parties that would need a share
 //!   below 0 pay nothing and the rest share the surplus).
@@ -20,7 +22,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::PartyKind;
-use crate::results::{Results, View, quantile};
+use crate::results::{Results, View};
 use serde::Serialize;
 
 /// What a deal must achieve for every party in it.
@@ -45,8 +47,8 @@ impl std::str::FromStr for DealGoal {
             "maxmin" => Ok(DealGoal::MaxMinProbability),
             "nash" => Ok(DealGoal::Nash),
             _ => match s.strip_prefix("probability:").map(str::parse::<f64>) {
-                Some(Ok(p)) if (0.0..=1.0).contains(&p) => Ok(DealGoal::Probability(p)),
-                _ => Err(format!("unknown goal '{s}': use expected, probability:P (P in [0, 1]), maxmin or nash")),
+                Some(Ok(p)) if p > 0.0 && p <= 1.0 => Ok(DealGoal::Probability(p)),
+                _ => Err(format!("unknown goal '{s}': use expected, probability:P (P in (0, 1]), maxmin or nash")),
             },
         }
     }
@@ -99,7 +101,7 @@ pub struct Deal {
 /// let r = ontschot::Simulation::new(&model).iterations(200).run().unwrap();
 /// let d = deal(&r, 1, &[], DealGoal::ExpectedGain, ontschot::View::Budget).unwrap();
 /// assert!(!d.feasible); // the seed loses money in total: no split lets every party gain
-/// assert!(d.message.contains("blocks"));
+/// assert!(d.message.contains("block it"));
 /// let shares: f64 = d.parties.iter().map(|p| p.share).sum();
 /// assert!((shares - 1.0).abs() < 1e-9);
 /// ```
@@ -127,6 +129,9 @@ pub fn deal(results: &Results, arm: usize, parties: &[String], goal: DealGoal, v
             })
             .collect::<Result<_>>()?
     };
+    if let Some(k) = (1..chosen.len()).find(|&k| chosen[..k].contains(&chosen[k])) {
+        return Err(bad(format!("party '{}' is named twice", meta.parties[chosen[k]].name)));
+    }
     if chosen.len() < 2 {
         return Err(bad("a deal needs at least two parties".into()));
     }
@@ -154,48 +159,56 @@ pub fn deal(results: &Results, arm: usize, parties: &[String], goal: DealGoal, v
         let nets: Vec<f64> = (0..n).map(|i| savings[k][i] - share * costs[i]).collect();
         (mean(&nets), nets.iter().filter(|x| **x > 0.0).count() as f64 / n as f64)
     };
-    // Per party, the largest share that meets a probability q.
-    let bound_at = |k: usize, q: f64| -> f64 {
-        let mut ratio: Vec<f64> = (0..n)
-            // A draw without costs: any share meets the goal when the party saves, none when not.
-            .map(|i| {
-                if costs[i] > 0.0 {
-                    savings[k][i] / costs[i]
-                } else if savings[k][i] > 0.0 {
-                    1e12
-                } else {
-                    -1e12
-                }
-            })
-            .collect();
-        if q <= 0.0 {
-            return f64::INFINITY;
-        }
-        // x < ratio in at least a share q of the draws: below the (1 - q) quantile, a little.
-        quantile(&mut ratio, (1.0 - q).clamp(0.0, 1.0)) - 1e-12
+    // Per party, its draws' ratios of savings to costs, largest first: a share x gains in the
+    // draws whose ratio is above x.
+    let ratios: Vec<Vec<f64>> = (0..chosen.len())
+        .map(|k| {
+            // A draw without costs: any share gains when the party saves, none when not.
+            let mut r: Vec<f64> = (0..n)
+                .map(|i| {
+                    if costs[i] > 0.0 {
+                        savings[k][i] / costs[i]
+                    } else if savings[k][i] > 0.0 {
+                        1e12
+                    } else {
+                        -1e12
+                    }
+                })
+                .collect();
+            r.sort_by(|a, b| b.total_cmp(a));
+            r
+        })
+        .collect();
+    // The largest share that gains in at least `count` draws: just below the count-th ratio.
+    let bound_at = |k: usize, count: usize| -> f64 {
+        let r = ratios[k][count.clamp(1, n) - 1];
+        r - r.abs() * 1e-12 - 1e-15
     };
     let expected: Vec<f64> = savings.iter().map(|s| mean(s) / cost).collect();
+    let room = |b: &[f64]| b.iter().all(|x| *x >= 0.0) && b.iter().map(|x| x.min(1.0)).sum::<f64>() >= 1.0;
     let (bounds, probability) = match goal {
         DealGoal::ExpectedGain | DealGoal::Nash => (expected.clone(), None),
-        DealGoal::Probability(q) => ((0..chosen.len()).map(|k| bound_at(k, q)).collect(), None),
+        DealGoal::Probability(q) => {
+            let count = (q * n as f64 - 1e-9).ceil() as usize;
+            ((0..chosen.len()).map(|k| bound_at(k, count)).collect(), None)
+        }
         DealGoal::MaxMinProbability => {
-            let ok = |q: f64| {
-                let b: Vec<f64> = (0..chosen.len()).map(|k| bound_at(k, q)).collect();
-                b.iter().all(|x| *x >= 0.0) && b.iter().sum::<f64>() >= 1.0
-            };
-            let (mut lo, mut hi) = (0.0, 1.0);
-            for _ in 0..40 {
-                let mid = (lo + hi) / 2.0;
-                if ok(mid) { lo = mid } else { hi = mid }
+            // The largest number of draws in which every party can gain: the bounds fall as it
+            // grows, so a bisection over the counts finds it.
+            let fits = |count: usize| room(&(0..chosen.len()).map(|k| bound_at(k, count)).collect::<Vec<f64>>());
+            let (mut lo, mut hi) = (0usize, n);
+            while lo < hi {
+                let mid = (lo + hi).div_ceil(2);
+                if fits(mid) { lo = mid } else { hi = mid - 1 }
             }
-            ((0..chosen.len()).map(|k| bound_at(k, lo)).collect(), Some(lo))
+            ((0..chosen.len()).map(|k| bound_at(k, lo.max(1))).collect(), Some(lo))
         }
     };
-    let feasible = bounds.iter().all(|b| *b >= 0.0) && bounds.iter().map(|b| b.min(1e12)).sum::<f64>() >= 1.0;
+    let feasible = room(&bounds) && probability != Some(0);
     let shares: Vec<f64> = if goal == DealGoal::Nash && feasible {
         nash(&expected)
     } else {
-        // Each party leaves the same fraction of its room; the closest split when there is none.
+        // Each party leaves the same fraction of its room; an illustration when there is none.
         let room: Vec<f64> = bounds.iter().map(|b| b.clamp(0.0, 1.0)).collect();
         let total: f64 = room.iter().sum();
         if total > 0.0 {
@@ -220,35 +233,43 @@ pub fn deal(results: &Results, arm: usize, parties: &[String], goal: DealGoal, v
             }
         })
         .collect();
+    // The smallest probability of gaining reached at the shares.
+    let reached = out.iter().map(|p| p.probability_gain).fold(1.0, f64::min);
+    let probability = probability.map(|_| reached);
     let goal_text = match goal {
         DealGoal::ExpectedGain | DealGoal::Nash => "every party gains on average".to_owned(),
         DealGoal::Probability(q) => format!("every party gains with probability at least {q}"),
-        DealGoal::MaxMinProbability => {
-            format!("every party gains with probability at least {:.3}", probability.unwrap_or(0.0))
-        }
+        DealGoal::MaxMinProbability => format!("every party gains with probability at least {reached:.3}"),
     };
     let savings_total: f64 = savings.iter().map(|s| mean(s)).sum();
     let message = if feasible {
         let split: Vec<String> = out.iter().map(|p| format!("{} {:.1}%", p.label, p.share * 100.0)).collect();
         format!("{goal_text} when the pool's {cost:.0} is paid as {}", split.join(", "))
     } else {
-        let blocker = (0..chosen.len()).min_by(|&a, &b| bounds[a].total_cmp(&bounds[b])).unwrap_or(0);
-        let reason = if bounds[blocker] < 0.0 {
+        let blockers: Vec<&str> =
+            (0..chosen.len()).filter(|&k| bounds[k] < 0.0).map(|k| out[k].label.as_str()).collect();
+        let reason = if goal == DealGoal::MaxMinProbability && blockers.is_empty() {
+            "in no draw can every party gain at once".to_owned()
+        } else if !blockers.is_empty() {
+            let one = blockers.len() == 1;
             format!(
-                "{} blocks it: even paying nothing it does not meet the goal (its expected savings: {:.0})",
-                out[blocker].label,
-                mean(&savings[blocker])
+                "{} {} it: even paying nothing {} not meet the goal",
+                blockers.join(", "),
+                if one { "blocks" } else { "block" },
+                if one { "it does" } else { "they do" }
             )
         } else {
+            let least = (0..chosen.len()).min_by(|&a, &b| bounds[a].total_cmp(&bounds[b])).unwrap_or(0);
             format!(
                 "together the parties can carry only {:.1}% of the costs; {} has the least room ({:.1}%)",
-                bounds.iter().sum::<f64>() * 100.0,
-                out[blocker].label,
-                bounds[blocker] * 100.0
+                bounds.iter().map(|b| b.min(1.0)).sum::<f64>() * 100.0,
+                out[least].label,
+                bounds[least] * 100.0
             )
         };
+        let goal_text = if goal == DealGoal::MaxMinProbability { "every party gains in some draw" } else { &goal_text };
         format!(
-            "no split of the pool's {cost:.0} meets the goal ({goal_text}; the parties' expected savings together: {savings_total:.0}): {reason}; the closest split is shown"
+            "no split of the pool's {cost:.0} meets the goal ({goal_text}; the parties' expected savings together: {savings_total:.0}): {reason}; the shares shown are only an illustration (in proportion to each party's room, or equal when none has any)"
         )
     };
     Ok(Deal { goal, view, feasible, parties: out, costs: cost, probability, message })

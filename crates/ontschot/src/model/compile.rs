@@ -1374,7 +1374,7 @@ impl<'a> Compiler<'a> {
                 self.err(format!("{p}.budget"), format!("budget '{}' has a key already", key.budget));
             }
         }
-        let splits = budgets
+        let splits: Vec<Split> = budgets
             .iter()
             .enumerate()
             .map(|(b, info)| match payers[info.payer].name.as_str() {
@@ -1394,6 +1394,38 @@ impl<'a> Compiler<'a> {
                         format!("'{name}' is not a municipality or insurer of the region"),
                     );
                 }
+            }
+            // Every budget that pays part of the intervention needs a joiner to pay it.
+            for (b, split) in splits.iter().enumerate() {
+                let name = &budgets[b].name;
+                let pays_costs = self.s.arms.iter().any(|a| a.costs.iter().any(|c| c.paid_by.contains_key(name)));
+                let (offset, members, key) = match split {
+                    Split::Municipalities(key) => (0, nm, key),
+                    Split::Insurers(key) => (nm, ni, key),
+                    Split::Own(_) => continue,
+                };
+                let paying = (0..members).any(|k| {
+                    joiners.contains(&parties[offset + k].name) && !matches!(key, Key::Fixed(v) if v[k] == 0.0)
+                });
+                if pays_costs && !paying {
+                    self.err(
+                        "region.joiners",
+                        format!("no joining party pays budget '{name}''s part of the intervention: name at least one of its parties with a share in its key"),
+                    );
+                }
+            }
+        }
+        // A party's key names one party only.
+        let reserved = budgets.iter().map(|b| b.name.as_str()).chain(payers.iter().map(|p| p.name.as_str()));
+        for name in reserved.chain(["total", "equalisation"]) {
+            if let Some(p) = parties.iter().take(nm + ni).find(|p| p.name == name) {
+                let kind = if p.kind == PartyKind::Municipality { "municipalities" } else { "insurers" };
+                self.err(
+                    format!("region.{kind}"),
+                    format!(
+                        "'{name}' names a budget, a payer or a reserved party (total, equalisation): choose another key"
+                    ),
+                );
             }
         }
         let inhabitants = r.municipalities.iter().map(|m| m.inhabitants.unwrap_or(0.0)).collect();

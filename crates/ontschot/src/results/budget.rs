@@ -104,7 +104,20 @@ impl Results {
     /// assert!(r.budget_array(1, "nobody").is_none());
     /// ```
     pub fn budget_array(&self, arm: usize, name: &str) -> Option<Array2<f64>> {
-        let weights = self.party_weights(name)?;
+        let Some(weights) = self.party_weights(name) else {
+            // A region's municipality or insurer.
+            let p = self.meta.parties.iter().position(|p| p.name == name)?;
+            let (n, ny, np, nb) =
+                (self.meta.iterations, self.layout.years, self.meta.parties.len(), self.layout.budgets);
+            let t: Vec<f64> = match self.transfers_in(View::Budget, arm) {
+                Some(t) => t.iter().copied().collect(),
+                None => vec![0.0; n * ny * nb],
+            };
+            let f = self.party_flows(View::Budget, arm, &t, &self.meta.joiners);
+            let after =
+                (0..n * ny).map(|k| f.saved[k * np + p] - f.programme[k * np + p] - f.paid[k * np + p]).collect();
+            return Some(Array2::from_shape_vec((n, ny), after).expect("shape"));
+        };
         let zeros = vec![0.0; self.meta.iterations * self.layout.years * self.layout.budgets];
         let t: Vec<f64> = match self.transfers_in(View::Budget, arm) {
             Some(t) => t.iter().copied().collect(),

@@ -521,9 +521,12 @@ impl Results {
         let usable = meta.iterations > 0
             && meta.arms.len() >= 2
             && meta.years > 0
-            && meta.budgets.iter().all(|b| b.payer < meta.payers.len());
+            && meta.budgets.iter().all(|b| b.payer < meta.payers.len())
+            && meta.joiners.len() == meta.parties.len()
+            && (layout.parties == 0 || layout.parties == meta.parties.len())
+            && (layout.parties > 0 || meta.parties.iter().all(|p| meta.payers.iter().any(|q| q.name == p.name)));
         if !usable {
-            return Err(bad("the header describes no usable run (iterations, arms, years or payers)"));
+            return Err(bad("the header describes no usable run (iterations, arms, years, payers or parties)"));
         }
         let expected = Layout::sizes(
             meta.arms.len(),
@@ -663,11 +666,15 @@ impl Results {
                         let k = (i * ny + y) * np + p;
                         let care = self.weight(i, 0, y, p, b);
                         let key = self.weight(i, 1, y, p, b);
-                        // Without any joiner among its parties a budget's costs stay where they fall.
+                        // Without any joiner among its parties a budget's costs stay where they
+                        // fall: nobody else pays them.
                         let pays = if joined > 0.0 { if joiners[p] { key / joined } else { 0.0 } } else { key };
                         out.programme[k] += prog[at + b] * pays;
                         out.saved[k] += saved[at + b] * care;
-                        out.paid[k] += transfers[at + b] * care;
+                        // An arrangement settles with the parties that pay the budget's part of
+                        // the intervention (a refund goes to those who paid), never with the
+                        // equalisation fund, which shares only in care costs.
+                        out.paid[k] += transfers[at + b] * pays;
                     }
                 }
             }

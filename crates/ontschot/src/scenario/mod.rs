@@ -861,18 +861,17 @@ impl Scenario {
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io { origin: origin.clone(), source })?;
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let mut s = if text.contains("extends") {
-            let read = |name: &str| -> Result<String> {
-                let file = dir.join(name);
-                std::fs::read_to_string(&file)
-                    .map_err(|source| Error::Io { origin: file.display().to_string(), source })
-            };
-            from_document(extended(&text, &origin, is_json, &read, 0)?, &origin)?
-        } else if is_json {
-            parse_json(&text, &origin)?
-        } else {
-            parse_toml(&text, &origin)?
+        // Each file names the one it extends relative to itself.
+        let read = |name: &str, from: &str| -> Result<(String, String)> {
+            let file = Path::new(from).parent().map(|d| d.join(name)).unwrap_or_else(|| name.into());
+            let origin = file.display().to_string();
+            let text = std::fs::read_to_string(&file).map_err(|source| Error::Io { origin: origin.clone(), source })?;
+            Ok((text, origin))
+        };
+        let mut s = match extended(&text, &origin, is_json, &read, 0)? {
+            Some(doc) => from_document(doc, &origin)?,
+            None if is_json => parse_json(&text, &origin)?,
+            None => parse_toml(&text, &origin)?,
         };
         s.origin = Some(origin);
         Ok(s)
@@ -881,7 +880,11 @@ impl Scenario {
     /// Reads a scenario from TOML text that may `extends` another, found by `read` (a file name
     /// to its text): how built-in seeds extend each other.
     pub fn from_toml_str_with(text: &str, read: &dyn Fn(&str) -> Result<String>) -> Result<Scenario> {
-        from_document(extended(text, INLINE, false, read, 0)?, INLINE)
+        let read = |name: &str, _: &str| -> Result<(String, String)> { Ok((read(name)?, name.to_owned())) };
+        match extended(text, INLINE, false, &read, 0)? {
+            Some(doc) => from_document(doc, INLINE),
+            None => parse_toml(text, INLINE),
+        }
     }
 
     /// Reads a scenario from TOML text.
@@ -1036,14 +1039,21 @@ fn parse_json(text: &str, origin: &str) -> Result<Scenario> {
     Ok(s)
 }
 
-/// The document of a scenario text as JSON, with the files it `extends` merged under it.
+/// Reads `name` as extended from the file `from`: its text and its origin.
+type Reader<'a> = dyn Fn(&str, &str) -> Result<(String, String)> + 'a;
+
+/// The document of a scenario text as JSON with the files it `extends` merged under it, or
+/// `None` when it extends nothing (it is then read as it is, with lines and columns in errors).
 fn extended(
     text: &str,
     origin: &str,
     is_json: bool,
-    read: &dyn Fn(&str) -> Result<String>,
+    read: &Reader<'_>,
     depth: usize,
-) -> Result<serde_json::Value> {
+) -> Result<Option<serde_json::Value>> {
+    if !text.contains("extends") {
+        return Ok(None);
+    }
     let parse_error =
         |path: &str, message: String| Error::Parse { origin: origin.to_owned(), path: path.to_owned(), message };
     let mut doc: serde_json::Value = if is_json {
@@ -1051,10 +1061,13 @@ fn extended(
     } else {
         let table: toml::Table =
             toml::from_str(text).map_err(|e| parse_error(".", e.to_string().trim_end().to_owned()))?;
+        if let Some(path) = non_finite(&toml::Value::Table(table.clone()), String::new()) {
+            return Err(parse_error(&path, "must be a finite number".into()));
+        }
         serde_json::to_value(table).map_err(|e| parse_error(".", e.to_string()))?
     };
     let Some(base) = doc.as_object_mut().and_then(|d| d.remove("extends")) else {
-        return Ok(doc);
+        return Ok(None);
     };
     let Some(name) = base.as_str() else {
         return Err(parse_error("extends", "must be the name of a scenario file, e.g. \"samenoud.toml\"".into()));
@@ -1062,21 +1075,50 @@ fn extended(
     if depth >= 8 {
         return Err(parse_error("extends", format!("'{name}': more than 8 files extend each other (a cycle?)")));
     }
-    let base_text = read(name)?;
+    let (base_text, base_origin) = read(name, origin)?;
     let base_json = name.to_ascii_lowercase().ends_with(".json");
-    let mut merged = extended(&base_text, name, base_json, read, depth + 1)?;
-    merge(&mut merged, doc);
-    Ok(merged)
+    let mut merged = match extended(&base_text, &base_origin, base_json, read, depth + 1)? {
+        Some(doc) => doc,
+        None if base_json => serde_json::from_str(&base_text).map_err(|e| Error::Parse {
+            origin: base_origin.clone(),
+            path: ".".into(),
+            message: e.to_string(),
+        })?,
+        None => {
+            let table: toml::Table = toml::from_str(&base_text).map_err(|e| Error::Parse {
+                origin: base_origin.clone(),
+                path: ".".into(),
+                message: e.to_string().trim_end().to_owned(),
+            })?;
+            serde_json::to_value(table).map_err(|e| parse_error(".", e.to_string()))?
+        }
+    };
+    merge(&mut merged, doc, false);
+    Ok(Some(merged))
 }
 
-/// Merges `over` into `base`: tables key by key, everything else replaced.
-fn merge(base: &mut serde_json::Value, over: serde_json::Value) {
+/// The path of the first number that is not finite, which JSON cannot hold.
+fn non_finite(v: &toml::Value, path: String) -> Option<String> {
+    match v {
+        toml::Value::Float(x) if !x.is_finite() => Some(if path.is_empty() { ".".into() } else { path }),
+        toml::Value::Table(t) => {
+            t.iter().find_map(|(k, v)| non_finite(v, if path.is_empty() { k.clone() } else { format!("{path}.{k}") }))
+        }
+        toml::Value::Array(a) => a.iter().enumerate().find_map(|(i, v)| non_finite(v, format!("{path}[{i}]"))),
+        _ => None,
+    }
+}
+
+/// Merges `over` into `base`: tables key by key, everything else replaced. A parameter, table
+/// or index path is replaced whole (its distribution's keys belong together).
+fn merge(base: &mut serde_json::Value, over: serde_json::Value, whole: bool) {
     match (base, over) {
         (serde_json::Value::Object(b), serde_json::Value::Object(o)) => {
             for (k, v) in o {
+                let entities = matches!(k.as_str(), "parameters" | "tables" | "indexation");
                 match b.get_mut(&k) {
-                    Some(slot) => merge(slot, v),
-                    None => {
+                    Some(slot) if !whole => merge(slot, v, entities),
+                    _ => {
                         b.insert(k, v);
                     }
                 }
