@@ -5,52 +5,12 @@ mod common;
 
 use ontschot::{Mode, Model, Scenario, Simulation, View};
 
-/// One state, fixed numbers: 1,000 people use 2 visits a year (price 100, the insurer's tariff
-/// 40, half of a changed visit releases cash, Zvw tariffs indexed 10% a year from price year 2022
-/// to a start in 2024); the programme halves visits and costs 10 euro per participant-year (Wmo,
-/// not indexed); the insurer pays the municipality 5,000 a year.
-const HAND: &str = r#"
-name = "hand"
-horizon_years = 3
-cycle_convention = "start"
-price_year = 2022
-start_year = 2024
-[population]
-size = 1000
-[[states]]
-name = "home"
-initial = 1
-[transitions.from.home]
-home = "rest"
-[indexation.idx]
-rate = 0.1
-[budgets.zvw]
-index = "idx"
-[[categories]]
-name = "visit"
-price = 100
-paid_by = { zvw = 1 }
-tariffs = { zvw = 40 }
-cash_release = { zvw = 0.5 }
-use_per_year = { home = 2 }
-[[arms]]
-name = "usual_care"
-[[arms]]
-name = "programme"
-[[arms.use_effects]]
-category = "visit"
-rate_ratio = 0.5
-[[arms.costs]]
-name = "coach"
-kind = "per_participant_year"
-amount = 10
-paid_by = { wmo = 1 }
-[[arrangements]]
-type = "fixed_contribution"
-from = "zvw"
-to = "wmo"
-amount = 5000
-"#;
+/// The fixed-number scenario of `common::VISITS` at 10 euro per participant-year, with the
+/// insurer paying the municipality 5,000 a year.
+fn hand() -> String {
+    common::VISITS.replace("AMOUNT", "10")
+        + "[[arrangements]]\ntype = \"fixed_contribution\"\nfrom = \"zvw\"\nto = \"wmo\"\namount = 5000\n"
+}
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
@@ -58,7 +18,7 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn cash_per_year_equals_the_hand_computed_figures() {
-    let model = Model::new(&Scenario::from_toml_str(HAND).unwrap()).unwrap();
+    let model = Model::new(&Scenario::from_toml_str(&hand()).unwrap()).unwrap();
     let r = Simulation::new(&model).iterations(3).run().unwrap();
     let view = r.budget_view(1);
     assert_eq!(view.years, vec![2024, 2025, 2026]);
@@ -98,8 +58,8 @@ fn rates_at_or_below_minus_one_releases_outside_the_unit_and_stray_tariffs_are_n
         ),
     ];
     for (from, to, path, reason) in cases {
-        let text = HAND.replace(from, to);
-        assert_ne!(text, HAND, "{from}");
+        let text = hand().replace(from, to);
+        assert_ne!(text, hand(), "{from}");
         let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
         assert!(err.contains(path) && err.contains(reason), "{path}: {err}");
     }
@@ -107,21 +67,21 @@ fn rates_at_or_below_minus_one_releases_outside_the_unit_and_stray_tariffs_are_n
 
 #[test]
 fn a_year_outside_the_horizon_and_a_rule_on_an_unused_category_are_named() {
-    let text = HAND.replace("rate = 0.1", "rate = \"r\"")
+    let text = hand().replace("rate = 0.1", "rate = \"r\"")
         + "[tables.r]\nby = \"year\"\nbreaks = [2023, 2030]\nvalues = [0.1, 0.2]\n";
     let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
     assert!(err.contains("tables.r.breaks[1]") && err.contains("within the horizon (2024-2026)"), "{err}");
     let text =
-        HAND.replace("rate = 0.1", "rate = \"r\"") + "[tables.r]\nby = \"year\"\nbreaks = [2024]\nvalues = [0.1]\n";
+        hand().replace("rate = 0.1", "rate = \"r\"") + "[tables.r]\nby = \"year\"\nbreaks = [2024]\nvalues = [0.1]\n";
     let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
     assert!(err.contains("tables.r.breaks[0]") && err.contains("needs a rate for 2023"), "{err}");
-    let text = HAND.to_owned()
+    let text = hand()
         + "[[categories]]\nname = \"unused\"\nprice = 5\npaid_by = { wmo = 1 }\n"
         + "[[own_contributions]]\ntype = \"flat_fee\"\ncategories = [\"unused\"]\ncollected_by = \"wmo\"\npaid_by = \"eigen_bijdrage\"\nper_month = 20\n";
     let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
     assert!(err.contains("own_contributions[0].categories[0]") && err.contains("no state uses"), "{err}");
     // A table by calendar year is for budget-view values only.
-    let text = HAND.replace("use_per_year = { home = 2 }", "use_per_year = { home = \"u\" }")
+    let text = hand().replace("use_per_year = { home = 2 }", "use_per_year = { home = \"u\" }")
         + "[tables.u]\nby = \"year\"\nbreaks = [2024]\nvalues = [2]\n";
     let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
     assert!(err.contains("categories[0].use_per_year.home") && err.contains("budget-view values only"), "{err}");
@@ -284,16 +244,16 @@ fn cohort_own_contributions_agree_with_the_individual_mode() {
 
 #[test]
 fn rules_on_a_category_twice_and_years_far_off_are_refused() {
-    let text = HAND.to_owned()
+    let text = hand()
         + "[[own_contributions]]\ntype = \"flat_fee\"\ncategories = [\"visit\", \"visit\"]\ncollected_by = \"zvw\"\npaid_by = \"eigen_bijdrage\"\nper_month = 20\n";
     let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
     assert!(err.contains("own_contributions[0].categories[1]") && err.contains("named twice"), "{err}");
-    let twice = HAND.to_owned()
+    let twice = hand()
         + &"[[own_contributions]]\ntype = \"flat_fee\"\ncategories = [\"visit\"]\ncollected_by = \"zvw\"\npaid_by = \"eigen_bijdrage\"\nper_month = 20\n".repeat(2);
     let err = Model::new(&Scenario::from_toml_str(&twice).unwrap()).unwrap_err().to_string();
     assert!(err.contains("own_contributions[1]") && err.contains("charged twice"), "{err}");
     for (year, field) in [("start_year = 20250", "start_year"), ("start_year = 2147483647", "start_year")] {
-        let text = HAND.replace("start_year = 2024", year);
+        let text = hand().replace("start_year = 2024", year);
         let err = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap_err().to_string();
         assert!(err.contains(field) && err.contains("1900 to 2200"), "{err}");
     }
@@ -302,7 +262,7 @@ fn rules_on_a_category_twice_and_years_far_off_are_refused() {
 /// Monthly cycles: a table by calendar year changes value exactly at the turn of the year.
 #[test]
 fn a_table_by_year_follows_the_calendar_with_monthly_cycles() {
-    let text = HAND
+    let text = hand()
         .replace("horizon_years = 3", "horizon_years = 2\ncycle_years = 0.0833333")
         .replace("tariffs = { zvw = 40 }", "tariffs = { zvw = \"t\" }")
         .replace("[budgets.zvw]\nindex = \"idx\"", "")
@@ -319,7 +279,7 @@ fn a_table_by_year_follows_the_calendar_with_monthly_cycles() {
 /// receives the contribution as it releases the day, the client stops paying it in full.
 #[test]
 fn a_contribution_follows_the_collecting_budgets_release() {
-    let text = HAND.to_owned()
+    let text = hand()
         + "[[own_contributions]]\ntype = \"contribution\"\ncategories = [\"visit\"]\ncollected_by = \"zvw\"\npaid_by = \"eigen_bijdrage\"\nper_unit = 8\nliving_costs = 3\n";
     let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
     let r = Simulation::new(&model).iterations(1).run().unwrap();
@@ -350,8 +310,9 @@ fn the_budget_view_is_the_same_on_any_thread_count() {
 /// the index path's known rates from the price year; the budget view does not change.
 #[test]
 fn the_societal_view_can_be_expressed_in_the_prices_of_another_year() {
-    let base = Model::new(&Scenario::from_toml_str(HAND).unwrap()).unwrap();
-    let text = HAND.replace("[population]", "[analysis]\nsocietal_year = 2024\nsocietal_index = \"idx\"\n[population]");
+    let base = Model::new(&Scenario::from_toml_str(&hand()).unwrap()).unwrap();
+    let text =
+        hand().replace("[population]", "[analysis]\nsocietal_year = 2024\nsocietal_index = \"idx\"\n[population]");
     let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
     let (a, b) =
         (Simulation::new(&base).iterations(2).run().unwrap(), Simulation::new(&model).iterations(2).run().unwrap());
@@ -364,7 +325,7 @@ fn the_societal_view_can_be_expressed_in_the_prices_of_another_year() {
         text.replace("rate = 0.1", "rate = \"r\"") + "[parameters.r]\ndist = \"uniform\"\nmin = 0.0\nmax = 0.1\n";
     let err = Model::new(&Scenario::from_toml_str(&drawn).unwrap()).unwrap_err().to_string();
     assert!(err.contains("analysis.societal_index") && err.contains("is drawn"), "{err}");
-    let alone = HAND.replace("[population]", "[analysis]\nsocietal_year = 2024\n[population]");
+    let alone = hand().replace("[population]", "[analysis]\nsocietal_year = 2024\n[population]");
     let err = Model::new(&Scenario::from_toml_str(&alone).unwrap()).unwrap_err().to_string();
     assert!(err.contains("analysis.societal_year") && err.contains("together"), "{err}");
 }

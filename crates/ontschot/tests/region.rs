@@ -247,51 +247,10 @@ proptest! {
     }
 }
 
-/// One state, fixed numbers (as in the budget tests): the programme halves 2,000 visits a year
-/// whose avoided claims save the Zvw 40 x 0.5 a visit, indexed 10% a year from 2022 to 2024-2026;
-/// it costs `AMOUNT` per participant-year, paid by the Wmo.
-const POOL: &str = r#"
-name = "pool"
-horizon_years = 3
-cycle_convention = "start"
-price_year = 2022
-start_year = 2024
-[population]
-size = 1000
-[[states]]
-name = "home"
-initial = 1
-[transitions.from.home]
-home = "rest"
-[indexation.idx]
-rate = 0.1
-[budgets.zvw]
-index = "idx"
-[[categories]]
-name = "visit"
-price = 100
-paid_by = { zvw = 1 }
-tariffs = { zvw = 40 }
-cash_release = { zvw = 0.5 }
-use_per_year = { home = 2 }
-[[arms]]
-name = "usual_care"
-[[arms]]
-name = "programme"
-[[arms.use_effects]]
-category = "visit"
-rate_ratio = 0.5
-[[arms.costs]]
-name = "coach"
-kind = "per_participant_year"
-amount = AMOUNT
-paid_by = { wmo = 1 }
-"#;
-
 #[test]
 fn a_deal_of_a_pooled_budget_is_the_analytic_one() {
     use ontschot::finance::{DealGoal, deal};
-    let s = with_region(Scenario::from_toml_str(&POOL.replace("AMOUNT", "10")).unwrap(), TWO);
+    let s = with_region(Scenario::from_toml_str(&common::VISITS.replace("AMOUNT", "10")).unwrap(), TWO);
     let model = Model::new(&s).unwrap();
     let one = Simulation::new(&model).iterations(4).threads(Some(1)).run().unwrap();
     let two = Simulation::new(&model).iterations(4).threads(Some(2)).run().unwrap();
@@ -318,7 +277,7 @@ fn a_deal_of_a_pooled_budget_is_the_analytic_one() {
     // The same answer on any thread count.
     assert_eq!(d, deal(&two, 1, &parties, DealGoal::ExpectedGain, ontschot::View::Budget).unwrap());
     // Ten times the costs: together the insurers can carry only 26.7% of them.
-    let s = with_region(Scenario::from_toml_str(&POOL.replace("AMOUNT", "100")).unwrap(), TWO);
+    let s = with_region(Scenario::from_toml_str(&common::VISITS.replace("AMOUNT", "100")).unwrap(), TWO);
     let r = Simulation::new(&Model::new(&s).unwrap()).iterations(4).run().unwrap();
     let d = deal(&r, 1, &parties, DealGoal::ExpectedGain, ontschot::View::Budget).unwrap();
     assert!(!d.feasible);
@@ -381,7 +340,7 @@ from = "insurer"
 to = "municipality"
 share = 0.5
 "#;
-    let text = POOL.replace("AMOUNT", "10") + alternatives;
+    let text = common::VISITS.replace("AMOUNT", "10") + alternatives;
     // 2024-2026: the IZA funds (2023-2025) pay in 2024 and 2025, not in 2026.
     let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
     let r = Simulation::new(&model).iterations(2).run().unwrap();

@@ -1598,36 +1598,28 @@ impl<'a> Compiler<'a> {
             let pays = |b: &str| index.get(b).is_some_and(|i| paying.contains(i));
             let paying_names: Vec<&str> = paying.iter().map(|&i| names[i]).collect();
             let price = categories.get(ci).map_or(Term::Const(0.0), |cat| cat.price);
-            let mut tariff = vec![price; budgets.len()];
-            for (b, v) in &c.tariffs {
-                let p = format!("{path}.tariffs.{b}");
-                if !pays(b) {
-                    self.err(
-                        &p,
-                        format!(
-                            "budget '{b}' does not pay this category in the budget view (it is paid by: {})",
-                            paying_names.join(", ")
-                        ),
-                    );
-                } else if let Some(t) = self.bounded(&p, v, Ctx::Calendar, false) {
-                    tariff[index[b]] = t;
-                }
-            }
-            let mut release = vec![Term::Const(1.0); budgets.len()];
-            for (b, v) in &c.cash_release {
-                let p = format!("{path}.cash_release.{b}");
-                if !pays(b) {
-                    self.err(
-                        &p,
-                        format!(
-                            "budget '{b}' does not pay this category in the budget view (it is paid by: {})",
-                            paying_names.join(", ")
-                        ),
-                    );
-                } else if let Some(t) = self.bounded(&p, v, Ctx::Calendar, true) {
-                    release[index[b]] = t;
-                }
-            }
+            // A value per paying budget (tariffs, release), each for a budget that pays.
+            let per_budget =
+                |c: &mut Self, field: &str, values: &BTreeMap<String, Value>, unit: bool, default: Term| {
+                    let mut out = vec![default; budgets.len()];
+                    for (b, v) in values {
+                        let p = format!("{path}.{field}.{b}");
+                        if !pays(b) {
+                            let paid = paying_names.join(", ");
+                            c.err(
+                                &p,
+                                format!(
+                                    "budget '{b}' does not pay this category in the budget view (it is paid by: {paid})"
+                                ),
+                            );
+                        } else if let Some(t) = c.bounded(&p, v, Ctx::Calendar, unit) {
+                            out[index[b]] = t;
+                        }
+                    }
+                    out
+                };
+            let tariff = per_budget(self, "tariffs", &c.tariffs, false, price);
+            let release = per_budget(self, "cash_release", &c.cash_release, true, Term::Const(1.0));
             let own = find_index(self, format!("{path}.index"), &c.index);
             let idx = (0..budgets.len()).map(|b| own.or(budget_index[b])).collect();
             cats.push(CashCategory { split, tariff, release, index: idx });

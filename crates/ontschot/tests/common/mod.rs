@@ -73,3 +73,45 @@ pub fn invalid(s: &Scenario) -> (Vec<String>, String) {
 pub fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol * b.abs().max(1.0)
 }
+
+/// One state, fixed numbers, for the budget view: 1,000 people use 2 visits a year (price 100,
+/// the insurer's tariff 40, half of a changed visit releases cash, Zvw tariffs indexed 10% a year
+/// from price year 2022 to a start in 2024); the programme halves visits and costs `AMOUNT` per
+/// participant-year, paid by the Wmo (not indexed).
+pub const VISITS: &str = r#"
+name = "visits"
+horizon_years = 3
+cycle_convention = "start"
+price_year = 2022
+start_year = 2024
+[population]
+size = 1000
+[[states]]
+name = "home"
+initial = 1
+[transitions.from.home]
+home = "rest"
+[indexation.idx]
+rate = 0.1
+[budgets.zvw]
+index = "idx"
+[[categories]]
+name = "visit"
+price = 100
+paid_by = { zvw = 1 }
+tariffs = { zvw = 40 }
+cash_release = { zvw = 0.5 }
+use_per_year = { home = 2 }
+[[arms]]
+name = "usual_care"
+[[arms]]
+name = "programme"
+[[arms.use_effects]]
+category = "visit"
+rate_ratio = 0.5
+[[arms.costs]]
+name = "coach"
+kind = "per_participant_year"
+amount = AMOUNT
+paid_by = { wmo = 1 }
+"#;
