@@ -388,6 +388,7 @@ fn validate(path: &Path, draws: usize) -> Result<(), String> {
     let s = model.scenario();
     let uncertain = s.parameters.values().filter(|p| p.dist != ontschot::DistKind::Fixed).count();
     let assumptions = s.parameters.values().filter(|p| p.assumption).count();
+    let sourced = s.parameters.values().filter(|p| !p.assumption && !p.source.trim().is_empty()).count();
     let unsourced: Vec<&str> = s
         .parameters
         .iter()
@@ -395,7 +396,7 @@ fn validate(path: &Path, draws: usize) -> Result<(), String> {
         .map(|(k, _)| k.as_str())
         .collect();
     println!(
-        "ok: {} ({}): {} states, {} care categories, {} arms, {} budgets, {} parameters ({uncertain} uncertain, {assumptions} marked as assumptions), {} arrangements in force, {} alternatives, {} years in {} cycles; the means and {draws} random draws run without problems",
+        "ok: {} ({}): {} states, {} care categories, {} arms, {} budgets, {} parameters ({uncertain} uncertain; {sourced} sourced, {assumptions} marked as assumptions), {} arrangements in force, {} alternatives, {} years in {} cycles; the means and {draws} random draws run without problems",
         s.name,
         path.display(),
         model.states().len(),

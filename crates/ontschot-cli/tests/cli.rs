@@ -136,11 +136,17 @@ fn the_same_seed_gives_the_same_json_on_any_thread_count() {
 }
 
 #[test]
-fn validate_accepts_the_seeds() {
-    for s in ["samenoud.toml", "welzijn_op_recept.toml"] {
+fn validate_accepts_the_seeds_and_counts_sourced_numbers_and_assumptions() {
+    for (s, counts) in [
+        ("samenoud.toml", "7 sourced, 45 marked as assumptions"),
+        ("welzijn_op_recept.toml", "1 sourced, 18 marked as assumptions"),
+        ("region_samenoud.toml", "7 sourced, 48 marked as assumptions"),
+    ] {
         let out = ontschot(&["validate", &seed(s)]);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        assert!(text(&out.stdout).starts_with("ok: "), "{}", text(&out.stdout));
+        let stdout = text(&out.stdout);
+        assert!(stdout.starts_with("ok: ") && stdout.contains(counts), "{stdout}");
+        assert!(!stdout.contains("without a source"), "{stdout}");
     }
 }
 

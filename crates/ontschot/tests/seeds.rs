@@ -1,0 +1,61 @@
+//! Every seed: every number has a source or is marked as an assumption, and every seed and
+//! variant runs with money conserved in both views.
+
+use ontschot::{Model, Simulation, View};
+
+#[test]
+fn every_seed_parameter_has_a_source_or_is_marked_as_an_assumption() {
+    for name in ontschot::seeds::names() {
+        let s = ontschot::seeds::load(name).unwrap();
+        for (key, p) in &s.parameters {
+            assert!(!p.source.trim().is_empty(), "{name}: parameters.{key} has no source text");
+        }
+        for (key, t) in &s.tables {
+            assert!(!t.source.trim().is_empty(), "{name}: tables.{key} has no source");
+        }
+        for (key, i) in &s.indexation {
+            assert!(!i.source.trim().is_empty(), "{name}: indexation.{key} has no source");
+        }
+        for (k, c) in s.categories.iter().enumerate() {
+            assert!(!c.source.trim().is_empty(), "{name}: categories[{k}] has no source");
+        }
+        // A parameter's source says where the number comes from; one without a publication is
+        // marked: at least the seeds' many assumptions are counted, not hidden.
+        let marked = s.parameters.values().filter(|p| p.assumption).count();
+        assert!(marked > 0, "{name}: no parameter is marked as an assumption");
+    }
+}
+
+#[test]
+fn every_seed_and_variant_runs_with_money_conserved() {
+    for name in ontschot::seeds::names() {
+        let s = ontschot::seeds::load(name).unwrap();
+        let mut scenarios = vec![(String::from("base"), s.clone())];
+        for v in &s.variants {
+            scenarios.push((v.name.clone(), s.variant(&v.name).unwrap()));
+        }
+        for (variant, scenario) in scenarios {
+            let model = Model::new(&scenario).unwrap();
+            let r = Simulation::new(&model).iterations(20).run().unwrap();
+            for arm in 1..model.arms().len() {
+                let (sum, view) = (r.summary(arm), r.budget_view(arm));
+                let budgets: f64 = sum.budgets.iter().map(|b| b.net_after.mean).sum();
+                let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+                assert!(close(budgets, sum.total.net_after.mean), "{name}/{variant}: budgets do not sum to the total");
+                let parties: f64 = sum.parties.iter().map(|p| p.net_after.mean).sum();
+                assert!(close(parties, sum.total.net_after.mean), "{name}/{variant}: parties do not sum to the total");
+                for y in 0..model.n_years() {
+                    let cash: f64 = view.payers.iter().map(|p| p.years[y].cash.mean).sum();
+                    assert!(close(cash, view.total.years[y].cash.mean), "{name}/{variant}: cash in year {y}");
+                }
+                for v in [View::Societal, View::Budget] {
+                    if let Some(t) = r.transfers_in(v, arm) {
+                        for row in t.rows() {
+                            assert!(row.sum().abs() < 1e-6, "{name}/{variant}: an arrangement creates money: {row}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
