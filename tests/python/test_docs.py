@@ -17,43 +17,28 @@ def test_docstring_examples(module):
     assert result.failed == 0
 
 
-def test_the_budget_risk_page_shows_what_its_example_prints():
+def _page_rows(example: str, page: str, expected: int) -> None:
+    """The table rows `examples/EXAMPLE` prints all stand in `docs/PAGE`, and there are `expected`."""
     import subprocess
     import sys
 
     from conftest import ROOT
 
-    out = subprocess.run([sys.executable, ROOT / "examples" / "budget_risk.py"], check=True, capture_output=True, text=True).stdout
-    page = (ROOT / "docs" / "budget-risk.md").read_text()
+    out = subprocess.run([sys.executable, ROOT / "examples" / example], check=True, capture_output=True, text=True).stdout
+    text = (ROOT / "docs" / page).read_text()
     rows = [line for line in out.splitlines() if line.startswith("| ")]
-    assert len(rows) == 2 * (1 + 3), out  # two tables: a header and three sizes each
+    assert len(rows) == expected, out
     for row in rows:
-        assert row in page, f"docs/budget-risk.md does not show: {row}"
+        assert row in text, f"docs/{page} does not show: {row}"
+
+
+def test_the_budget_risk_page_shows_what_its_example_prints():
+    _page_rows("budget_risk.py", "budget-risk.md", 2 * (1 + 3))  # two tables: a header and three sizes each
 
 
 def test_the_seeds_page_shows_both_views_as_the_example_prints_them():
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
-    out = subprocess.run([sys.executable, ROOT / "examples" / "two_views.py"], check=True, capture_output=True, text=True).stdout
-    page = (ROOT / "docs" / "seeds.md").read_text()
-    rows = [line for line in out.splitlines() if line.startswith("| ")]
-    assert len(rows) == (1 + 4) + (1 + 3), out  # per seed a header, then a row per payer
-    for row in rows:
-        assert row in page, f"docs/seeds.md does not show: {row}"
+    _page_rows("two_views.py", "seeds.md", (1 + 4) + (1 + 3))  # per seed a header, then a row per payer
 
 
 def test_the_region_page_shows_what_its_example_prints():
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
-    out = subprocess.run([sys.executable, ROOT / "examples" / "region.py"], check=True, capture_output=True, text=True).stdout
-    page = (ROOT / "docs" / "region.md").read_text()
-    rows = [line for line in out.splitlines() if line.startswith("| ")]
-    assert len(rows) == (1 + 10) + (1 + 7) + (1 + 7), out  # parties with the funds; free riders; the deal
-    for row in rows:
-        assert row in page, f"docs/region.md does not show: {row}"
+    _page_rows("region.py", "region.md", (1 + 10) + (1 + 7) + (1 + 7))  # parties; free riders; the deal

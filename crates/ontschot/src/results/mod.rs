@@ -633,14 +633,19 @@ pub(crate) struct PartyFlows {
 }
 
 impl Results {
+    /// Without a region, the party of each budget: its payer (found once, not per iteration).
+    fn own_parties(&self) -> Vec<Option<usize>> {
+        let m = &self.meta;
+        m.budgets.iter().map(|b| m.parties.iter().position(|p| p.name == m.payers[b.payer].name)).collect()
+    }
+
     /// The weight of party `p` in budget `b`'s care (`kind` 0) or programme (1) costs in
-    /// iteration `i` and year `y`: a region's drawn weights, or 1 for the budget's payer.
+    /// iteration `i` and year `y`: a region's drawn weights, or 1 for the budget's own party.
     #[inline]
-    fn weight(&self, i: usize, kind: usize, y: usize, p: usize, b: usize) -> f64 {
+    fn weight(&self, own: &[Option<usize>], i: usize, kind: usize, y: usize, p: usize, b: usize) -> f64 {
         let l = &self.layout;
         if l.parties == 0 {
-            let payer = &self.meta.payers[self.meta.budgets[b].payer].name;
-            return f64::from(u8::from(&self.meta.parties[p].name == payer));
+            return f64::from(u8::from(own[b] == Some(p)));
         }
         self.data[i * l.len + l.weights + ((kind * l.years + y) * l.parties + p) * l.budgets + b]
     }
@@ -651,6 +656,7 @@ impl Results {
     /// residence or membership, joiners or not. Parties always sum to the budgets.
     pub(crate) fn party_flows(&self, view: View, arm: usize, transfers: &[f64], joiners: &[bool]) -> PartyFlows {
         let (n, ny, nb, np) = (self.meta.iterations, self.layout.years, self.layout.budgets, self.meta.parties.len());
+        let own = self.own_parties();
         let (prog, saved) = self.extra_flows(view, arm);
         let mut out = PartyFlows {
             programme: vec![0.0; n * ny * np],
@@ -661,11 +667,11 @@ impl Results {
             for y in 0..ny {
                 let at = (i * ny + y) * nb;
                 for b in 0..nb {
-                    let joined: f64 = (0..np).filter(|&p| joiners[p]).map(|p| self.weight(i, 1, y, p, b)).sum();
+                    let joined: f64 = (0..np).filter(|&p| joiners[p]).map(|p| self.weight(&own, i, 1, y, p, b)).sum();
                     for p in 0..np {
                         let k = (i * ny + y) * np + p;
-                        let care = self.weight(i, 0, y, p, b);
-                        let key = self.weight(i, 1, y, p, b);
+                        let care = self.weight(&own, i, 0, y, p, b);
+                        let key = self.weight(&own, i, 1, y, p, b);
                         // Without any joiner among its parties a budget's costs stay where they
                         // fall: nobody else pays them.
                         let pays = if joined > 0.0 { if joiners[p] { key / joined } else { 0.0 } } else { key };
