@@ -124,6 +124,85 @@ start = { all = { a = 1, b = 0 } }
     }
 }
 
+/// Insurer a's share of the Zvw's change in cash, year by year, before arrangements.
+fn share_of_a(s: Scenario) -> Vec<f64> {
+    let model = Model::new(&s).unwrap();
+    let r = Simulation::new(&model).iterations(5).run().unwrap();
+    let v = r.budget_view(1);
+    let zvw = v.budgets.iter().find(|p| p.name == "zvw").unwrap();
+    let a = v.parties.iter().find(|p| p.name == "a").unwrap();
+    a.years.iter().zip(&zvw.years).map(|(mine, all)| mine.before / all.before).collect()
+}
+
+const START_WITH_A: &str = r#"
+[[insurers]]
+name = "a"
+[[insurers]]
+name = "b"
+[[municipalities]]
+name = "all"
+share = 1
+insurers = { a = 0.5, b = 0.5 }
+"#;
+
+#[test]
+fn a_switching_matrix_moves_members_as_its_markov_chain_says() {
+    // From a, 10% move to b each year; from b, 30% to a: a's members tend to 0.3 / 0.4 = 75%,
+    // and the distance to it shrinks by 1 - 0.1 - 0.3 = 0.6 a year.
+    let region = START_WITH_A.to_owned()
+        + "[switching]\nmatrix = { a = { a = 0.9, b = 0.1 }, b = { a = 0.3, b = \"rest\" } }\nstart = { all = { a = 1, b = 0 } }\n";
+    for (y, share) in share_of_a(with_region(samenoud(), &region)).into_iter().enumerate() {
+        let expected = 0.75 + 0.25 * 0.6f64.powi(y as i32);
+        assert!(close(share, expected), "year {y}: {share} vs {expected}");
+    }
+}
+
+#[test]
+fn each_subgroup_switches_at_its_own_rate() {
+    // Two halves alike in everything but switching: people 85+ keep their insurer.
+    let mut s = samenoud();
+    s.parameters.insert("p_switch".into(), toml::from_str("dist = \"fixed\"\nvalue = 0.2\nsource = \"test\"").unwrap());
+    s.population.subgroups = toml::from_str::<toml::Table>(
+        "[[s]]\nname = \"85+\"\nshare = 0.5\nvalues = { p_switch = 0 }\n[[s]]\nname = \"75-84\"\nshare = \"rest\"\n",
+    )
+    .unwrap()["s"]
+        .clone()
+        .try_into()
+        .unwrap();
+    let region = START_WITH_A.to_owned() + "[switching]\nrate = \"p_switch\"\nstart = { all = { a = 1, b = 0 } }\n";
+    for (y, share) in share_of_a(with_region(s, &region)).into_iter().enumerate() {
+        let keep = 0.8f64.powi(y as i32);
+        let expected = 0.5 * 1.0 + 0.5 * (keep + (1.0 - keep) * 0.5);
+        assert!(close(share, expected), "year {y}: {share} vs {expected}");
+    }
+}
+
+#[test]
+fn equalisation_goes_by_care_category() {
+    // Only hospital care is equalised, half of it.
+    let region = TWO.to_owned() + "[equalisation]\nshare = 0\ncategories = { hospital = 0.5 }\n";
+    let model = Model::new(&with_region(samenoud(), &region)).unwrap();
+    let r = Simulation::new(&model).iterations(20).detail(true).run().unwrap();
+    let s = r.summary(1);
+    let fund = s.parties.iter().find(|p| p.name == "equalisation").unwrap();
+    let hospital = model.categories().iter().position(|c| c.name == "hospital").unwrap();
+    let (uc, arm) = (r.detail(0).unwrap(), r.detail(1).unwrap());
+    let n = r.meta().iterations;
+    let rate: f64 = model.scenario().discount.costs;
+    let saved: f64 = (0..n)
+        .map(|i| {
+            (0..model.n_years())
+                .map(|y| (uc[[i, y, hospital]] - arm[[i, y, hospital]]) / (1.0 + rate).powi(y as i32))
+                .sum::<f64>()
+        })
+        .sum::<f64>()
+        / n as f64;
+    assert!(close(fund.savings.mean, 0.5 * saved), "{} vs {}", fund.savings.mean, 0.5 * saved);
+    let zvw = s.budgets.iter().find(|b| b.name == "zvw").unwrap();
+    let insurers: f64 = s.parties.iter().filter(|p| p.name == "a" || p.name == "b").map(|p| p.savings.mean).sum();
+    assert!(close(insurers + fund.savings.mean, zvw.savings.mean));
+}
+
 #[test]
 fn equalisation_returns_its_share_of_the_insurers_care_costs() {
     let region = TWO.to_owned() + "[equalisation]\nshare = 0.25\n";
@@ -173,6 +252,31 @@ fn bad_regions_are_named_by_field() {
         ),
         (TWO.to_owned() + "[[keys]]\nbudget = \"zvw\"\nby = \"residence\"\n", "region.keys[0].by", "membership"),
         ("joiners = [\"north\"]\n".to_owned() + TWO, "region.joiners[0]", "not a municipality or insurer"),
+        (
+            TWO.to_owned() + "[switching]\nrate = 0.1\nmatrix = { a = { a = 1 }, b = { b = 1 } }\n",
+            "region.switching",
+            "a rate or a matrix, not both",
+        ),
+        (
+            TWO.to_owned() + "[switching]\nmatrix = { a = { a = 1 } }\n",
+            "region.switching.matrix",
+            "row for insurer 'b'",
+        ),
+        (
+            TWO.to_owned() + "[switching]\nmatrix = { a = { a = 0.9, b = 0.2 }, b = { b = 1 } }\n",
+            "region.switching.matrix.a",
+            "sum to 1",
+        ),
+        (
+            TWO.to_owned() + "[equalisation]\nshare = 0.1\ncategories = { hospitals = 0.5 }\n",
+            "region.equalisation.categories.hospitals",
+            "unknown category",
+        ),
+        (
+            TWO.to_owned() + "[equalisation]\nshare = 0.1\ncategories = { hospital = -0.5 }\n",
+            "region.equalisation.categories.hospital",
+            ">= 0",
+        ),
     ];
     for (region, path, reason) in cases {
         let err = Model::new(&with_region(samenoud(), &region)).unwrap_err().to_string();

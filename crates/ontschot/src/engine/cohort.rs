@@ -28,7 +28,7 @@ impl DrawProblem {
     }
 }
 
-pub(super) type Step<T = ()> = Result<T, DrawProblem>;
+pub(crate) type Step<T = ()> = Result<T, DrawProblem>;
 
 /// Per-worker buffers, reused across iterations.
 pub(crate) struct Workspace {
@@ -76,9 +76,11 @@ pub(crate) struct Workspace {
     pub(super) od: Vec<f64>,
     capped: Vec<(f64, f64, f64)>,
     split_buf: Vec<f64>,
-    /// A region's shares of the population [municipality], market shares and insurers at the
-    /// start [municipality][insurer], and members and market shares per insurer.
-    region_buf: Vec<f64>,
+    /// A region's parties, and usual care's per-person care and cash per party of one run for
+    /// each entry year, [entry year][year][party].
+    pub(super) party: Option<super::parties::PartyState>,
+    pub(super) uc_party_care: Vec<f64>,
+    pub(super) uc_party_cash: Vec<f64>,
     /// Transition matrices of the participant group being run, [cycle - 1][from][to] (usual
     /// care's before its start), for the own-contribution rules' expectations.
     pub(super) part_mats: Vec<f64>,
@@ -138,10 +140,9 @@ impl Workspace {
             split_buf: vec![0.0; b],
             part_mats: vec![0.0; t * s * s],
             release: vec![0.0; t * c * b],
-            region_buf: m
-                .region
-                .as_ref()
-                .map_or(Vec::new(), |r| vec![0.0; r.municipalities * (1 + 2 * r.insurers) + 2 * r.insurers]),
+            party: super::parties::PartyState::new(m),
+            uc_party_care: vec![0.0; if m.region.is_some() { k * y * m.parties.len() } else { 0 }],
+            uc_party_cash: vec![0.0; if m.region.is_some() { k * y * m.parties.len() } else { 0 }],
             years: y,
             base: m.mean_slots(),
             shares: vec![0.0; m.subgroups.values.len()],
@@ -303,6 +304,7 @@ impl Workspace {
     fn subgroup(&mut self, m: &Model, out: &mut Record<'_>) -> Step {
         let s = self.s;
         self.prepare(m)?;
+        self.region_people(m)?;
         // Usual care's trace, shared by every arm.
         self.uc_trace[..s].copy_from_slice(&self.initial);
         for t in 1..=self.t {
@@ -315,6 +317,8 @@ impl Workspace {
         self.uc_eff.fill(0.0);
         self.uc_units.fill(0.0);
         self.uc_detail.fill(0.0);
+        self.uc_party_care.fill(0.0);
+        self.uc_party_cash.fill(0.0);
         let trace = std::mem::take(&mut self.uc_trace);
         let result = (0..m.entry_years()).try_for_each(|k| {
             self.group_flows(m, &trace, None, 0, 1.0, k * m.cycles_per_year, None, &mut Flows::UsualCare { entry: k })
@@ -341,6 +345,11 @@ impl Workspace {
                 out.add_scaled_units(ai, &self.uc_units[k * y * c..(k + 1) * y * c], people, 0);
                 if self.detail {
                     out.add_scaled_detail(ai, &self.uc_detail[k * y * c..(k + 1) * y * c], people, 0);
+                }
+                if let Some(ps) = &self.party {
+                    let at = k * y * ps.np..(k + 1) * y * ps.np;
+                    out.add_scaled_party(0, ai, &self.uc_party_care[at.clone()], people);
+                    out.add_scaled_party(1, ai, &self.uc_party_cash[at], people);
                 }
             }
         }
@@ -370,6 +379,10 @@ impl Workspace {
         // With the iteration's own draws, not the last subgroup's.
         self.cash_rates(m)?;
         self.arm_setup(m, arm)?;
+        self.region_people(m)?;
+        if let Some(ps) = &mut self.party {
+            ps.entry = 0;
+        }
         for (k, cost) in arm.costs.iter().enumerate() {
             let amount = nonneg(m, &self.slots, cost.amount, 1, &cost.path, "amount")?;
             let per_cycle = match cost.kind {
@@ -397,6 +410,9 @@ impl Workspace {
         let split = &self.cost_splits[k * b..(k + 1) * b];
         out.add_programme(ai, year, split, amount * m.societal.0);
         out.add_cash_programme(ai, year, split, &self.cost_index[(k * y + year) * b..(k * y + year + 1) * b], amount);
+        if let Some(ps) = &self.party {
+            ps.key_costs(year, split, amount, out.keys_mut(ai, year));
+        }
     }
 
     /// The transition matrix of participants in cycle `t` at effect weight `w`, into `self.mat`.
@@ -517,6 +533,9 @@ impl Workspace {
         let (s, c) = (self.s, self.c);
         let cy = m.cycle_years;
         let nr = m.cash.rules.len();
+        if let Some(ps) = &mut self.party {
+            ps.entry = offset / m.cycles_per_year;
+        }
         for t in 1..=self.t - offset {
             let year = (t - 1 + offset) / m.cycles_per_year;
             // The calendar cycle, for the budget view's values of the year.
@@ -626,80 +645,6 @@ impl Workspace {
 }
 
 impl Workspace {
-    /// A region's weights of this iteration into the record: by which share each party carries
-    /// each budget's care and programme costs in each year. Care of the municipalities' budgets
-    /// goes by residence; of the insurers' by membership, which switching spreads from the
-    /// insurers at the start towards the market shares (`w(y) = (1 - s)^y w(0) + (1 - (1 - s)^y) q`,
-    /// switching on each 1 January), less the share that returns through equalisation.
-    pub(crate) fn party_weights(&mut self, m: &Model, out: &mut Record<'_>) -> Step {
-        let Some(r) = &m.region else { return Ok(()) };
-        let (nm, ni, np, nb, ny) = (r.municipalities, r.insurers, m.parties.len(), self.b, m.n_years());
-        let slots = &self.slots;
-        let (share, rest) = self.region_buf.split_at_mut(nm);
-        let (market, rest) = rest.split_at_mut(nm * ni);
-        let (start, rest) = rest.split_at_mut(nm * ni);
-        let (members, market_share) = rest.split_at_mut(ni);
-        eval_row(m, slots, &r.shares, 1, share)?;
-        for k in 0..nm {
-            let q = &mut market[k * ni..(k + 1) * ni];
-            eval_row(m, slots, &r.market[k], 1, q)?;
-            match &r.start[k] {
-                Some(row) => eval_row(m, slots, row, 1, &mut start[k * ni..(k + 1) * ni])?,
-                None => start[k * ni..(k + 1) * ni].copy_from_slice(q),
-            }
-        }
-        let switching = unit(m, slots, r.switching, 1, "region.switching", "rate")?;
-        let equalised = if r.equalisation_party.is_some() {
-            unit(m, slots, r.equalisation, 1, "region.equalisation", "share")?
-        } else {
-            0.0
-        };
-        let inhabitants: f64 = r.inhabitants.iter().sum();
-        let weights = out.weights_mut();
-        weights.fill(0.0);
-        for y in 0..ny {
-            let keep = (1.0 - switching).powi(y as i32);
-            for i in 0..ni {
-                members[i] =
-                    (0..nm).map(|k| share[k] * (keep * start[k * ni + i] + (1.0 - keep) * market[k * ni + i])).sum();
-                market_share[i] = (0..nm).map(|k| share[k] * market[k * ni + i]).sum();
-            }
-            for (b, split) in r.splits.iter().enumerate() {
-                let at = |kind: usize, p: usize| ((kind * ny + y) * np + p) * nb + b;
-                match split {
-                    crate::model::Split::Own(p) => {
-                        weights[at(0, *p)] = 1.0;
-                        weights[at(1, *p)] = 1.0;
-                    }
-                    crate::model::Split::Municipalities(key) => {
-                        for k in 0..nm {
-                            weights[at(0, k)] = share[k];
-                            weights[at(1, k)] = match key {
-                                crate::model::Key::Inhabitants => r.inhabitants[k] / inhabitants,
-                                crate::model::Key::Fixed(v) => v[k],
-                                _ => share[k],
-                            };
-                        }
-                    }
-                    crate::model::Split::Insurers(key) => {
-                        for i in 0..ni {
-                            weights[at(0, nm + i)] = members[i] * (1.0 - equalised);
-                            weights[at(1, nm + i)] = match key {
-                                crate::model::Key::MarketShare => market_share[i],
-                                crate::model::Key::Fixed(v) => v[i],
-                                _ => members[i],
-                            };
-                        }
-                        if let Some(p) = r.equalisation_party {
-                            weights[at(0, p)] = equalised;
-                        }
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// The contributions per unit of use of category `ci` (a Wlz contribution per day): the
     /// client pays the amount, the collecting budget receives it, and the client no longer pays
     /// the living costs per unit that it would have paid at home.
@@ -845,6 +790,13 @@ impl Flows<'_, '_> {
                 if ws.detail {
                     ws.uc_detail[row * c + category] += cost;
                 }
+                if let Some(ps) = &ws.party {
+                    let at = row * ps.np..(row + 1) * ps.np;
+                    for j in 0..b {
+                        ps.spread(year, j, Some(category), cost * split[j], &mut ws.uc_party_care[at.clone()]);
+                        ps.spread(year, j, Some(category), units * rates[j], &mut ws.uc_party_cash[at.clone()]);
+                    }
+                }
             }
             Flows::Arm { index, out } => {
                 out.add_care(*index, year, split, cost);
@@ -852,6 +804,12 @@ impl Flows<'_, '_> {
                 out.add_units(*index, year, category, units);
                 if ws.detail {
                     out.add_detail(*index, year, category, cost);
+                }
+                if let Some(ps) = &ws.party {
+                    for j in 0..b {
+                        ps.spread(year, j, Some(category), cost * split[j], out.party_mut(0, *index, year));
+                        ps.spread(year, j, Some(category), units * rates[j], out.party_mut(1, *index, year));
+                    }
                 }
             }
         }
@@ -881,8 +839,19 @@ impl Flows<'_, '_> {
     #[inline]
     fn cash_to(&mut self, ws: &mut Workspace, year: usize, budget: usize, amount: f64) {
         match self {
-            Flows::UsualCare { entry } => ws.uc_cash[(*entry * ws.years + year) * ws.b + budget] += amount,
-            Flows::Arm { index, out } => out.add_cash_to(*index, year, budget, amount),
+            Flows::UsualCare { entry } => {
+                let row = *entry * ws.years + year;
+                ws.uc_cash[row * ws.b + budget] += amount;
+                if let Some(ps) = &ws.party {
+                    ps.spread(year, budget, None, amount, &mut ws.uc_party_cash[row * ps.np..(row + 1) * ps.np]);
+                }
+            }
+            Flows::Arm { index, out } => {
+                out.add_cash_to(*index, year, budget, amount);
+                if let Some(ps) = &ws.party {
+                    ps.spread(year, budget, None, amount, out.party_mut(1, *index, year));
+                }
+            }
         }
     }
 }
@@ -962,7 +931,7 @@ fn utility(m: &Model, slots: &[f64], term: Term, cycle: usize, state: usize) -> 
 }
 
 #[inline]
-fn unit(m: &Model, slots: &[f64], term: Term, cycle: usize, path: &str, field: &str) -> Step<f64> {
+pub(super) fn unit(m: &Model, slots: &[f64], term: Term, cycle: usize, path: &str, field: &str) -> Step<f64> {
     let x = eval(m, slots, term, cycle);
     if (0.0..=1.0).contains(&x) {
         Ok(x)
@@ -985,7 +954,7 @@ fn row_sources(m: &Model, row: &Row, cycle: usize) -> String {
 
 /// Evaluates a row of shares into `out`, filling `rest`; the entries must sum to 1.
 #[inline]
-fn eval_row(m: &Model, slots: &[f64], row: &Row, cycle: usize, out: &mut [f64]) -> Step {
+pub(super) fn eval_row(m: &Model, slots: &[f64], row: &Row, cycle: usize, out: &mut [f64]) -> Step {
     out.fill(0.0);
     let mut sum = 0.0;
     for &(i, term) in &row.entries {

@@ -320,6 +320,7 @@ impl Workspace {
                     // The tables are drawn from: only prices and splits are needed again.
                     self.enter_subgroup(m, h);
                     self.prices_and_splits(m)?;
+                    self.region_people(m)?;
                     if let Some(a) = arm {
                         self.arm_setup(m, a)?;
                     }

@@ -9,6 +9,7 @@
 mod cohort;
 mod counts;
 mod individual;
+mod parties;
 
 use crate::error::{Error, Result};
 use crate::model::Model;

@@ -1280,13 +1280,48 @@ impl<'a> Compiler<'a> {
                         }
                     }
                 }
-                self.bounded("region.switching.rate", &sw.rate, Ctx::Fixed, true)
+                match (&sw.rate, sw.matrix.is_empty()) {
+                    (Some(rate), true) => {
+                        self.bounded("region.switching.rate", rate, Ctx::Fixed, true).map(Switch::Rate)
+                    }
+                    (None, false) => self.switching_matrix(&sw.matrix, &insurer_index, &r.insurers),
+                    (Some(_), false) => {
+                        self.err("region.switching", "give a rate or a matrix, not both");
+                        None
+                    }
+                    (None, true) => {
+                        self.err("region.switching", "needs a rate or a matrix");
+                        None
+                    }
+                }
             }
-            None => Some(Term::Const(0.0)),
+            None => Some(Switch::Rate(Term::Const(0.0))),
         };
-        let equalisation = match &r.equalisation {
-            Some(e) => self.bounded("region.equalisation.share", &e.share, Ctx::Fixed, true),
-            None => Some(Term::Const(0.0)),
+        let categories = &self.s.categories;
+        let (equalisation, equalisation_other) = match &r.equalisation {
+            Some(e) => {
+                let other = self.bounded("region.equalisation.share", &e.share, Ctx::Fixed, true);
+                for name in e.categories.keys() {
+                    if !categories.iter().any(|c| &c.name == name) {
+                        let hint = suggest(name, categories.iter().map(|c| c.name.as_str()));
+                        self.err(
+                            format!("region.equalisation.categories.{name}"),
+                            format!("unknown category '{name}'{hint}"),
+                        );
+                    }
+                }
+                let per: Option<Vec<Term>> = categories
+                    .iter()
+                    .map(|c| match e.categories.get(&c.name) {
+                        Some(v) => {
+                            self.bounded(&format!("region.equalisation.categories.{}", c.name), v, Ctx::Fixed, true)
+                        }
+                        None => other,
+                    })
+                    .collect();
+                (per, other)
+            }
+            None => (Some(vec![Term::Const(0.0); categories.len()]), Some(Term::Const(0.0))),
         };
         // Keys, one per budget at most.
         let mut keys: HashMap<usize, Key> = HashMap::new();
@@ -1429,22 +1464,64 @@ impl<'a> Compiler<'a> {
             }
         }
         let inhabitants = r.municipalities.iter().map(|m| m.inhabitants.unwrap_or(0.0)).collect();
-        let region = match (shares, market.into_iter().collect::<Option<Vec<Row>>>(), switching, equalisation) {
-            (Some(shares), Some(market), Some(switching), Some(equalisation)) => Some(RegionModel {
-                shares,
-                market,
-                start,
-                switching,
-                equalisation,
-                inhabitants,
-                splits,
-                equalisation_party,
-                municipalities: nm,
-                insurers: ni,
-            }),
+        let region = match (
+            shares,
+            market.into_iter().collect::<Option<Vec<Row>>>(),
+            switching,
+            equalisation,
+            equalisation_other,
+        ) {
+            (Some(shares), Some(market), Some(switching), Some(equalisation), Some(equalisation_other)) => {
+                Some(RegionModel {
+                    shares,
+                    market,
+                    start,
+                    switching,
+                    equalisation,
+                    equalisation_other,
+                    inhabitants,
+                    splits,
+                    equalisation_party,
+                    municipalities: nm,
+                    insurers: ni,
+                })
+            }
             _ => None,
         };
         (parties, region)
+    }
+
+    /// A switching matrix: a row per insurer over the insurers, each summing to 1.
+    fn switching_matrix(
+        &mut self,
+        matrix: &BTreeMap<String, BTreeMap<String, Value>>,
+        insurer_index: &HashMap<String, usize>,
+        insurers: &[sc::RegionInsurer],
+    ) -> Option<Switch> {
+        let mut rows = vec![None; insurers.len()];
+        let mut ok = true;
+        for (name, row) in matrix {
+            let p = format!("region.switching.matrix.{name}");
+            match insurer_index.get(name) {
+                Some(&i) => rows[i] = self.row(&p, row, "insurer", insurer_index, Ctx::Fixed, true),
+                None => {
+                    let hint = suggest(name, insurer_index.keys().map(String::as_str));
+                    self.err(p, format!("unknown insurer '{name}'{hint}"));
+                    ok = false;
+                }
+            }
+        }
+        for x in insurers {
+            if !matrix.contains_key(&x.name) {
+                self.err(
+                    "region.switching.matrix",
+                    format!("needs a row for insurer '{}': where its members are a year later", x.name),
+                );
+                ok = false;
+            }
+        }
+        let rows: Option<Vec<Row>> = rows.into_iter().collect();
+        rows.filter(|_| ok).map(Switch::Matrix)
     }
 
     /// The factor to the year the societal view is expressed in: the product of the index

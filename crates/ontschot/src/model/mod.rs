@@ -288,8 +288,10 @@ pub(crate) struct RegionModel {
     pub market: Vec<Row>,
     /// Per municipality: the insurers of the people at the start, when they differ.
     pub start: Vec<Option<Row>>,
-    pub switching: Term,
-    pub equalisation: Term,
+    pub switching: Switch,
+    /// Equalisation share per care category, and of the own contributions the insurers collect.
+    pub equalisation: Vec<Term>,
+    pub equalisation_other: Term,
     pub inhabitants: Vec<f64>,
     /// Per budget: which parties share it and by what key its programme costs are paid.
     pub splits: Vec<Split>,
@@ -297,6 +299,15 @@ pub(crate) struct RegionModel {
     pub equalisation_party: Option<usize>,
     pub municipalities: usize,
     pub insurers: usize,
+}
+
+/// How people switch insurer each year.
+#[derive(Clone, Debug)]
+pub(crate) enum Switch {
+    /// A share of the people choose anew by the market shares.
+    Rate(Term),
+    /// Per insurer, the row of chances of being with each insurer a year later.
+    Matrix(Vec<Row>),
 }
 
 /// How one budget's flows split over the parties.

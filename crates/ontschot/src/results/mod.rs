@@ -42,12 +42,15 @@ pub(crate) struct Layout {
     effects: usize,
     units: usize,
     detail_at: usize,
-    /// A region's parties: per iteration the weights `[care, programme][year][party][budget]`
-    /// by which each budget's flows split over them (none without a region).
+    /// A region's parties: per iteration the keys `[arm][year][party][budget]` by which they
+    /// pay each budget's part of an arm's own costs, and each party's care
+    /// `[view][arm][year][party]` (none without a region).
     #[serde(default)]
     pub parties: usize,
     #[serde(default)]
     weights: usize,
+    #[serde(default)]
+    party_care: usize,
     len: usize,
 }
 
@@ -67,7 +70,8 @@ impl Layout {
         let units = effects + a * y * MEASURES;
         let detail_at = units + a * y * c;
         let weights = detail_at + if detail { a * y * c } else { 0 };
-        let len = weights + 2 * y * parties * b;
+        let party_care = weights + a * y * parties * b;
+        let len = party_care + 2 * a * y * parties;
         Layout {
             arms: a,
             years: y,
@@ -83,6 +87,7 @@ impl Layout {
             detail_at,
             parties,
             weights,
+            party_care,
             len,
         }
     }
@@ -210,10 +215,27 @@ impl Record<'_> {
         let at = self.layout.detail_at + (arm * self.layout.years + year) * self.layout.categories + category;
         self.data[at] += cost;
     }
-    /// The region's party weights of this iteration, `[care, programme][year][party][budget]`.
-    pub(crate) fn weights_mut(&mut self) -> &mut [f64] {
+    /// The region's programme keys of an arm-year, `[party][budget]`: while the engine runs, the
+    /// costs booked on each party; then the keys.
+    #[inline]
+    pub(crate) fn keys_mut(&mut self, arm: usize, year: usize) -> &mut [f64] {
         let l = self.layout;
-        &mut self.data[l.weights..l.len]
+        let n = l.parties * l.budgets;
+        let at = l.weights + (arm * l.years + year) * n;
+        &mut self.data[at..at + n]
+    }
+    /// The parties' care of an arm-year in one view (0 societal, 1 budget), `[party]`.
+    #[inline]
+    pub(crate) fn party_mut(&mut self, view: usize, arm: usize, year: usize) -> &mut [f64] {
+        let l = self.layout;
+        let at = l.party_care + ((view * l.arms + arm) * l.years + year) * l.parties;
+        &mut self.data[at..at + l.parties]
+    }
+    /// Adds per-person care of the parties `[year][party]` in one view, times `people`.
+    pub(crate) fn add_scaled_party(&mut self, view: usize, arm: usize, per_person: &[f64], people: f64) {
+        let l = self.layout;
+        let at = l.party_care + (view * l.arms + arm) * l.years * l.parties;
+        self.add_scaled(at, l.parties, per_person, people, 0);
     }
     /// Adds per-person flows `[year][budget]`, times `people`, moved `shift` years later (the
     /// years pushed past the horizon are dropped).
@@ -639,15 +661,23 @@ impl Results {
         m.budgets.iter().map(|b| m.parties.iter().position(|p| p.name == m.payers[b.payer].name)).collect()
     }
 
-    /// The weight of party `p` in budget `b`'s care (`kind` 0) or programme (1) costs in
-    /// iteration `i` and year `y`: a region's drawn weights, or 1 for the budget's own party.
+    /// The key of party `p` in budget `b`'s part of `arm`'s own costs in iteration `i` and year `y`: a
+    /// region's drawn keys, or 1 for the budget's own party.
     #[inline]
-    fn weight(&self, own: &[Option<usize>], i: usize, kind: usize, y: usize, p: usize, b: usize) -> f64 {
+    fn key(&self, own: &[Option<usize>], i: usize, arm: usize, y: usize, p: usize, b: usize) -> f64 {
         let l = &self.layout;
         if l.parties == 0 {
             return f64::from(u8::from(own[b] == Some(p)));
         }
-        self.data[i * l.len + l.weights + ((kind * l.years + y) * l.parties + p) * l.budgets + b]
+        self.data[i * l.len + l.weights + ((arm * l.years + y) * l.parties + p) * l.budgets + b]
+    }
+
+    /// A region's care of party `p` for `arm` in iteration `i` and year `y`, in one view.
+    #[inline]
+    fn party_care(&self, view: View, arm: usize, i: usize, y: usize, p: usize) -> f64 {
+        let l = &self.layout;
+        let v = usize::from(view == View::Budget);
+        self.data[i * l.len + l.party_care + ((v * l.arms + arm) * l.years + y) * l.parties + p]
     }
 
     /// Each party's flows of `arm` in one view, with `transfers` `[iteration][year][budget]` and
@@ -666,17 +696,24 @@ impl Results {
         for i in 0..n {
             for y in 0..ny {
                 let at = (i * ny + y) * nb;
+                if self.layout.parties > 0 {
+                    for p in 0..np {
+                        out.saved[(i * ny + y) * np + p] =
+                            self.party_care(view, 0, i, y, p) - self.party_care(view, arm, i, y, p);
+                    }
+                }
                 for b in 0..nb {
-                    let joined: f64 = (0..np).filter(|&p| joiners[p]).map(|p| self.weight(&own, i, 1, y, p, b)).sum();
+                    let joined: f64 = (0..np).filter(|&p| joiners[p]).map(|p| self.key(&own, i, arm, y, p, b)).sum();
                     for p in 0..np {
                         let k = (i * ny + y) * np + p;
-                        let care = self.weight(&own, i, 0, y, p, b);
-                        let key = self.weight(&own, i, 1, y, p, b);
+                        let key = self.key(&own, i, arm, y, p, b);
                         // Without any joiner among its parties a budget's costs stay where they
                         // fall: nobody else pays them.
                         let pays = if joined > 0.0 { if joiners[p] { key / joined } else { 0.0 } } else { key };
                         out.programme[k] += prog[at + b] * pays;
-                        out.saved[k] += saved[at + b] * care;
+                        if self.layout.parties == 0 && own[b] == Some(p) {
+                            out.saved[k] += saved[at + b];
+                        }
                         // An arrangement settles with the parties that pay the budget's part of
                         // the intervention (a refund goes to those who paid), never with the
                         // equalisation fund, which shares only in care costs.

@@ -86,14 +86,29 @@ pub struct RegionInsurer {
     pub source: String,
 }
 
-/// Yearly switching between insurers: on each 1 January a share `rate` of the people choose an
-/// insurer anew, in proportion to their municipality's market shares, so that the people insured
-/// by an insurer at the start are spread over the market as the years pass.
+/// Yearly switching between insurers, on each 1 January: either a share `rate` of the people
+/// choose an insurer anew, in proportion to their municipality's market shares, or a `matrix`
+/// gives the yearly chance of moving from each insurer to each other. Either way the people
+/// insured by an insurer at the start are spread over the market as the years pass; the
+/// people entering later start with the same insurers as those at the start.
+///
+/// A rate or a matrix entry may name a parameter, so a subgroup (e.g. people 85+, who switch
+/// less) gives it a value of its own.
+///
+/// ```toml
+/// [region.switching]
+/// matrix = { menzis = { menzis = 0.99, other = "rest" }, other = { menzis = 0.02, other = "rest" } }
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Switching {
     /// Share of people who choose anew each year, in [0, 1].
-    pub rate: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Value>,
+    /// Per insurer, the yearly chances of being insured by each insurer a year later: rows over
+    /// the insurers, summing to 1 (staying included).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub matrix: BTreeMap<String, BTreeMap<String, Value>>,
     /// Per municipality, the insurers of the scenario's people at the start where they differ
     /// from the market shares (e.g. a target group insured mostly by one insurer).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -104,12 +119,17 @@ pub struct Switching {
 }
 
 /// Risk equalisation: a share of an insurer's change in care costs returns to the national
-/// equalisation fund ex post, so the insurer keeps the rest of its savings.
+/// equalisation fund ex post, so the insurer keeps the rest of its savings. The share may differ
+/// by care category (ex-post settlement covered some categories more than others).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Equalisation {
-    /// Share in [0, 1] (default 0 without this table).
+    /// Share in [0, 1] of every category without a share of its own, and of the own
+    /// contributions the insurers collect (default 0 without this table).
     pub share: Value,
+    /// Shares of single care categories, in [0, 1].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub categories: BTreeMap<String, Value>,
     /// What the share rests on.
     #[serde(default)]
     pub source: String,
