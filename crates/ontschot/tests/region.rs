@@ -178,6 +178,40 @@ fn each_subgroup_switches_at_its_own_rate() {
 }
 
 #[test]
+fn the_individual_mode_places_each_person_and_agrees_with_the_cohort() {
+    // Entrants, a matrix, equalisation: each party's cash, iteration by iteration on the same
+    // parameter draws, differs between the modes by the luck of the people alone.
+    let mut s = samenoud();
+    s.population.size = 1500.0;
+    s.population.inflow = 300.0;
+    let region = TWO.to_owned()
+        + "[switching]\nmatrix = { a = { a = 0.8, b = 0.2 }, b = { a = 0.1, b = \"rest\" } }\nstart = { east = { a = 1, b = 0 } }\n[equalisation]\nshare = 0.2\n";
+    let model = Model::new(&with_region(s, &region)).unwrap();
+    let n = 150;
+    let cohort = Simulation::new(&model).iterations(n).seed(3).run().unwrap();
+    let people = Simulation::new(&model).mode(ontschot::Mode::Individual).iterations(n).seed(3).run().unwrap();
+    for party in ["east", "west", "a", "b", "equalisation"] {
+        let (c, p) = (cohort.budget_array(1, party).unwrap(), people.budget_array(1, party).unwrap());
+        let d: Vec<f64> = (0..n).map(|i| p.row(i).sum() - c.row(i).sum()).collect();
+        let mean = d.iter().sum::<f64>() / n as f64;
+        let se = (d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt() / (n as f64).sqrt();
+        assert!(se > 0.0 && mean.abs() < 3.0 * se, "{party}: individual - cohort = {mean} (SE {se})");
+    }
+    // Whole-number tallies: the same numbers on any thread count.
+    let one = Simulation::new(&model).mode(ontschot::Mode::Individual).iterations(2).seed(3).threads(Some(1)).run();
+    let two = Simulation::new(&model).mode(ontschot::Mode::Individual).iterations(2).seed(3).threads(Some(2)).run();
+    assert_eq!(one.unwrap().budget_array(1, "a"), two.unwrap().budget_array(1, "a"));
+    // The cohort splits the Wmo's change by the expected residents; the people drawn into each
+    // municipality, and their own use of care, make the split a sample.
+    let share = |r: &ontschot::Results| {
+        let (east, wmo) = (r.budget_array(1, "east").unwrap(), r.budget_array(1, "wmo").unwrap());
+        east[[0, 0]] / wmo[[0, 0]]
+    };
+    assert!(close(share(&cohort), 0.3), "{}", share(&cohort));
+    assert!(!close(share(&people), 0.3), "{}", share(&people));
+}
+
+#[test]
 fn equalisation_goes_by_care_category() {
     // Only hospital care is equalised, half of it.
     let region = TWO.to_owned() + "[equalisation]\nshare = 0\ncategories = { hospital = 0.5 }\n";
@@ -326,7 +360,19 @@ fn random_region(seed: u64) -> String {
             row.join(", ")
         );
     }
-    text += &format!("[switching]\nrate = {:.3}\n[equalisation]\nshare = {:.3}\n", next(), next() * 0.5);
+    if next() < 0.5 {
+        text += &format!("[switching]\nrate = {:.3}\n", next());
+    } else {
+        let rows: Vec<String> = (0..ni)
+            .map(|from| {
+                let mut row: Vec<String> = (0..ni - 1).map(|i| format!("i{i} = {:.3}", next() / ni as f64)).collect();
+                row.push(format!("i{} = \"rest\"", ni - 1));
+                format!("i{from} = {{ {} }}", row.join(", "))
+            })
+            .collect();
+        text += &format!("[switching]\nmatrix = {{ {} }}\n", rows.join(", "));
+    }
+    text += &format!("[equalisation]\nshare = {:.3}\ncategories = {{ hospital = {:.3} }}\n", next() * 0.5, next());
     text += "[[keys]]\nbudget = \"wmo\"\nby = \"inhabitants\"\n[[keys]]\nbudget = \"zvw\"\nby = \"market_share\"\n";
     text
 }
@@ -335,7 +381,21 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(12))]
     #[test]
     fn parties_sum_to_the_budgets_in_every_region(seed in 0u64..1_000_000) {
-        let model = Model::new(&with_region(samenoud(), &random_region(seed))).unwrap();
+        let mut s = samenoud();
+        s.population.size = 400.0;
+        let model = Model::new(&with_region(s, &random_region(seed))).unwrap();
+        // Every iteration and year, in both modes.
+        for mode in [ontschot::Mode::Cohort, ontschot::Mode::Individual] {
+            let r = Simulation::new(&model).mode(mode).iterations(4).run().unwrap();
+            let total = r.budget_array(1, "total").unwrap();
+            let mut parties = total.clone() * 0.0;
+            for p in model.parties() {
+                parties = parties + r.budget_array(1, &p.name).unwrap();
+            }
+            for (a, b) in parties.iter().zip(&total) {
+                prop_assert!(close(*a, *b), "{:?}: {} vs {}", mode, a, b);
+            }
+        }
         let r = Simulation::new(&model).iterations(8).run().unwrap();
         let (sum, v) = (r.summary(1), r.budget_view(1));
         let parties: f64 = sum.parties.iter().map(|p| p.net_after.mean).sum();

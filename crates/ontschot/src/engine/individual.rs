@@ -17,6 +17,7 @@
 
 use super::cohort::{DrawProblem, Flows, Sampled, Step, Workspace, nonneg};
 use super::counts::{Counts, Tables, uniform};
+use super::parties::RegionTables;
 use super::{mix, stream};
 use crate::model::{Arm, Model, RuleKind};
 use crate::results::Record;
@@ -28,9 +29,12 @@ const PEOPLE_BLOCK: u64 = 4096;
 /// Stream key of the people, apart from the parameters' name hashes.
 const PEOPLE: u64 = 0x5eed_0f9e_091e_5a00;
 
+/// Stream key of where the people live and are insured, apart from their course.
+const REGION: u64 = 0x9e61_0a5e_ed0f_0c11;
+
 /// The first index whose cumulative share exceeds `u` (the last possible one is +inf).
 #[inline(always)]
-fn pick(cum: &[f64], u: f64) -> usize {
+pub(super) fn pick(cum: &[f64], u: f64) -> usize {
     let mut j = 0;
     while u >= cum[j] {
         j += 1;
@@ -76,6 +80,10 @@ pub(crate) struct People {
     overdispersion: Vec<f64>,
     tables: Tables,
     tally: Tally,
+    /// A region's tables: tallies are kept per (municipality, insurer) cell.
+    region: RegionTables,
+    cells: usize,
+    cycles_per_year: usize,
     /// Own-contribution rules that need each person's counts: per rule, true for a deductible
     /// (a fee otherwise; per-unit contributions need no person's counts).
     deductible: Vec<bool>,
@@ -86,10 +94,11 @@ pub(crate) struct People {
     rule_limit: Vec<f64>,
 }
 
-/// People per state at each cycle boundary, [subgroup][entry year][group][point][state], units
-/// of use, [subgroup][entry year][group][cycle - 1][category], and the own-contribution rules'
-/// tallies, [subgroup][entry year][group][cycle - 1][rule] (users of a fee, cents of a
-/// deductible): whole numbers.
+/// People per state at each cycle boundary, [subgroup][entry year][group][cell][point][state],
+/// units of use, [subgroup][entry year][group][cell][cycle - 1][category], and the
+/// own-contribution rules' tallies, [subgroup][entry year][group][cell][cycle - 1][rule] (users of
+/// a fee, cents of a deductible): whole numbers. A cell is a region's (municipality, insurer) of
+/// the people in the cycle (one cell without a region).
 #[derive(Clone)]
 struct Tally {
     trace: Vec<f64>,
@@ -124,6 +133,8 @@ impl People {
         let groups = 1 + m.arms.iter().map(starting_cycles).max().unwrap_or(0);
         let entry_years = m.entry_years();
         let h = m.subgroups.values.len();
+        let region = RegionTables::new(m, h);
+        let cells = region.cells();
         let (mut at_start, mut at_end) = (0.0, 0.0);
         // The individual mode allows start, end and half-cycle: two points, t - 1 and t.
         for &(point, coef) in &m.convention[0] {
@@ -153,10 +164,13 @@ impl People {
             overdispersion: vec![0.0; c],
             tables: Tables::default(),
             tally: Tally {
-                trace: vec![0.0; h * entry_years * groups * (t + 1) * s],
-                units: vec![0.0; h * entry_years * groups * t * c],
-                rules: vec![0.0; h * entry_years * groups * t * nr],
+                trace: vec![0.0; h * entry_years * groups * cells * (t + 1) * s],
+                units: vec![0.0; h * entry_years * groups * cells * t * c],
+                rules: vec![0.0; h * entry_years * groups * cells * t * nr],
             },
+            region,
+            cells,
+            cycles_per_year: m.cycles_per_year,
             deductible: m.cash.rules.iter().map(|r| matches!(r.kind, RuleKind::Deductible { .. })).collect(),
             rule_price: vec![0.0; h * nr * t * c],
             rule_limit: vec![0.0; h * nr * t],
@@ -188,20 +202,32 @@ impl People {
             let uptake = self.uptake[h];
             let g = if self.groups > 1 && u < uptake { 1 + pick(&self.enrol, u / uptake) } else { 0 };
             let mut state = pick(&self.initial[h * s..(h + 1) * s], uniform(&mut rng));
-            let group = (h * self.entry_years + k) * self.groups + g;
+            // Where the person lives and is insured: its own stream, the same in every arm.
+            let mut region = (self.cells > 1).then(|| stream(seed, iteration, mix(id ^ REGION)));
+            let (home, mut insurer) = match &mut region {
+                Some(r) => self.region.enter(h, uniform(r), uniform(r)),
+                None => (0, 0),
+            };
+            let first = ((h * self.entry_years + k) * self.groups + g) * self.cells;
             let g = h * self.groups + g;
-            let trace = &mut tally.trace[group * (t + 1) * s..(group + 1) * (t + 1) * s];
-            let units = &mut tally.units[group * t * c..(group + 1) * t * c];
-            let rules = &mut tally.rules[group * t * nr..(group + 1) * t * nr];
-            trace[state] += 1.0;
+            let mut group = first + home * self.region.insurers + insurer;
+            tally.trace[group * (t + 1) * s + state] += 1.0;
             if self.dead[state] {
                 continue;
             }
             for cycle in 1..=cycles {
+                if let Some(r) = &mut region
+                    && cycle > 1
+                    && (cycle - 1 + offset).is_multiple_of(self.cycles_per_year)
+                {
+                    // 1 January.
+                    insurer = self.region.switch(h, home, insurer, uniform(r), uniform(r));
+                    group = first + home * self.region.insurers + insurer;
+                }
                 let row = ((g * t + cycle - 1) * s + state) * s;
                 let next = pick(&self.cum[row..row + s], uniform(&mut rng));
                 let i = row + next;
-                let units = &mut units[(cycle - 1) * c..cycle * c];
+                let units = &mut tally.units[(group * t + cycle - 1) * c..(group * t + cycle) * c];
                 let samplers = &self.samplers[self.bounds[i] as usize..self.bounds[i + 1] as usize];
                 if nr == 0 {
                     for sampler in samplers {
@@ -218,7 +244,7 @@ impl People {
                     for r in 0..nr {
                         let at = ((h * nr + r) * t + tc) * c;
                         let v: f64 = mine.iter().zip(&self.rule_price[at..at + c]).map(|(n, p)| n * p).sum();
-                        rules[(cycle - 1) * nr + r] += if self.deductible[r] {
+                        tally.rules[(group * t + cycle - 1) * nr + r] += if self.deductible[r] {
                             // A payment in whole cents: tallies of whole numbers add up exactly.
                             (v.min(self.rule_limit[(h * nr + r) * t + tc]) * 100.0).round()
                         } else {
@@ -226,7 +252,7 @@ impl People {
                         };
                     }
                 }
-                trace[cycle * s + next] += 1.0;
+                tally.trace[(group * (t + 1) + cycle) * s + next] += 1.0;
                 state = next;
                 // Dead states are absorbing and use no care: nothing more to count.
                 if self.dead[state] {
@@ -244,7 +270,7 @@ fn starting_cycles(arm: &Arm) -> usize {
 
 /// Cumulative shares of `p` into `cum`, the last possible entry made +inf so that rounding in the
 /// sum can never let a draw fall past it.
-fn cumulate(p: &[f64], cum: &mut [f64]) {
+pub(super) fn cumulate(p: &[f64], cum: &mut [f64]) {
     let mut acc = 0.0;
     let mut last = 0;
     for (j, (x, c)) in p.iter().zip(cum.iter_mut()).enumerate() {
@@ -376,6 +402,10 @@ impl Workspace {
                 }
                 self.subgroup_tables(m, arm, h, people)?;
                 self.rule_tables(m, h, people);
+                self.region_people(m)?;
+                if let Some(ps) = &self.party {
+                    ps.person_tables(people.region.of_mut(h));
+                }
             }
             Ok(())
         })();
@@ -466,23 +496,31 @@ impl Workspace {
         out: &mut Record<'_>,
     ) -> Step {
         let (s, c, t) = (self.s, self.c, self.t);
-        for k in 0..people.entry_years {
-            for g in 0..people.groups {
-                let group = (h * people.entry_years + k) * people.groups + g;
-                let trace = &people.tally.trace[group * (t + 1) * s..(group + 1) * (t + 1) * s];
-                if trace[..s].iter().all(|&n| n == 0.0) {
-                    continue;
-                }
-                let nr = m.cash.rules.len();
-                let sampled = Sampled {
-                    units: &people.tally.units[group * t * c..(group + 1) * t * c],
-                    rules: &people.tally.rules[group * t * nr..(group + 1) * t * nr],
-                };
-                let part = arm.filter(|_| g > 0);
-                let offset = k * m.cycles_per_year;
-                let mut sink = Flows::Arm { index: ai, out: &mut *out };
-                self.group_flows(m, trace, part, g, 1.0, offset, Some(sampled), &mut sink)?;
+        let (cells, insurers) = (people.cells, people.region.insurers);
+        for group in 0..people.entry_years * people.groups * cells {
+            let (k, g, cell) = (group / (people.groups * cells), group / cells % people.groups, group % cells);
+            let group = h * people.entry_years * people.groups * cells + group;
+            let trace = &people.tally.trace[group * (t + 1) * s..(group + 1) * (t + 1) * s];
+            // People may switch into a cell after the start.
+            if trace.iter().all(|&n| n == 0.0) {
+                continue;
             }
+            if let Some(ps) = &mut self.party {
+                ps.cell = Some((cell / insurers, cell % insurers));
+            }
+            let nr = m.cash.rules.len();
+            let sampled = Sampled {
+                units: &people.tally.units[group * t * c..(group + 1) * t * c],
+                rules: &people.tally.rules[group * t * nr..(group + 1) * t * nr],
+            };
+            let part = arm.filter(|_| g > 0);
+            let offset = k * m.cycles_per_year;
+            let mut sink = Flows::Arm { index: ai, out: &mut *out };
+            let result = self.group_flows(m, trace, part, g, 1.0, offset, Some(sampled), &mut sink);
+            if let Some(ps) = &mut self.party {
+                ps.cell = None;
+            }
+            result?;
         }
         Ok(())
     }

@@ -7,6 +7,7 @@
 //! entry year's people switch from their own entry on, and equalisation goes by care category.
 
 use super::cohort::{DrawProblem, Step, Workspace, eval_row, unit};
+use super::individual::{cumulate, pick};
 use crate::model::{Key, Model, RegionModel, Split, Switch};
 use crate::results::Record;
 
@@ -38,6 +39,10 @@ pub(crate) struct PartyState {
     eq_other: f64,
     /// Entry year of the group being accounted.
     pub(super) entry: usize,
+    /// Individual mode: the (municipality, insurer) of the people being accounted.
+    pub(super) cell: Option<(usize, usize)>,
+    /// The yearly switching rate (without a matrix).
+    rate: f64,
     /// Market shares and insurers at the start, `[municipality][insurer]`, and the insurers of
     /// one municipality's people in the year being computed and the next.
     market: Vec<f64>,
@@ -71,6 +76,8 @@ impl PartyState {
             eq: vec![0.0; m.categories.len()],
             eq_other: 0.0,
             entry: 0,
+            cell: None,
+            rate: 0.0,
             market: vec![0.0; nm * ni],
             start: vec![0.0; nm * ni],
             now: vec![0.0; ni],
@@ -93,7 +100,7 @@ impl PartyState {
                 None => self.start[k * ni..(k + 1) * ni].copy_from_slice(q),
             }
         }
-        let rate = match &r.switching {
+        self.rate = match &r.switching {
             Switch::Rate(t) => unit(m, slots, *t, 1, "region.switching", "rate")?,
             Switch::Matrix(rows) => {
                 for (i, row) in rows.iter().enumerate() {
@@ -113,7 +120,7 @@ impl PartyState {
                     let market = &self.market[k * ni..(k + 1) * ni];
                     for j in 0..ni {
                         self.next[j] = if self.matrix.is_empty() {
-                            (1.0 - rate) * self.now[j] + rate * market[j]
+                            (1.0 - self.rate) * self.now[j] + self.rate * market[j]
                         } else {
                             (0..ni).map(|i| self.now[i] * self.matrix[i * ni + j]).sum()
                         };
@@ -140,15 +147,22 @@ impl PartyState {
     pub(super) fn spread(&self, year: usize, b: usize, category: Option<usize>, v: f64, out: &mut [f64]) {
         match self.kinds[b] {
             Share::Own(p) => out[p] += v,
-            Share::Residence => {
-                for (o, s) in out[..self.nm].iter_mut().zip(&self.res) {
-                    *o += v * s;
+            Share::Residence => match self.cell {
+                Some((k, _)) => out[k] += v,
+                None => {
+                    for (o, s) in out[..self.nm].iter_mut().zip(&self.res) {
+                        *o += v * s;
+                    }
                 }
-            }
+            },
             Share::Membership => {
                 let e = category.map_or(self.eq_other, |c| self.eq[c]);
                 if let Some(f) = self.fund {
                     out[f] += v * e;
+                }
+                if let Some((_, i)) = self.cell {
+                    out[self.nm + i] += v * (1.0 - e);
+                    return;
                 }
                 let d = year - self.entry;
                 let member = &self.member[d * self.ni..(d + 1) * self.ni];
@@ -157,6 +171,28 @@ impl PartyState {
                 }
             }
         }
+    }
+
+    /// The people's tables of the region for the individual mode, with the values last
+    /// evaluated: cumulative shares of the municipalities, insurers at the start and market
+    /// shares per municipality, the switching matrix's cumulative rows, and the rate. See
+    /// [`RegionTables`].
+    pub(super) fn person_tables(&self, out: &mut [f64]) {
+        let (nm, ni) = (self.nm, self.ni);
+        let (res, rest) = out.split_at_mut(nm);
+        let (start, rest) = rest.split_at_mut(nm * ni);
+        let (market, rest) = rest.split_at_mut(nm * ni);
+        let (matrix, rate) = rest.split_at_mut(ni * ni);
+        cumulate(&self.res, res);
+        for k in 0..nm {
+            let at = k * ni..(k + 1) * ni;
+            cumulate(&self.start[at.clone()], &mut start[at.clone()]);
+            cumulate(&self.market[at.clone()], &mut market[at]);
+        }
+        for i in 0..if self.matrix.is_empty() { 0 } else { ni } {
+            cumulate(&self.matrix[i * ni..(i + 1) * ni], &mut matrix[i * ni..(i + 1) * ni]);
+        }
+        rate[0] = self.rate;
     }
 
     /// Adds `amount` of an intervention cost split over budgets by `split`, in model year
@@ -172,6 +208,11 @@ impl PartyState {
             }
             match self.kinds[b] {
                 Share::Own(p) => out[p * nb + b] += v,
+                Share::Residence | Share::Membership if self.cell.is_some() => {
+                    let (k, i) = self.cell.expect("checked");
+                    let p = if matches!(self.kinds[b], Share::Residence) { k } else { self.nm + i };
+                    out[p * nb + b] += v;
+                }
                 Share::Residence => {
                     for k in 0..self.nm {
                         out[k * nb + b] += v * self.res[k];
@@ -240,5 +281,69 @@ impl Workspace {
             }
         }
         Ok(())
+    }
+}
+
+/// A region in the individual mode: where each person lives and is insured, drawn from its own
+/// stream so that it is the same in every arm, and switching on each 1 January after entry.
+#[derive(Clone, Debug, Default)]
+pub(super) struct RegionTables {
+    pub(super) municipalities: usize,
+    pub(super) insurers: usize,
+    /// True with a switching matrix, false with a rate.
+    pub(super) matrix: bool,
+    /// Per subgroup: see [`PartyState::person_tables`].
+    pub(super) tables: Vec<f64>,
+}
+
+impl RegionTables {
+    pub(super) fn new(m: &Model, subgroups: usize) -> RegionTables {
+        let Some(r) = &m.region else { return RegionTables::default() };
+        let (nm, ni) = (r.municipalities, r.insurers);
+        RegionTables {
+            municipalities: nm,
+            insurers: ni,
+            matrix: matches!(r.switching, Switch::Matrix(_)),
+            tables: vec![0.0; subgroups * RegionTables::size(nm, ni)],
+        }
+    }
+
+    fn size(nm: usize, ni: usize) -> usize {
+        nm + 2 * nm * ni + ni * ni + 1
+    }
+
+    /// Cells of (municipality, insurer): 1 without a region.
+    pub(super) fn cells(&self) -> usize {
+        (self.municipalities * self.insurers).max(1)
+    }
+
+    /// Subgroup `h`'s tables.
+    pub(super) fn of_mut(&mut self, h: usize) -> &mut [f64] {
+        let n = RegionTables::size(self.municipalities, self.insurers);
+        &mut self.tables[h * n..(h + 1) * n]
+    }
+
+    /// A person of subgroup `h`: municipality and insurer at entry.
+    #[inline]
+    pub(super) fn enter(&self, h: usize, u: f64, v: f64) -> (usize, usize) {
+        let (nm, ni) = (self.municipalities, self.insurers);
+        let t = &self.tables[h * RegionTables::size(nm, ni)..];
+        let k = pick(&t[..nm], u);
+        (k, pick(&t[nm + k * ni..nm + (k + 1) * ni], v))
+    }
+
+    /// On 1 January: insurer `i` of a person of subgroup `h` in municipality `k` a year later.
+    #[inline]
+    pub(super) fn switch(&self, h: usize, k: usize, i: usize, u: f64, v: f64) -> usize {
+        let (nm, ni) = (self.municipalities, self.insurers);
+        let t = &self.tables[h * RegionTables::size(nm, ni)..];
+        let (market, matrix) = (nm + nm * ni, nm + 2 * nm * ni);
+        if self.matrix {
+            pick(&t[matrix + i * ni..matrix + (i + 1) * ni], u)
+        } else if u < t[matrix + ni * ni] {
+            pick(&t[market + k * ni..market + (k + 1) * ni], v)
+        } else {
+            i
+        }
     }
 }
