@@ -212,6 +212,44 @@ fn the_individual_mode_places_each_person_and_agrees_with_the_cohort() {
 }
 
 #[test]
+fn arrangements_name_single_municipalities_and_insurers() {
+    // Insurer a passes half of its own savings to municipality east; west pays b 100 a year.
+    let text = common::VISITS.replace("AMOUNT", "10")
+        + "[[arrangements]]\ntype = \"shared_savings\"\nfrom = \"a\"\nto = \"east\"\nshare = 0.5\n"
+        + "[[arrangements]]\ntype = \"fixed_contribution\"\nfrom = \"west\"\nto = \"b\"\namount = 100\n";
+    let model = Model::new(&with_region(Scenario::from_toml_str(&text).unwrap(), TWO)).unwrap();
+    let r = Simulation::new(&model).iterations(3).run().unwrap();
+    let v = r.budget_view(1);
+    let party = |n: &str| v.parties.iter().find(|p| p.name == n).unwrap();
+    let share_a = 0.3 * 0.8 + 0.7 * 0.25;
+    for y in 0..3 {
+        // The Zvw's cash savings: 1,000 visits at 40, half released, indexed 10% a year from 2022.
+        let zvw = 1000.0 * 40.0 * 0.5 * 1.1f64.powi(2 + y as i32);
+        let passed = 0.5 * share_a * zvw;
+        let (a, b, east, west) = (party("a"), party("b"), party("east"), party("west"));
+        assert!(close(a.years[y].before, share_a * zvw) && close(a.years[y].cash.mean, share_a * zvw - passed));
+        assert!(close(b.years[y].cash.mean, (1.0 - share_a) * zvw + 100.0), "{}", b.years[y].cash.mean);
+        assert!(close(east.years[y].cash.mean - east.years[y].before, passed));
+        assert!(close(west.years[y].cash.mean - west.years[y].before, -100.0));
+        let total: f64 = v.parties.iter().map(|p| p.years[y].cash.mean).sum();
+        assert!(close(total, v.total.years[y].cash.mean));
+    }
+    // The budgets carry the same money: the Zvw pays what a passes on and receives what b gets.
+    let zvw = v.budgets.iter().find(|p| p.name == "zvw").unwrap();
+    assert!(close(zvw.years[0].transfers, -(0.5 * share_a * 1000.0 * 40.0 * 0.5 * 1.21) + 100.0));
+    // Saved and read back, the parties' own transfers come along.
+    let back = ontschot::Results::from_bytes(&r.to_bytes()).unwrap();
+    assert_eq!(back.budget_array(1, "east"), r.budget_array(1, "east"));
+    // An unknown party is named by field, with the parties it could have been.
+    let bad = text.replace("to = \"b\"", "to = \"c\"");
+    let err = Model::new(&with_region(Scenario::from_toml_str(&bad).unwrap(), TWO)).unwrap_err().to_string();
+    assert!(
+        err.contains("arrangements[1].to") && err.contains("municipality or insurer") && err.contains("east"),
+        "{err}"
+    );
+}
+
+#[test]
 fn equalisation_goes_by_care_category() {
     // Only hospital care is equalised, half of it.
     let region = TWO.to_owned() + "[equalisation]\nshare = 0\ncategories = { hospital = 0.5 }\n";

@@ -135,9 +135,9 @@ pub fn deal(results: &Results, arm: usize, parties: &[String], goal: DealGoal, v
     if chosen.len() < 2 {
         return Err(bad("a deal needs at least two parties".into()));
     }
-    let (n, years, np, nb) = (meta.iterations, meta.years, meta.parties.len(), meta.budgets.len());
+    let (n, years, np) = (meta.iterations, meta.years, meta.parties.len());
     let w = results.money_weights(view);
-    let flows = results.party_flows(view, arm, &vec![0.0; n * years * nb], &vec![true; np]);
+    let flows = results.party_flows(view, arm, &crate::results::Transfers::none(results), &vec![true; np]);
     // Per iteration: the intervention's costs, and each chosen party's care savings.
     let mut costs = vec![0.0; n];
     let mut savings = vec![vec![0.0; n]; chosen.len()];

@@ -22,7 +22,7 @@ pub use solve::{Goal, PayerOutcome, Solution, SolveOptions, solve, sweep};
 
 pub(crate) use crate::model::{Arrangement, Party};
 use crate::model::{Label, Model};
-use crate::results::{BudgetView, Results, Summary, View};
+use crate::results::{BudgetView, Results, Summary, Transfers, View};
 use crate::scenario::{Per, Settle};
 use serde::Serialize;
 
@@ -35,6 +35,20 @@ impl Arrangement {
             Arrangement::PooledBudget { .. } => &[],
             Arrangement::OutcomePayment { .. } => &["price", "cap"],
             Arrangement::SocialImpactBond { .. } => &["price", "max_return"],
+        }
+    }
+
+    /// True when the arrangement names a region's municipality or insurer.
+    pub(crate) fn names_region_party(&self) -> bool {
+        let named = |p: &Party| p.region.is_some();
+        match self {
+            Arrangement::SharedSavings { from, to, .. }
+            | Arrangement::FixedContribution { from, to, .. }
+            | Arrangement::OutcomePayment { from, to, .. } => named(from) || named(to),
+            Arrangement::PooledBudget { key, parties } => {
+                parties.iter().any(named) || key.as_ref().is_some_and(|k| k.iter().any(|(p, _)| named(p)))
+            }
+            Arrangement::SocialImpactBond { investor, payer, .. } => named(investor) || named(payer),
         }
     }
 
@@ -63,29 +77,49 @@ pub(crate) fn apply_in_force(model: &Model, results: &mut Results) {
         return;
     }
     let meta = results.meta();
-    let (n, a, y, b) = (meta.iterations, meta.arms.len(), meta.years, meta.budgets.len());
-    let mut kept = [vec![0.0; n * a * y * b], vec![0.0; n * a * y * b]];
-    for (all, view) in kept.iter_mut().zip([View::Societal, View::Budget]) {
+    let (n, a, y, b, np) = (meta.iterations, meta.arms.len(), meta.years, meta.budgets.len(), meta.parties.len());
+    let mut budgets = [vec![0.0; n * a * y * b], vec![0.0; n * a * y * b]];
+    let mut parties = [vec![0.0; n * a * y * np], vec![0.0; n * a * y * np]];
+    for ((all, own), view) in budgets.iter_mut().zip(parties.iter_mut()).zip([View::Societal, View::Budget]) {
         for arm in 1..a {
             let t = transfers(results, arm, arrangements, view);
             for i in 0..n {
                 let dst = (i * a + arm) * y * b;
-                all[dst..dst + y * b].copy_from_slice(&t[i * y * b..(i + 1) * y * b]);
+                all[dst..dst + y * b].copy_from_slice(&t.budgets[i * y * b..(i + 1) * y * b]);
+                if !t.parties.is_empty() {
+                    let dst = (i * a + arm) * y * np;
+                    own[dst..dst + y * np].copy_from_slice(&t.parties[i * y * np..(i + 1) * y * np]);
+                }
             }
         }
     }
-    results.keep_transfers(&kept[0], &kept[1]);
+    results.keep_transfers([&budgets[0], &budgets[1]], [&parties[0], &parties[1]]);
 }
 
-/// Transfers of one set of arrangements for intervention `arm` in one view of money,
-/// `[iteration][year][budget]` flat: positive means the budget pays (its costs rise), negative
-/// that it receives.
-pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangement], view: View) -> Vec<f64> {
+impl Party {
+    /// Books `amount` paid by this party (negative: received) in one iteration-year: on its
+    /// budget, and for a region's municipality or insurer on the party itself.
+    #[inline]
+    fn book_on(&self, t: &mut [f64], inc: &mut [f64], direct: &mut [f64], row: usize, prow: usize, amount: f64) {
+        t[row + self.book] += amount;
+        inc[row + self.book] += amount;
+        if let Some(q) = self.region {
+            direct[prow + q] += amount;
+        }
+    }
+}
+
+/// Transfers of one set of arrangements for intervention `arm` in one view of money: per budget
+/// `[iteration][year][budget]` flat, positive where the budget pays (its costs rise), negative
+/// where it receives; and what a region's named municipalities and insurers pay themselves.
+pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangement], view: View) -> Transfers {
     let meta = results.meta();
-    let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
+    let (n, years, nb, np) = (meta.iterations, meta.years, meta.budgets.len(), meta.parties.len());
     let mut t = vec![0.0; n * years * nb];
+    let regional = arrangements.iter().any(Arrangement::names_region_party);
+    let mut direct = vec![0.0; if regional { n * years * np } else { 0 }];
     if arrangements.is_empty() {
-        return t;
+        return Transfers { budgets: t, parties: direct };
     }
     let (units_i, units_c) = (results.units(arm), results.units(0));
     let effects = results.effects(arm);
@@ -95,9 +129,30 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
     // Extra programme costs, and extra costs per budget (updated as arrangements apply).
     let (prog, saved) = results.extra_flows(view, arm);
     let mut inc: Vec<f64> = prog.iter().zip(&saved).map(|(p, s)| p - s).collect();
+    // A region's parties: their own flows before arrangements, and the shares by which they
+    // carry their budgets' transfers, to know a named party's savings as arrangements apply.
+    let base = regional.then(|| results.party_flows(view, arm, &Transfers::none(results), &meta.joiners));
+    let (own, books) = (results.own_parties(), results.books());
+    let mut pays = vec![0.0; if regional { years * np * nb } else { 0 }];
     // The intervention's own costs not yet taken over by a pool or an investor, so that a second
     // pool or bond in the same set does not refund them again.
     let mut unfunded = prog.clone();
+    // A party's savings in iteration `i`, year `y`, given the transfers so far.
+    let savings_of = |t: &[f64], inc: &[f64], direct: &[f64], pays: &[f64], p: &Party, i: usize, y: usize| -> f64 {
+        let row = (i * years + y) * nb;
+        match (p.region, &base) {
+            (Some(q), Some(base)) => {
+                let (k, prow) = ((i * years + y) * np + q, (i * years + y) * np);
+                let mut paid = direct[k];
+                for b in 0..nb {
+                    let named: f64 = (0..np).filter(|&r| books[r] == Some(b)).map(|r| direct[prow + r]).sum();
+                    paid += (t[row + b] - named) * pays[(y * np + q) * nb + b];
+                }
+                base.saved[k] - base.programme[k] - paid
+            }
+            _ => -p.budgets.iter().map(|&b| inc[row + b]).sum::<f64>(),
+        }
+    };
     for a in arrangements {
         // Parties' expected discounted care savings, for a pool keyed by expected benefit.
         let expected_key = match a {
@@ -108,10 +163,11 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                         let mut s = 0.0;
                         for i in 0..n {
                             for y in 0..years {
-                                for &b in &p.budgets {
-                                    let k = (i * years + y) * nb + b;
-                                    s += saved[k] * df[y];
-                                }
+                                s += df[y]
+                                    * match (p.region, &base) {
+                                        (Some(q), Some(base)) => base.saved[(i * years + y) * np + q],
+                                        _ => p.budgets.iter().map(|&b| saved[(i * years + y) * nb + b]).sum(),
+                                    };
                             }
                         }
                         (s / n as f64).max(0.0)
@@ -128,16 +184,23 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
             _ => None,
         };
         for i in 0..n {
+            if regional {
+                for y in 0..years {
+                    results.pays(&own, i, arm, y, &meta.joiners, &mut pays[y * np * nb..(y + 1) * np * nb]);
+                }
+            }
             let row = |y: usize| (i * years + y) * nb;
-            let pay = |t: &mut [f64], inc: &mut [f64], y: usize, from: &Party, to: &Party, amount: f64| {
-                let (f, r) = (row(y) + from.book, row(y) + to.book);
-                t[f] += amount;
-                t[r] -= amount;
-                inc[f] += amount;
-                inc[r] -= amount;
+            let prow = |y: usize| if regional { (i * years + y) * np } else { 0 };
+            let pay = |t: &mut [f64],
+                       inc: &mut [f64],
+                       direct: &mut [f64],
+                       y: usize,
+                       from: &Party,
+                       to: &Party,
+                       amount: f64| {
+                from.book_on(t, inc, direct, row(y), prow(y), amount);
+                to.book_on(t, inc, direct, row(y), prow(y), -amount);
             };
-            let savings_of =
-                |inc: &[f64], p: &Party, y: usize| -> f64 { -p.budgets.iter().map(|&b| inc[row(y) + b]).sum::<f64>() };
             match a {
                 Arrangement::SharedSavings { from, to, share, cap, floor, losses, settle } => {
                     let rule = |s: f64| {
@@ -148,13 +211,13 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                     match settle {
                         Settle::Yearly => {
                             for y in 0..years {
-                                let amount = rule(savings_of(&inc, from, y));
-                                pay(&mut t, &mut inc, y, from, to, amount);
+                                let amount = rule(savings_of(&t, &inc, &direct, &pays, from, i, y));
+                                pay(&mut t, &mut inc, &mut direct, y, from, to, amount);
                             }
                         }
                         Settle::End => {
-                            let total: f64 = (0..years).map(|y| savings_of(&inc, from, y)).sum();
-                            pay(&mut t, &mut inc, years - 1, from, to, rule(total));
+                            let total: f64 = (0..years).map(|y| savings_of(&t, &inc, &direct, &pays, from, i, y)).sum();
+                            pay(&mut t, &mut inc, &mut direct, years - 1, from, to, rule(total));
                         }
                     }
                 }
@@ -165,7 +228,7 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                             Per::ParticipantYear => effects[[i, y, 2]],
                             Per::Enrolment => effects[[i, y, 3]],
                         };
-                        pay(&mut t, &mut inc, y, from, to, amount * units);
+                        pay(&mut t, &mut inc, &mut direct, y, from, to, amount * units);
                     }
                 }
                 Arrangement::PooledBudget { key, parties } => {
@@ -185,15 +248,14 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                             (None, None) => Vec::new(),
                         };
                         for (p, s) in shares {
-                            t[row(y) + p.book] += s * total;
-                            inc[row(y) + p.book] += s * total;
+                            p.book_on(&mut t, &mut inc, &mut direct, row(y), prow(y), s * total);
                         }
                     }
                 }
                 Arrangement::OutcomePayment { from, to, price, category, unit_size, cap } => {
                     for y in 0..years {
                         let outcomes = (units_c[[i, y, *category]] - units_i[[i, y, *category]]) / unit_size;
-                        pay(&mut t, &mut inc, y, from, to, (price * outcomes.max(0.0)).min(*cap));
+                        pay(&mut t, &mut inc, &mut direct, y, from, to, (price * outcomes.max(0.0)).min(*cap));
                     }
                 }
                 Arrangement::SocialImpactBond { investor, payer, price, category, unit_size, max_return } => {
@@ -210,20 +272,19 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                             inc[k] -= unfunded[k];
                             unfunded[k] = 0.0;
                         }
-                        t[row(y) + investor.book] += invested;
-                        inc[row(y) + investor.book] += invested;
+                        investor.book_on(&mut t, &mut inc, &mut direct, row(y), prow(y), invested);
                         // ... and is repaid per outcome, up to its balance grown at the maximum return.
                         balance = (balance + invested) * (1.0 + max_return);
                         let outcomes = (units_c[[i, y, *category]] - units_i[[i, y, *category]]) / unit_size;
                         let amount = (price * outcomes.max(0.0)).min(balance.max(0.0));
                         balance -= amount;
-                        pay(&mut t, &mut inc, y, payer, investor, amount);
+                        pay(&mut t, &mut inc, &mut direct, y, payer, investor, amount);
                     }
                 }
             }
         }
     }
-    t
+    Transfers { budgets: t, parties: direct }
 }
 
 /// One financing option in a comparison, with its summary.
@@ -330,14 +391,17 @@ pub fn left_out(model: &Model) -> Vec<String> {
 
 /// Drops the transfers of the years outside `years` (calendar years; open ends), so that an
 /// option pays only while its instrument exists.
-pub(crate) fn within(results: &Results, years: crate::model::Years, transfers: &mut [f64]) {
+pub(crate) fn within(results: &Results, years: crate::model::Years, transfers: &mut Transfers) {
     let meta = results.meta();
     let (Some(y0), (first, last)) = (meta.start_year, years) else { return };
-    let (ny, nb) = (meta.years, meta.budgets.len());
-    for (k, row) in transfers.chunks_mut(nb).enumerate() {
-        let year = y0 + (k % ny) as i32;
-        if first.is_some_and(|a| year < a as i32) || last.is_some_and(|b| year > b as i32) {
-            row.fill(0.0);
+    let ny = meta.years;
+    let (nb, np) = (meta.budgets.len(), meta.parties.len());
+    for (v, width) in [(&mut transfers.budgets, nb), (&mut transfers.parties, np)] {
+        for (k, row) in v.chunks_mut(width).enumerate() {
+            let year = y0 + (k % ny) as i32;
+            if first.is_some_and(|a| year < a as i32) || last.is_some_and(|b| year > b as i32) {
+                row.fill(0.0);
+            }
         }
     }
 }

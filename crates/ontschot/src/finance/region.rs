@@ -3,7 +3,7 @@
 //! residents or members.
 
 use crate::model::PartyKind;
-use crate::results::{Results, View};
+use crate::results::{Results, Transfers, View};
 use serde::Serialize;
 
 /// One party's position when every party joins, and when it alone stays out, in both views of
@@ -35,12 +35,11 @@ pub struct FreeRider {
 /// Per iteration, party `p`'s net over the horizon in one view (weighted by year), given who joins.
 fn net(results: &Results, view: View, arm: usize, joiners: &[bool], p: usize) -> Vec<f64> {
     let meta = results.meta();
-    let (n, years, np, nb) = (meta.iterations, meta.years, meta.parties.len(), meta.budgets.len());
+    let (n, years, np) = (meta.iterations, meta.years, meta.parties.len());
     // Before arrangements: an arrangement settles between budgets, and a budget's refund would
     // be shared by its parties whether they paid into it or not.
-    let transfers = vec![0.0; n * years * nb];
     let w = results.money_weights(view);
-    let f = results.party_flows(view, arm, &transfers, joiners);
+    let f = results.party_flows(view, arm, &Transfers::none(results), joiners);
     (0..n)
         .map(|i| {
             (0..years)

@@ -141,8 +141,9 @@ fn evaluate(
             let mut sum = 0.0;
             let mut no_loss = 0usize;
             for (i, b0) in before.iter().enumerate() {
-                let received: f64 =
-                    (0..years).map(|y| -bs.iter().map(|&b| t[(i * years + y) * nb + b]).sum::<f64>() * df[y]).sum();
+                let received: f64 = (0..years)
+                    .map(|y| -bs.iter().map(|&b| t.budgets[(i * years + y) * nb + b]).sum::<f64>() * df[y])
+                    .sum();
                 let after = b0 + received;
                 sum += after;
                 // A tolerance of a cent keeps rounding from turning a zero into a loss.

@@ -69,10 +69,15 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     let (arms, arm_labels) = c.arms(&matrix, &categories);
     let subgroups = c.subgroups();
     let convention = c.convention();
-    let names = super::financing::Names { budgets: &budgets, payers: &payers, categories: &category_labels };
+    let (parties, region) = c.region(&budgets, &payers);
+    let names = super::financing::Names {
+        budgets: &budgets,
+        payers: &payers,
+        categories: &category_labels,
+        parties: if region.is_some() { &parties } else { &[] },
+    };
     let financing = super::financing::compile_all(s, &names, &mut c.problems);
     let cash = c.cash(&budgets, &categories);
-    let (parties, region) = c.region(&budgets, &payers);
     let societal = c.societal_year();
     for (i, v) in s.variants.iter().enumerate() {
         let checked = s.variant(&v.name).map_err(|e| e.problems()).and_then(|vs| compile(&vs).map(|_| ()));

@@ -10,24 +10,45 @@ pub(crate) struct Names<'a> {
     pub budgets: &'a [BudgetInfo],
     pub payers: &'a [PayerInfo],
     pub categories: &'a [Label],
+    /// A region's parties (empty without a region).
+    pub parties: &'a [super::PartyInfo],
 }
 
 impl Names<'_> {
     fn party(&self, path: &str, name: &str, problems: &mut Vec<Problem>) -> Option<Party> {
+        let of_payer =
+            |p: usize| -> Vec<usize> { (0..self.budgets.len()).filter(|&b| self.budgets[b].payer == p).collect() };
         if let Some(b) = self.budgets.iter().position(|b| b.name == name) {
-            return Some(Party { budgets: vec![b], book: b });
+            return Some(Party { budgets: vec![b], book: b, region: None });
         }
         if let Some(p) = self.payers.iter().position(|p| p.name == name) {
-            let budgets: Vec<usize> = (0..self.budgets.len()).filter(|&b| self.budgets[b].payer == p).collect();
+            let budgets = of_payer(p);
             if let Some(&book) = budgets.first() {
-                return Some(Party { budgets, book });
+                return Some(Party { budgets, book, region: None });
             }
         }
-        let known: Vec<&str> =
-            self.budgets.iter().map(|b| b.name.as_str()).chain(self.payers.iter().map(|p| p.name.as_str())).collect();
+        let regional = |k: &super::PartyKind| matches!(k, super::PartyKind::Municipality | super::PartyKind::Insurer);
+        if let Some(q) = self.parties.iter().position(|q| q.name == name && regional(&q.kind)) {
+            let payer = self.payers.iter().position(|p| p.name == self.parties[q].payer);
+            let budgets = payer.map(of_payer).unwrap_or_default();
+            if let Some(&book) = budgets.first() {
+                return Some(Party { budgets, book, region: Some(q) });
+            }
+        }
+        let known: Vec<&str> = self
+            .budgets
+            .iter()
+            .map(|b| b.name.as_str())
+            .chain(self.payers.iter().map(|p| p.name.as_str()))
+            .chain(self.parties.iter().filter(|q| regional(&q.kind)).map(|q| q.name.as_str()))
+            .collect();
         problems.push(Problem::new(
             path,
-            format!("'{name}' is not a budget or payer of this scenario (known: {})", known.join(", ")),
+            format!(
+                "'{name}' is not a {} of this scenario (known: {})",
+                if self.parties.is_empty() { "budget or payer" } else { "budget, payer, municipality or insurer" },
+                known.join(", ")
+            ),
         ));
         None
     }

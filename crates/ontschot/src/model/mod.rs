@@ -431,6 +431,8 @@ impl Alternative {
 pub(crate) struct Party {
     pub budgets: Vec<usize>,
     pub book: usize,
+    /// A region's municipality or insurer: the index of the party whose own money it is.
+    pub region: Option<usize>,
 }
 
 /// A compiled arrangement.

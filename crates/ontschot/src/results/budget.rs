@@ -104,26 +104,17 @@ impl Results {
     /// assert!(r.budget_array(1, "nobody").is_none());
     /// ```
     pub fn budget_array(&self, arm: usize, name: &str) -> Option<Array2<f64>> {
+        let t = self.kept(View::Budget, arm);
         let Some(weights) = self.party_weights(name) else {
             // A region's municipality or insurer.
             let p = self.meta.parties.iter().position(|p| p.name == name)?;
-            let (n, ny, np, nb) =
-                (self.meta.iterations, self.layout.years, self.meta.parties.len(), self.layout.budgets);
-            let t: Vec<f64> = match self.transfers_in(View::Budget, arm) {
-                Some(t) => t.iter().copied().collect(),
-                None => vec![0.0; n * ny * nb],
-            };
+            let (n, ny, np) = (self.meta.iterations, self.layout.years, self.meta.parties.len());
             let f = self.party_flows(View::Budget, arm, &t, &self.meta.joiners);
             let after =
                 (0..n * ny).map(|k| f.saved[k * np + p] - f.programme[k * np + p] - f.paid[k * np + p]).collect();
             return Some(Array2::from_shape_vec((n, ny), after).expect("shape"));
         };
-        let zeros = vec![0.0; self.meta.iterations * self.layout.years * self.layout.budgets];
-        let t: Vec<f64> = match self.transfers_in(View::Budget, arm) {
-            Some(t) => t.iter().copied().collect(),
-            None => zeros,
-        };
-        let (_, after) = cash_of(self, arm, &t, &weights);
+        let (_, after) = cash_of(self, arm, &t.budgets, &weights);
         Some(Array2::from_shape_vec((self.meta.iterations, self.layout.years), after).expect("shape"))
     }
 
@@ -193,7 +184,8 @@ fn years_of(n: usize, before: &[f64], after: &[f64], years: &[i32]) -> Vec<CashY
     out
 }
 
-pub(super) fn budget_view(r: &Results, arm: usize, transfers: &[f64]) -> BudgetView {
+pub(super) fn budget_view(r: &Results, arm: usize, all: &super::Transfers) -> BudgetView {
+    let transfers = &all.budgets[..];
     let m = &r.meta;
     let (years, calendar) = years(r);
     let nb = m.budgets.len();
@@ -231,7 +223,7 @@ pub(super) fn budget_view(r: &Results, arm: usize, transfers: &[f64]) -> BudgetV
         })
         .collect();
     let np = m.parties.len();
-    let flows = r.party_flows(View::Budget, arm, transfers, &m.joiners);
+    let flows = r.party_flows(View::Budget, arm, all, &m.joiners);
     let parties = m
         .parties
         .iter()

@@ -562,7 +562,11 @@ impl Results {
             || values.len() % 8 != 0
             || values.len() / 8
                 != meta.iterations.saturating_mul(layout.len)
-                    + if meta.financed { 2 * meta.iterations * layout.arms * layout.years * layout.budgets } else { 0 }
+                    + if meta.financed {
+                        2 * meta.iterations * layout.arms * layout.years * (layout.budgets + layout.parties)
+                    } else {
+                        0
+                    }
         {
             return Err(bad("the values do not match the axes in the header"));
         }
@@ -575,15 +579,12 @@ impl Results {
     /// payer and in total, with the health outcomes, before and after the financing arrangements
     /// in force.
     pub fn summary(&self, arm: usize) -> Summary {
-        match self.transfers(arm) {
-            Some(t) => self.summary_with(arm, &t.iter().copied().collect::<Vec<f64>>()),
-            None => self.summary_with(arm, &vec![0.0; self.meta.iterations * self.layout.years * self.layout.budgets]),
-        }
+        self.summary_with(arm, &self.kept(View::Societal, arm))
     }
 
-    /// The societal summary of `arm` with other transfers than those in force,
-    /// `[iteration][year][budget]` flat (see [`crate::finance::transfers`]).
-    pub(crate) fn summary_with(&self, arm: usize, transfers: &[f64]) -> Summary {
+    /// The societal summary of `arm` with other transfers than those in force (see
+    /// [`crate::finance::transfers`]).
+    pub(crate) fn summary_with(&self, arm: usize, transfers: &Transfers) -> Summary {
         summarise(self, arm, transfers)
     }
 
@@ -602,16 +603,30 @@ impl Results {
     /// assert!((sum - view.total.years[0].cash.mean).abs() < 1e-6 * sum.abs().max(1.0));
     /// ```
     pub fn budget_view(&self, arm: usize) -> BudgetView {
-        let zeros = || vec![0.0; self.meta.iterations * self.layout.years * self.layout.budgets];
-        match self.transfers_in(View::Budget, arm) {
-            Some(t) => budget::budget_view(self, arm, &t.iter().copied().collect::<Vec<f64>>()),
-            None => budget::budget_view(self, arm, &zeros()),
-        }
+        budget::budget_view(self, arm, &self.kept(View::Budget, arm))
     }
 
     /// The budget view of `arm` with other transfers than those in force.
-    pub(crate) fn budget_view_with(&self, arm: usize, transfers: &[f64]) -> BudgetView {
+    pub(crate) fn budget_view_with(&self, arm: usize, transfers: &Transfers) -> BudgetView {
         budget::budget_view(self, arm, transfers)
+    }
+
+    /// The transfers of the arrangements in force for `arm` in one view (none without them).
+    pub(crate) fn kept(&self, view: View, arm: usize) -> Transfers {
+        let Some(t) = self.transfers_in(view, arm) else { return Transfers::none(self) };
+        let l = &self.layout;
+        let n = self.meta.iterations;
+        let mut parties = Vec::new();
+        if l.parties > 0 {
+            // After both views' budgets: [view][iteration][arm][year][party].
+            let start = n * l.len + 2 * n * l.arms * l.years * l.budgets;
+            let block = usize::from(view == View::Budget) * n * l.arms * l.years * l.parties;
+            for i in 0..n {
+                let at = start + block + (i * l.arms + arm) * l.years * l.parties;
+                parties.extend_from_slice(&self.data[at..at + l.years * l.parties]);
+            }
+        }
+        Transfers { budgets: t.iter().copied().collect(), parties }
     }
 
     /// Money moved by the financing arrangements in force in the societal view,
@@ -638,10 +653,15 @@ impl Results {
     }
 
     /// Keeps the transfers of the arrangements in force, per view `[iteration][arm][year][budget]`
-    /// flat (computed by [`crate::finance`], once after a run).
-    pub(crate) fn keep_transfers(&mut self, societal: &[f64], cash: &[f64]) {
-        self.data.extend_from_slice(societal);
-        self.data.extend_from_slice(cash);
+    /// flat, and in a region the parties' own `[iteration][arm][year][party]` (computed by
+    /// [`crate::finance`], once after a run).
+    pub(crate) fn keep_transfers(&mut self, budgets: [&[f64]; 2], parties: [&[f64]; 2]) {
+        self.data.extend_from_slice(budgets[0]);
+        self.data.extend_from_slice(budgets[1]);
+        if self.layout.parties > 0 {
+            self.data.extend_from_slice(parties[0]);
+            self.data.extend_from_slice(parties[1]);
+        }
         self.meta.financed = true;
     }
 }
@@ -656,7 +676,7 @@ pub(crate) struct PartyFlows {
 
 impl Results {
     /// Without a region, the party of each budget: its payer (found once, not per iteration).
-    fn own_parties(&self) -> Vec<Option<usize>> {
+    pub(crate) fn own_parties(&self) -> Vec<Option<usize>> {
         let m = &self.meta;
         m.budgets.iter().map(|b| m.parties.iter().position(|p| p.name == m.payers[b.payer].name)).collect()
     }
@@ -680,49 +700,104 @@ impl Results {
         self.data[i * l.len + l.party_care + ((v * l.arms + arm) * l.years + y) * l.parties + p]
     }
 
-    /// Each party's flows of `arm` in one view, with `transfers` `[iteration][year][budget]` and
-    /// the parties that join (`joiners`): the programme costs of a budget are paid by the
-    /// joining parties that share it, in proportion to their keys; care and transfers follow
-    /// residence or membership, joiners or not. Parties always sum to the budgets.
-    pub(crate) fn party_flows(&self, view: View, arm: usize, transfers: &[f64], joiners: &[bool]) -> PartyFlows {
+    /// The shares `[party][budget]` by which the parties pay each budget's part of `arm`'s own
+    /// costs in iteration `i` and year `y`, given who joins: the joining parties that share a
+    /// budget, in proportion to their keys (without any joiner among its parties a budget's
+    /// costs stay where they fall: nobody else pays them).
+    pub(crate) fn pays(
+        &self,
+        own: &[Option<usize>],
+        i: usize,
+        arm: usize,
+        y: usize,
+        joiners: &[bool],
+        out: &mut [f64],
+    ) {
+        let (nb, np) = (self.layout.budgets, self.meta.parties.len());
+        for b in 0..nb {
+            let joined: f64 = (0..np).filter(|&p| joiners[p]).map(|p| self.key(own, i, arm, y, p, b)).sum();
+            for p in 0..np {
+                let key = self.key(own, i, arm, y, p, b);
+                out[p * nb + b] = if joined > 0.0 { if joiners[p] { key / joined } else { 0.0 } } else { key };
+            }
+        }
+    }
+
+    /// The budget each party's own transfers are booked on (`None` for a party that books none):
+    /// a region's municipality or insurer on the first budget of its payer.
+    pub(crate) fn books(&self) -> Vec<Option<usize>> {
+        let m = &self.meta;
+        m.parties.iter().map(|p| m.budgets.iter().position(|b| m.payers[b.payer].name == p.payer)).collect()
+    }
+
+    /// Each party's flows of `arm` in one view, with `transfers` and the parties that join
+    /// (`joiners`): the programme costs of a budget are paid by the joining parties that share
+    /// it, in proportion to their keys; care follows residence or membership, joiners or not.
+    /// An arrangement settles with the parties that pay the budget's part of the intervention (a
+    /// refund goes to those who paid), never with the equalisation fund, which shares only in
+    /// care costs; what an arrangement names a region's party for is that party's alone.
+    /// Parties always sum to the budgets.
+    pub(crate) fn party_flows(&self, view: View, arm: usize, transfers: &Transfers, joiners: &[bool]) -> PartyFlows {
         let (n, ny, nb, np) = (self.meta.iterations, self.layout.years, self.layout.budgets, self.meta.parties.len());
         let own = self.own_parties();
+        let books = self.books();
         let (prog, saved) = self.extra_flows(view, arm);
         let mut out = PartyFlows {
             programme: vec![0.0; n * ny * np],
             saved: vec![0.0; n * ny * np],
             paid: vec![0.0; n * ny * np],
         };
+        let mut pays = vec![0.0; np * nb];
+        let mut shared = vec![0.0; nb];
         for i in 0..n {
             for y in 0..ny {
                 let at = (i * ny + y) * nb;
-                if self.layout.parties > 0 {
+                let row = (i * ny + y) * np;
+                self.pays(&own, i, arm, y, joiners, &mut pays);
+                shared.copy_from_slice(&transfers.budgets[at..at + nb]);
+                if !transfers.parties.is_empty() {
                     for p in 0..np {
-                        out.saved[(i * ny + y) * np + p] =
-                            self.party_care(view, 0, i, y, p) - self.party_care(view, arm, i, y, p);
+                        let direct = transfers.parties[row + p];
+                        if let (Some(b), true) = (books[p], direct != 0.0) {
+                            shared[b] -= direct;
+                            out.paid[row + p] += direct;
+                        }
                     }
                 }
-                for b in 0..nb {
-                    let joined: f64 = (0..np).filter(|&p| joiners[p]).map(|p| self.key(&own, i, arm, y, p, b)).sum();
-                    for p in 0..np {
-                        let k = (i * ny + y) * np + p;
-                        let key = self.key(&own, i, arm, y, p, b);
-                        // Without any joiner among its parties a budget's costs stay where they
-                        // fall: nobody else pays them.
-                        let pays = if joined > 0.0 { if joiners[p] { key / joined } else { 0.0 } } else { key };
-                        out.programme[k] += prog[at + b] * pays;
+                for p in 0..np {
+                    let k = row + p;
+                    if self.layout.parties > 0 {
+                        out.saved[k] = self.party_care(view, 0, i, y, p) - self.party_care(view, arm, i, y, p);
+                    }
+                    for b in 0..nb {
+                        let w = pays[p * nb + b];
+                        out.programme[k] += prog[at + b] * w;
                         if self.layout.parties == 0 && own[b] == Some(p) {
                             out.saved[k] += saved[at + b];
                         }
-                        // An arrangement settles with the parties that pay the budget's part of
-                        // the intervention (a refund goes to those who paid), never with the
-                        // equalisation fund, which shares only in care costs.
-                        out.paid[k] += transfers[at + b] * pays;
+                        out.paid[k] += shared[b] * w;
                     }
                 }
             }
         }
         out
+    }
+}
+
+/// Money moved by a set of arrangements in one view of money: per budget
+/// `[iteration][year][budget]` (positive where the budget pays), and of that the part a region's
+/// municipalities and insurers pay or receive by name, `[iteration][year][party]` (empty when no
+/// arrangement names one).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Transfers {
+    pub budgets: Vec<f64>,
+    pub parties: Vec<f64>,
+}
+
+impl Transfers {
+    /// No transfers for a run's axes.
+    pub(crate) fn none(r: &Results) -> Transfers {
+        Transfers { budgets: vec![0.0; r.meta.iterations * r.layout.years * r.layout.budgets], parties: Vec::new() }
     }
 }
 
@@ -827,7 +902,8 @@ struct Party {
     net_year: Vec<f64>,
 }
 
-fn summarise(r: &Results, arm: usize, transfers: &[f64]) -> Summary {
+fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
+    let transfers = &all.budgets[..];
     let meta = &r.meta;
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let df = r.cost_discount_factors();
@@ -910,7 +986,7 @@ fn summarise(r: &Results, arm: usize, transfers: &[f64]) -> Summary {
         })
         .collect();
     let np = meta.parties.len();
-    let flows = r.party_flows(View::Societal, arm, transfers, &meta.joiners);
+    let flows = r.party_flows(View::Societal, arm, all, &meta.joiners);
     let parties = meta
         .parties
         .iter()
