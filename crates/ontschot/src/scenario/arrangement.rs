@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 /// arrangement only moves money between budgets: its transfers sum to zero.
 ///
 /// `from`, `to`, `investor` and `payer` name a budget (`zvw`) or a payer (`insurer`); a payer's
-/// savings are those of all its budgets, and its transfers are booked on its first budget.
+/// savings are those of all its budgets, and its transfers are booked on its first budget. In a
+/// region they may also name one municipality or insurer (`veendam`, `menzis`): its own savings,
+/// and transfers that are its own, booked on its payer's first budget.
 ///
 /// ```
 /// let a: ontschot::ArrangementSpec = toml::from_str(r#"
