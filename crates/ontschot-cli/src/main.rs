@@ -206,7 +206,8 @@ enum Command {
         json: Option<PathBuf>,
     },
     /// Compare financing options side by side on the same draws: no arrangement, the
-    /// arrangements in force, the scenario's alternatives, and other scenario files (variants).
+    /// arrangements in force, the scenario's alternatives, and other scenario files (variants);
+    /// in a region also each party as joiner and as free rider.
     Compare {
         /// Scenario file.
         scenario: PathBuf,
@@ -509,9 +510,22 @@ fn compare(path: &Path, variants: &[PathBuf], args: &RunArgs, json: Option<&Path
     for note in ontschot::finance::left_out(&model) {
         println!("  left out: {note}");
     }
+    // In a region: each party as joiner and as free rider, on the same draws.
+    let mut riders = Vec::new();
+    if model.scenario().region.is_some() {
+        for arm in 1..model.arms().len() {
+            let rows = ontschot::finance::free_riders(&results, arm);
+            println!();
+            print!("{}", table::free_riders(&model.arms()[arm].label, &rows));
+            riders.push(serde_json::json!({ "arm": model.arms()[arm].name, "parties": rows }));
+        }
+    }
     if let Some(file) = json {
-        let doc: Vec<serde_json::Value> =
+        let mut doc: Vec<serde_json::Value> =
             rows.iter().map(|(label, s)| serde_json::json!({ "option": label, "summary": s })).collect();
+        if !riders.is_empty() {
+            doc.push(serde_json::json!({ "free_riders": riders }));
+        }
         write(file, &serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?)?;
     }
     Ok(())

@@ -301,6 +301,13 @@ fn a_region_runs_per_party_with_its_free_riders_and_a_deal() {
     let out = ontschot(&["free-riders", &seed("region_samenoud.toml"), "-n", "200", "-q"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("to stay out"), "{}", text(&out.stdout));
+    // compare shows each party as joiner and as free rider beside the options.
+    let json = tmp("region-compare.json");
+    let out = ontschot(&["compare", &seed("region_samenoud.toml"), "-n", "100", "-q", "--json", json.to_str().unwrap()]);
+    assert!(out.status.success() && text(&out.stdout).contains("to stay out"), "{}", text(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let riders = &doc.as_array().unwrap().last().unwrap()["free_riders"][0]["parties"];
+    assert!(riders.as_array().unwrap().iter().any(|p| p["party"] == "menzis" && p["incentive_to_stay_out"].is_f64()));
     let json = tmp("deal.json");
     let out = ontschot(&[
         "deal",
