@@ -36,7 +36,8 @@ fn cohort(c: &mut Criterion) {
 /// SamenOud in a region of four municipalities and four insurers: 8 parties, each a term (its
 /// share of a pooled budget), on 10,000 iterations.
 fn deal(c: &mut Criterion) {
-    let mut s = Scenario::from_file(format!("{}/../../seeds/samenoud.toml", env!("CARGO_MANIFEST_DIR"))).expect("reads");
+    let mut s =
+        Scenario::from_file(format!("{}/../../seeds/samenoud.toml", env!("CARGO_MANIFEST_DIR"))).expect("reads");
     let mut region = String::new();
     for i in 0..4 {
         region += &format!("[[insurers]]\nname = \"i{i}\"\n");
@@ -54,12 +55,13 @@ fn deal(c: &mut Criterion) {
     let parties: Vec<String> = (0..4).map(|k| format!("m{k}")).chain((0..4).map(|k| format!("i{k}"))).collect();
     let mut g = c.benchmark_group("deal");
     g.sample_size(10);
-    for (name, goal) in [
-        ("maxmin", ontschot::finance::DealGoal::MaxMinProbability),
-        ("nash", ontschot::finance::DealGoal::Nash),
-    ] {
+    for (name, goal) in
+        [("maxmin", ontschot::finance::DealGoal::MaxMinProbability), ("nash", ontschot::finance::DealGoal::Nash)]
+    {
         g.bench_function(format!("8_parties_10k_iterations_{name}"), |b| {
-            b.iter(|| black_box(ontschot::finance::deal(&r, 1, &parties, goal, ontschot::View::Budget).expect("solves")))
+            b.iter(|| {
+                black_box(ontschot::finance::deal(&r, 1, &parties, goal, ontschot::View::Budget).expect("solves"))
+            })
         });
     }
     g.finish();

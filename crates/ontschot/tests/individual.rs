@@ -88,6 +88,8 @@ fn spread_of_the_net_per_person_shrinks_like_one_over_the_square_root_of_the_pop
     // The difference to the cohort run with the same draws is the individual noise alone.
     let noise = |size: f64, budget: usize| -> (f64, usize) {
         let mut s = Scenario::from_file(seed("samenoud.toml")).unwrap();
+        // Entrants in proportion, in whole people (39 and 351): 9x the people in every year.
+        s.population.inflow = (s.population.inflow / s.population.size * size).round();
         s.population.size = size;
         s.arrangements.clear();
         let cohort = run_mode(&s, Mode::Cohort, 400, 5, None);

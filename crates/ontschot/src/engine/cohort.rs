@@ -542,9 +542,27 @@ impl Workspace {
             let tc = t - 1 + offset;
             let part = arm.filter(|_| t >= start);
             let w = part.map_or(0.0, |a| a.weight[t - start]);
-            for (o, occ) in self.occ.iter_mut().enumerate() {
-                *occ = m.convention[t - 1].iter().map(|&(point, coef)| coef * trace[point * s + o]).sum::<f64>() * cy;
+            match sampled.as_ref().and_then(|x| x.occupancy) {
+                Some(occupancy) => {
+                    for (o, occ) in self.occ.iter_mut().enumerate() {
+                        *occ = occupancy[(t - 1) * s + o] * cy;
+                    }
+                }
+                None => {
+                    for (o, occ) in self.occ.iter_mut().enumerate() {
+                        *occ =
+                            m.convention[t - 1].iter().map(|&(point, coef)| coef * trace[point * s + o]).sum::<f64>()
+                                * cy;
+                    }
+                }
             }
+            // People at the start of the group's start cycle, for enrolments.
+            let starting_people = |trace: &[f64]| -> f64 {
+                match sampled.as_ref().and_then(|x| x.starts) {
+                    Some(starts) => (0..s).filter(|&si| !m.dead[si]).map(|si| starts[(start - 1) * s + si]).sum(),
+                    None => (0..s).filter(|&si| !m.dead[si]).map(|si| trace[(start - 1) * s + si]).sum(),
+                }
+            };
             if let Some(sampled) = &sampled {
                 for ci in 0..c {
                     let n = sampled.units[(t - 1) * c + ci];
@@ -605,14 +623,7 @@ impl Workspace {
             }
             // Participants alive, and people starting in this cycle.
             let (participant_years, starting) = match part {
-                Some(_) => (
-                    ly,
-                    if t == start {
-                        (0..s).filter(|&si| !m.dead[si]).map(|si| trace[(start - 1) * s + si]).sum::<f64>()
-                    } else {
-                        0.0
-                    },
-                ),
+                Some(_) => (ly, if t == start { starting_people(trace) } else { 0.0 }),
                 None => (0.0, 0.0),
             };
             let qaly = if m.utility.is_some() { qaly } else { 0.0 };
@@ -630,9 +641,7 @@ impl Workspace {
                         CostKind::PerPersonInState => {
                             (0..s).filter(|&si| !m.dead[si] && cost.states[si]).map(|si| self.occ[si]).sum::<f64>()
                         }
-                        CostKind::PerEnrolment if t == start => {
-                            (0..s).filter(|&si| !m.dead[si]).map(|si| trace[(start - 1) * s + si]).sum::<f64>()
-                        }
+                        CostKind::PerEnrolment if t == start => starting_people(trace),
                         _ => continue,
                     };
                     let amount = nonneg(m, &self.slots, cost.amount, t, &cost.path, "amount")?;
@@ -761,6 +770,10 @@ impl Workspace {
 pub(super) struct Sampled<'a> {
     pub units: &'a [f64],
     pub rules: &'a [f64],
+    /// In a region's cell: each cycle's occupancy and the people at its start, [cycle - 1][state]
+    /// (the trace's points then belong to several cells).
+    pub occupancy: Option<&'a [f64]>,
+    pub starts: Option<&'a [f64]>,
 }
 
 /// Where a group's flows go: usual care's per-person buffers of an entry year, or an arm's record.

@@ -99,30 +99,45 @@ pub(crate) struct People {
 /// own-contribution rules' tallies, [subgroup][entry year][group][cell][cycle - 1][rule] (users of
 /// a fee, cents of a deductible): whole numbers. A cell is a region's (municipality, insurer) of
 /// the people in the cycle (one cell without a region).
+///
+/// With a region's cells, a person who switches insurer on 1 January ends the old year in one
+/// cell and starts the new one in another, so a cell's points are no trace: each cycle's
+/// occupancy (the convention's weights of its start and end, sums of halves that add up exactly)
+/// and the people at its start are kept per cell, [..][cycle - 1][state], each in the cell of
+/// that cycle.
 #[derive(Clone)]
 struct Tally {
     trace: Vec<f64>,
     units: Vec<f64>,
     rules: Vec<f64>,
+    occupancy: Vec<f64>,
+    starts: Vec<f64>,
 }
 
 impl Tally {
+    fn parts(&mut self) -> [&mut Vec<f64>; 5] {
+        [&mut self.trace, &mut self.units, &mut self.rules, &mut self.occupancy, &mut self.starts]
+    }
+
     fn add(&mut self, other: &Tally) {
-        for (a, b) in
-            [(&mut self.trace, &other.trace), (&mut self.units, &other.units), (&mut self.rules, &other.rules)]
-        {
-            for (x, y) in a.iter_mut().zip(b) {
+        let mut other = other.clone();
+        for (a, b) in self.parts().into_iter().zip(other.parts()) {
+            for (x, y) in a.iter_mut().zip(b.iter()) {
                 *x += y;
             }
         }
     }
 
     fn zeros_like(&self) -> Tally {
-        Tally {
-            trace: vec![0.0; self.trace.len()],
-            units: vec![0.0; self.units.len()],
-            rules: vec![0.0; self.rules.len()],
+        let mut t = self.clone();
+        for part in t.parts() {
+            part.fill(0.0);
         }
+        t
+    }
+
+    fn empty() -> Tally {
+        Tally { trace: Vec::new(), units: Vec::new(), rules: Vec::new(), occupancy: Vec::new(), starts: Vec::new() }
     }
 }
 
@@ -167,6 +182,8 @@ impl People {
                 trace: vec![0.0; h * entry_years * groups * cells * (t + 1) * s],
                 units: vec![0.0; h * entry_years * groups * cells * t * c],
                 rules: vec![0.0; h * entry_years * groups * cells * t * nr],
+                occupancy: vec![0.0; if cells > 1 { h * entry_years * groups * cells * t * s } else { 0 }],
+                starts: vec![0.0; if cells > 1 { h * entry_years * groups * cells * t * s } else { 0 }],
             },
             region,
             cells,
@@ -226,6 +243,12 @@ impl People {
                 }
                 let row = ((g * t + cycle - 1) * s + state) * s;
                 let next = pick(&self.cum[row..row + s], uniform(&mut rng));
+                if region.is_some() {
+                    let at = (group * t + cycle - 1) * s;
+                    tally.occupancy[at + state] += self.at_start;
+                    tally.occupancy[at + next] += self.at_end;
+                    tally.starts[at + state] += 1.0;
+                }
                 let i = row + next;
                 let units = &mut tally.units[(group * t + cycle - 1) * c..(group * t + cycle) * c];
                 let samplers = &self.samplers[self.bounds[i] as usize..self.bounds[i + 1] as usize];
@@ -302,9 +325,9 @@ impl Workspace {
             for (ai, arm) in m.arms.iter().enumerate() {
                 let arm = (ai > 0).then_some(arm);
                 self.tables(m, arm, &mut people)?;
-                people.tally.trace.fill(0.0);
-                people.tally.units.fill(0.0);
-                people.tally.rules.fill(0.0);
+                for part in people.tally.parts() {
+                    part.fill(0.0);
+                }
                 for k in 0..m.entry_years() {
                     let first = if k == 0 { 0.0 } else { m.population + (k - 1) as f64 * m.inflow };
                     let (first, n) = (first as u64, m.entrants(k) as u64);
@@ -331,10 +354,7 @@ impl Workspace {
                             );
                         people.tally.add(&sum);
                     } else {
-                        let mut tally = std::mem::replace(
-                            &mut people.tally,
-                            Tally { trace: Vec::new(), units: Vec::new(), rules: Vec::new() },
-                        );
+                        let mut tally = std::mem::replace(&mut people.tally, Tally::empty());
                         people.simulate(seed, iteration, k, first..first + n, offset, &mut tally);
                         people.tally = tally;
                     }
@@ -486,13 +506,13 @@ impl Workspace {
 
     /// Turns the tallies of an arm's subgroup `h` into its record, through the cohort's
     /// accounting (with the subgroup's values in the slots).
-    fn account(
+    fn account<'p>(
         &mut self,
         m: &Model,
         ai: usize,
         arm: Option<&Arm>,
         h: usize,
-        people: &People,
+        people: &'p People,
         out: &mut Record<'_>,
     ) -> Step {
         let (s, c, t) = (self.s, self.c, self.t);
@@ -509,9 +529,12 @@ impl Workspace {
                 ps.cell = Some((cell / insurers, cell % insurers));
             }
             let nr = m.cash.rules.len();
+            let per_cell = |v: &'p [f64]| (!v.is_empty()).then(|| &v[group * t * s..(group + 1) * t * s]);
             let sampled = Sampled {
                 units: &people.tally.units[group * t * c..(group + 1) * t * c],
                 rules: &people.tally.rules[group * t * nr..(group + 1) * t * nr],
+                occupancy: per_cell(&people.tally.occupancy),
+                starts: per_cell(&people.tally.starts),
             };
             let part = arm.filter(|_| g > 0);
             let offset = k * m.cycles_per_year;
