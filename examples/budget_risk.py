@@ -50,8 +50,11 @@ def table(title: str, measure, runs: dict) -> None:
 def main() -> None:
     seed = ontschot.seeds.samenoud()
     runs = {}
+    population = seed.to_dict()["population"]
     for name, size in SIZES.items():
-        scenario = seed.with_values({"population.size": size})
+        # The people turning 75 each year in proportion, in whole people.
+        inflow = round(population.get("inflow", 0) * size / population["size"])
+        scenario = seed.with_values({"population.size": size, "population.inflow": inflow})
         runs[name] = (size, {m: scenario.run(iterations=ITERATIONS, seed=SEED, mode=m, progress=False) for m in ("cohort", "individual")})
     print(f"SamenOud seed, {ITERATIONS} iterations, seed {SEED}")
     table("Wmo care paid with SamenOud in place", wmo_care, runs)

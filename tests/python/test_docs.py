@@ -40,5 +40,9 @@ def test_the_seeds_page_shows_both_views_as_the_example_prints_them():
     _page_rows("two_views.py", "seeds.md", (1 + 4) + (1 + 3))  # per seed a header, then a row per payer
 
 
+def test_the_seeds_page_shows_each_view_of_the_evidence_as_the_example_prints_it():
+    _page_rows("seed_results.py", "seeds.md", (1 + 3) + (1 + 2))  # per seed a header, then a row per view of the evidence
+
+
 def test_the_region_page_shows_what_its_example_prints():
     _page_rows("region.py", "region.md", (1 + 10) + (1 + 7) + (1 + 7))  # parties; free riders; the deal

@@ -17,7 +17,7 @@ def test_results_write_a_report_with_their_own_numbers(tmp_path):
     shown = [float(x) for x in re.findall(r'data-net-after="([^"]+)"', html)]
     expected = r.who_pays(by="payer", after=True)["net_after"].to_list()
     assert shown == pytest.approx(expected, rel=1e-12)
-    assert "Alle aannames" in html and "rr_home_support" in html
+    assert "Alle aannames" in html and "rr_complex_frail" in html
     english = tmp_path / "en.html"
     ontschot.seeds.welzijn_op_recept().report(english, iterations=100, lang="en")
     assert "Who pays and who benefits" in english.read_text(encoding="utf-8")
