@@ -176,9 +176,14 @@ def best_of(repeats: int, f: Any) -> tuple[float, Any]:
     return best, out
 
 
+def one_cohort() -> ontschot.Scenario:
+    """The SamenOud seed without the people turning 75 each year: the peer follows one cohort."""
+    return ontschot.seeds.samenoud().with_values({"population.inflow": 0})
+
+
 def main() -> None:
     iterations = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    scenario = ontschot.seeds.samenoud()
+    scenario = one_cohort()
     numpy_seconds, (peer, numpy_arms) = best_of(3, lambda: run_peer(scenario, iterations))
     timings = {}
     for threads in (1, None):

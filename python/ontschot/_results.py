@@ -316,7 +316,10 @@ class Results:
         return self._inner.budget_array(self._arm(arm, intervention=True), party)
 
     def health(self, arm: int | str = 1) -> pd.Series:
-        """Life-years and QALYs gained (discounted), cost per QALY and net monetary benefit."""
+        """Life-years and QALYs gained (discounted), cost per QALY and net monetary benefit at the
+        scenario's willingness to pay, and at each Dutch reference value per QALY
+        (``net_monetary_benefit_20000``, ``probability_cost_effective_50000``, ...: €20,000, €50,000
+        and €80,000 by burden of disease)."""
         h = self._summary(arm)["health"]
         out: dict[str, Any] = {
             "life_years": h["life_years"]["mean"],
@@ -332,6 +335,11 @@ class Results:
                 net_monetary_benefit=h["net_monetary_benefit"]["mean"],
                 probability_cost_effective=h["probability_cost_effective"],
             )
+            # At each Dutch reference value per QALY (by burden of disease).
+            for r in h["reference_values"]:
+                wtp = int(r["willingness_to_pay"])
+                out[f"net_monetary_benefit_{wtp}"] = r["net_monetary_benefit"]["mean"]
+                out[f"probability_cost_effective_{wtp}"] = r["probability_cost_effective"]
         out["willingness_to_pay"] = h["willingness_to_pay"]
         return pd.Series(out, name=self.arms[self._arm(arm)])
 

@@ -3,7 +3,7 @@ assumption (see ``docs/seeds.md``).
 
 >>> from ontschot import seeds
 >>> seeds.names()
-['samenoud', 'welzijn_op_recept', 'region_samenoud']
+['samenoud', 'welzijn_op_recept', 'region_samenoud', 'poh_jeugd']
 >>> seeds.load("samenoud").name
 'SamenOud'
 """
@@ -38,3 +38,10 @@ def region_samenoud() -> Scenario:
     """SamenOud in Oost-Groningen: the SamenOud seed with the municipalities of Stadskanaal, Pekela
     and Veendam and the region's insurers as parties (``docs/region.md``)."""
     return load("region_samenoud")
+
+
+def poh_jeugd() -> Scenario:
+    """POH-Jeugd: a youth mental-health practice nurse at the GP, paid from the Jeugdwet; a "what
+    it would take" scenario, since the one controlled study found no effect on youth-care use
+    (``docs/seeds.md``)."""
+    return load("poh_jeugd")

@@ -59,6 +59,11 @@ def test_budgets_add_up_to_the_total_in_the_summary():
     assert list(r.who_pays(by="payer").index) == ["insurer", "municipality", "care_office", "client"]
     h = r.health()
     assert {"life_years", "qalys", "icer", "net_monetary_benefit"} <= set(h.index)
+    # All three Dutch reference values; the seed's burden class (low) is the one in use.
+    assert h["willingness_to_pay"] == 20_000
+    assert h["net_monetary_benefit_20000"] == pytest.approx(h["net_monetary_benefit"], rel=1e-12)
+    assert h["probability_cost_effective_20000"] <= h["probability_cost_effective_80000"] or h["qalys"] < 0
+    assert h["net_monetary_benefit_80000"] - h["net_monetary_benefit_50000"] == pytest.approx(30_000 * h["qalys"], rel=1e-9)
 
 
 def test_tidy_frame_has_one_row_per_iteration_arm_year_and_budget():
@@ -102,7 +107,7 @@ def test_dicts_round_trip_and_overrides_change_the_result():
 
 
 def test_seeds_are_listed_and_loaded():
-    assert ontschot.seeds.names() == ["samenoud", "welzijn_op_recept", "region_samenoud"]
+    assert ontschot.seeds.names() == ["samenoud", "welzijn_op_recept", "region_samenoud", "poh_jeugd"]
     assert ontschot.seeds.load("samenoud").name == "SamenOud"
     # The region seed extends SamenOud: the same model, its own population and parties.
     region = ontschot.seeds.region_samenoud().to_dict()

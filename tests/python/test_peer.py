@@ -2,7 +2,6 @@
 
 import sys
 
-import ontschot
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benches"))
@@ -10,7 +9,7 @@ import individual_vs_numpy as bench  # noqa: E402
 
 
 def test_the_numpy_peer_gives_ontschots_means_within_monte_carlo_error():
-    scenario = ontschot.seeds.samenoud()
+    scenario = bench.one_cohort()
     peer, arms = bench.run_peer(scenario, 60)
     r = scenario.run(iterations=60, seed=bench.SEED, progress=False, mode="individual")
     rows = bench.agreement(r, peer, arms)

@@ -208,6 +208,22 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
             );
         }
         let _ = writeln!(out);
+        if !h.reference_values.is_empty() {
+            let at: Vec<String> = h
+                .reference_values
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} ({} burden) {}, P {:.0}%",
+                        eur(r.willingness_to_pay),
+                        r.burden.as_str(),
+                        eur(r.net_monetary_benefit.mean),
+                        r.probability_cost_effective * 100.0
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "  net monetary benefit at the Dutch reference values per QALY: {}", at.join("; "));
+        }
         let det_line: Vec<String> = det.payers.iter().map(|p| format!("{} {}", p.label, eur(p.net.mean))).collect();
         let _ = writeln!(
             out,

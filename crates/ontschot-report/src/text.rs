@@ -168,14 +168,14 @@ impl Text {
             "insurer" => "the health insurer",
             "municipality" => "the municipality",
             "care_office" => "the long-term care fund",
-            "client" => "clients",
+            "client" => "the group of clients",
             _ => label,
         };
         let nl = match name {
             "insurer" => "de zorgverzekeraar",
             "municipality" => "de gemeente",
             "care_office" => "het Fonds langdurige zorg",
-            "client" => "cliënten",
+            "client" => "de groep cliënten",
             _ => label,
         };
         match self.lang {

@@ -42,5 +42,7 @@ pub use dist::Dist;
 pub use engine::Simulation;
 pub use error::{Error, Problem, Result};
 pub use model::{BudgetInfo, Label, Model, PartyInfo, PartyKind, PayerInfo};
-pub use results::{BudgetView, CashYear, FlowSummary, HealthSummary, Meta, PartyYears, Results, Stats, Summary, View};
+pub use results::{
+    BudgetView, CashYear, FlowSummary, HealthSummary, Meta, PartyYears, ReferenceValue, Results, Stats, Summary, View,
+};
 pub use scenario::*;

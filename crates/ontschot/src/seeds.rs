@@ -3,16 +3,17 @@
 
 use crate::scenario::Scenario;
 
-const SEEDS: [(&str, &str); 3] = [
+const SEEDS: [(&str, &str); 4] = [
     ("samenoud", include_str!("../../../seeds/samenoud.toml")),
     ("welzijn_op_recept", include_str!("../../../seeds/welzijn_op_recept.toml")),
     ("region_samenoud", include_str!("../../../seeds/region_samenoud.toml")),
+    ("poh_jeugd", include_str!("../../../seeds/poh_jeugd.toml")),
 ];
 
 /// Names of the seed scenarios.
 ///
 /// ```
-/// assert_eq!(ontschot::seeds::names(), ["samenoud", "welzijn_op_recept", "region_samenoud"]);
+/// assert_eq!(ontschot::seeds::names(), ["samenoud", "welzijn_op_recept", "region_samenoud", "poh_jeugd"]);
 /// ```
 pub fn names() -> Vec<&'static str> {
     SEEDS.iter().map(|(n, _)| *n).collect()
@@ -55,4 +56,10 @@ pub fn region_samenoud() -> Scenario {
 /// Welzijn op Recept: GP referral to a municipal welfare coach.
 pub fn welzijn_op_recept() -> Scenario {
     load("welzijn_op_recept").expect("built in")
+}
+
+/// POH-Jeugd: a youth mental-health practice nurse at the GP, paid from the Jeugdwet; a "what it
+/// would take" scenario (the one controlled study found no effect on youth-care use).
+pub fn poh_jeugd() -> Scenario {
+    load("poh_jeugd").expect("built in")
 }

@@ -174,3 +174,25 @@ fn two_way_cells_equal_runs_with_both_parameters_fixed() {
     assert!(close(g.mean[1][0], direct.summary(1).total.net.mean, 1e-12));
     assert!(g.mean[0][0] > g.mean[1][0] && g.mean[0][0] > g.mean[0][1], "higher costs, lower net");
 }
+
+#[test]
+fn the_health_summary_gives_every_dutch_reference_value_and_a_burden_sets_the_one_in_use() {
+    let mut s = ontschot::seeds::samenoud();
+    s.analysis.burden = Some(ontschot::Burden::Medium);
+    let model = Model::new(&s).unwrap();
+    let r = Simulation::new(&model).iterations(200).run().unwrap();
+    let h = r.summary(1).health;
+    assert_eq!(h.willingness_to_pay, 50_000.0);
+    let values: Vec<f64> = h.reference_values.iter().map(|v| v.willingness_to_pay).collect();
+    assert_eq!(values, [20_000.0, 50_000.0, 80_000.0]);
+    // The one in use is the medium class's; each is wtp x QALYs - costs.
+    let medium = &h.reference_values[1];
+    assert_eq!(medium.net_monetary_benefit.mean, h.net_monetary_benefit.as_ref().unwrap().mean);
+    let q = h.qalys.as_ref().unwrap().mean;
+    let step = h.reference_values[2].net_monetary_benefit.mean - medium.net_monetary_benefit.mean;
+    assert!((step - 30_000.0 * q).abs() <= 1e-6 * step.abs().max(1.0));
+    // A willingness to pay that contradicts the burden class is refused by field.
+    s.analysis.willingness_to_pay = Some(30_000.0);
+    let err = Model::new(&s).unwrap_err().to_string();
+    assert!(err.contains("analysis.willingness_to_pay") && err.contains("burden 'medium'"), "{err}");
+}

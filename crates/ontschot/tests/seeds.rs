@@ -59,3 +59,18 @@ fn every_seed_and_variant_runs_with_money_conserved() {
         }
     }
 }
+
+/// POH-Jeugd is a "what it would take" seed: with no effect on referrals the municipality pays
+/// the practice nurse for nothing; at the practice figures' effect (hazard ratio 0.6) it gains.
+/// The break-even effect docs/seeds.md gives lies between the two.
+#[test]
+fn the_youth_seed_brackets_the_effect_at_which_the_municipality_breaks_even() {
+    let model = Model::new(&ontschot::seeds::poh_jeugd()).unwrap();
+    let municipality = |rr: f64| {
+        let r = Simulation::new(&model).iterations(400).seed(2026).fix("rr_referral", rr).unwrap().run().unwrap();
+        r.summary(1).payers.iter().find(|p| p.name == "municipality").unwrap().net_after.mean
+    };
+    assert!(municipality(1.0) < 0.0 && municipality(0.6) > 0.0, "{} {}", municipality(1.0), municipality(0.6));
+    // The budget it exercises is the Jeugdwet's.
+    assert!(model.budgets().iter().any(|b| b.name == "jeugdwet"));
+}

@@ -509,7 +509,8 @@ pub fn evppi(model: &Model, results: &Results, arm: usize, group: &[&str]) -> Re
 /// let mut s = ontschot::seeds::welzijn_op_recept();
 /// s.variants.push(ontschot::Variant { name: "half".into(), label: None, values: [("uptake".to_string(), 0.4.into())].into() });
 /// let rows = ontschot::analysis::variants(&s, 1, 100, 1, None).unwrap();
-/// assert_eq!(rows.len(), 2);
+/// assert_eq!(rows.len(), 1 + s.variants.len()); // the base case, then each variant
+/// assert_eq!(rows.last().unwrap().name, "half");
 /// ```
 pub fn variants(
     scenario: &crate::Scenario,

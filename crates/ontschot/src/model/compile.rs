@@ -221,9 +221,22 @@ impl<'a> Compiler<'a> {
         if s.simulation.iterations == 0 {
             self.err("simulation.iterations", "must be at least 1");
         }
-        let wtp = s.analysis.willingness_to_pay;
-        if self.finite("analysis.willingness_to_pay", wtp) && wtp < 0.0 {
-            self.err("analysis.willingness_to_pay", format!("must be >= 0, got {wtp}"));
+        if let Some(wtp) = s.analysis.willingness_to_pay {
+            if self.finite("analysis.willingness_to_pay", wtp) && wtp < 0.0 {
+                self.err("analysis.willingness_to_pay", format!("must be >= 0, got {wtp}"));
+            }
+            if let Some(b) = s.analysis.burden
+                && b.reference_value() != wtp
+            {
+                self.err(
+                    "analysis.willingness_to_pay",
+                    format!(
+                        "{wtp} differs from the reference value of burden '{}' ({}): give one of the two",
+                        b.as_str(),
+                        b.reference_value()
+                    ),
+                );
+            }
         }
         if s.cycle_convention == CycleConvention::Simpson
             && let Some(k) = self.cycles_per_year()

@@ -382,7 +382,7 @@ impl Results {
             mode: mode.as_str().to_owned(),
             discount_costs: s.discount.costs,
             discount_effects: s.discount.effects,
-            willingness_to_pay: s.analysis.willingness_to_pay,
+            willingness_to_pay: s.analysis.willingness_to_pay(),
             has_qalys: model.has_utilities(),
             price_year: model.societal.1.or(s.price_year),
             start_year: model.start_year(),
@@ -869,6 +869,22 @@ pub struct HealthSummary {
     pub probability_cost_effective: Option<f64>,
     /// The willingness to pay per QALY used.
     pub willingness_to_pay: f64,
+    /// The net monetary benefit at each Dutch reference value per QALY (€20,000, €50,000 and
+    /// €80,000 by burden of disease), when the states have utilities.
+    pub reference_values: Vec<ReferenceValue>,
+}
+
+/// The net monetary benefit at one Dutch reference value per QALY.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReferenceValue {
+    /// The burden-of-disease class.
+    pub burden: crate::Burden,
+    /// Euros per QALY.
+    pub willingness_to_pay: f64,
+    /// `willingness_to_pay * dQALY - dCost`.
+    pub net_monetary_benefit: Stats,
+    /// Probability that it is positive.
+    pub probability_cost_effective: f64,
 }
 
 /// Who pays and who benefits for one intervention arm.
@@ -1020,16 +1036,31 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
     };
     let ly = gained(0);
     let wtp = meta.willingness_to_pay;
-    let (qalys, icer, nmb, p_ce) = if meta.has_qalys {
+    let (qalys, icer, nmb, p_ce, reference_values) = if meta.has_qalys {
         let q = gained(1);
         let qs = Stats::of(&q);
         let mean_cost = stats::mean(&total_costs);
         let icer = (qs.mean != 0.0).then(|| mean_cost / qs.mean);
-        let nmb: Vec<f64> = q.iter().zip(&total_costs).map(|(q, c)| wtp * q - c).collect();
-        let p = nmb.iter().filter(|x| **x > 0.0).count() as f64 / n as f64;
-        (Some(qs), icer, Some(Stats::of(&nmb)), Some(p))
+        let at = |wtp: f64| -> (Stats, f64) {
+            let nmb: Vec<f64> = q.iter().zip(&total_costs).map(|(q, c)| wtp * q - c).collect();
+            (Stats::of(&nmb), nmb.iter().filter(|x| **x > 0.0).count() as f64 / n as f64)
+        };
+        let (nmb, p) = at(wtp);
+        let reference_values = crate::Burden::ALL
+            .iter()
+            .map(|&burden| {
+                let (net_monetary_benefit, probability_cost_effective) = at(burden.reference_value());
+                ReferenceValue {
+                    burden,
+                    willingness_to_pay: burden.reference_value(),
+                    net_monetary_benefit,
+                    probability_cost_effective,
+                }
+            })
+            .collect();
+        (Some(qs), icer, Some(nmb), Some(p), reference_values)
     } else {
-        (None, None, None, None)
+        (None, None, None, None, Vec::new())
     };
     Summary {
         arm: meta.arms[arm].clone(),
@@ -1045,6 +1076,7 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
             net_monetary_benefit: nmb,
             probability_cost_effective: p_ce,
             willingness_to_pay: wtp,
+            reference_values,
         },
         iterations: n,
     }

@@ -304,13 +304,18 @@ impl Default for SimulationSettings {
 }
 
 /// Settings for health-economic summaries.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnalysisSettings {
-    /// Willingness to pay per QALY in euros for the net monetary benefit. Default €20,000, the
-    /// lowest Dutch reference value (Zorginstituut, *Kosteneffectiviteit in de praktijk*, 2015).
-    #[serde(default = "default_wtp")]
-    pub willingness_to_pay: f64,
+    /// Willingness to pay per QALY in euros for the net monetary benefit. Default: the Dutch
+    /// reference value of the `burden` class, else €20,000, the lowest reference value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub willingness_to_pay: Option<f64>,
+    /// The burden of disease of the target group, which sets the Dutch reference value per QALY
+    /// (Zorginstituut, *Kosteneffectiviteit in de praktijk*, 2015): the analyst's choice. The
+    /// health summary shows all three reference values whatever the choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burden: Option<Burden>,
     /// Express the societal view in euros of this year rather than of the `price_year`,
     /// indexed by `societal_index` (whose rates for those years must be known numbers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -320,13 +325,59 @@ pub struct AnalysisSettings {
     pub societal_index: Option<String>,
 }
 
-fn default_wtp() -> f64 {
-    20_000.0
+/// A burden-of-disease class and its Dutch reference value per QALY (Zorginstituut,
+/// *Kosteneffectiviteit in de praktijk*, 2015).
+///
+/// ```
+/// assert_eq!(ontschot::Burden::Medium.reference_value(), 50_000.0);
+/// assert_eq!(ontschot::Burden::ALL.len(), 3);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Burden {
+    /// Burden 0.10-0.40: €20,000 per QALY.
+    Low,
+    /// Burden 0.41-0.70: €50,000 per QALY.
+    Medium,
+    /// Burden 0.71-1.00: €80,000 per QALY.
+    High,
 }
 
-impl Default for AnalysisSettings {
-    fn default() -> Self {
-        AnalysisSettings { willingness_to_pay: default_wtp(), societal_year: None, societal_index: None }
+impl Burden {
+    /// The three classes, lowest first.
+    pub const ALL: [Burden; 3] = [Burden::Low, Burden::Medium, Burden::High];
+
+    /// The reference value per QALY, in euros.
+    pub fn reference_value(self) -> f64 {
+        match self {
+            Burden::Low => 20_000.0,
+            Burden::Medium => 50_000.0,
+            Burden::High => 80_000.0,
+        }
+    }
+
+    /// The key, as written in scenarios.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Burden::Low => "low",
+            Burden::Medium => "medium",
+            Burden::High => "high",
+        }
+    }
+}
+
+impl AnalysisSettings {
+    /// The willingness to pay per QALY in use: the one given, else the reference value of the
+    /// burden class, else €20,000.
+    ///
+    /// ```
+    /// let mut a = ontschot::AnalysisSettings::default();
+    /// assert_eq!(a.willingness_to_pay(), 20_000.0);
+    /// a.burden = Some(ontschot::Burden::High);
+    /// assert_eq!(a.willingness_to_pay(), 80_000.0);
+    /// ```
+    pub fn willingness_to_pay(&self) -> f64 {
+        self.willingness_to_pay.or(self.burden.map(Burden::reference_value)).unwrap_or(20_000.0)
     }
 }
 
