@@ -27,31 +27,37 @@ def table(scenario: ontschot.Scenario, variants: list[str]) -> list[str]:
     return rows
 
 
-def net_at(scenario: ontschot.Scenario, parameter: str, value: float, party: str) -> float:
-    """A party's mean net after the arrangements with `parameter` fixed at `value`."""
+def net_at(scenario: ontschot.Scenario, parameter: str, value: float, party: str, view: str) -> float:
+    """A party's mean net after the arrangements with `parameter` fixed at `value`: over the
+    horizon, discounted (societal view), or its cumulative cash (budget view)."""
     r = scenario.with_values({parameter: value}).run(iterations=2_000, seed=2026, progress=False)
-    return float(r.who_pays(by="payer", after=True).loc[party, "net_after"]) if party != "total" else float(
-        r.summary().loc[("total", "total"), "net_after"]
-    )
+    if view == "budget":
+        cash = r.budget(by="total" if party == "total" else "payer")
+        return float(cash[cash["party"] == party]["cumulative"].iloc[-1])
+    if party == "total":
+        return float(r.summary().loc[("total", "total"), "net_after"])
+    return float(r.who_pays(by="payer", after=True).loc[party, "net_after"])
 
 
-def break_even(scenario: ontschot.Scenario, parameter: str, party: str, low: float, high: float) -> float:
-    """The value of an effect parameter (a ratio: lower is a larger effect) at which a party's
-    expected net is zero, by bisection between `low` (the party gains) and `high` (it loses)."""
+def break_even(scenario: ontschot.Scenario, parameter: str, party: str, view: str, gains: float, loses: float) -> float:
+    """The value of `parameter` at which a party's expected net is zero, by bisection between a
+    value at which it gains and one at which it loses."""
     for _ in range(30):
-        mid = (low + high) / 2
-        if net_at(scenario, parameter, mid, party) > 0:
-            low = mid
+        mid = (gains + loses) / 2
+        if net_at(scenario, parameter, mid, party, view) > 0:
+            gains = mid
         else:
-            high = mid
-    return (low + high) / 2
+            loses = mid
+    return (gains + loses) / 2
 
 
-def what_it_would_take(scenario: ontschot.Scenario, parameter: str, parties: list[tuple[str, str]]) -> list[str]:
-    rows = [f"| party | breaks even at `{parameter}` = |", "|---|---:|"]
-    for key, label in parties:
-        rows.append(f"| {label} | {break_even(scenario, parameter, key, 0.01, 1.0):.3f} |")
-    return rows
+def what_it_would_take(
+    scenario: ontschot.Scenario, parameter: str, rows: list[tuple[str, str, str]], gains: float, loses: float
+) -> list[str]:
+    out = [f"| party | view | breaks even at `{parameter}` = |", "|---|---|---:|"]
+    for key, label, view in rows:
+        out.append(f"| {label} | {view} | {break_even(scenario, parameter, key, view, gains, loses):.3f} |")
+    return out
 
 
 if __name__ == "__main__":
@@ -59,9 +65,16 @@ if __name__ == "__main__":
         ("SamenOud", ontschot.seeds.samenoud(), ["business_case_2013", "trial"]),
         ("Welzijn op Recept", ontschot.seeds.welzijn_op_recept(), ["controlled_evidence"]),
         ("POH-Jeugd", ontschot.seeds.poh_jeugd(), ["practice_figures"]),
+        ("Huiskamer van de buurt", ontschot.seeds.huiskamer(), ["few_substitutes", "many_substitutes"]),
     ]:
         print(f"{name}:")
         print("\n".join(table(scenario, variants)))
         print()
     print("POH-Jeugd, what it would take (2,000 iterations per value):")
-    print("\n".join(what_it_would_take(ontschot.seeds.poh_jeugd(), "rr_referral", [("municipality", "Gemeente (Jeugdwet)"), ("total", "Total")])))
+    poh = ontschot.seeds.poh_jeugd()
+    rows = [("municipality", "Gemeente (Jeugdwet)", "societal"), ("municipality", "Gemeente (Jeugdwet)", "budget"), ("total", "Total", "societal")]
+    print("\n".join(what_it_would_take(poh, "rr_referral", rows, gains=0.01, loses=1.0)))
+    print()
+    print("Huiskamer van de buurt, what it would take (2,000 iterations per value):")
+    rows = [("municipality", "Gemeente (Wmo)", "societal"), ("municipality", "Gemeente (Wmo)", "budget")]
+    print("\n".join(what_it_would_take(ontschot.seeds.huiskamer(), "share_indicated", rows, gains=1.0, loses=0.0)))

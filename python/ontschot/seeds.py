@@ -3,7 +3,7 @@ assumption (see ``docs/seeds.md``).
 
 >>> from ontschot import seeds
 >>> seeds.names()
-['samenoud', 'welzijn_op_recept', 'region_samenoud', 'poh_jeugd']
+['samenoud', 'welzijn_op_recept', 'region_samenoud', 'poh_jeugd', 'huiskamer']
 >>> seeds.load("samenoud").name
 'SamenOud'
 """
@@ -45,3 +45,9 @@ def poh_jeugd() -> Scenario:
     it would take" scenario, since the one controlled study found no effect on youth-care use
     (``docs/seeds.md``)."""
     return load("poh_jeugd")
+
+
+def huiskamer() -> Scenario:
+    """Huiskamer van de buurt: a neighbourhood living room replacing part of individual Wmo day
+    care; a "what it would take" scenario (``docs/seeds.md``)."""
+    return load("huiskamer")

@@ -3,17 +3,18 @@
 
 use crate::scenario::Scenario;
 
-const SEEDS: [(&str, &str); 4] = [
+const SEEDS: [(&str, &str); 5] = [
     ("samenoud", include_str!("../../../seeds/samenoud.toml")),
     ("welzijn_op_recept", include_str!("../../../seeds/welzijn_op_recept.toml")),
     ("region_samenoud", include_str!("../../../seeds/region_samenoud.toml")),
     ("poh_jeugd", include_str!("../../../seeds/poh_jeugd.toml")),
+    ("huiskamer", include_str!("../../../seeds/huiskamer.toml")),
 ];
 
 /// Names of the seed scenarios.
 ///
 /// ```
-/// assert_eq!(ontschot::seeds::names(), ["samenoud", "welzijn_op_recept", "region_samenoud", "poh_jeugd"]);
+/// assert_eq!(ontschot::seeds::names(), ["samenoud", "welzijn_op_recept", "region_samenoud", "poh_jeugd", "huiskamer"]);
 /// ```
 pub fn names() -> Vec<&'static str> {
     SEEDS.iter().map(|(n, _)| *n).collect()
@@ -62,4 +63,10 @@ pub fn welzijn_op_recept() -> Scenario {
 /// would take" scenario (the one controlled study found no effect on youth-care use).
 pub fn poh_jeugd() -> Scenario {
     load("poh_jeugd").expect("built in")
+}
+
+/// Huiskamer van de buurt: a neighbourhood living room replacing part of individual Wmo day care;
+/// a "what it would take" scenario (no study measured how many visitors come instead of day care).
+pub fn huiskamer() -> Scenario {
+    load("huiskamer").expect("built in")
 }

@@ -74,3 +74,20 @@ fn the_youth_seed_brackets_the_effect_at_which_the_municipality_breaks_even() {
     // The budget it exercises is the Jeugdwet's.
     assert!(model.budgets().iter().any(|b| b.name == "jeugdwet"));
 }
+
+/// Huiskamer van de buurt is a "what it would take" seed too: the municipality's result turns on
+/// the share of visitors who come instead of individual day care. At one in twenty it loses, at
+/// one in two it gains, in both views; docs/seeds.md gives the break-even share between them.
+#[test]
+fn the_living_room_seed_brackets_the_share_at_which_the_municipality_breaks_even() {
+    let model = Model::new(&ontschot::seeds::huiskamer()).unwrap();
+    let municipality = |share: f64| {
+        let r =
+            Simulation::new(&model).iterations(400).seed(2026).fix("share_indicated", share).unwrap().run().unwrap();
+        let societal = r.summary(1).payers.iter().find(|p| p.name == "municipality").unwrap().net_after.mean;
+        let cash = r.budget_view(1).party("municipality").unwrap().years.last().unwrap().cumulative.mean;
+        (societal, cash)
+    };
+    let (low, high) = (municipality(0.05), municipality(0.5));
+    assert!(low.0 < 0.0 && low.1 < 0.0 && high.0 > 0.0 && high.1 > 0.0, "{low:?} {high:?}");
+}
