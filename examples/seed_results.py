@@ -60,12 +60,24 @@ def what_it_would_take(
     return out
 
 
+def coverage(scenario: ontschot.Scenario) -> list[str]:
+    """Debt counselling: the insurer's care savings as a share of the municipality's cost, at the
+    seed's GGZ spending once debts are resolved and at none at all (the most care could save)."""
+    rows = ["| GGZ spending once debts are resolved | care savings as a share of the counselling cost |", "|---|---:|"]
+    for label, values in [("the seed: 431-631 euro a year", {}), ("none at all: 0 euro a year", {"ggz_resolved": 0})]:
+        payers = scenario.with_values(values).run(iterations=10_000, seed=2026, progress=False).who_pays(by="payer")
+        share = payers.loc["insurer", "savings"] / payers.loc["municipality", "investment"]
+        rows.append(f"| {label} | {share:.1%} |")
+    return rows
+
+
 if __name__ == "__main__":
     for name, scenario, variants in [
         ("SamenOud", ontschot.seeds.samenoud(), ["business_case_2013", "trial"]),
         ("Welzijn op Recept", ontschot.seeds.welzijn_op_recept(), ["controlled_evidence"]),
         ("POH-Jeugd", ontschot.seeds.poh_jeugd(), ["practice_figures"]),
         ("Huiskamer van de buurt", ontschot.seeds.huiskamer(), ["few_substitutes", "many_substitutes"]),
+        ("Schuldhulpverlening", ontschot.seeds.schuldhulp(), ["no_care_effect"]),
     ]:
         print(f"{name}:")
         print("\n".join(table(scenario, variants)))
@@ -78,3 +90,6 @@ if __name__ == "__main__":
     print("Huiskamer van de buurt, what it would take (2,000 iterations per value):")
     rows = [("municipality", "Gemeente (Wmo)", "societal"), ("municipality", "Gemeente (Wmo)", "budget")]
     print("\n".join(what_it_would_take(ontschot.seeds.huiskamer(), "share_indicated", rows, gains=1.0, loses=0.0)))
+    print()
+    print("Schuldhulpverlening, what it would take (10,000 iterations):")
+    print("\n".join(coverage(ontschot.seeds.schuldhulp())))

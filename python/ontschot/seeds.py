@@ -3,7 +3,7 @@ assumption (see ``docs/seeds.md``).
 
 >>> from ontschot import seeds
 >>> seeds.names()
-['samenoud', 'welzijn_op_recept', 'region_samenoud', 'poh_jeugd', 'huiskamer']
+['samenoud', 'welzijn_op_recept', 'region_samenoud', 'poh_jeugd', 'huiskamer', 'schuldhulp']
 >>> seeds.load("samenoud").name
 'SamenOud'
 """
@@ -51,3 +51,9 @@ def huiskamer() -> Scenario:
     """Huiskamer van de buurt: a neighbourhood living room replacing part of individual Wmo day
     care; a "what it would take" scenario (``docs/seeds.md``)."""
     return load("huiskamer")
+
+
+def schuldhulp() -> Scenario:
+    """Schuldhulpverlening: municipal debt counselling against the mental-health care of the
+    households in it; a "what it would take" scenario (``docs/seeds.md``)."""
+    return load("schuldhulp")

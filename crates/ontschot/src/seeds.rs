@@ -3,18 +3,22 @@
 
 use crate::scenario::Scenario;
 
-const SEEDS: [(&str, &str); 5] = [
+const SEEDS: [(&str, &str); 6] = [
     ("samenoud", include_str!("../../../seeds/samenoud.toml")),
     ("welzijn_op_recept", include_str!("../../../seeds/welzijn_op_recept.toml")),
     ("region_samenoud", include_str!("../../../seeds/region_samenoud.toml")),
     ("poh_jeugd", include_str!("../../../seeds/poh_jeugd.toml")),
     ("huiskamer", include_str!("../../../seeds/huiskamer.toml")),
+    ("schuldhulp", include_str!("../../../seeds/schuldhulp.toml")),
 ];
 
 /// Names of the seed scenarios.
 ///
 /// ```
-/// assert_eq!(ontschot::seeds::names(), ["samenoud", "welzijn_op_recept", "region_samenoud", "poh_jeugd", "huiskamer"]);
+/// assert_eq!(
+///     ontschot::seeds::names(),
+///     ["samenoud", "welzijn_op_recept", "region_samenoud", "poh_jeugd", "huiskamer", "schuldhulp"]
+/// );
 /// ```
 pub fn names() -> Vec<&'static str> {
     SEEDS.iter().map(|(n, _)| *n).collect()
@@ -69,4 +73,10 @@ pub fn poh_jeugd() -> Scenario {
 /// a "what it would take" scenario (no study measured how many visitors come instead of day care).
 pub fn huiskamer() -> Scenario {
     load("huiskamer").expect("built in")
+}
+
+/// Schuldhulpverlening: municipal debt counselling against the mental-health care of the
+/// households in it; a "what it would take" scenario (no study shows it lowers care use).
+pub fn schuldhulp() -> Scenario {
+    load("schuldhulp").expect("built in")
 }

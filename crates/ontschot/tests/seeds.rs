@@ -91,3 +91,19 @@ fn the_living_room_seed_brackets_the_share_at_which_the_municipality_breaks_even
     let (low, high) = (municipality(0.05), municipality(0.5));
     assert!(low.0 < 0.0 && low.1 < 0.0 && high.0 > 0.0 && high.1 > 0.0, "{low:?} {high:?}");
 }
+
+/// Schuldhulpverlening counts care only. Without an effect on GGZ the insurer is untouched, and
+/// its chance of gaining is 0, not the share of draws in which two equal flows differ by rounding.
+#[test]
+fn debt_counselling_without_a_care_effect_leaves_the_insurer_untouched() {
+    let s = ontschot::seeds::schuldhulp().variant("no_care_effect").unwrap();
+    let model = Model::new(&s).unwrap();
+    let r = Simulation::new(&model).iterations(300).seed(2026).run().unwrap();
+    let summary = r.summary(1);
+    let insurer = summary.payers.iter().find(|p| p.name == "insurer").unwrap();
+    assert!(insurer.net.mean.abs() < 1e-6, "{}", insurer.net.mean);
+    assert_eq!(insurer.probability_gain, 0.0);
+    // The municipality pays the counselling: no draw in which it gains in care terms.
+    let municipality = summary.payers.iter().find(|p| p.name == "municipality").unwrap();
+    assert_eq!(municipality.probability_gain, 0.0);
+}

@@ -207,7 +207,7 @@ pub fn two_way(
             let r = Simulation::new(model).iterations(iterations).seed(seed).fix(x.0, xv)?.fix(y.0, yv)?.run()?;
             let net = &nets(&r, arm)[k];
             m_row.push(Stats::of(net).mean);
-            p_row.push(net.iter().filter(|v| **v > 0.0).count() as f64 / net.len() as f64);
+            p_row.push(crate::results::share_gaining(net));
         }
         mean.push(m_row);
         probability.push(p_row);

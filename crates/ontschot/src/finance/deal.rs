@@ -157,7 +157,7 @@ pub fn deal(results: &Results, arm: usize, parties: &[String], goal: DealGoal, v
     }
     let at = |k: usize, share: f64| -> (f64, f64) {
         let nets: Vec<f64> = (0..n).map(|i| savings[k][i] - share * costs[i]).collect();
-        (mean(&nets), nets.iter().filter(|x| **x > 0.0).count() as f64 / n as f64)
+        (mean(&nets), crate::results::share_gaining(&nets))
     };
     // Per party, its draws' ratios of savings to costs, largest first: a share x gains in the
     // draws whose ratio is above x.

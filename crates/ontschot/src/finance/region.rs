@@ -83,7 +83,7 @@ pub fn free_riders(results: &Results, arm: usize) -> Vec<FreeRider> {
     let n = meta.iterations as f64;
     let all = vec![true; meta.parties.len()];
     let mean = |x: &[f64]| x.iter().sum::<f64>() / n;
-    let share = |x: &[f64]| x.iter().filter(|v| **v > 0.0).count() as f64 / n;
+    let share = crate::results::share_gaining;
     meta.parties
         .iter()
         .enumerate()

@@ -161,7 +161,7 @@ fn party_years(r: &Results, arm: usize, transfers: &[f64], weights: &[f64], year
 /// after the arrangements.
 fn years_of(n: usize, before: &[f64], after: &[f64], years: &[i32]) -> Vec<CashYear> {
     let ny = years.len();
-    let share = |x: &[f64]| x.iter().filter(|v| **v > 0.0).count() as f64 / n as f64;
+    let share = super::stats::share_gaining;
     let mut cumulative = vec![0.0; n];
     let mut out = Vec::with_capacity(ny);
     for (y, &year) in years.iter().enumerate() {

@@ -18,7 +18,7 @@ mod stats;
 pub use budget::{BudgetView, CashYear, PartyYears};
 
 pub use stats::Stats;
-pub(crate) use stats::quantile;
+pub(crate) use stats::{quantile, share_gaining};
 
 use crate::model::{BudgetInfo, Label, Model};
 use ndarray::{Array3, ArrayView3, ArrayView4, Axis, ShapeBuilder};
@@ -970,10 +970,10 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
             label,
             payer,
             investment: Stats::of(&p.investment),
-            probability_gain: net.iter().filter(|x| **x > 0.0).count() as f64 / n as f64,
+            probability_gain: stats::share_gaining(&net),
             net: Stats::of(&net),
             transfers: Stats::of(&p.received),
-            probability_gain_after: after.iter().filter(|x| **x > 0.0).count() as f64 / n as f64,
+            probability_gain_after: stats::share_gaining(&after),
             net_after: Stats::of(&after),
             savings,
             break_even_year,
@@ -1043,7 +1043,7 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
         let icer = (qs.mean != 0.0).then(|| mean_cost / qs.mean);
         let at = |wtp: f64| -> (Stats, f64) {
             let nmb: Vec<f64> = q.iter().zip(&total_costs).map(|(q, c)| wtp * q - c).collect();
-            (Stats::of(&nmb), nmb.iter().filter(|x| **x > 0.0).count() as f64 / n as f64)
+            (Stats::of(&nmb), stats::share_gaining(&nmb))
         };
         let (nmb, p) = at(wtp);
         let reference_values = crate::Burden::ALL

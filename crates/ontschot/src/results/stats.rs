@@ -61,3 +61,9 @@ pub(crate) fn quantile(v: &mut [f64], q: f64) -> f64 {
     let b = right.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
     a + (h - lo as f64) * (b - a)
 }
+
+/// The share of a sample of euros that is a gain: above half a cent, so that flows which cancel
+/// in floating point (a party the intervention does not touch) never show a chance of gaining.
+pub(crate) fn share_gaining(x: &[f64]) -> f64 {
+    x.iter().filter(|v| **v > 0.005).count() as f64 / x.len() as f64
+}
