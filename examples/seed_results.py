@@ -78,6 +78,7 @@ if __name__ == "__main__":
         ("POH-Jeugd", ontschot.seeds.poh_jeugd(), ["practice_figures"]),
         ("Huiskamer van de buurt", ontschot.seeds.huiskamer(), ["few_substitutes", "many_substitutes"]),
         ("Schuldhulpverlening", ontschot.seeds.schuldhulp(), ["no_care_effect"]),
+        ("GLI", ontschot.seeds.gli(), ["no_care_effect"]),
     ]:
         print(f"{name}:")
         print("\n".join(table(scenario, variants)))
@@ -93,3 +94,10 @@ if __name__ == "__main__":
     print()
     print("Schuldhulpverlening, what it would take (10,000 iterations):")
     print("\n".join(coverage(ontschot.seeds.schuldhulp())))
+    print()
+    print("GLI, what it would take (2,000 iterations per value): the care saved a year per participant who keeps the weight off")
+    rows = ["| party | breaks even at a yearly saving of |", "|---|---:|"]
+    for key, label in [("insurer", "Zorgverzekeraar"), ("total", "Total")]:
+        care = break_even(ontschot.seeds.gli(), "care_lost", key, "societal", gains=0.0, loses=5_000.0)
+        rows.append(f"| {label} | {5_000 - care:,.0f} |")
+    print("\n".join(rows))

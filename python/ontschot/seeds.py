@@ -3,7 +3,7 @@ assumption (see ``docs/seeds.md``).
 
 >>> from ontschot import seeds
 >>> seeds.names()
-['samenoud', 'welzijn_op_recept', 'region_samenoud', 'poh_jeugd', 'huiskamer', 'schuldhulp']
+['samenoud', 'welzijn_op_recept', 'region_samenoud', 'poh_jeugd', 'huiskamer', 'schuldhulp', 'gli']
 >>> seeds.load("samenoud").name
 'SamenOud'
 """
@@ -57,3 +57,9 @@ def schuldhulp() -> Scenario:
     """Schuldhulpverlening: municipal debt counselling against the mental-health care of the
     households in it; a "what it would take" scenario (``docs/seeds.md``)."""
     return load("schuldhulp")
+
+
+def gli() -> Scenario:
+    """The combined lifestyle intervention (GLI, Zvw) with the municipal exercise offer; a "what
+    it would take" scenario (``docs/seeds.md``)."""
+    return load("gli")

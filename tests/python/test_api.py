@@ -107,7 +107,7 @@ def test_dicts_round_trip_and_overrides_change_the_result():
 
 
 def test_seeds_are_listed_and_loaded():
-    assert ontschot.seeds.names() == ["samenoud", "welzijn_op_recept", "region_samenoud", "poh_jeugd", "huiskamer", "schuldhulp"]
+    assert ontschot.seeds.names() == ["samenoud", "welzijn_op_recept", "region_samenoud", "poh_jeugd", "huiskamer", "schuldhulp", "gli"]
     assert ontschot.seeds.load("samenoud").name == "SamenOud"
     # The region seed extends SamenOud: the same model, its own population and parties.
     region = ontschot.seeds.region_samenoud().to_dict()

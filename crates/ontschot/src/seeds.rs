@@ -3,13 +3,14 @@
 
 use crate::scenario::Scenario;
 
-const SEEDS: [(&str, &str); 6] = [
+const SEEDS: [(&str, &str); 7] = [
     ("samenoud", include_str!("../../../seeds/samenoud.toml")),
     ("welzijn_op_recept", include_str!("../../../seeds/welzijn_op_recept.toml")),
     ("region_samenoud", include_str!("../../../seeds/region_samenoud.toml")),
     ("poh_jeugd", include_str!("../../../seeds/poh_jeugd.toml")),
     ("huiskamer", include_str!("../../../seeds/huiskamer.toml")),
     ("schuldhulp", include_str!("../../../seeds/schuldhulp.toml")),
+    ("gli", include_str!("../../../seeds/gli.toml")),
 ];
 
 /// Names of the seed scenarios.
@@ -17,7 +18,7 @@ const SEEDS: [(&str, &str); 6] = [
 /// ```
 /// assert_eq!(
 ///     ontschot::seeds::names(),
-///     ["samenoud", "welzijn_op_recept", "region_samenoud", "poh_jeugd", "huiskamer", "schuldhulp"]
+///     ["samenoud", "welzijn_op_recept", "region_samenoud", "poh_jeugd", "huiskamer", "schuldhulp", "gli"]
 /// );
 /// ```
 pub fn names() -> Vec<&'static str> {
@@ -79,4 +80,10 @@ pub fn huiskamer() -> Scenario {
 /// households in it; a "what it would take" scenario (no study shows it lowers care use).
 pub fn schuldhulp() -> Scenario {
     load("schuldhulp").expect("built in")
+}
+
+/// The combined lifestyle intervention (GLI, Zvw) with the municipal exercise offer; a "what it
+/// would take" scenario (no Dutch estimate of the care it saves).
+pub fn gli() -> Scenario {
+    load("gli").expect("built in")
 }

@@ -107,3 +107,20 @@ fn debt_counselling_without_a_care_effect_leaves_the_insurer_untouched() {
     let municipality = summary.payers.iter().find(|p| p.name == "municipality").unwrap();
     assert_eq!(municipality.probability_gain, 0.0);
 }
+
+/// The GLI seed: the insurer pays the programme, the municipality the exercise offer; with no
+/// care saved by weight loss both lose, and the more care a participant who keeps the weight off
+/// saves, the better the insurer does.
+#[test]
+fn the_lifestyle_seed_splits_the_costs_and_its_result_follows_the_care_saved() {
+    let model = Model::new(&ontschot::seeds::gli()).unwrap();
+    let insurer = |care_lost: f64| {
+        let r = Simulation::new(&model).iterations(300).seed(2026).fix("care_lost", care_lost).unwrap().run().unwrap();
+        let s = r.summary(1);
+        let net = |n: &str| s.payers.iter().find(|p| p.name == n).unwrap().net_after.mean;
+        (net("insurer"), net("municipality"))
+    };
+    let (none, more) = (insurer(5_000.0), insurer(4_000.0));
+    assert!(none.0 < 0.0 && none.1 < 0.0, "{none:?}");
+    assert!(more.0 > none.0 && more.1 == none.1, "{more:?} {none:?}");
+}
