@@ -120,9 +120,9 @@ impl Tally {
     }
 
     fn add(&mut self, other: &Tally) {
-        let mut other = other.clone();
-        for (a, b) in self.parts().into_iter().zip(other.parts()) {
-            for (x, y) in a.iter_mut().zip(b.iter()) {
+        let theirs = [&other.trace, &other.units, &other.rules, &other.occupancy, &other.starts];
+        for (a, b) in self.parts().into_iter().zip(theirs) {
+            for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
             }
         }
