@@ -149,7 +149,8 @@ def agreement(r: ontschot.Results, peer: Peer, numpy_arms: list[tuple[np.ndarray
         ours = r.array(arm, kind="care").sum(axis=1)  # [iteration, budget]
         theirs, ly = numpy_arms[arm]
         theirs = theirs.sum(axis=1)
-        pairs = [(b, ours[:, r.budgets.index(b)], theirs[:, peer.budgets.index(b)]) for b in r.budgets]
+        # The peer models the care budgets; a budget without care (a grant) has nothing to pair.
+        pairs = [(b, ours[:, r.budgets.index(b)], theirs[:, peer.budgets.index(b)]) for b in r.budgets if b in peer.budgets]
         pairs.append(("life-years", r.effects(arm)[:, :, 0].sum(axis=1), ly.sum(axis=1)))
         for name, a, b in pairs:
             if a.any() or b.any():

@@ -5,6 +5,7 @@ Run: python examples/region.py
 """
 
 import ontschot
+from two_views import untouched
 
 
 def main() -> None:
@@ -16,6 +17,8 @@ def main() -> None:
     print(f"| party | societal: net over {len(r.years)} years, discounted | budget: cash {first}-{last}, nominal | P(cash better by {last}) |")
     print("|---|---:|---:|---:|")
     for name, row in parties.iterrows():
+        if untouched(row, budget[budget["party"] == name]):
+            continue
         end = budget[(budget["party"] == name) & (budget["year"] == last)].iloc[0]
         chance = f"{end['probability_better_cumulative']:.0%}" if end["bears_risk"] else "- (no risk)"
         print(f"| {row['label']} | {row['net_after']:,.0f} | {end['cumulative']:,.0f} | {chance} |")

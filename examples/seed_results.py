@@ -13,6 +13,8 @@ import ontschot
 
 def table(scenario: ontschot.Scenario, variants: list[str]) -> list[str]:
     frame = scenario.variants(iterations=10_000, seed=2026)
+    # A payer no option touches (a grant funder whose grant is not in force) gets no column.
+    frame = frame[frame.groupby("payer")["net"].transform(lambda net: (net != 0).any())]
     payers = frame[(frame["option"] == "base") & (frame["level"] == "payer")]["label"].tolist()
     rows = [
         "| view of the evidence | " + " | ".join(payers) + " | total | P(total gain) |",

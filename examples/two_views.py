@@ -9,6 +9,14 @@ Run: python examples/two_views.py
 """
 
 import ontschot
+import pandas as pd
+
+
+def untouched(societal: pd.Series, years: pd.DataFrame) -> bool:
+    """A party without any flow in either view (a grant funder whose grant is not in force)."""
+    return (societal[["net", "net_after_p2_5", "net_after_p97_5"]] == 0).all() and (
+        years[["cash_p2_5", "cash_p97_5"]] == 0
+    ).all(axis=None)
 
 
 def table(scenario: ontschot.Scenario) -> list[str]:
@@ -23,6 +31,8 @@ def table(scenario: ontschot.Scenario) -> list[str]:
     ]
     for party, row in societal.iterrows():
         years = budget[budget["party"] == party].set_index("year")
+        if untouched(row, years):
+            continue
         end, start = years.loc[last], years.loc[first]
         chance = f"{end['probability_better_cumulative']:.0%}" if end["bears_risk"] else "- (no risk)"
         rows.append(

@@ -8,7 +8,10 @@ client), over years, with uncertainty.
 >>> scenario = ontschot.seeds.samenoud()
 >>> results = scenario.run(iterations=200, seed=1, progress=False)
 >>> list(results.who_pays().index)
-['zvw', 'wmo', 'wlz', 'eigen_bijdrage']
+['zvw', 'wmo', 'wlz', 'eigen_bijdrage', 'grant']
+
+The seed's grant budget is for the option in which a grant pays the programme
+(``results.compare()``); without it, it has no flows.
 """
 
 from __future__ import annotations

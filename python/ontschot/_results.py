@@ -297,7 +297,7 @@ class Results:
         self, goal: str = "expected", parties: Sequence[str] | None = None, *, arm: int | str = 1, view: str = "budget"
     ) -> pd.DataFrame:
         """A deal every party can sign: the shares by which ``parties`` (default: all that bear
-        risk, but the client) pay into a pooled budget that pays the intervention, so that each
+        risk and that the intervention touches, but the client) pay into a pooled budget that pays the intervention, so that each
         gains. ``goal``: ``"expected"``, ``"probability:P"``, ``"maxmin"`` (the smallest
         probability of gaining as large as it can be) or ``"nash"`` (Nash bargaining). One row
         per party: ``share``, ``bound`` (the largest share that meets the goal), ``net`` and

@@ -55,8 +55,10 @@ def test_budgets_add_up_to_the_total_in_the_summary():
     assert net.shape == (300, len(r.budgets))
     assert net.sum(axis=1).mean() == pytest.approx(s.loc[("total", "total"), "net"], rel=1e-9)
     w = r.who_pays()
-    assert list(w.index) == ["zvw", "wmo", "wlz", "eigen_bijdrage"]
-    assert list(r.who_pays(by="payer").index) == ["insurer", "municipality", "care_office", "client"]
+    # Every budget and payer, also the grant funder the run without its grant leaves untouched.
+    assert list(w.index) == ["zvw", "wmo", "wlz", "eigen_bijdrage", "grant"]
+    assert list(r.who_pays(by="payer").index) == ["insurer", "municipality", "care_office", "client", "grant_funder"]
+    assert (w.loc["grant", ["investment", "savings", "net"]] == 0).all()
     h = r.health()
     assert {"life_years", "qalys", "icer", "net_monetary_benefit"} <= set(h.index)
     # All three Dutch reference values; the seed's burden class (low) is the one in use.

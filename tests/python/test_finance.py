@@ -19,7 +19,7 @@ def test_solver_gives_the_same_answer_as_the_cli(cli, tmp_path):
     answer = s.solve("share", "proportional", alternative="shared_savings_wlz", arrangement=1, iterations=500, seed=3, progress=False)
     assert answer.proposal == expected["proposal"]
     assert answer.message == expected["message"]
-    assert list(answer.payers.index) == ["insurer", "municipality", "care_office", "client"]
+    assert list(answer.payers.index) == ["insurer", "municipality", "care_office", "client", "grant_funder"]
 
 
 def test_an_infeasible_goal_says_why_and_proposes_nothing():

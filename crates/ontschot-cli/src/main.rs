@@ -181,7 +181,7 @@ enum Command {
         scenario: PathBuf,
         #[command(flatten)]
         run: RunArgs,
-        /// The parties (comma-separated keys; default: all that bear risk, but the client).
+        /// The parties (comma-separated keys; default: all that bear risk and that the intervention touches, but the client).
         #[arg(long, value_delimiter = ',')]
         parties: Vec<String>,
         /// expected, probability:P, maxmin or nash.

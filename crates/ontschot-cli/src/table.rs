@@ -111,7 +111,8 @@ pub fn render_budget(model: &Model, views: &[BudgetView], by_party: bool) -> Str
             "P(better)"
         );
         let rows = if by_party { &v.parties } else { &v.payers };
-        for p in rows.iter().chain(std::iter::once(&v.total)) {
+        let hidden: Vec<String> = rows.iter().filter(|p| p.untouched()).map(|p| p.label.clone()).collect();
+        for p in rows.iter().filter(|p| !p.untouched()).chain(std::iter::once(&v.total)) {
             let p_risk = p.bears_risk;
             for (k, y) in p.years.iter().enumerate() {
                 let name = match (k, p.name.as_str()) {
@@ -136,8 +137,16 @@ pub fn render_budget(model: &Model, views: &[BudgetView], by_party: bool) -> Str
                 );
             }
         }
+        untouched_note(&mut out, &hidden);
     }
     out
+}
+
+/// Names the parties a table leaves out because the intervention does not touch them.
+fn untouched_note(out: &mut String, hidden: &[String]) {
+    if !hidden.is_empty() {
+        let _ = writeln!(out, "  not shown, no flows at all: {}", hidden.join(", "));
+    }
 }
 
 /// The societal view printed by `ontschot run`: who pays and who benefits at reference prices,
@@ -161,22 +170,28 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
             "", "invests", "saves on care", "net (mean)", "net 95% interval", "P(gain)", "break-even", "return/€"
         );
         let _ = writeln!(out, "  per budget");
+        let mut hidden: Vec<String> = Vec::new();
         for b in &sum.budgets {
             let payer = meta.payers.iter().find(|p| Some(&p.name) == b.payer.as_ref()).map_or("", |p| p.label.as_str());
+            if b.untouched() {
+                hidden.push(format!("{} ({payer})", b.label));
+                continue;
+            }
             row(&mut out, &format!("{} ({payer})", b.label), b, bears_risk(meta, b.payer.as_deref()));
         }
         if by_party {
             let _ = writeln!(out, "  per party");
-            for (p, info) in sum.parties.iter().zip(&meta.parties) {
+            for (p, info) in sum.parties.iter().zip(&meta.parties).filter(|(p, _)| !p.untouched()) {
                 row(&mut out, &p.label, p, info.bears_risk);
             }
         } else {
             let _ = writeln!(out, "  per payer");
-            for p in &sum.payers {
+            for p in sum.payers.iter().filter(|p| !p.untouched()) {
                 row(&mut out, &p.label, p, bears_risk(meta, Some(&p.name)));
             }
         }
         row(&mut out, "Total", &sum.total, true);
+        untouched_note(&mut out, &hidden);
         let h = &sum.health;
         let _ = write!(
             out,
@@ -224,7 +239,7 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
                 .collect();
             let _ = writeln!(out, "  net monetary benefit at the Dutch reference values per QALY: {}", at.join("; "));
         }
-        let det_line: Vec<String> = det.payers.iter().map(|p| format!("{} {}", p.label, eur(p.net.mean))).collect();
+        let det_line: Vec<String> = det.payers.iter().filter(|p| !p.untouched()).map(|p| format!("{} {}", p.label, eur(p.net.mean))).collect();
         let _ = writeln!(
             out,
             "  deterministic run at the means, net per payer: {}; total {}",
@@ -341,7 +356,7 @@ pub fn after_table(meta: &ontschot::Meta, payers: &[FlowSummary], total: &FlowSu
         "  {:<30} {:>13} {:>13}  {:<29} {:>7}",
         "", "receives", "net after", "net after 95% interval", "P(gain)"
     );
-    for f in payers.iter().chain(std::iter::once(total)) {
+    for f in payers.iter().filter(|f| !f.untouched()).chain(std::iter::once(total)) {
         let interval = format!("[{}, {}]", eur(f.net_after.p2_5), eur(f.net_after.p97_5));
         let chance = if bears_risk(meta, Some(&f.name)) {
             format!("{:.0}%", f.probability_gain_after * 100.0)
@@ -424,7 +439,7 @@ pub fn comparison(meta: &ontschot::Meta, rows: &[(String, ontschot::Summary)]) -
     let _ = writeln!(out, "  {:<30} {:>13}  {:<29} {:>7}", "option and payer", "net (mean)", "95% interval", "P(gain)");
     for (label, s) in rows {
         let _ = writeln!(out, "  {label}");
-        for f in s.payers.iter().chain(std::iter::once(&s.total)) {
+        for f in s.payers.iter().filter(|f| !f.untouched()).chain(std::iter::once(&s.total)) {
             let interval = format!("[{}, {}]", eur(f.net_after.p2_5), eur(f.net_after.p97_5));
             let chance = if bears_risk(meta, Some(&f.name)) {
                 format!("{:.0}%", f.probability_gain_after * 100.0)

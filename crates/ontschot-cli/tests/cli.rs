@@ -93,8 +93,11 @@ fn run_prints_who_pays_and_who_benefits_and_writes_json_and_csv() {
     assert!(printed.contains(&grouped), "{printed} should show {grouped}");
     let csv_text = std::fs::read_to_string(&csv).unwrap();
     assert!(csv_text.starts_with("view,arm,level,name,label,year,investment_mean"));
-    // Per party: one societal row over the horizon, five budget rows (one per year).
-    assert_eq!(csv_text.lines().count(), 1 + (4 + 4 + 1) * (1 + 5), "{csv_text}");
+    // Per party (five budgets, five payers with the grant funder, the total): one societal row
+    // over the horizon, five budget rows (one per year). The table leaves the untouched funder
+    // out and says so; the CSV keeps every party.
+    assert_eq!(csv_text.lines().count(), 1 + (5 + 5 + 1) * (1 + 5), "{csv_text}");
+    assert!(societal.contains("not shown, no flows at all: Subsidie (Subsidiegever)"), "{societal}");
     assert!(csv_text.contains("\nbudget,samenoud,payer,insurer,\"Zorgverzekeraar\",2025,"), "{csv_text}");
 }
 
@@ -267,16 +270,16 @@ fn compare_shows_every_option_with_the_same_totals() {
     }
     let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
     let options = doc.as_array().unwrap();
-    // Five financing options on the same flows, then the scenario's five variants: three views
+    // Six financing options on the same flows, then the scenario's five variants: three views
     // of the evidence and two of reach.
-    assert_eq!(options.len(), 10);
-    let labels: Vec<&str> = options[5..].iter().map(|o| o["option"].as_str().unwrap()).collect();
+    assert_eq!(options.len(), 11);
+    let labels: Vec<&str> = options[6..].iter().map(|o| o["option"].as_str().unwrap()).collect();
     assert!(
         labels[0].contains("Business case 2013") && labels[1].contains("Trial") && labels[2].contains("Meta-analysis")
     );
-    assert!(options[5]["option"].as_str().unwrap().starts_with("variant: "));
+    assert!(options[6]["option"].as_str().unwrap().starts_with("variant: "));
     let totals: Vec<f64> =
-        options[..5].iter().map(|o| o["summary"]["total"]["net_after"]["mean"].as_f64().unwrap()).collect();
+        options[..6].iter().map(|o| o["summary"]["total"]["net_after"]["mean"].as_f64().unwrap()).collect();
     assert!(totals.iter().all(|t| (t - totals[0]).abs() < 1e-6 * totals[0].abs()), "{totals:?}");
 }
 

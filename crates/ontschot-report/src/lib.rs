@@ -102,9 +102,11 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let nb = meta.budgets.len();
     let payer_rows: Vec<usize> = (nb..nb + meta.payers.len()).collect();
     // Headlines: per payer, before and after the arrangements.
+    // A payer the intervention does not touch (a grant funder without its grant) is left out.
     let headlines: Vec<Headline> = summary
         .payers
         .iter()
+        .filter(|p| !p.untouched())
         .map(|p| {
             let who = t.payer(&p.name, &p.label);
             let bears_risk = meta.payers.iter().find(|x| x.name == p.name).is_none_or(|x| x.bears_risk);
@@ -142,6 +144,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let budget_series: Vec<charts::Series> = view
         .payers
         .iter()
+        .filter(|p| !p.untouched())
         .map(|p| {
             (
                 t.payer(&p.name, &p.label),
@@ -152,6 +155,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let budget_rows: Vec<Row> = view
         .payers
         .iter()
+        .filter(|p| !p.untouched())
         .zip(&budget_series)
         .map(|(p, (label, _))| {
             let last = p.years.last().expect("at least one year");
@@ -186,10 +190,12 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         rows: budget_rows,
     });
     // Who pays and who benefits.
-    let labels: Vec<String> = summary.payers.iter().map(|p| t.payer(&p.name, &p.label)).collect();
+    let labels: Vec<String> =
+        summary.payers.iter().filter(|p| !p.untouched()).map(|p| t.payer(&p.name, &p.label)).collect();
     let who_rows: Vec<Row> = summary
         .payers
         .iter()
+        .filter(|p| !p.untouched())
         .zip(&labels)
         .map(|(p, l)| Row {
             label: l.clone(),
@@ -222,6 +228,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let bars: Vec<(String, f64, f64, f64)> = summary
         .payers
         .iter()
+        .filter(|p| !p.untouched())
         .zip(&labels)
         .map(|(p, l)| (l.clone(), p.net_after.mean, p.net_after.p2_5, p.net_after.p97_5))
         .collect();
@@ -312,7 +319,14 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let cumulative = charts::Cumulative::of(results, arm);
     let years: Vec<usize> = (1..=meta.years).collect();
     let series: Vec<charts::Series> =
-        cumulative.per_payer.iter().zip(&labels).map(|(s, l)| (l.clone(), s.clone())).collect();
+        cumulative
+            .per_payer
+            .iter()
+            .zip(&summary.payers)
+            .filter(|(_, p)| !p.untouched())
+            .zip(&labels)
+            .map(|((s, _), l)| (l.clone(), s.clone()))
+            .collect();
     // The break-even year of the plotted series: after the arrangements.
     let break_even = |s: &[(f64, f64, f64)]| -> String {
         let flows = s.iter().any(|(m, _, _)| *m != 0.0);
@@ -341,6 +355,10 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     // Arrangements side by side.
     let options_cmp = ontschot::finance::compare(model, results, arm);
     if options_cmp.len() > 1 {
+        // A payer gets a column when some option touches it (the grant funder in a grant option).
+        let cols: Vec<usize> = (0..meta.payers.len())
+            .filter(|&k| options_cmp.iter().any(|o| !o.summary.payers[k].untouched()))
+            .collect();
         let rows = options_cmp
             .iter()
             .map(|o| Row {
@@ -350,20 +368,21 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
                     _ if o.hypothetical => format!("{} ({})", o.label, t.s("hypothetical")),
                     _ => o.label.clone(),
                 },
-                cells: o
-                    .summary
-                    .payers
+                cells: cols
                     .iter()
+                    .map(|&k| &o.summary.payers[k])
                     .map(|p| format!("{} ({})", eur(p.net_after.mean), pct(p.probability_gain_after)))
                     .collect(),
-                values: o.summary.payers.iter().map(|p| p.net_after.mean).collect(),
+                values: cols.iter().map(|&k| o.summary.payers[k].net_after.mean).collect(),
             })
             .collect();
         sections.push(Section {
             title: t.s("arr_title"),
             intro: t.s("arr_intro"),
             chart: None,
-            head: std::iter::once(t.s("option")).chain(labels.iter().cloned()).collect(),
+            head: std::iter::once(t.s("option"))
+                .chain(cols.iter().map(|&k| t.payer(&summary.payers[k].name, &summary.payers[k].label)))
+                .collect(),
             rows,
         });
     }

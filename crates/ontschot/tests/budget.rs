@@ -93,7 +93,8 @@ fn samenoud_plain() -> Scenario {
     let mut s = Scenario::from_file(common::seed("samenoud.toml")).unwrap();
     s.indexation.clear();
     s.own_contributions.clear();
-    s.budgets.clear();
+    // The grant funder's budget stays: it carries no index, and the grant option names it.
+    s.budgets.retain(|name, _| name == "grant");
     s.discount.costs = 0.0;
     for c in &mut s.categories {
         c.tariffs.clear();

@@ -39,7 +39,7 @@ fn one_insurer_and_one_municipality_give_the_payers_results() {
     let r = Simulation::new(&model).iterations(60).run().unwrap();
     let s = r.summary(1);
     let names: Vec<&str> = s.parties.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["all", "only", "care_office", "client"]);
+    assert_eq!(names, ["all", "only", "care_office", "client", "grant_funder"]);
     let payer = |n: &str| s.payers.iter().find(|p| p.name == n).unwrap();
     for (party, payer_name) in
         [("all", "municipality"), ("only", "insurer"), ("care_office", "care_office"), ("client", "client")]
@@ -63,7 +63,7 @@ fn one_insurer_and_one_municipality_give_the_payers_results() {
     // Without a region the parties are the payers.
     let plain = Model::new(&samenoud()).unwrap();
     let names: Vec<&str> = plain.parties().iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["insurer", "municipality", "care_office", "client"]);
+    assert_eq!(names, ["insurer", "municipality", "care_office", "client", "grant_funder"]);
 }
 
 const TWO: &str = r#"

@@ -124,3 +124,29 @@ fn the_lifestyle_seed_splits_the_costs_and_its_result_follows_the_care_saved() {
     assert!(none.0 < 0.0 && none.1 < 0.0, "{none:?}");
     assert!(more.0 > none.0 && more.1 == none.1, "{more:?} {none:?}");
 }
+
+/// SamenOud's grant option: the grant funder pays the whole programme in 2025 and 2026 and nothing
+/// after (the cliff); from 2027 every party pays what it would without any arrangement, and in the
+/// grant years what the funder pays is exactly what the insurer and the municipality no longer pay.
+#[test]
+fn the_samenoud_grant_pays_the_programme_for_two_years_and_then_stops() {
+    let model = Model::new(&ontschot::seeds::samenoud()).unwrap();
+    let r = Simulation::new(&model).iterations(200).seed(2026).run().unwrap();
+    let options = ontschot::finance::compare(&model, &r, 1);
+    let option = |n: &str| &options.iter().find(|o| o.name == n).unwrap().budget;
+    let (grant, none) = (option("grant_two_years"), option("none"));
+    let cash = |v: &ontschot::BudgetView, party: &str, y: usize| v.party(party).unwrap().years[y].cash.mean;
+    let funder: Vec<f64> = (0..5).map(|y| cash(grant, "grant_funder", y)).collect();
+    assert!(funder[0] < -100_000.0 && funder[1] < -100_000.0, "{funder:?}");
+    assert!(funder[2..].iter().all(|&c| c == 0.0), "{funder:?}");
+    assert!(none.party("grant_funder").unwrap().untouched());
+    for y in 0..5 {
+        let relief: f64 = ["insurer", "municipality"].iter().map(|p| cash(grant, p, y) - cash(none, p, y)).sum();
+        if y < 2 {
+            assert!((relief + funder[y]).abs() < 1e-6 * funder[y].abs(), "year {y}: {relief} against {}", funder[y]);
+            assert!(cash(grant, "municipality", y) > cash(none, "municipality", y));
+        } else {
+            assert!(relief == 0.0, "year {y}: the grant has ended, yet {relief} moved");
+        }
+    }
+}

@@ -92,7 +92,8 @@ pub struct Deal {
 }
 
 /// The deal of a pooled budget among `parties` (keys of payers or of a region's municipalities
-/// and insurers; all of those that bear risk, but the client, when empty) for intervention `arm`,
+/// and insurers; when empty, all of those that bear risk and that the intervention touches, but
+/// the client) for intervention `arm`,
 /// in one view of money (cash over the horizon in the budget view; discounted in the societal).
 ///
 /// ```
@@ -111,11 +112,16 @@ pub fn deal(results: &Results, arm: usize, parties: &[String], goal: DealGoal, v
     if arm == 0 || arm >= meta.arms.len() {
         return Err(bad(format!("arm {arm} is not an intervention: choose 1 to {}", meta.arms.len() - 1)));
     }
+    let (n, years, np) = (meta.iterations, meta.years, meta.parties.len());
+    let flows = results.party_flows(view, arm, &crate::results::Transfers::none(results), &vec![true; np]);
+    // A party the intervention does not touch (a grant funder outside its grant) has nothing
+    // to bring to a pool.
+    let touched = |p: usize| (0..n * years).any(|r| flows.programme[r * np + p] != 0.0 || flows.saved[r * np + p] != 0.0);
     let chosen: Vec<usize> = if parties.is_empty() {
         (0..meta.parties.len())
             .filter(|&p| {
                 let info = &meta.parties[p];
-                info.bears_risk && !(info.kind == PartyKind::Payer && info.name == "client")
+                info.bears_risk && !(info.kind == PartyKind::Payer && info.name == "client") && touched(p)
             })
             .collect()
     } else {
@@ -135,9 +141,7 @@ pub fn deal(results: &Results, arm: usize, parties: &[String], goal: DealGoal, v
     if chosen.len() < 2 {
         return Err(bad("a deal needs at least two parties".into()));
     }
-    let (n, years, np) = (meta.iterations, meta.years, meta.parties.len());
     let w = results.money_weights(view);
-    let flows = results.party_flows(view, arm, &crate::results::Transfers::none(results), &vec![true; np]);
     // Per iteration: the intervention's costs, and each chosen party's care savings.
     let mut costs = vec![0.0; n];
     let mut savings = vec![vec![0.0; n]; chosen.len()];

@@ -157,7 +157,8 @@ fn evaluate(
 }
 
 /// Whether every payer that bears risk meets the goal: a fund administered without risk (the
-/// long-term care fund) is no party that must gain from a deal.
+/// long-term care fund), or a payer the intervention does not touch, is no party that must gain
+/// from a deal.
 fn meets(goal: Goal, payers: &[(f64, f64)], risk: &[bool]) -> bool {
     let mut at_risk = payers.iter().zip(risk).filter(|(_, r)| **r).map(|(p, _)| p);
     match goal {
@@ -312,7 +313,9 @@ pub fn solve(model: &Model, results: &Results, opts: &SolveOptions) -> Result<So
         });
     }
     // Feasible intervals: grid, then bisection on every change.
-    let risk: Vec<bool> = model.payers().iter().map(|p| p.bears_risk).collect();
+    // A payer the intervention does not touch (a grant funder outside its grant) need not gain.
+    let risk: Vec<bool> =
+        model.payers().iter().zip(&base.before).map(|(p, b)| p.bears_risk && b.iter().any(|&v| v != 0.0)).collect();
     let ok: Vec<bool> = at.iter().map(|p| meets(opts.goal, p, &risk)).collect();
     let boundary = |mut a: f64, mut b: f64, a_ok: bool| -> f64 {
         for _ in 0..50 {

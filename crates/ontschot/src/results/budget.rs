@@ -45,6 +45,14 @@ pub struct PartyYears {
     pub years: Vec<CashYear>,
 }
 
+impl PartyYears {
+    /// True when the party's cash does not change in any year or iteration, before or after the
+    /// arrangements: tables may leave it out.
+    pub fn untouched(&self) -> bool {
+        self.years.iter().all(|y| y.cash.is_zero() && y.before == 0.0 && y.transfers == 0.0)
+    }
+}
+
 /// The budget view of one intervention arm against the comparator: per budget, per payer and
 /// for all parties, the change in cash per calendar year and cumulated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -854,6 +854,15 @@ pub struct FlowSummary {
     pub cumulative_net: Vec<f64>,
 }
 
+impl FlowSummary {
+    /// True when the intervention does not touch this party at all: no cost, no saving and no
+    /// transfer in any iteration, such as a grant funder in an option without its grant. Tables
+    /// may leave such a party out.
+    pub fn untouched(&self) -> bool {
+        [&self.investment, &self.savings, &self.net, &self.transfers, &self.net_after].iter().all(|s| s.is_zero())
+    }
+}
+
 /// Health outcomes of the intervention against the comparator, discounted.
 #[derive(Clone, Debug, Serialize)]
 pub struct HealthSummary {

@@ -38,6 +38,16 @@ impl Stats {
         }
     }
 
+    /// True when every value of the sample was zero.
+    ///
+    /// ```
+    /// assert!(ontschot::Stats::of(&[0.0, 0.0]).is_zero());
+    /// assert!(!ontschot::Stats::of(&[1.0, -1.0]).is_zero());
+    /// ```
+    pub fn is_zero(&self) -> bool {
+        self.mean == 0.0 && self.sd == 0.0
+    }
+
     /// Standard error of the mean for a sample of `n`.
     pub fn standard_error(&self, n: usize) -> f64 {
         self.sd / (n as f64).sqrt()
