@@ -76,7 +76,7 @@ def coverage(scenario: ontschot.Scenario) -> list[str]:
 if __name__ == "__main__":
     for name, scenario, variants in [
         ("SamenOud", ontschot.seeds.samenoud(), ["business_case_2013", "trial"]),
-        ("Welzijn op Recept", ontschot.seeds.welzijn_op_recept(), ["controlled_evidence"]),
+        ("Welzijn op Recept", ontschot.seeds.welzijn_op_recept(), ["controlled_evidence", "older_lonely_pomp"]),
         ("POH-Jeugd", ontschot.seeds.poh_jeugd(), ["practice_figures"]),
         ("Huiskamer van de buurt", ontschot.seeds.huiskamer(), ["few_substitutes", "many_substitutes"]),
         ("Schuldhulpverlening", ontschot.seeds.schuldhulp(), ["no_care_effect"]),

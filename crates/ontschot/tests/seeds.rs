@@ -150,3 +150,20 @@ fn the_samenoud_grant_pays_the_programme_for_two_years_and_then_stops() {
         }
     }
 }
+
+/// Welzijn op Recept counts long-term care only in the older-lonely variant (Pomp 2023): there
+/// later admission lowers the long-term care fund's spending, and more day care costs the
+/// municipality a little more than the coach alone; the seed as it is leaves the fund untouched.
+#[test]
+fn welfare_on_prescription_counts_long_term_care_only_for_older_lonely_people() {
+    let s = ontschot::seeds::welzijn_op_recept();
+    let run = |s: &ontschot::Scenario| {
+        let model = Model::new(s).unwrap();
+        Simulation::new(&model).iterations(300).seed(2026).run().unwrap().summary(1)
+    };
+    let (base, pomp) = (run(&s), run(&s.variant("older_lonely_pomp").unwrap()));
+    let payer = |sum: &ontschot::Summary, n: &str| sum.payers.iter().find(|p| p.name == n).unwrap().clone();
+    assert!(payer(&base, "care_office").untouched());
+    assert!(payer(&pomp, "care_office").savings.mean > 0.0, "{:?}", payer(&pomp, "care_office").savings);
+    assert!(payer(&pomp, "municipality").net.mean < payer(&base, "municipality").net.mean);
+}
