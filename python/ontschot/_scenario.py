@@ -135,6 +135,7 @@ class Scenario:
         detail: bool | None = None,
         progress: bool | ProgressCallback | None = None,
         mode: Literal["cohort", "individual"] | None = None,
+        max_memory: float | None = None,
     ) -> Results:
         """Runs the Monte Carlo simulation.
 
@@ -148,6 +149,8 @@ class Scenario:
                 ``[simulation] mode``. Both give arrays of the same shape.
             progress: ``None`` shows a bar on stderr for runs longer than half a second,
                 ``True`` always, ``False`` never; or a callable ``(done, total)``.
+            max_memory: the most memory the run may take, in GB (default 8); a run that would
+                need more raises ``OntschotError`` before it starts, with the estimate.
 
         The GIL is released while the simulation runs; Ctrl-C stops it within a fraction of a
         second with ``KeyboardInterrupt``.
@@ -156,7 +159,7 @@ class Scenario:
 
         _check_counts(iterations=iterations, seed=seed, threads=threads)
         callback = resolve(progress, self._inner_name())
-        results = Results._wrap(self._inner.run(iterations, seed, threads, detail, callback, mode))
+        results = Results._wrap(self._inner.run(iterations, seed, threads, detail, callback, mode, _bytes(max_memory)))
         object.__setattr__(results, "_scenario", self)
         return results
 
@@ -392,3 +395,10 @@ class Scenario:
         )
 
 
+def _bytes(gigabytes: float | None) -> int | None:
+    """A memory limit in GB as bytes (none: the default)."""
+    if gigabytes is None:
+        return None
+    if not gigabytes > 0 or gigabytes != gigabytes or gigabytes == float("inf"):
+        raise ValueError(f"max_memory must be a positive number of GB, got {gigabytes!r}")
+    return int(gigabytes * 1e9)

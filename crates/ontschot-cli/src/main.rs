@@ -35,6 +35,10 @@ struct RunArgs {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// The most memory the run may take, in GB (default 8); a run that needs more is refused
+    /// before it starts.
+    #[arg(long, value_name = "GB")]
+    max_memory: Option<f64>,
     /// `cohort` (expected values) or `individual` (every person simulated; default: the
     /// scenario's [simulation] mode).
     #[arg(long, value_parser = |s: &str| s.parse::<Mode>())]
@@ -257,8 +261,16 @@ fn load(path: &Path) -> Result<Model, String> {
     Model::new(&scenario).map_err(|e| e.to_string())
 }
 
+/// A memory limit in GB as bytes; a limit that is no positive number allows nothing.
+fn gigabytes(gb: f64) -> u64 {
+    if gb.is_finite() && gb > 0.0 { (gb * 1e9).min(u64::MAX as f64) as u64 } else { 0 }
+}
+
 fn simulation<'m>(model: &'m Model, args: &RunArgs) -> Simulation<'m> {
     let mut sim = Simulation::new(model).threads(args.threads);
+    if let Some(gb) = args.max_memory {
+        sim = sim.max_memory(gigabytes(gb));
+    }
     if let Some(mode) = args.mode {
         sim = sim.mode(mode);
     }

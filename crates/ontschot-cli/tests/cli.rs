@@ -180,7 +180,13 @@ fn a_missing_file_and_bad_arguments_fail_cleanly() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("simulation.iterations: must be at least 1"), "{}", text(&out.stderr));
     let out = ontschot(&["run", &seed("samenoud.toml"), "--threads", "0"]);
-    assert!(text(&out.stderr).contains("simulation.threads: must be at least 1"), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("simulation.threads: must be between 1 and 1024, got 0"), "{}", text(&out.stderr));
+    let out = ontschot(&["run", &seed("samenoud.toml"), "--threads", "100000"]);
+    assert!(text(&out.stderr).contains("got 100000"), "{}", text(&out.stderr));
+    let out = ontschot(&["run", &seed("samenoud.toml"), "-n", "1000000000"]);
+    assert!(text(&out.stderr).contains("above the limit of 8.0 GB"), "{}", text(&out.stderr));
+    let out = ontschot(&["run", &seed("samenoud.toml"), "-n", "200", "--max-memory", "0.0001", "-q"]);
+    assert!(text(&out.stderr).contains("above the limit of 0.0 GB"), "{}", text(&out.stderr));
 }
 
 #[test]

@@ -36,6 +36,7 @@ impl Scenario {
         detail: Option<bool>,
         progress: Option<Bound<'_, PyAny>>,
         mode: Option<&str>,
+        max_memory: Option<u64>,
     ) -> PyResult<(Model, ontschot::Results)> {
         let model = Model::new(&self.inner).map_err(to_py)?;
         let mode = mode
@@ -46,6 +47,9 @@ impl Scenario {
             let mut sim = configure(&model, iterations, seed, threads, detail);
             if let Some(mode) = mode {
                 sim = sim.mode(mode);
+            }
+            if let Some(bytes) = max_memory {
+                sim = sim.max_memory(bytes);
             }
             run_interruptibly(py, &sim, iterations.unwrap_or(self.inner.simulation.iterations), progress)?
         };
@@ -105,7 +109,7 @@ impl Scenario {
         Model::new(&self.inner).map(|_| ()).map_err(to_py)
     }
 
-    #[pyo3(signature = (iterations=None, seed=None, threads=None, detail=None, progress=None, mode=None))]
+    #[pyo3(signature = (iterations=None, seed=None, threads=None, detail=None, progress=None, mode=None, max_memory=None))]
     #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
@@ -116,8 +120,9 @@ impl Scenario {
         detail: Option<bool>,
         progress: Option<Bound<'_, PyAny>>,
         mode: Option<&str>,
+        max_memory: Option<u64>,
     ) -> PyResult<Results> {
-        self.simulate(py, iterations, seed, threads, detail, progress, mode).map(|(_, r)| Results::new(r))
+        self.simulate(py, iterations, seed, threads, detail, progress, mode, max_memory).map(|(_, r)| Results::new(r))
     }
 
     /// Every parameter's value in each iteration of a run with this seed: (names, [iteration, parameter]).
@@ -164,7 +169,7 @@ impl Scenario {
                 )));
             }
         };
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None)?;
         let options = SolveOptions { arm, alternative, ..SolveOptions::new(arrangement, term, (low, high), goal) };
         let answer = py.detach(|| ontschot::finance::solve(&model, &results, &options)).map_err(to_py)?;
         Ok(serde_json::to_string(&answer).expect("answers serialise"))
@@ -188,7 +193,7 @@ impl Scenario {
                 arms.saturating_sub(1)
             )));
         }
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None)?;
         let options = py.detach(|| ontschot::finance::compare(&model, &results, arm));
         Ok(serde_json::to_string(&options).expect("comparisons serialise"))
     }
@@ -243,7 +248,7 @@ impl Scenario {
         threads: Option<usize>,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None)?;
         let doc = py
             .detach(|| -> ontschot::Result<serde_json::Value> {
                 let first = ontschot::analysis::first_order(&model, &results, arm)?;
@@ -284,7 +289,7 @@ impl Scenario {
         threads: Option<usize>,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None)?;
         let options =
             SolveOptions { arm, alternative, ..SolveOptions::new(arrangement, term, (0.0, 1.0), Goal::ExpectedGain) };
         let curve = py.detach(|| ontschot::finance::sweep(&model, &results, &options, &values)).map_err(to_py)?;

@@ -39,7 +39,7 @@ pub mod scenario;
 pub mod seeds;
 
 pub use dist::Dist;
-pub use engine::Simulation;
+pub use engine::{DEFAULT_MAX_MEMORY, MAX_THREADS, Simulation};
 pub use error::{Error, Problem, Result};
 pub use model::{BudgetInfo, Label, Model, PartyInfo, PartyKind, PayerInfo};
 pub use results::{

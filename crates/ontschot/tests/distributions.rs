@@ -142,3 +142,28 @@ fn summary_percentiles_interpolate_like_numpy() {
     let one = ontschot::Stats::of(&[4.0]);
     assert_eq!((one.p2_5, one.p50, one.p97_5, one.sd), (4.0, 4.0, 4.0, 0.0));
 }
+
+/// Alphas far below 1 make every gamma underflow to 0 in the direct construction (0 / 0): the
+/// draws come from log space instead, finite, summing to 1, with the Dirichlet's mean and variance.
+#[test]
+fn dirichlet_draws_with_tiny_alphas_are_finite_with_the_right_moments() {
+    let shares = [("a".to_string(), 0.5), ("b".to_string(), 0.25), ("c".to_string(), 0.25)].into();
+    let d =
+        Dist::from_spec(&ParameterSpec { shares: Some(shares), n: Some(0.003), ..spec(DistKind::Dirichlet) }).unwrap();
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+    let n = 40_000;
+    let (mut mean, mut square) = (0.0, 0.0);
+    for _ in 0..n {
+        let mut out = [0.0; 3];
+        d.sample_into(&mut rng, &mut out);
+        assert!(out.iter().all(|x| x.is_finite() && *x >= 0.0), "{out:?}");
+        assert!((out.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{out:?}");
+        mean += out[0] / n as f64;
+        square += out[0] * out[0] / n as f64;
+    }
+    // Component a: mean 0.5, variance a(a0 - a) / (a0^2 (a0 + 1)) = 0.25 / 1.003.
+    let var = 0.25 / 1.003;
+    let se = (var / n as f64).sqrt();
+    assert!((mean - 0.5).abs() < 4.0 * se, "{mean}");
+    assert!((square - mean * mean - var).abs() < 0.01, "{}", square - mean * mean);
+}

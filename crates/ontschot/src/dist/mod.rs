@@ -34,7 +34,9 @@ enum Kind {
     Uniform(Uniform<f64>, f64),
     Triangular(Triangular<f64>, f64),
     Pert(Pert<f64>, f64),
-    Dirichlet(Vec<Gamma<f64>>, Vec<f64>),
+    /// Gammas per component (of alpha + 1 where alpha < 1, with 1 / alpha for the boost) and
+    /// the means.
+    Dirichlet(Vec<(Gamma<f64>, Option<f64>)>, Vec<f64>),
 }
 
 /// Which keys each way of giving a family uses; the first set that is complete is taken.
@@ -203,11 +205,32 @@ impl Dist {
             Kind::Uniform(d, _) => out[0] = d.sample(rng),
             Kind::Triangular(d, _) => out[0] = d.sample(rng),
             Kind::Pert(d, _) => out[0] = d.sample(rng),
-            Kind::Dirichlet(gs, _) => {
+            Kind::Dirichlet(gs, _) if gs.iter().all(|(_, boost)| boost.is_none()) => {
                 // Normalised independent gammas: the standard construction of a Dirichlet draw.
                 let mut total = 0.0;
-                for (o, g) in out.iter_mut().zip(gs) {
+                for (o, (g, _)) in out.iter_mut().zip(gs) {
                     *o = g.sample(rng);
+                    total += *o;
+                }
+                for o in out.iter_mut() {
+                    *o /= total;
+                }
+            }
+            Kind::Dirichlet(gs, _) => {
+                // With an alpha below 1 every gamma can underflow to 0 (0 / 0): draw them in log
+                // space, Gamma(a) = Gamma(a + 1) * U^(1/a), and normalise from the largest.
+                for (o, (g, boost)) in out.iter_mut().zip(gs) {
+                    *o = g.sample(rng).ln();
+                    if let Some(inv) = boost {
+                        // A uniform in (0, 1]: 53 random bits, never 0.
+                        let u = ((rng.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64);
+                        *o += u.ln() * inv;
+                    }
+                }
+                let top = out.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let mut total = 0.0;
+                for o in out.iter_mut() {
+                    *o = (*o - top).exp();
                     total += *o;
                 }
                 for o in out.iter_mut() {
@@ -379,7 +402,13 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
                 return Err(bad(&format!("alpha.{k}"), format!("must be > 0, got {a}")));
             }
             let total: f64 = alphas.iter().map(|(_, a)| a).sum();
-            let gammas = alphas.iter().map(|(_, a)| Gamma::new(*a, 1.0).expect("alpha checked > 0")).collect();
+            let gammas = alphas
+                .iter()
+                .map(|(_, a)| {
+                    let boost = (*a < 1.0).then(|| 1.0 / a);
+                    (Gamma::new(if *a < 1.0 { a + 1.0 } else { *a }, 1.0).expect("alpha checked > 0"), boost)
+                })
+                .collect();
             Kind::Dirichlet(gammas, alphas.iter().map(|(_, a)| a / total).collect())
         }
     })

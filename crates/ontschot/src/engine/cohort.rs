@@ -1072,12 +1072,35 @@ fn build_matrix(
             row_buf[j] += x;
             sum += x;
         }
+        // The participants' effects on this row, named only when the row fails.
+        let effects = || match arm {
+            Some(a) if w > 0.0 => {
+                let paths: Vec<&str> = a
+                    .transition_effects
+                    .iter()
+                    .filter(|e| e.from == i && e.cycles.contains(t))
+                    .map(|e| e.path.as_str())
+                    .collect();
+                if paths.is_empty() { String::new() } else { format!(", after the effects {}", paths.join(", ")) }
+            }
+            _ => String::new(),
+        };
         match matrix.kind {
             TransitionKind::Probability => {
                 out.copy_from_slice(row_buf);
-                finish_row(m, row, t, out, sum, &context)?;
+                finish_row(m, row, t, out, sum, &format!("{context}{}", effects()))?;
             }
             TransitionKind::Rate => {
+                if !sum.is_finite() {
+                    return Err(DrawProblem {
+                        path: row.path.clone(),
+                        reason: format!(
+                            "the rates sum to {sum}{context}{}, beyond the range of numbers, so people would leave the model without dying{}",
+                            effects(),
+                            row_sources(m, row, t)
+                        ),
+                    });
+                }
                 // Competing risks: leave at total rate R, split by each rate's share.
                 let total = sum;
                 let stay = (-total * m.cycle_years).exp();

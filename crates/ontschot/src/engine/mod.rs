@@ -51,10 +51,24 @@ pub struct Simulation<'m> {
     mode: Mode,
     /// Parameter slots held at a value in every iteration (sensitivity analyses).
     fixed: Vec<(usize, f64)>,
+    /// The most memory the run may take, in bytes.
+    max_memory: u64,
 }
 
 /// Iterations per unit of work: progress is reported and cancellation checked between blocks.
 const BLOCK: usize = 64;
+
+/// The most threads a run may ask for: far above any machine's cores, far below what would
+/// exhaust the system creating them.
+pub const MAX_THREADS: usize = 1024;
+
+/// The memory a run may use unless told otherwise, in bytes (8 GB).
+pub const DEFAULT_MAX_MEMORY: u64 = 8_000_000_000;
+
+/// Bytes as gigabytes in words.
+fn gigabytes(bytes: u64) -> String {
+    format!("{:.1} GB", bytes as f64 / 1e9)
+}
 
 impl<'m> Simulation<'m> {
     /// A run with the scenario's own settings (`[simulation]`).
@@ -68,7 +82,29 @@ impl<'m> Simulation<'m> {
             detail: s.detail,
             mode: s.mode,
             fixed: Vec::new(),
+            max_memory: DEFAULT_MAX_MEMORY,
         }
+    }
+
+    /// Sets the most memory the run may take, in bytes (default [`DEFAULT_MAX_MEMORY`]). A run
+    /// that would need more is refused before it starts, with the estimate.
+    ///
+    /// ```
+    /// # use ontschot::{Model, Simulation};
+    /// let model = Model::new(&ontschot::seeds::samenoud()).unwrap();
+    /// let err = Simulation::new(&model).iterations(1_000_000).max_memory(1_000_000).run().unwrap_err();
+    /// assert!(err.to_string().contains("above the limit of 0.0 GB"), "{err}");
+    /// ```
+    pub fn max_memory(mut self, bytes: u64) -> Self {
+        self.max_memory = bytes;
+        self
+    }
+
+    /// The memory a run of `iterations` needs, estimated in bytes: the results and, as
+    /// arrangements and summaries work on them, about as much again.
+    pub fn memory_needed(&self, iterations: usize) -> u64 {
+        let layout = Layout::new(self.model, self.detail);
+        (iterations as u64).saturating_mul(layout.len as u64).saturating_mul(8 * 2)
     }
     /// Sets the number of Monte Carlo iterations.
     pub fn iterations(mut self, n: usize) -> Self {
@@ -170,8 +206,24 @@ impl<'m> Simulation<'m> {
         if iterations == 0 {
             return Err(Error::Settings { field: "iterations", reason: "must be at least 1".into() });
         }
-        if self.threads == Some(0) {
-            return Err(Error::Settings { field: "threads", reason: "must be at least 1".into() });
+        if let Some(n) = self.threads
+            && !(1..=MAX_THREADS).contains(&n)
+        {
+            return Err(Error::Settings {
+                field: "threads",
+                reason: format!("must be between 1 and {MAX_THREADS}, got {n} (leave it out for one per core)"),
+            });
+        }
+        let needed = self.memory_needed(iterations);
+        if needed > self.max_memory {
+            return Err(Error::Settings {
+                field: "iterations",
+                reason: format!(
+                    "{iterations} iterations need about {} of memory, above the limit of {}: run fewer iterations, or ranges of them one after another, or raise the limit (CLI --max-memory, Python max_memory=, Rust Simulation::max_memory)",
+                    gigabytes(needed),
+                    gigabytes(self.max_memory)
+                ),
+            });
         }
         let model = self.model;
         let mode = self.mode;
@@ -218,6 +270,7 @@ impl<'m> Simulation<'m> {
                             Mode::Individual => ws.simulate_people(model, seed, iteration, parallel_people, out),
                         }
                         .and_then(|()| ws.party_weights(model, out))
+                        .and_then(|()| finite(model, &ws.slots, out))
                         .map_err(|d| d.into_error(model, iteration))?;
                     }
                     let finished = done.fetch_add(chunk.len(), Ordering::Relaxed) + chunk.len();
@@ -243,6 +296,29 @@ impl<'m> Simulation<'m> {
         crate::finance::apply_in_force(model, &mut results);
         Ok(results)
     }
+}
+
+/// Every value of an iteration's record is a finite number; otherwise the problem names the
+/// flow and the largest inputs of the iteration, the likely cause of the overflow.
+fn finite(model: &Model, slots: &[f64], out: &crate::results::Record<'_>) -> cohort::Step {
+    let Some((what, value)) = out.first_non_finite(model) else { return Ok(()) };
+    // The inputs by size: the parameters of this iteration and the prices written as numbers.
+    let mut inputs: Vec<(String, f64)> =
+        slots.iter().enumerate().map(|(k, &v)| (model.slot_names[k].clone(), v)).collect();
+    for c in &model.categories {
+        if let crate::model::Term::Const(v) = c.price {
+            inputs.push((format!("{}.price", c.path), v));
+        }
+    }
+    inputs.sort_by(|a, b| b.1.abs().partial_cmp(&a.1.abs()).unwrap_or(std::cmp::Ordering::Equal));
+    let largest: Vec<String> = inputs.iter().take(3).map(|(k, v)| format!("{k} = {v:e}")).collect();
+    Err(cohort::DrawProblem {
+        path: what,
+        reason: format!(
+            "is {value}: an amount overflowed the range of numbers; the largest inputs of this iteration: {}",
+            largest.join(", ")
+        ),
+    })
 }
 
 /// SplitMix64's finaliser: a strong 64-bit mixer.

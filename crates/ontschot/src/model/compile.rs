@@ -46,6 +46,11 @@ struct Compiler<'a> {
     n_cycles: usize,
 }
 
+/// The longest horizon a scenario may have, in years.
+pub(crate) const MAX_YEARS: u32 = 200;
+/// The most cycles a scenario may have over its horizon.
+pub(crate) const MAX_CYCLES: usize = 10_000;
+
 pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> {
     let mut c = Compiler {
         s,
@@ -60,6 +65,19 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     c.check_settings();
     let cycles_per_year = c.cycles_per_year();
     c.n_cycles = (s.horizon_years as usize).saturating_mul(cycles_per_year.unwrap_or(1));
+    // Everything after this allocates per cycle: a horizon or a cycle length out of bounds is
+    // reported here, before any work.
+    if c.n_cycles > MAX_CYCLES && s.horizon_years <= MAX_YEARS {
+        c.err(
+            "cycle_years",
+            format!(
+                "{} years of cycles of {} years make {} cycles, more than the {MAX_CYCLES} supported (daily cycles over 27 years); choose a longer cycle",
+                s.horizon_years, s.cycle_years, c.n_cycles
+            ),
+        );
+    }
+    // Go on with a bounded count, to find the other problems too.
+    c.n_cycles = c.n_cycles.min(MAX_CYCLES);
     let (params, slot_names) = c.parameters();
     let tables = c.tables();
     let (states, dead, initial, utility) = c.states();
@@ -175,6 +193,11 @@ impl<'a> Compiler<'a> {
         let s = self.s;
         if s.horizon_years == 0 {
             self.err("horizon_years", "must be at least 1 year");
+        } else if s.horizon_years > MAX_YEARS {
+            self.err(
+                "horizon_years",
+                format!("must be at most {MAX_YEARS} years (a life-time horizon fits), got {}", s.horizon_years),
+            );
         }
         if s.name.trim().is_empty() {
             self.err("name", "must not be empty");

@@ -51,7 +51,7 @@ pub(crate) struct Layout {
     weights: usize,
     #[serde(default)]
     party_care: usize,
-    len: usize,
+    pub(crate) len: usize,
 }
 
 impl Layout {
@@ -154,6 +154,25 @@ pub(crate) struct Record<'a> {
 impl Record<'_> {
     pub(crate) fn clear(&mut self) {
         self.data.fill(0.0);
+    }
+
+    /// The first value that is not a finite number, with what it is in words (`care costs`,
+    /// arm, year and budget for a money flow): an overflow the engine must not pass on.
+    pub(crate) fn first_non_finite(&self, m: &crate::model::Model) -> Option<(String, f64)> {
+        let k = self.data.iter().position(|v| !v.is_finite())?;
+        let l = self.layout;
+        let flows = l.arms * l.years * l.budgets;
+        let what = if k < l.effects {
+            let (section, r) = (k / flows, k % flows);
+            let name = ["care costs", "programme costs", "cash for care", "cash for the programme"][section];
+            let (arm, year, budget) = (r / (l.years * l.budgets), r / l.budgets % l.years, r % l.budgets);
+            format!("{name} of arm '{}', year {}, budget '{}'", m.arm_labels[arm].name, year + 1, m.budgets[budget].name)
+        } else if k < l.units {
+            "health effects (life-years or QALYs)".to_owned()
+        } else {
+            "care use or a party's share".to_owned()
+        };
+        Some((what, self.data[k]))
     }
     #[inline]
     fn flows_at(&self, base: usize, arm: usize, year: usize) -> usize {

@@ -1,0 +1,84 @@
+//! Hostile input: work bounded before it starts, finite answers or a named error, threads
+//! bounded. Each test is a defect a user met: an aborted process, silent NaN, people who left the
+//! model without dying.
+
+mod common;
+
+use ontschot::{Error, Model, Scenario, Simulation};
+
+fn seed_text(name: &str) -> String {
+    std::fs::read_to_string(common::seed(name)).unwrap()
+}
+
+fn compile(text: &str) -> Result<Model, String> {
+    let s = Scenario::from_toml_str(text).map_err(|e| e.to_string())?;
+    Model::new(&s).map_err(|e| e.to_string())
+}
+
+#[test]
+fn a_tiny_cycle_or_a_huge_horizon_is_refused_before_any_work() {
+    // Once: 3e9 cycles, an allocation of 48 GB and an abort.
+    let text = seed_text("welzijn_op_recept.toml").replace("cycle_years = 0.25", "cycle_years = 1e-9");
+    let err = compile(&text).unwrap_err();
+    assert!(err.contains("cycle_years") && err.contains("3000000000 cycles, more than the 10000 supported"), "{err}");
+    let text = seed_text("welzijn_op_recept.toml").replace("horizon_years = 3", "horizon_years = 4294967295");
+    let err = compile(&text).unwrap_err();
+    assert!(err.contains("horizon_years: must be at most 200 years"), "{err}");
+    assert!(!err.contains("cycle_years"), "one cause, one message: {err}");
+}
+
+#[test]
+fn a_run_that_needs_more_memory_than_allowed_is_refused_with_the_estimate() {
+    let model = Model::new(&ontschot::seeds::samenoud()).unwrap();
+    let sim = Simulation::new(&model).iterations(100_000_000);
+    let needed = sim.memory_needed(100_000_000);
+    assert!(needed > ontschot::DEFAULT_MAX_MEMORY);
+    let err = sim.run().unwrap_err().to_string();
+    assert!(err.starts_with("simulation.iterations: 100000000 iterations need about"), "{err}");
+    assert!(err.contains("above the limit of 8.0 GB") && err.contains("--max-memory"), "{err}");
+    // A raised limit lets a run through that the default refuses; a lowered one stops a small run.
+    let small = Simulation::new(&model).iterations(10);
+    assert!(small.clone().max_memory(small.memory_needed(10)).run().is_ok());
+    assert!(small.max_memory(1).run().is_err());
+}
+
+#[test]
+fn thread_counts_are_bounded() {
+    let model = Model::new(&ontschot::seeds::welzijn_op_recept()).unwrap();
+    for n in [0, ontschot::MAX_THREADS + 1, usize::MAX] {
+        let err = Simulation::new(&model).iterations(10).threads(Some(n)).run().unwrap_err();
+        assert!(
+            matches!(&err, Error::Settings { field: "threads", reason } if reason.contains("between 1 and 1024")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn an_overflowing_price_is_a_named_error_not_nan() {
+    let text = seed_text("welzijn_op_recept.toml").replacen("price = 30.87", "price = 1e306", 1);
+    let model = compile(&text).unwrap();
+    let err = Simulation::new(&model).iterations(20).run().unwrap_err().to_string();
+    assert!(err.contains("iteration 0: care costs of arm 'usual_care', year 1, budget 'zvw': is inf"), "{err}");
+    assert!(err.contains("categories[0].price = 1e306"), "{err}");
+}
+
+#[test]
+fn rates_whose_sum_overflows_do_not_let_people_vanish() {
+    let text = seed_text("welzijn_op_recept.toml")
+        .replace("[parameters.r_recover]\ndist = \"gamma\"\nmean = 0.4\nsd = 0.15", "[parameters.r_recover]\ndist = \"fixed\"\nvalue = 1e308")
+        .replace("[parameters.r_death]\ndist = \"gamma\"\nmean = 0.02\nsd = 0.008", "[parameters.r_death]\ndist = \"fixed\"\nvalue = 1e308");
+    let model = compile(&text).unwrap();
+    let err = Simulation::new(&model).iterations(5).run().unwrap_err().to_string();
+    assert!(err.contains("transitions.from.complaints: the rates sum to inf"), "{err}");
+    assert!(err.contains("leave the model without dying") && err.contains("'r_recover'"), "{err}");
+}
+
+#[test]
+fn a_relative_risk_that_pushes_a_row_past_one_is_named() {
+    let text = seed_text("samenoud.toml")
+        .replacen("[parameters.rr_nursing_home]\n", "[parameters.rr_nursing_home]\ndist = \"fixed\"\nvalue = 40\n[parameters.unused]\n", 1);
+    let model = compile(&text).unwrap();
+    let err = Simulation::new(&model).iterations(5).run().unwrap_err().to_string();
+    assert!(err.contains("for participants, after the effects arms[1].transition_effects["), "{err}");
+}
