@@ -31,6 +31,7 @@ class Scenario:
         detail: bool | None = None,
         progress: Callable[[int, int], object] | None = None,
         mode: str | None = None,
+        max_memory: int | None = None,
     ) -> Results: ...
     def parameter_draws(
         self, iterations: int | None = None, seed: int | None = None

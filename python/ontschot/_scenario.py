@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import zlib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -94,7 +95,11 @@ class Scenario:
         return cls._wrap(_ontschot.Scenario.from_json(_dumps(_plain(data, "")), origin))
 
     @classmethod
-    def _from_json(cls, text: str, origin: str | None) -> Scenario:
+    def _from_json(cls, text: str, origin: str | None, checksum: int | None = None) -> Scenario:
+        # A pickle carries a checksum of the scenario's text: a damaged or changed pickle is
+        # refused instead of read as another scenario.
+        if checksum is not None and _checksum(text, origin) != checksum:
+            raise ScenarioError("the pickled scenario is damaged or changed (its checksum does not match)")
         return cls._wrap(_ontschot.Scenario.from_json(text, origin))
 
     def to_dict(self) -> dict[str, Any]:
@@ -374,8 +379,9 @@ class Scenario:
     def _inner_name(self) -> str:
         return self.name
 
-    def __reduce__(self) -> tuple[Any, tuple[str, str | None]]:
-        return (Scenario._from_json, (self._inner.to_json(), self.origin))
+    def __reduce__(self) -> tuple[Any, tuple[str, str | None, int]]:
+        text = self._inner.to_json()
+        return (Scenario._from_json, (text, self.origin, _checksum(text, self.origin)))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Scenario) and self.to_dict() == other.to_dict()
@@ -402,3 +408,8 @@ def _bytes(gigabytes: float | None) -> int | None:
     if not gigabytes > 0 or gigabytes != gigabytes or gigabytes == float("inf"):
         raise ValueError(f"max_memory must be a positive number of GB, got {gigabytes!r}")
     return int(gigabytes * 1e9)
+
+
+def _checksum(text: str, origin: str | None) -> int:
+    """CRC-32 of a pickled scenario's text and origin."""
+    return zlib.crc32(f"{origin or ''}\0{text}".encode())

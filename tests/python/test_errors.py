@@ -186,3 +186,38 @@ def test_overriding_any_parameter_with_any_number_never_crashes(value, key):
 def test_seed_files_shipped_with_the_package_equal_the_repository_seeds():
     for name in ontschot.seeds.names():
         assert ontschot.seeds.load(name).to_dict() == ontschot.Scenario.from_file(ROOT / "seeds" / f"{name}.toml").to_dict()
+
+
+def test_damaged_pickles_are_refused_never_read_as_something_else():
+    import pickle
+    import random
+
+    s = ontschot.seeds.welzijn_op_recept()
+    r = s.run(iterations=5, seed=1, progress=False)
+    rng = random.Random(3)
+    for original, same in [(s, lambda a: a == s), (r, lambda a: np.array_equal(a.increment(), r.increment()))]:
+        data = pickle.dumps(original)
+        for _ in range(300):
+            damaged = bytearray(data)
+            k = rng.randrange(len(damaged))
+            damaged[k] ^= 1 << rng.randrange(8)
+            try:
+                back = pickle.loads(bytes(damaged))
+            except Exception:
+                continue
+            assert same(back), f"a flip at byte {k} was read as other content"
+
+
+def test_a_run_beyond_the_memory_limit_is_refused_before_it_starts():
+    s = ontschot.seeds.samenoud()
+    with pytest.raises(ontschot.OntschotError, match="above the limit of 8.0 GB"):
+        s.run(iterations=10**9, progress=False)
+    with pytest.raises(ontschot.OntschotError, match="above the limit of 0.0 GB"):
+        s.run(iterations=100, progress=False, max_memory=1e-6)
+    with pytest.raises(ValueError, match="max_memory must be a positive number of GB"):
+        s.run(iterations=100, progress=False, max_memory=-1)
+    with pytest.raises(ontschot.OntschotError, match="between 1 and 1024"):
+        s.run(iterations=10, progress=False, threads=2**40)
+    # A tiny cycle no longer kills the interpreter: a named error.
+    with pytest.raises(ontschot.ScenarioError, match="cycle_years"):
+        s.with_values({"cycle_years": 1e-9}).validate()

@@ -82,3 +82,34 @@ fn a_relative_risk_that_pushes_a_row_past_one_is_named() {
     let err = Simulation::new(&model).iterations(5).run().unwrap_err().to_string();
     assert!(err.contains("for participants, after the effects arms[1].transition_effects["), "{err}");
 }
+
+#[test]
+fn json_with_a_key_given_twice_is_refused_at_every_level() {
+    let json = ontschot::seeds::welzijn_op_recept().to_json_string();
+    // Top level: an invalid first value would vanish if the last one won.
+    let twice = json.replacen("{\n", "{\n  \"horizon_years\": 5000,\n", 1);
+    let err = Scenario::from_json_str(&twice).unwrap_err().to_string();
+    assert!(err.contains("horizon_years: the key is given twice; keep one"), "{err}");
+    // Inside a map of parameters.
+    let twice = json.replacen("\"uptake\": {", "\"uptake\": {\"dist\": \"fixed\", \"value\": 5.0},\n    \"uptake\": {", 1);
+    let err = Scenario::from_json_str(&twice).unwrap_err().to_string();
+    assert!(err.contains("parameters.uptake: the key is given twice"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_and_the_wrong_format_is_named() {
+    let toml = format!("\u{feff}{}", seed_text("welzijn_op_recept.toml"));
+    assert!(Scenario::from_toml_str(&toml).is_ok());
+    let json = format!("\u{feff}{}", ontschot::seeds::welzijn_op_recept().to_json_string());
+    assert!(Scenario::from_json_str(&json).is_ok());
+    let dir = std::env::temp_dir().join(format!("ontschot-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("scenario.json");
+    std::fs::write(&path, seed_text("welzijn_op_recept.toml")).unwrap();
+    let err = Scenario::from_file(&path).unwrap_err().to_string();
+    assert!(err.contains("is it TOML? name the file .toml"), "{err}");
+    let path = dir.join("scenario.toml");
+    std::fs::write(&path, ontschot::seeds::welzijn_op_recept().to_json_string()).unwrap();
+    let err = Scenario::from_file(&path).unwrap_err().to_string();
+    assert!(err.contains("this looks like JSON: name the file .json"), "{err}");
+}

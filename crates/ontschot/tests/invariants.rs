@@ -218,10 +218,46 @@ fn saved_results_with_an_unusable_header_are_refused() {
     let mut header: serde_json::Value = serde_json::from_slice(&bytes[12..12 + len]).unwrap();
     header[0]["iterations"] = 0.into();
     let header = serde_json::to_vec(&header).unwrap();
-    let mut forged = b"ONTR".to_vec();
+    // Forged with a checksum that matches: the header itself is checked.
+    let mut forged = b"ONT2".to_vec();
     forged.extend_from_slice(&(header.len() as u64).to_le_bytes());
     forged.extend_from_slice(&header);
+    let crc = crc32fast::hash(&forged);
+    forged.extend_from_slice(&crc.to_le_bytes());
     let err = ontschot::Results::from_bytes(&forged).unwrap_err();
     assert!(err.to_string().contains("no usable run"), "{err}");
     assert!(ontschot::Results::from_bytes(&bytes[..bytes.len() - 8]).is_err(), "a truncated file is refused");
+}
+
+/// Saved results tell when they are damaged: every flipped bit, every truncation and random bytes
+/// are refused with an error, never read as other numbers and never a panic; results saved by
+/// format 1 (no checksum) are named.
+#[test]
+fn damaged_saved_results_are_refused() {
+    use rand::{Rng, SeedableRng};
+    let r = run(&alive_dead("start"), 4, 1);
+    let bytes = r.to_bytes();
+    assert!(ontschot::Results::from_bytes(&bytes).is_ok());
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(17);
+    for _ in 0..3_000 {
+        let mut flipped = bytes.clone();
+        let k = rng.next_u64() as usize % flipped.len();
+        flipped[k] ^= 1 << (rng.next_u64() % 8);
+        let err = ontschot::Results::from_bytes(&flipped).unwrap_err().to_string();
+        assert!(err.starts_with("results: "), "{err}");
+    }
+    for len in 0..bytes.len() {
+        assert!(ontschot::Results::from_bytes(&bytes[..len]).is_err(), "truncated to {len}");
+    }
+    for n in [0, 3, 4, 12, 64, 4096] {
+        let random: Vec<u8> = (0..n).map(|_| rng.next_u64() as u8).collect();
+        assert!(ontschot::Results::from_bytes(&random).is_err());
+        let mut tagged = b"ONT2".to_vec();
+        tagged.extend_from_slice(&random);
+        assert!(ontschot::Results::from_bytes(&tagged).is_err());
+    }
+    let mut old = bytes.clone();
+    old[..4].copy_from_slice(b"ONTR");
+    let err = ontschot::Results::from_bytes(&old).unwrap_err().to_string();
+    assert!(err.contains("earlier version of ontschot"), "{err}");
 }

@@ -547,15 +547,28 @@ impl Results {
         for x in &self.data {
             out.extend_from_slice(&x.to_le_bytes());
         }
+        // A checksum over everything before it: damaged bytes are refused, not read.
+        let crc = crc32fast::hash(&out);
+        out.extend_from_slice(&crc.to_le_bytes());
         out
     }
 
     /// Reads results written by [`Results::to_bytes`]; refuses bytes that do not fit.
     pub fn from_bytes(bytes: &[u8]) -> crate::Result<Results> {
         let bad = |reason: &str| crate::Error::Decode { reason: reason.to_owned() };
-        let rest = bytes.strip_prefix(MAGIC).ok_or_else(|| bad("not ontschot results (wrong magic bytes)"))?;
-        let (len, rest) = rest.split_at_checked(8).ok_or_else(|| bad("truncated header"))?;
-        let len = u64::from_le_bytes(len.try_into().expect("8 bytes")) as usize;
+        if bytes.starts_with(b"ONTR") {
+            return Err(bad("saved by an earlier version of ontschot, without a checksum: run the scenario again"));
+        }
+        let body = bytes.strip_prefix(MAGIC).ok_or_else(|| bad("not ontschot results (wrong magic bytes)"))?;
+        let (body, crc) = body.split_at_checked(body.len().saturating_sub(4)).ok_or_else(|| bad("truncated"))?;
+        if crc.len() != 4
+            || crc32fast::hash(&bytes[..MAGIC.len() + body.len()]).to_le_bytes() != crc
+        {
+            return Err(bad("the bytes are damaged or changed (their checksum does not match)"));
+        }
+        let (len, rest) = body.split_at_checked(8).ok_or_else(|| bad("truncated header"))?;
+        let len = usize::try_from(u64::from_le_bytes(len.try_into().expect("8 bytes")))
+            .map_err(|_| bad("the header's length does not fit"))?;
         let (header, values) = rest.split_at_checked(len).ok_or_else(|| bad("truncated header"))?;
         let (meta, layout): (Meta, Layout) =
             serde_json::from_slice(header).map_err(|e| bad(&format!("bad header: {e}")))?;
@@ -577,16 +590,15 @@ impl Results {
             layout.detail,
             layout.parties,
         );
-        if expected != layout
-            || values.len() % 8 != 0
-            || values.len() / 8
-                != meta.iterations.saturating_mul(layout.len)
-                    + if meta.financed {
-                        2 * meta.iterations * layout.arms * layout.years * (layout.budgets + layout.parties)
-                    } else {
-                        0
-                    }
-        {
+        let transfers = if meta.financed {
+            [2, meta.iterations, layout.arms, layout.years, layout.budgets.saturating_add(layout.parties)]
+                .iter()
+                .try_fold(1usize, |acc, &x| acc.checked_mul(x))
+        } else {
+            Some(0)
+        };
+        let values_expected = meta.iterations.checked_mul(layout.len).zip(transfers).and_then(|(a, b)| a.checked_add(b));
+        if expected != layout || values.len() % 8 != 0 || Some(values.len() / 8) != values_expected {
             return Err(bad("the values do not match the axes in the header"));
         }
         let data = values.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
@@ -831,7 +843,8 @@ pub enum View {
     Budget,
 }
 
-const MAGIC: &[u8; 4] = b"ONTR";
+/// Format 2: with a checksum (format 1, `ONTR`, had none).
+const MAGIC: &[u8; 4] = b"ONT2";
 
 /// Number of measures per arm-year: life-years, QALYs, participant-years, enrolments.
 pub const MEASURES: usize = 4;

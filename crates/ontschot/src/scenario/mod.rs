@@ -1066,11 +1066,98 @@ impl Scenario {
     }
 }
 
+/// Text without the byte-order mark some editors put at the start of a file.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// A hint when a text is in the other format than its name says.
+fn format_hint(text: &str, json: bool) -> &'static str {
+    let first = text.trim_start().chars().next();
+    match (json, first) {
+        (true, Some(c)) if c != '{' => " (this does not look like JSON, which starts with '{': is it TOML? name the file .toml)",
+        (false, Some('{')) => " (this looks like JSON: name the file .json)",
+        _ => "",
+    }
+}
+
+/// Walks a JSON document and fails on the first object that gives a key twice, which a map
+/// would otherwise take as the last value given, silently dropping the first.
+struct UniqueKeys(String);
+
+impl<'de> serde::de::DeserializeSeed<'de> for UniqueKeys {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> std::result::Result<(), D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeys {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        let mut i = 0;
+        while seq.next_element_seed(UniqueKeys(format!("{}[{i}]", self.0)))?.is_some() {
+            i += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = if self.0.is_empty() { key.clone() } else { format!("{}.{key}", self.0) };
+            if !seen.insert(key) {
+                return Err(serde::de::Error::custom(format!("{path}: the key is given twice; keep one")));
+            }
+            map.next_value_seed(UniqueKeys(path))?;
+        }
+        Ok(())
+    }
+}
+
+/// The first key given twice in one JSON object, as an error.
+fn unique_keys(text: &str, origin: &str) -> Result<()> {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(text);
+    UniqueKeys(String::new()).deserialize(&mut de).map_err(|e| {
+        let message = e.to_string();
+        match message.split_once(": the key is given twice") {
+            Some((path, _)) => Error::Parse {
+                origin: origin.to_owned(),
+                path: path.to_owned(),
+                message: "the key is given twice; keep one".into(),
+            },
+            None => Error::Parse { origin: origin.to_owned(), path: ".".into(), message: format!("{message}{}", format_hint(text, true)) },
+        }
+    })
+}
+
 fn parse_toml(text: &str, origin: &str) -> Result<Scenario> {
+    let text = without_bom(text);
     let de = toml::Deserializer::parse(text).map_err(|e| Error::Parse {
         origin: origin.to_owned(),
         path: ".".into(),
-        message: e.to_string().trim_end().to_owned(),
+        message: format!("{}{}", e.to_string().trim_end(), format_hint(text, false)),
     })?;
     serde_path_to_error::deserialize(de).map_err(|e| Error::Parse {
         origin: origin.to_owned(),
@@ -1080,6 +1167,8 @@ fn parse_toml(text: &str, origin: &str) -> Result<Scenario> {
 }
 
 fn parse_json(text: &str, origin: &str) -> Result<Scenario> {
+    let text = without_bom(text);
+    unique_keys(text, origin)?;
     let mut de = serde_json::Deserializer::from_str(text);
     let s: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Parse {
         origin: origin.to_owned(),
@@ -1104,6 +1193,10 @@ fn extended(
 ) -> Result<Option<serde_json::Value>> {
     if !text.contains("extends") {
         return Ok(None);
+    }
+    let text = without_bom(text);
+    if is_json {
+        unique_keys(text, origin)?;
     }
     let parse_error =
         |path: &str, message: String| Error::Parse { origin: origin.to_owned(), path: path.to_owned(), message };
@@ -1130,13 +1223,13 @@ fn extended(
     let base_json = name.to_ascii_lowercase().ends_with(".json");
     let mut merged = match extended(&base_text, &base_origin, base_json, read, depth + 1)? {
         Some(doc) => doc,
-        None if base_json => serde_json::from_str(&base_text).map_err(|e| Error::Parse {
+        None if base_json => serde_json::from_str(without_bom(&base_text)).map_err(|e| Error::Parse {
             origin: base_origin.clone(),
             path: ".".into(),
             message: e.to_string(),
         })?,
         None => {
-            let table: toml::Table = toml::from_str(&base_text).map_err(|e| Error::Parse {
+            let table: toml::Table = toml::from_str(without_bom(&base_text)).map_err(|e| Error::Parse {
                 origin: base_origin.clone(),
                 path: ".".into(),
                 message: e.to_string().trim_end().to_owned(),
