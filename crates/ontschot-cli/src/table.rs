@@ -239,7 +239,8 @@ pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[S
                 .collect();
             let _ = writeln!(out, "  net monetary benefit at the Dutch reference values per QALY: {}", at.join("; "));
         }
-        let det_line: Vec<String> = det.payers.iter().filter(|p| !p.untouched()).map(|p| format!("{} {}", p.label, eur(p.net.mean))).collect();
+        let det_line: Vec<String> =
+            det.payers.iter().filter(|p| !p.untouched()).map(|p| format!("{} {}", p.label, eur(p.net.mean))).collect();
         let _ = writeln!(
             out,
             "  deterministic run at the means, net per payer: {}; total {}",

@@ -180,7 +180,11 @@ fn a_missing_file_and_bad_arguments_fail_cleanly() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("simulation.iterations: must be at least 1"), "{}", text(&out.stderr));
     let out = ontschot(&["run", &seed("samenoud.toml"), "--threads", "0"]);
-    assert!(text(&out.stderr).contains("simulation.threads: must be between 1 and 1024, got 0"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("simulation.threads: must be between 1 and 1024, got 0"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = ontschot(&["run", &seed("samenoud.toml"), "--threads", "100000"]);
     assert!(text(&out.stderr).contains("got 100000"), "{}", text(&out.stderr));
     let out = ontschot(&["run", &seed("samenoud.toml"), "-n", "1000000000"]);

@@ -318,15 +318,14 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     // Cumulative net per payer over the years.
     let cumulative = charts::Cumulative::of(results, arm);
     let years: Vec<usize> = (1..=meta.years).collect();
-    let series: Vec<charts::Series> =
-        cumulative
-            .per_payer
-            .iter()
-            .zip(&summary.payers)
-            .filter(|(_, p)| !p.untouched())
-            .zip(&labels)
-            .map(|((s, _), l)| (l.clone(), s.clone()))
-            .collect();
+    let series: Vec<charts::Series> = cumulative
+        .per_payer
+        .iter()
+        .zip(&summary.payers)
+        .filter(|(_, p)| !p.untouched())
+        .zip(&labels)
+        .map(|((s, _), l)| (l.clone(), s.clone()))
+        .collect();
     // The break-even year of the plotted series: after the arrangements.
     let break_even = |s: &[(f64, f64, f64)]| -> String {
         let flows = s.iter().any(|(m, _, _)| *m != 0.0);
@@ -356,9 +355,8 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let options_cmp = ontschot::finance::compare(model, results, arm);
     if options_cmp.len() > 1 {
         // A payer gets a column when some option touches it (the grant funder in a grant option).
-        let cols: Vec<usize> = (0..meta.payers.len())
-            .filter(|&k| options_cmp.iter().any(|o| !o.summary.payers[k].untouched()))
-            .collect();
+        let cols: Vec<usize> =
+            (0..meta.payers.len()).filter(|&k| options_cmp.iter().any(|o| !o.summary.payers[k].untouched())).collect();
         let rows = options_cmp
             .iter()
             .map(|o| Row {

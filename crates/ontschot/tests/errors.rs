@@ -124,7 +124,10 @@ fn zero_horizon_and_zero_iterations() {
     let err = Simulation::new(&model).iterations(0).run().unwrap_err();
     assert_eq!(err.to_string(), "simulation.iterations: must be at least 1");
     let err = Simulation::new(&model).threads(Some(0)).run().unwrap_err();
-    assert_eq!(err.to_string(), "simulation.threads: must be between 1 and 1024, got 0 (leave it out for one per core)");
+    assert_eq!(
+        err.to_string(),
+        "simulation.threads: must be between 1 and 1024, got 0 (leave it out for one per core)"
+    );
 }
 
 #[test]

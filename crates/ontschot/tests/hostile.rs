@@ -66,8 +66,14 @@ fn an_overflowing_price_is_a_named_error_not_nan() {
 #[test]
 fn rates_whose_sum_overflows_do_not_let_people_vanish() {
     let text = seed_text("welzijn_op_recept.toml")
-        .replace("[parameters.r_recover]\ndist = \"gamma\"\nmean = 0.4\nsd = 0.15", "[parameters.r_recover]\ndist = \"fixed\"\nvalue = 1e308")
-        .replace("[parameters.r_death]\ndist = \"gamma\"\nmean = 0.02\nsd = 0.008", "[parameters.r_death]\ndist = \"fixed\"\nvalue = 1e308");
+        .replace(
+            "[parameters.r_recover]\ndist = \"gamma\"\nmean = 0.4\nsd = 0.15",
+            "[parameters.r_recover]\ndist = \"fixed\"\nvalue = 1e308",
+        )
+        .replace(
+            "[parameters.r_death]\ndist = \"gamma\"\nmean = 0.02\nsd = 0.008",
+            "[parameters.r_death]\ndist = \"fixed\"\nvalue = 1e308",
+        );
     let model = compile(&text).unwrap();
     let err = Simulation::new(&model).iterations(5).run().unwrap_err().to_string();
     assert!(err.contains("transitions.from.complaints: the rates sum to inf"), "{err}");
@@ -76,8 +82,11 @@ fn rates_whose_sum_overflows_do_not_let_people_vanish() {
 
 #[test]
 fn a_relative_risk_that_pushes_a_row_past_one_is_named() {
-    let text = seed_text("samenoud.toml")
-        .replacen("[parameters.rr_nursing_home]\n", "[parameters.rr_nursing_home]\ndist = \"fixed\"\nvalue = 40\n[parameters.unused]\n", 1);
+    let text = seed_text("samenoud.toml").replacen(
+        "[parameters.rr_nursing_home]\n",
+        "[parameters.rr_nursing_home]\ndist = \"fixed\"\nvalue = 40\n[parameters.unused]\n",
+        1,
+    );
     let model = compile(&text).unwrap();
     let err = Simulation::new(&model).iterations(5).run().unwrap_err().to_string();
     assert!(err.contains("for participants, after the effects arms[1].transition_effects["), "{err}");
@@ -91,7 +100,8 @@ fn json_with_a_key_given_twice_is_refused_at_every_level() {
     let err = Scenario::from_json_str(&twice).unwrap_err().to_string();
     assert!(err.contains("horizon_years: the key is given twice; keep one"), "{err}");
     // Inside a map of parameters.
-    let twice = json.replacen("\"uptake\": {", "\"uptake\": {\"dist\": \"fixed\", \"value\": 5.0},\n    \"uptake\": {", 1);
+    let twice =
+        json.replacen("\"uptake\": {", "\"uptake\": {\"dist\": \"fixed\", \"value\": 5.0},\n    \"uptake\": {", 1);
     let err = Scenario::from_json_str(&twice).unwrap_err().to_string();
     assert!(err.contains("parameters.uptake: the key is given twice"), "{err}");
 }

@@ -116,7 +116,8 @@ pub fn deal(results: &Results, arm: usize, parties: &[String], goal: DealGoal, v
     let flows = results.party_flows(view, arm, &crate::results::Transfers::none(results), &vec![true; np]);
     // A party the intervention does not touch (a grant funder outside its grant) has nothing
     // to bring to a pool.
-    let touched = |p: usize| (0..n * years).any(|r| flows.programme[r * np + p] != 0.0 || flows.saved[r * np + p] != 0.0);
+    let touched =
+        |p: usize| (0..n * years).any(|r| flows.programme[r * np + p] != 0.0 || flows.saved[r * np + p] != 0.0);
     let chosen: Vec<usize> = if parties.is_empty() {
         (0..meta.parties.len())
             .filter(|&p| {

@@ -166,7 +166,12 @@ impl Record<'_> {
             let (section, r) = (k / flows, k % flows);
             let name = ["care costs", "programme costs", "cash for care", "cash for the programme"][section];
             let (arm, year, budget) = (r / (l.years * l.budgets), r / l.budgets % l.years, r % l.budgets);
-            format!("{name} of arm '{}', year {}, budget '{}'", m.arm_labels[arm].name, year + 1, m.budgets[budget].name)
+            format!(
+                "{name} of arm '{}', year {}, budget '{}'",
+                m.arm_labels[arm].name,
+                year + 1,
+                m.budgets[budget].name
+            )
         } else if k < l.units {
             "health effects (life-years or QALYs)".to_owned()
         } else {
@@ -561,9 +566,7 @@ impl Results {
         }
         let body = bytes.strip_prefix(MAGIC).ok_or_else(|| bad("not ontschot results (wrong magic bytes)"))?;
         let (body, crc) = body.split_at_checked(body.len().saturating_sub(4)).ok_or_else(|| bad("truncated"))?;
-        if crc.len() != 4
-            || crc32fast::hash(&bytes[..MAGIC.len() + body.len()]).to_le_bytes() != crc
-        {
+        if crc.len() != 4 || crc32fast::hash(&bytes[..MAGIC.len() + body.len()]).to_le_bytes() != crc {
             return Err(bad("the bytes are damaged or changed (their checksum does not match)"));
         }
         let (len, rest) = body.split_at_checked(8).ok_or_else(|| bad("truncated header"))?;
@@ -597,7 +600,8 @@ impl Results {
         } else {
             Some(0)
         };
-        let values_expected = meta.iterations.checked_mul(layout.len).zip(transfers).and_then(|(a, b)| a.checked_add(b));
+        let values_expected =
+            meta.iterations.checked_mul(layout.len).zip(transfers).and_then(|(a, b)| a.checked_add(b));
         if expected != layout || values.len() % 8 != 0 || Some(values.len() / 8) != values_expected {
             return Err(bad("the values do not match the axes in the header"));
         }

@@ -1075,7 +1075,9 @@ fn without_bom(text: &str) -> &str {
 fn format_hint(text: &str, json: bool) -> &'static str {
     let first = text.trim_start().chars().next();
     match (json, first) {
-        (true, Some(c)) if c != '{' => " (this does not look like JSON, which starts with '{': is it TOML? name the file .toml)",
+        (true, Some(c)) if c != '{' => {
+            " (this does not look like JSON, which starts with '{': is it TOML? name the file .toml)"
+        }
         (false, Some('{')) => " (this looks like JSON: name the file .json)",
         _ => "",
     }
@@ -1147,7 +1149,11 @@ fn unique_keys(text: &str, origin: &str) -> Result<()> {
                 path: path.to_owned(),
                 message: "the key is given twice; keep one".into(),
             },
-            None => Error::Parse { origin: origin.to_owned(), path: ".".into(), message: format!("{message}{}", format_hint(text, true)) },
+            None => Error::Parse {
+                origin: origin.to_owned(),
+                path: ".".into(),
+                message: format!("{message}{}", format_hint(text, true)),
+            },
         }
     })
 }
