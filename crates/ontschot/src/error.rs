@@ -16,8 +16,33 @@ pub struct Problem {
 
 impl Problem {
     pub(crate) fn new(path: impl Into<String>, reason: impl Into<String>) -> Self {
-        Problem { path: path.into(), reason: reason.into() }
+        Problem { path: path.into(), reason: short_numbers(&reason.into()) }
     }
+}
+
+/// A reason with every number of more than 15 whole digits written as `1.5e300`: a value near the
+/// range of numbers prints with hundreds of digits otherwise, which hides the message.
+fn short_numbers(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut rest = reason;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        let digits = rest[start..].find(|c: char| !c.is_ascii_digit()).map_or(rest.len(), |n| start + n);
+        // A decimal part belongs to the number.
+        let mut end = digits;
+        if rest[end..].starts_with('.') && rest[end + 1..].starts_with(|c: char| c.is_ascii_digit()) {
+            end = rest[end + 1..].find(|c: char| !c.is_ascii_digit()).map_or(rest.len(), |n| end + 1 + n);
+        }
+        // Digits glued to a letter or a dot before them are part of a name or a decimal.
+        let glued = rest[..start].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.');
+        out.push_str(&rest[..start]);
+        match rest[start..end].parse::<f64>() {
+            Ok(x) if !glued && digits - start > 15 => out.push_str(&format!("{x:e}")),
+            _ => out.push_str(&rest[start..end]),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl fmt::Display for Problem {
@@ -135,3 +160,17 @@ impl Error {
 
 /// Shorthand for results in this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::short_numbers;
+
+    #[test]
+    fn numbers_near_the_range_limit_are_written_short_and_others_as_given() {
+        let huge = format!("must be >= 0, got {}", -1e308);
+        assert_eq!(short_numbers(&huge), "must be >= 0, got -1e308");
+        assert_eq!(short_numbers(&format!("got {} after 0.25", 1.5e300)), "got 1.5e300 after 0.25");
+        let plain = "categories[5].price: got 83.29 in 2024 (x12 for 1000000000 people)";
+        assert_eq!(short_numbers(plain), plain);
+    }
+}

@@ -64,6 +64,37 @@ fn an_overflowing_price_is_a_named_error_not_nan() {
 }
 
 #[test]
+fn an_overflowing_number_anywhere_in_the_scenario_is_among_the_named_inputs() {
+    // A rate ratio of 1e308 written in place of the parameter: the message points at it.
+    let text = seed_text("welzijn_op_recept.toml").replacen("rate_ratio = \"rr_gp\"", "rate_ratio = 1e308", 1);
+    let model = compile(&text).unwrap();
+    let err = Simulation::new(&model).iterations(5).run().unwrap_err().to_string();
+    assert!(err.contains("is inf") && err.contains("arms[1].use_effects[0].rate_ratio = 1e308"), "{err}");
+    let text = seed_text("welzijn_op_recept.toml").replacen("size = ", "size = 1e308 #", 1);
+    let err = Simulation::new(&compile(&text).unwrap()).iterations(5).run().unwrap_err().to_string();
+    assert!(err.contains("population.size = 1e308"), "{err}");
+}
+
+#[test]
+fn a_value_out_of_range_names_the_parameter_it_came_from_once_not_per_variant() {
+    let at = "[parameters.day_care_half_days]\ndist = \"fixed\"\nvalue = 0";
+    let text = seed_text("welzijn_op_recept.toml").replacen(at, &at.replace("value = 0", "value = -1"), 1);
+    let err = compile(&text).unwrap_err();
+    assert!(
+        err.contains(
+            "categories[5].use_per_year.complaints: must be >= 0, got -1 (the value of parameter 'day_care_half_days')"
+        ),
+        "{err}"
+    );
+    // The seed has variants; they share the problem, and it is told once.
+    assert!(!err.contains("variants["), "{err}");
+    // A number near the range limit is written short.
+    let text = seed_text("welzijn_op_recept.toml").replacen(at, &at.replace("value = 0", "value = -1e308"), 1);
+    let err = compile(&text).unwrap_err();
+    assert!(err.contains("got -1e308 (the value"), "{err}");
+}
+
+#[test]
 fn rates_whose_sum_overflows_do_not_let_people_vanish() {
     let text = seed_text("welzijn_op_recept.toml")
         .replace(

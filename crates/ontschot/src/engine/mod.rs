@@ -302,14 +302,10 @@ impl<'m> Simulation<'m> {
 /// flow and the largest inputs of the iteration, the likely cause of the overflow.
 fn finite(model: &Model, slots: &[f64], out: &crate::results::Record<'_>) -> cohort::Step {
     let Some((what, value)) = out.first_non_finite(model) else { return Ok(()) };
-    // The inputs by size: the parameters of this iteration and the prices written as numbers.
+    // The inputs by size: the parameters of this iteration and the numbers written in the scenario.
     let mut inputs: Vec<(String, f64)> =
         slots.iter().enumerate().map(|(k, &v)| (model.slot_names[k].clone(), v)).collect();
-    for c in &model.categories {
-        if let crate::model::Term::Const(v) = c.price {
-            inputs.push((format!("{}.price", c.path), v));
-        }
-    }
+    inputs.extend(model.constants.iter().cloned());
     inputs.sort_by(|a, b| b.1.abs().partial_cmp(&a.1.abs()).unwrap_or(std::cmp::Ordering::Equal));
     let largest: Vec<String> = inputs.iter().take(3).map(|(k, v)| format!("{k} = {v:e}")).collect();
     Err(cohort::DrawProblem {

@@ -43,6 +43,9 @@ struct Compiler<'a> {
     budget_index: HashMap<String, usize>,
     /// Values of fixed parameters by slot, for checks before any draw.
     fixed: HashMap<usize, f64>,
+    /// Every number written in the scenario, by field path, to name the likely cause when an
+    /// amount overflows during a run.
+    constants: Vec<(String, f64)>,
     n_cycles: usize,
 }
 
@@ -60,6 +63,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         states: HashMap::new(),
         budget_index: HashMap::new(),
         fixed: HashMap::new(),
+        constants: vec![("population.size".into(), s.population.size)],
         n_cycles: 0,
     };
     c.check_settings();
@@ -97,11 +101,15 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     let financing = super::financing::compile_all(s, &names, &mut c.problems);
     let cash = c.cash(&budgets, &categories);
     let societal = c.societal_year();
+    // A problem of the scenario itself comes back from every variant; it is reported once.
+    let own = c.problems.len();
     for (i, v) in s.variants.iter().enumerate() {
         let checked = s.variant(&v.name).map_err(|e| e.problems()).and_then(|vs| compile(&vs).map(|_| ()));
         if let Err(problems) = checked {
             for p in problems {
-                c.problems.push(Problem::new(format!("variants[{i}]: {}", p.path), p.reason));
+                if !c.problems[..own].iter().any(|q| q.path == p.path && q.reason == p.reason) {
+                    c.problems.push(Problem::new(format!("variants[{i}]: {}", p.path), p.reason));
+                }
             }
         }
     }
@@ -136,6 +144,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         parties,
         region,
         societal,
+        constants: c.constants,
     })
 }
 
@@ -155,10 +164,18 @@ fn label(name: &str, label: &Option<String>) -> Label {
 
 /// The closest known name, for "did you mean" hints.
 fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
-    let best = known.map(|k| (edit_distance(name, k), k)).min();
+    let mut known: Vec<&str> = known.collect();
+    let best = known.iter().map(|k| (edit_distance(name, k), *k)).min();
     match best {
         Some((d, k)) if d <= 2 + name.len() / 4 => format!(" (did you mean '{k}'?)"),
-        _ => String::new(),
+        // Nothing close: a short list is shown whole, so the reader sees what the scenario has.
+        Some(_) if known.len() <= 12 => {
+            known.sort_unstable();
+            known.dedup();
+            format!(" (known: {})", known.join(", "))
+        }
+        None => " (none is defined)".into(),
+        Some(_) => String::new(),
     }
 }
 
@@ -173,6 +190,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+/// Where a checked value came from when the scenario names a parameter for it: the value is
+/// wrong at the parameter, so the message points there too.
+fn from_parameter(v: &Value) -> String {
+    match v {
+        Value::Name(n) => format!(" (the value of parameter '{n}')"),
+        Value::Number(_) => String::new(),
+    }
 }
 
 impl<'a> Compiler<'a> {
@@ -375,7 +401,16 @@ impl<'a> Compiler<'a> {
             if ok && t.breaks[0] > start {
                 self.err(
                     format!("{path}.breaks[0]"),
-                    format!("the first band starts at {} but the cohort starts at {start}", t.breaks[0]),
+                    format!(
+                        "the first band starts at {} but the cohort starts at {start}{}",
+                        t.breaks[0],
+                        match t.by {
+                            TableAxis::Cycle => "",
+                            TableAxis::Year if s.start_year.is_some() => " (start_year)",
+                            TableAxis::Year => " (price_year, as start_year is not given)",
+                            TableAxis::Age => " (population.start_age)",
+                        }
+                    ),
                 );
                 ok = false;
             }
@@ -415,7 +450,13 @@ impl<'a> Compiler<'a> {
     /// Resolves a value to a term; records a problem and returns None when it cannot.
     fn term(&mut self, path: &str, v: &Value, ctx: Ctx) -> Option<Term> {
         match v {
-            Value::Number(x) => self.finite(path, *x).then_some(Term::Const(*x)),
+            Value::Number(x) => {
+                let finite = self.finite(path, *x);
+                if finite {
+                    self.constants.push((path.to_owned(), *x));
+                }
+                finite.then_some(Term::Const(*x))
+            }
             Value::Name(n) if n == Value::REST => {
                 self.err(path, "'rest' is only allowed in a row of shares or transitions");
                 None
@@ -479,12 +520,13 @@ impl<'a> Compiler<'a> {
     fn bounded(&mut self, path: &str, v: &Value, ctx: Ctx, unit: bool) -> Option<Term> {
         let t = self.term(path, v, ctx)?;
         if let Some(x) = self.known(t) {
+            let from = from_parameter(v);
             if x < 0.0 {
-                self.err(path, format!("must be >= 0, got {x}"));
+                self.err(path, format!("must be >= 0, got {x}{from}"));
                 return None;
             }
             if unit && x > 1.0 {
-                self.err(path, format!("a probability or share must lie in [0, 1], got {x}"));
+                self.err(path, format!("a probability or share must lie in [0, 1], got {x}{from}"));
                 return None;
             }
         }
@@ -611,7 +653,8 @@ impl<'a> Compiler<'a> {
                             if let Some(x) = self.known(t)
                                 && x > 1.0
                             {
-                                self.err(&path, format!("a utility is at most 1 (full health), got {x}"));
+                                let from = from_parameter(v);
+                                self.err(&path, format!("a utility is at most 1 (full health), got {x}{from}"));
                             }
                             u[i] = t;
                         }
@@ -1051,8 +1094,10 @@ impl<'a> Compiler<'a> {
                         self.err(format!("{p}.utility"), "the states have no utilities to override");
                     } else if let Some(t) = self.term(&format!("{p}.utility"), v, Ctx::PerCycle) {
                         match self.known(t) {
-                            Some(x) if x > 1.0 => self
-                                .err(format!("{p}.utility"), format!("a utility is at most 1 (full health), got {x}")),
+                            Some(x) if x > 1.0 => self.err(
+                                format!("{p}.utility"),
+                                format!("a utility is at most 1 (full health), got {x}{}", from_parameter(v)),
+                            ),
                             _ => utility_override.push((si, t)),
                         }
                     }
@@ -1649,7 +1694,7 @@ impl<'a> Compiler<'a> {
         if let Some(x) = self.known(t)
             && x <= -1.0
         {
-            self.err(&path, format!("an index rate must be above -1 (-100%), got {x}"));
+            self.err(&path, format!("an index rate must be above -1 (-100%), got {x}{}", from_parameter(v)));
             return None;
         }
         Some(t)

@@ -216,6 +216,8 @@ pub struct Model {
     pub(crate) scenario: Scenario,
     pub(crate) params: Vec<Param>,
     pub(crate) slot_names: Vec<String>,
+    /// Every number written in the scenario with its field path (see `engine::finite`).
+    pub(crate) constants: Vec<(String, f64)>,
     pub(crate) tables: Vec<Vec<Term>>,
     pub(crate) n_cycles: usize,
     pub(crate) cycles_per_year: usize,
