@@ -88,8 +88,9 @@ def compare(
     share gets the same draws. Give ``(label, scenario)`` pairs to name variants.
     """
     from ._progress import resolve
-    from ._scenario import Scenario
+    from ._scenario import Scenario, _counts
 
+    iterations, seed, threads = _counts(iterations=iterations, seed=seed, threads=threads)
     items: Sequence[Scenario | tuple[str, Scenario]] = [scenarios] if isinstance(scenarios, Scenario) else list(scenarios)
     frames = []
     for item in items:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,14 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 _MEASURES = ["life_years", "qalys"]
+
+
+def _shown(x: Any, spec: str) -> str:
+    """A figure for a text line; a missing one (None or NaN, e.g. from an edited frame) is
+    written as "n/a" rather than failing the whole repr."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    return format(x, spec)
 
 
 class Results:
@@ -428,9 +437,8 @@ class Results:
             s = self.who_pays(a)
             lines.append(f"  {self.arms[a]} vs {self.arms[0]} (net over the horizon, + = gains):")
             for name, row in s.iterrows():
-                lines.append(
-                    f"    {name:<16} {row['net']:>14,.0f}  [{row['net_p2_5']:,.0f}, {row['net_p97_5']:,.0f}]  P(gain) {row['probability_gain']:.0%}"
-                )
+                net, lo, hi, p = (_shown(row[k], f) for k, f in [("net", ",.0f"), ("net_p2_5", ",.0f"), ("net_p97_5", ",.0f"), ("probability_gain", ".0%")])
+                lines.append(f"    {name:<16} {net:>14}  [{lo}, {hi}]  P(gain) {p}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

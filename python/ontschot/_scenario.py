@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import os
+import warnings
 import zlib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
@@ -47,11 +49,20 @@ def _plain(value: Any, path: str) -> Any:
     raise ScenarioError.at(path or ".", f"cannot use a value of type {type(value).__name__}")
 
 
-def _check_counts(**settings: Any) -> None:
-    """Run settings that must be whole numbers that fit the core's unsigned 64 bits."""
+def _counts(**settings: Any) -> tuple[int | None, ...]:
+    """Run settings as the whole numbers the core takes (unsigned 64 bits), in the order given.
+
+    NumPy's integers (``np.int64(10)``) are whole numbers too; a bool or a float is refused."""
+    out: list[int | None] = []
     for name, value in settings.items():
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64):
+        try:
+            n = None if value is None or isinstance(value, bool) else operator.index(value)
+        except TypeError:
+            n = None
+        if value is not None and (n is None or not 0 <= n < 2**64):
             raise ScenarioError.at(f"simulation.{name}", f"must be a whole number >= 0, got {value!r}")
+        out.append(n)
+    return tuple(out)
 
 
 def _dumps(value: Any) -> str:
@@ -128,8 +139,12 @@ class Scenario:
         return self._inner.origin
 
     def validate(self) -> None:
-        """Checks the scenario; raises :class:`ScenarioError` listing every problem found."""
-        self._inner.validate()
+        """Checks the scenario; raises :class:`ScenarioError` listing every problem found.
+
+        What the scenario leaves to a default that changes its results (``transitions.kind``
+        left out, say) comes as a :class:`UserWarning` per field."""
+        for note in self._inner.validate():
+            warnings.warn(note, UserWarning, stacklevel=2)
 
     def run(
         self,
@@ -162,7 +177,7 @@ class Scenario:
         """
         from ._results import Results
 
-        _check_counts(iterations=iterations, seed=seed, threads=threads)
+        iterations, seed, threads = _counts(iterations=iterations, seed=seed, threads=threads)
         callback = resolve(progress, self._inner_name())
         results = Results._wrap(self._inner.run(iterations, seed, threads, detail, callback, mode, _bytes(max_memory)))
         object.__setattr__(results, "_scenario", self)
@@ -199,6 +214,7 @@ class Scenario:
         else:
             raise ValueError(f"goal must be 'expected', 'proportional' or a probability, not {goal!r}")
         low, high = range
+        iterations, seed, threads = _counts(iterations=iterations, seed=seed, threads=threads)
         callback = resolve(progress, self.name)
         text = self._inner.solve(
             term, kind, probability, arrangement, alternative, low, high, arm, iterations, seed, threads, callback
@@ -290,6 +306,7 @@ class Scenario:
         ``party`` and the probability it gains, the other parameters drawn as usual."""
         from ._sensitivity import two_way_frame
 
+        iterations, seed = _counts(iterations=iterations, seed=seed)
         return two_way_frame(self._inner.two_way(x, list(xs), y, list(ys), party, arm, iterations, seed))
 
     def sensitivity(
@@ -307,6 +324,7 @@ class Scenario:
         maker, the EVPPI of ``group`` and the acceptability curve at ``wtp``, from one run."""
         from ._sensitivity import Sensitivity
 
+        iterations, seed, threads = _counts(iterations=iterations, seed=seed, threads=threads)
         callback = resolve(progress, self.name)
         text = self._inner.sensitivity(list(group), [float(w) for w in wtp], arm, iterations, seed, threads, callback)
         return Sensitivity._from_json(text)
@@ -327,6 +345,7 @@ class Scenario:
         an arrangement term (e.g. a shared-savings share)."""
         import pandas as pd
 
+        iterations, seed = _counts(iterations=iterations, seed=seed)
         callback = resolve(progress, self.name)
         text = self._inner.sweep(term, [float(v) for v in values], arrangement, alternative, arm, iterations, seed, None, callback)
         rows = [
@@ -340,6 +359,7 @@ class Scenario:
         """The base case and the scenario's ``[[variants]]`` side by side on the same draws."""
         from ._finance import _frame
 
+        iterations, seed = _counts(iterations=iterations, seed=seed)
         options = json.loads(self._inner.variants(arm, iterations, seed, None))
         return _frame(options, self.name)
 
@@ -364,7 +384,7 @@ class Scenario:
         """
         import pandas as pd
 
-        _check_counts(iterations=iterations, seed=seed)
+        iterations, seed = _counts(iterations=iterations, seed=seed)
         names, draws = self._inner.parameter_draws(iterations, seed)
         frame = pd.DataFrame(draws, columns=names)
         frame.index.name = "iteration"

@@ -221,3 +221,48 @@ def test_a_run_beyond_the_memory_limit_is_refused_before_it_starts():
     # A tiny cycle no longer kills the interpreter: a named error.
     with pytest.raises(ontschot.ScenarioError, match="cycle_years"):
         s.with_values({"cycle_years": 1e-9}).validate()
+
+
+def test_numpy_integers_are_whole_numbers_and_floats_or_bools_are_not():
+    s = ontschot.seeds.welzijn_op_recept()
+    a = s.run(np.int64(20), seed=np.uint32(3), progress=False)
+    b = s.run(20, seed=3, progress=False)
+    assert np.array_equal(a.increment(), b.increment())
+    assert s.parameter_draws(np.int32(5), seed=np.int64(1)).shape[0] == 5
+    for bad in (20.0, True, -1, "20"):
+        with pytest.raises(ontschot.ScenarioError, match="simulation.iterations: must be a whole number"):
+            s.run(bad, progress=False)
+
+
+def test_acceptability_by_term_refuses_a_value_the_term_cannot_take():
+    s = ontschot.seeds.welzijn_op_recept()
+    for values, named in [([0.5, 2.0], "values[1] = 2"), ([-1.0], "values[0] = -1"), ([math.nan], "values[0] = NaN")]:
+        with pytest.raises(ontschot.OntschotError, match=r"which lies in \[0, 1\]") as e:
+            s.acceptability_by_term("share", values, alternative="shared_savings", iterations=20, progress=False)
+        assert named in str(e.value)
+    df = s.acceptability_by_term("share", [0.0, 1.0], alternative="shared_savings", iterations=20, progress=False)
+    assert sorted(df["value"].unique()) == [0.0, 1.0]
+
+
+def test_a_default_that_changes_the_results_is_a_warning_from_validate():
+    d = ontschot.seeds.samenoud().to_dict()
+    ontschot.Scenario.from_dict(d).validate()
+    del d["transitions"]["kind"]
+    with pytest.warns(UserWarning, match="transitions.kind is not given: the entries are read as probabilities"):
+        ontschot.Scenario.from_dict(d).validate()
+
+
+def test_a_bad_arrangement_field_is_named_from_python():
+    d = base()
+    d["alternatives"][0]["arrangements"][0]["share"] = "half"
+    with pytest.raises(ontschot.ScenarioError, match=r"share: invalid type: string \"half\""):
+        ontschot.Scenario.from_dict(d)
+
+
+def test_the_text_form_of_results_shows_a_missing_figure_as_n_a():
+    from ontschot._results import _shown
+
+    assert _shown(float("nan"), ",.0f") == "n/a" and _shown(None, ".0%") == "n/a"
+    assert _shown(np.float64(1234.4), ",.0f") == "1,234" and _shown(0.25, ".0%") == "25%"
+    r = ontschot.seeds.welzijn_op_recept().run(20, seed=1, progress=False)
+    assert "P(gain)" in repr(r)

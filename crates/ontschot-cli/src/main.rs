@@ -425,6 +425,9 @@ fn validate(path: &Path, draws: usize) -> Result<(), String> {
     if !unsourced.is_empty() {
         println!("note: parameters without a source and not marked as assumption: {}", unsourced.join(", "));
     }
+    for note in model.notes() {
+        println!("note: {note}");
+    }
     Ok(())
 }
 

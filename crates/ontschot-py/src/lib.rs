@@ -105,8 +105,8 @@ impl Scenario {
     }
 
     /// Compiles the scenario; raises ScenarioError listing every problem.
-    fn validate(&self) -> PyResult<()> {
-        Model::new(&self.inner).map(|_| ()).map_err(to_py)
+    fn validate(&self) -> PyResult<Vec<String>> {
+        Model::new(&self.inner).map(|m| m.notes().to_vec()).map_err(to_py)
     }
 
     #[pyo3(signature = (iterations=None, seed=None, threads=None, detail=None, progress=None, mode=None, max_memory=None))]

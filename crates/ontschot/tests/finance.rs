@@ -292,6 +292,29 @@ fn solver_finds_the_analytic_range_of_a_shared_savings_share() {
             .contains("has no term 'price'")
     );
     assert!(solve(&model, &r, &SolveOptions::new(0, "share", (1.0, 0.0), Goal::ExpectedGain)).is_err());
+    // A share outside [0, 1] is no share: the solver and the sweep refuse it, naming the value.
+    let err = solve(&model, &r, &SolveOptions::new(0, "share", (0.0, 2.0), Goal::ExpectedGain)).unwrap_err();
+    assert!(err.to_string().contains("range: 2 is not a value of 'share', which lies in [0, 1]"), "{err}");
+    let opts = SolveOptions::new(0, "share", (0.0, 1.0), Goal::ExpectedGain);
+    for (values, named) in
+        [(vec![0.5, 2.0], "values[1] = 2"), (vec![-1.0], "values[0] = -1"), (vec![f64::NAN], "values[0] = NaN")]
+    {
+        let err = ontschot::finance::sweep(&model, &r, &opts, &values).unwrap_err().to_string();
+        assert!(err.contains(named) && err.contains("which lies in [0, 1]"), "{err}");
+    }
+    assert_eq!(ontschot::finance::sweep(&model, &r, &opts, &[0.0, 1.0]).unwrap().len(), 2);
+}
+
+#[test]
+fn a_pooled_budget_has_no_term_to_solve_for_and_says_so() {
+    let s = Scenario::from_toml_str(&format!(
+        "{FLAT}\n[[arrangements]]\ntype = \"pooled_budget\"\nparties = [\"zvw\", \"wmo\"]\n"
+    ))
+    .unwrap();
+    let model = Model::new(&s).unwrap();
+    let r = Simulation::new(&model).iterations(3).run().unwrap();
+    let err = solve(&model, &r, &SolveOptions::new(0, "share", (0.0, 1.0), Goal::ExpectedGain)).unwrap_err();
+    assert!(err.to_string().contains("has no term 'share'; it has no term to vary"), "{err}");
 }
 
 #[test]

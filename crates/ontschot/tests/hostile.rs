@@ -154,3 +154,76 @@ fn a_byte_order_mark_is_accepted_and_the_wrong_format_is_named() {
     let err = Scenario::from_file(&path).unwrap_err().to_string();
     assert!(err.contains("this looks like JSON: name the file .json"), "{err}");
 }
+
+#[test]
+fn a_file_that_never_ends_or_is_not_text_is_refused_by_name() {
+    // Once: reading /dev/zero ran until memory was gone.
+    if std::path::Path::new("/dev/zero").exists() {
+        let err = Scenario::from_file("/dev/zero").unwrap_err().to_string();
+        assert!(err.starts_with("/dev/zero: cannot read the file: it is larger than 64 MB"), "{err}");
+    }
+    let dir = std::env::temp_dir().join(format!("ontschot-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("latin1.toml");
+    std::fs::write(&file, b"name = \"Caf\xe9\"\n").unwrap();
+    let err = Scenario::from_file(&file).unwrap_err().to_string();
+    assert!(err.contains("latin1.toml: cannot read the file: it is not UTF-8 text (byte 11 is not)"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_bad_field_of_an_arrangement_is_named_not_only_its_table() {
+    let seed = seed_text("welzijn_op_recept.toml");
+    for (from, to, named) in [
+        ("share = 0.5", "share = \"half\"", "share: invalid type: string \"half\", expected f64"),
+        ("from = \"insurer\"", "from = 5", "from: invalid type: integer `5`, expected a string"),
+        ("outcome = { avoided = \"gp\" }", "outcome = { avoided = 3 }", "outcome: invalid type: integer `3`"),
+    ] {
+        let err = compile(&seed.replacen(from, to, 1)).unwrap_err();
+        assert!(err.contains("arrangements[0]") && err.contains(named), "{err}");
+    }
+    // The same from JSON, where a null is a term left out.
+    let mut doc: serde_json::Value = serde_json::to_value(ontschot::seeds::welzijn_op_recept()).unwrap();
+    doc["alternatives"][0]["arrangements"][0]["to"] = serde_json::json!(["municipality"]);
+    doc["alternatives"][0]["arrangements"][0]["cap"] = serde_json::Value::Null;
+    let err = Scenario::from_json_str(&doc.to_string()).unwrap_err().to_string();
+    assert!(err.contains("alternatives[0].arrangements[0]: to: invalid type: sequence"), "{err}");
+}
+
+#[test]
+fn a_nan_is_told_once_not_again_by_each_variant_in_other_words() {
+    let seed = seed_text("welzijn_op_recept.toml");
+    for (from, to, told) in [
+        ("share = 0.5", "share = nan", "alternatives[0].arrangements[0].share: must be a finite number, got NaN"),
+        ("price = 30.87", "price = inf", "categories[0].price: must be a finite number, got inf"),
+    ] {
+        let err = compile(&seed.replacen(from, to, 1)).unwrap_err();
+        assert!(err.contains("1 problem found") && err.contains(told), "{err}");
+        assert!(!err.contains("null") && !err.contains("variants["), "{err}");
+    }
+}
+
+#[test]
+fn a_variant_value_that_is_no_parameter_is_called_a_misspelt_parameter() {
+    let seed = seed_text("welzijn_op_recept.toml");
+    let err = compile(&seed.replacen("values = {}", "values = { rr_gpp = 0.9 }", 1)).unwrap_err();
+    assert!(
+        err.contains(
+            "variants[2]: rr_gpp: no parameter named 'rr_gpp' (did you mean 'rr_gp'?), and no field of that name"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("expected one of"), "the scenario's fields are not the answer: {err}");
+    // A top-level field is still a value a variant may set.
+    assert!(compile(&seed.replacen("values = {}", "values = { horizon_years = 4 }", 1)).is_ok());
+}
+
+#[test]
+fn an_infinite_draw_is_called_an_overflow_not_a_negative_value() {
+    let at = "[parameters.day_care_half_days]\ndist = \"fixed\"\nvalue = 0";
+    let wide = "[parameters.day_care_half_days]\ndist = \"lognormal\"\nmedian = 1\nci = [1e-300, 1e300]";
+    let model = compile(&seed_text("welzijn_op_recept.toml").replacen(at, wide, 1)).unwrap();
+    let err = Simulation::new(&model).deterministic().unwrap_err().to_string();
+    assert!(err.contains("parameter 'day_care_half_days' drew inf"), "{err}");
+    assert!(err.contains("must be a finite number") && !err.contains("negative"), "{err}");
+}

@@ -916,12 +916,14 @@ pub(super) fn nonneg(m: &Model, slots: &[f64], term: Term, cycle: usize, path: &
     if x >= 0.0 && x.is_finite() {
         Ok(x)
     } else {
+        let why = if x < 0.0 && x.is_finite() {
+            "this value cannot be negative: give it a distribution that stays positive (gamma, lognormal, beta)"
+        } else {
+            "this value must be a finite number: the distribution's draws overflow, narrow it"
+        };
         Err(DrawProblem {
             path: format!("{path}.{field}"),
-            reason: format!(
-                "{} drew {x} in cycle {cycle}, but this value cannot be negative: give it a distribution that stays positive (gamma, lognormal, beta)",
-                describe(m, term, cycle)
-            ),
+            reason: format!("{} drew {x} in cycle {cycle}, but {why}", describe(m, term, cycle)),
         })
     }
 }

@@ -52,6 +52,16 @@ impl Arrangement {
         }
     }
 
+    /// The values a term may take, as the scenario checks them: a share lies in [0, 1], a floor
+    /// may be any number, the other terms are amounts of at least 0.
+    pub(crate) fn term_range(term: &str) -> (f64, f64) {
+        match term {
+            "share" => (0.0, 1.0),
+            "floor" => (f64::NEG_INFINITY, f64::INFINITY),
+            _ => (0.0, f64::INFINITY),
+        }
+    }
+
     /// Sets one term; false when the arrangement has no such term.
     pub(crate) fn set(&mut self, term: &str, value: f64) -> bool {
         let slot = match (self, term) {

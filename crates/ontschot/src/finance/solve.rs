@@ -197,19 +197,18 @@ fn checked<'m>(model: &'m Model, opts: &SolveOptions) -> Result<(&'m [Arrangemen
         ));
     };
     if !target.terms().contains(&opts.term.as_str()) {
-        return Err(bad(
-            "term",
-            format!(
-                "arrangement {} has no term '{}'; it has: {}",
-                opts.arrangement,
-                opts.term,
-                target.terms().join(", ")
-            ),
-        ));
+        let has = match target.terms() {
+            [] => "it has no term to vary (a pooled budget's key is fixed)".to_owned(),
+            terms => format!("it has: {}", terms.join(", ")),
+        };
+        return Err(bad("term", format!("arrangement {} has no term '{}'; {has}", opts.arrangement, opts.term)));
     }
     let (lo, hi) = opts.range;
     if !(lo.is_finite() && hi.is_finite() && lo < hi) {
         return Err(bad("range", format!("must be two finite numbers, low < high; got [{lo}, {hi}]")));
+    }
+    if let Some(v) = [lo, hi].into_iter().find(|&v| outside(&opts.term, v)) {
+        return Err(bad("range", format!("{v} {}", allowed(&opts.term))));
     }
     if opts.arm == 0 || opts.arm >= model.arms().len() {
         return Err(bad("arm", format!("must be an intervention arm, 1 to {}", model.arms().len() - 1)));
@@ -220,6 +219,21 @@ fn checked<'m>(model: &'m Model, opts: &SolveOptions) -> Result<(&'m [Arrangemen
         return Err(bad("probability", format!("must lie in [0, 1], got {p}")));
     }
     Ok((arrangements, years))
+}
+
+/// True when `v` is not a value the term may take in a scenario.
+fn outside(term: &str, v: f64) -> bool {
+    let (lo, hi) = Arrangement::term_range(term);
+    !(v.is_finite() && v >= lo && v <= hi)
+}
+
+/// Why a value is refused for a term.
+fn allowed(term: &str) -> String {
+    match Arrangement::term_range(term) {
+        (lo, hi) if hi.is_finite() => format!("is not a value of '{term}', which lies in [{lo}, {hi}]"),
+        (lo, _) if lo.is_finite() => format!("is not a value of '{term}', which is at least {lo}"),
+        _ => format!("is not a value of '{term}', which must be a finite number"),
+    }
 }
 
 /// Finds the values of one term of an arrangement in force that meet the goal, on the draws of
@@ -432,7 +446,15 @@ pub fn sweep(
     opts: &SolveOptions,
     values: &[f64],
 ) -> Result<Vec<(f64, Vec<PayerOutcome>)>> {
-    let arrangements = checked(model, &SolveOptions { range: (0.0, 1.0), ..opts.clone() })?;
+    let range = match Arrangement::term_range(&opts.term) {
+        (lo, hi) if hi.is_finite() => (lo, hi),
+        (lo, _) if lo.is_finite() => (lo, lo + 1.0),
+        _ => (0.0, 1.0),
+    };
+    let arrangements = checked(model, &SolveOptions { range, ..opts.clone() })?;
+    if let Some((i, &v)) = values.iter().enumerate().find(|&(_, &v)| outside(&opts.term, v)) {
+        return Err(Error::Settings { field: "values", reason: format!("values[{i}] = {v} {}", allowed(&opts.term)) });
+    }
     let base = base(model, results, opts.arm);
     let labels = model.payers();
     Ok(values

@@ -46,6 +46,8 @@ struct Compiler<'a> {
     /// Every number written in the scenario, by field path, to name the likely cause when an
     /// amount overflows during a run.
     constants: Vec<(String, f64)>,
+    /// Defaults the scenario relies on without saying so (see `Model::notes`).
+    notes: Vec<String>,
     n_cycles: usize,
 }
 
@@ -64,6 +66,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         budget_index: HashMap::new(),
         fixed: HashMap::new(),
         constants: vec![("population.size".into(), s.population.size)],
+        notes: Vec::new(),
         n_cycles: 0,
     };
     c.check_settings();
@@ -101,13 +104,21 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     let financing = super::financing::compile_all(s, &names, &mut c.problems);
     let cash = c.cash(&budgets, &categories);
     let societal = c.societal_year();
-    // A problem of the scenario itself comes back from every variant; it is reported once.
+    // A problem of the scenario itself comes back from every variant, sometimes in other words
+    // (a NaN has no JSON form, so a variant reads it as null): a variant's problem at, above or
+    // below the place of one of the scenario's own is reported once, as the scenario's.
     let own = c.problems.len();
+    let near = |a: &str, b: &str| {
+        let under = |long: &str, short: &str| {
+            long.strip_prefix(short).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        };
+        under(a, b) || under(b, a)
+    };
     for (i, v) in s.variants.iter().enumerate() {
         let checked = s.variant(&v.name).map_err(|e| e.problems()).and_then(|vs| compile(&vs).map(|_| ()));
         if let Err(problems) = checked {
             for p in problems {
-                if !c.problems[..own].iter().any(|q| q.path == p.path && q.reason == p.reason) {
+                if !c.problems[..own].iter().any(|q| near(&q.path, &p.path)) {
                     c.problems.push(Problem::new(format!("variants[{i}]: {}", p.path), p.reason));
                 }
             }
@@ -145,6 +156,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         region,
         societal,
         constants: c.constants,
+        notes: c.notes,
     })
 }
 
@@ -163,7 +175,7 @@ fn label(name: &str, label: &Option<String>) -> Label {
 }
 
 /// The closest known name, for "did you mean" hints.
-fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
     let mut known: Vec<&str> = known.collect();
     let best = known.iter().map(|k| (edit_distance(name, k), *k)).min();
     match best {
@@ -809,6 +821,12 @@ impl<'a> Compiler<'a> {
     }
 
     fn matrix(&mut self, spec: &sc::TransitionSpec, path: &str) -> Option<Matrix> {
+        // Rates read as probabilities change every result; a file that does not say is told.
+        if spec.kind.is_none() {
+            self.notes.push(format!(
+                "{path}.kind is not given: the entries are read as probabilities per cycle; write kind = \"probability\" or \"rate\""
+            ));
+        }
         let index = self.state_index();
         let n = self.s.states.len();
         let mut rows: Vec<Option<Row>> = vec![None; n];
@@ -826,7 +844,7 @@ impl<'a> Compiler<'a> {
                 ok = false;
                 continue;
             }
-            let row = match spec.kind {
+            let row = match spec.kind() {
                 TransitionKind::Probability => self.row(&p, entries, "state", &index, Ctx::PerCycle, true),
                 TransitionKind::Rate => self.rate_row(&p, i, entries, &index),
             };
@@ -845,7 +863,7 @@ impl<'a> Compiler<'a> {
             }
             let _ = i;
         }
-        ok.then_some(Matrix { kind: spec.kind, rows })
+        ok.then_some(Matrix { kind: spec.kind(), rows })
     }
 
     fn rate_row(

@@ -6,6 +6,7 @@
 //! at the first, and names each by its field path.
 
 mod compile;
+pub(crate) use compile::suggest;
 mod financing;
 
 use crate::dist::Dist;
@@ -218,6 +219,7 @@ pub struct Model {
     pub(crate) slot_names: Vec<String>,
     /// Every number written in the scenario with its field path (see `engine::finite`).
     pub(crate) constants: Vec<(String, f64)>,
+    pub(crate) notes: Vec<String>,
     pub(crate) tables: Vec<Vec<Term>>,
     pub(crate) n_cycles: usize,
     pub(crate) cycles_per_year: usize,
@@ -490,6 +492,19 @@ impl Model {
     /// Parameter names, sorted.
     pub fn parameters(&self) -> Vec<&str> {
         self.params.iter().map(|p| p.name.as_str()).collect()
+    }
+    /// What the scenario leaves to a default that changes its results, each with the field
+    /// path: a reader should check these. Empty for the seeds.
+    ///
+    /// ```
+    /// let mut s = ontschot::seeds::samenoud();
+    /// assert!(ontschot::Model::new(&s).unwrap().notes().is_empty());
+    /// s.transitions.kind = None;
+    /// let model = ontschot::Model::new(&s).unwrap();
+    /// assert!(model.notes()[0].starts_with("transitions.kind is not given"));
+    /// ```
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
     /// Number of model cycles over the horizon.
     pub fn n_cycles(&self) -> usize {

@@ -1,5 +1,7 @@
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt;
 
 /// A financing agreement applied on top of the simulated flows, per iteration and year. Every
 /// arrangement only moves money between budgets: its transfers sum to zero.
@@ -164,7 +166,7 @@ pub struct Alternative {
     #[serde(default)]
     pub label: Option<String>,
     /// The arrangements, applied in order (none: every budget keeps its own flows).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "arrangements")]
     pub arrangements: Vec<ArrangementSpec>,
     /// The Dutch instrument the option rests on, with its legal basis and the years it exists:
     /// `nza_innovation`, `wlz_prevention`, `iza_transformation`, `gala_spuk` or `grant` (give
@@ -181,4 +183,78 @@ pub struct Alternative {
     /// anyway, and marked as hypothetical wherever it is shown.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hypothetical: bool,
+}
+
+/// Reads a list of arrangements so that an error names the field it is about.
+///
+/// An arrangement is a table tagged by `type`; serde reads such a table whole before it knows
+/// the variant, and then reports a bad `share` or `from` at the table. Each table is read here as
+/// plain values first, and a failure is traced to the one field that causes it.
+pub(crate) fn arrangements<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ArrangementSpec>, D::Error> {
+    struct List;
+    impl<'de> Visitor<'de> for List {
+        type Value = Vec<ArrangementSpec>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of arrangements")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(a) = seq.next_element_seed(One)? {
+                out.push(a);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(List)
+}
+
+/// One arrangement, read through its plain values.
+struct One;
+
+impl<'de> DeserializeSeed<'de> for One {
+    type Value = ArrangementSpec;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<ArrangementSpec, D::Error> {
+        let table = d.deserialize_map(Fields)?;
+        ArrangementSpec::deserialize(toml::Value::Table(table.clone())).map_err(|e| {
+            let message = e.message().trim_end().to_owned();
+            // These already name their field or the type.
+            let named = ["unknown field", "missing field", "unknown variant"].iter().any(|p| message.starts_with(p));
+            de::Error::custom(match culprit(&table) {
+                Some(field) if !named => format!("{field}: {message}"),
+                _ => message,
+            })
+        })
+    }
+}
+
+/// The fields of one arrangement as plain values; a null (JSON) is a field left out.
+struct Fields;
+
+impl<'de> Visitor<'de> for Fields {
+    type Value = toml::Table;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an arrangement: a table with a `type` and its terms")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<toml::Table, A::Error> {
+        let mut table = toml::Table::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if let Some(v) = map.next_value::<Option<toml::Value>>()? {
+                table.insert(key, v);
+            }
+        }
+        Ok(table)
+    }
+}
+
+/// The field whose value alone fails: with the `type` and that field only, any other failure
+/// than a missing field is that field's.
+fn culprit(table: &toml::Table) -> Option<&str> {
+    let kind = table.get("type")?;
+    table.iter().filter(|(k, _)| k.as_str() != "type").find_map(|(k, v)| {
+        let alone = toml::Table::from_iter([("type".to_owned(), kind.clone()), (k.clone(), v.clone())]);
+        match ArrangementSpec::deserialize(toml::Value::Table(alone)) {
+            Err(e) if !e.message().starts_with("missing field") => Some(k.as_str()),
+            _ => None,
+        }
+    })
 }

@@ -92,7 +92,7 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<Region>,
     /// Financing arrangements in force, applied in order on top of the flows.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "arrangement::arrangements")]
     pub arrangements: Vec<ArrangementSpec>,
     /// Other sets of arrangements to compare with the one in force (`ontschot compare`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -586,11 +586,19 @@ fn zero_value() -> Value {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionSpec {
-    /// Whether entries are probabilities per cycle or rates per year.
-    #[serde(default)]
-    pub kind: TransitionKind,
+    /// Whether entries are probabilities per cycle or rates per year; left out, probabilities
+    /// (and [`Model::notes`](crate::Model::notes) says so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<TransitionKind>,
     /// `from.STATE.TO_STATE = value`; one entry per row may be `rest`.
     pub from: BTreeMap<String, BTreeMap<String, Value>>,
+}
+
+impl TransitionSpec {
+    /// How the entries are read: the kind given, or probabilities per cycle.
+    pub fn kind(&self) -> TransitionKind {
+        self.kind.unwrap_or_default()
+    }
 }
 
 /// How transition entries are given.
@@ -895,6 +903,30 @@ pub struct StateOverride {
 
 const INLINE: &str = "<scenario>";
 
+/// The largest scenario file read, in bytes: the largest seed is about 60 kB, and a file that
+/// never ends (`/dev/zero`) or holds millions of parameters would otherwise take all memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A scenario file's text, read up to [`MAX_FILE_BYTES`].
+fn read_file(path: &Path, origin: &str) -> Result<String> {
+    use std::io::Read;
+    let io = |source: std::io::Error| Error::Io { origin: origin.to_owned(), source };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)).map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(io(std::io::Error::other(format!(
+            "it is larger than {} MB, the most a scenario file may hold",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ))));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("it is not UTF-8 text (byte {} is not)", e.utf8_error().valid_up_to()),
+        ))
+    })
+}
+
 impl Scenario {
     /// Reads a scenario from a `.toml` or `.json` file (by extension; other names are read as TOML).
     ///
@@ -910,13 +942,13 @@ impl Scenario {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Scenario> {
         let path = path.as_ref();
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io { origin: origin.clone(), source })?;
+        let text = read_file(path, &origin)?;
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
         // Each file names the one it extends relative to itself.
         let read = |name: &str, from: &str| -> Result<(String, String)> {
             let file = Path::new(from).parent().map(|d| d.join(name)).unwrap_or_else(|| name.into());
             let origin = file.display().to_string();
-            let text = std::fs::read_to_string(&file).map_err(|source| Error::Io { origin: origin.clone(), source })?;
+            let text = read_file(&file, &origin)?;
             Ok((text, origin))
         };
         let mut s = match extended(&text, &origin, is_json, &read, 0)? {
@@ -1002,6 +1034,22 @@ impl Scenario {
                 };
                 *spec = replacement;
                 continue;
+            }
+            // A single name that is neither a parameter nor a field is most likely a misspelt
+            // parameter: say so, rather than list the scenario's fields.
+            let field = |k: &str| {
+                let probe = serde_json::from_value::<Scenario>(serde_json::json!({ k: null }));
+                !probe.is_err_and(|e| e.to_string().starts_with("unknown field"))
+            };
+            if !key.contains('.') && !field(key) {
+                let names = self.parameters.keys().map(String::as_str);
+                return Err(fail(
+                    key,
+                    format!(
+                        "no parameter named '{key}'{}, and no field of that name; a field is given by its path, as population.size",
+                        crate::model::suggest(key, names)
+                    ),
+                ));
             }
             let mut node = &mut doc;
             let parts: Vec<&str> = key.split('.').collect();
