@@ -28,7 +28,7 @@ fn cohort(c: &mut Criterion) {
     });
     g.bench_function("samenoud_summary_100k", |b| {
         let r = Simulation::new(&samenoud).iterations(100_000).threads(Some(2)).run().expect("runs");
-        b.iter(|| black_box(r.summary(1)))
+        b.iter(|| black_box(r.summary(1).unwrap()))
     });
     g.finish();
 }

@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         person_years / seconds / 1e6,
         person_years / seconds / 1e6 / threads as f64
     );
-    let summary = results.summary(1);
+    let summary = results.summary(1)?;
     let interval = iterations >= 40;
     println!(
         "\nNet over {} years in euros (discounted, after the arrangement in force), mean over {iterations} iterations{}:",

@@ -266,3 +266,20 @@ def test_the_text_form_of_results_shows_a_missing_figure_as_n_a():
     assert _shown(np.float64(1234.4), ",.0f") == "1,234" and _shown(0.25, ".0%") == "25%"
     r = ontschot.seeds.welzijn_op_recept().run(20, seed=1, progress=False)
     assert "P(gain)" in repr(r)
+
+
+def test_messages_a_reader_can_act_on():
+    s = ontschot.seeds.samenoud()
+    with pytest.raises(ontschot.ScenarioError, match=r"no parameter named 'uptak' \(did you mean 'uptake'\?\)"):
+        s.with_values({"uptak": 0.5})
+    d = base()
+    d["horizon_years"] = 5.5
+    with pytest.raises(ontschot.ScenarioError, match="expected a whole number, like 5") as e:
+        ontschot.Scenario.from_dict(d)
+    assert "line" not in str(e.value) and "column" not in str(e.value)
+    d = base()
+    d["arms"][1]["costs"][0]["paid_by"] = {"gemeente": 1}
+    with pytest.raises(ontschot.ScenarioError, match="'gemeente' is a payer \\(Gemeente\\), and a split names budgets"):
+        ontschot.Scenario.from_dict(d).validate()
+    with pytest.raises(ontschot.OntschotError, match="no arrangements in force to solve for: name an alternative"):
+        ontschot.seeds.welzijn_op_recept().solve("share", iterations=10, progress=False)

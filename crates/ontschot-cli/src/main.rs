@@ -361,9 +361,13 @@ fn run(
     let model = load(path)?;
     let deterministic = simulation(&model, args).deterministic().map_err(|e| e.to_string())?;
     let results = simulate(&model, args)?;
-    let summaries: Vec<Summary> = (1..model.arms().len()).map(|a| results.summary(a)).collect();
-    let base: Vec<Summary> = (1..model.arms().len()).map(|a| deterministic.summary(a)).collect();
-    let budget: Vec<ontschot::BudgetView> = (1..model.arms().len()).map(|a| results.budget_view(a)).collect();
+    let arms = 1..model.arms().len();
+    let summaries: Vec<Summary> =
+        arms.clone().map(|a| results.summary(a)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let base: Vec<Summary> =
+        arms.clone().map(|a| deterministic.summary(a)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let budget: Vec<ontschot::BudgetView> =
+        arms.map(|a| results.budget_view(a)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
     print!("{}", table::header(&model, &results));
     if view != "societal" {
         print!("{}", table::render_budget(&model, &budget, by_party));
@@ -511,7 +515,7 @@ fn compare(path: &Path, variants: &[PathBuf], args: &RunArgs, json: Option<&Path
         let label =
             variant.file_stem().map_or_else(|| variant.display().to_string(), |s| s.to_string_lossy().into_owned());
         for arm in 1..m.arms().len() {
-            rows.push((format!("{label}: {}", m.arms()[arm].label), r.summary(arm)));
+            rows.push((format!("{label}: {}", m.arms()[arm].label), r.summary(arm).map_err(|e| e.to_string())?));
         }
     }
     println!(

@@ -67,7 +67,10 @@ impl Scenario {
     #[staticmethod]
     #[pyo3(signature = (text, origin=None))]
     fn from_json(text: &str, origin: Option<String>) -> PyResult<Self> {
-        let mut inner = ontschot::Scenario::from_json_str(text).map_err(to_py)?;
+        // The text is made by the package from a dict: errors name fields, not its lines.
+        let doc: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| PyValueError::new_err(format!("not JSON: {e}")))?;
+        let mut inner = ontschot::Scenario::from_json_value(doc).map_err(to_py)?;
         inner.origin = origin;
         Ok(Scenario { inner })
     }
@@ -536,7 +539,8 @@ impl Results {
 
     fn budget_json(&self, arm: usize) -> PyResult<String> {
         self.check_intervention(arm)?;
-        Ok(serde_json::to_string(&self.inner.budget_view(arm)).expect("budget views serialise"))
+        let view = self.inner.budget_view(arm).map_err(to_py)?;
+        Ok(serde_json::to_string(&view).expect("budget views serialise"))
     }
 
     fn budget_array<'py>(
@@ -589,7 +593,8 @@ impl Results {
 
     fn summary_json(&self, arm: usize) -> PyResult<String> {
         self.check_intervention(arm)?;
-        Ok(serde_json::to_string(&self.inner.summary(arm)).expect("summaries serialise"))
+        let summary = self.inner.summary(arm).map_err(to_py)?;
+        Ok(serde_json::to_string(&summary).expect("summaries serialise"))
     }
 
     fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {

@@ -96,7 +96,7 @@ fn pct(p: f64) -> String {
 pub fn render(model: &Model, results: &Results, options: &Options) -> Result<String, Error> {
     let t = text::Text::new(options.lang);
     let arm = 1;
-    let summary = results.summary(arm);
+    let summary = results.summary(arm)?;
     let meta = results.meta();
     let nets = ontschot::analysis::nets(results, arm);
     let nb = meta.budgets.len();
@@ -139,7 +139,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let all_gain = (0..n).filter(|&i| at_risk.iter().all(|&k| nets[k][i] > 0.0)).count() as f64 / n as f64;
     let mut sections = Vec::new();
     // The budget view first: each party's cash per calendar year.
-    let view = results.budget_view(arm);
+    let view = results.budget_view(arm)?;
     let cal: Vec<usize> = view.years.iter().map(|y| (*y).max(0) as usize).collect();
     let budget_series: Vec<charts::Series> = view
         .payers

@@ -15,7 +15,7 @@
 //! let scenario = Scenario::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/samenoud.toml"))?;
 //! let model = Model::new(&scenario)?;
 //! let results = Simulation::new(&model).iterations(500).seed(1).run()?;
-//! let summary = results.summary(1);
+//! let summary = results.summary(1)?;
 //! for b in &summary.budgets {
 //!     println!("{}: net {:.0} [{:.0}, {:.0}], P(gain) {:.2}", b.label, b.net.mean, b.net.p2_5, b.net.p97_5, b.probability_gain);
 //! }
@@ -42,6 +42,8 @@ pub use dist::Dist;
 pub use engine::{DEFAULT_MAX_MEMORY, MAX_THREADS, Simulation};
 pub use error::{Error, Problem, Result};
 pub use model::{BudgetInfo, Label, Model, PartyInfo, PartyKind, PayerInfo};
+/// The ndarray whose arrays [`Results`] hands out, so a caller need not match its version.
+pub use ndarray;
 pub use results::{
     BudgetView, CashYear, FlowSummary, HealthSummary, Meta, PartyYears, ReferenceValue, Results, Stats, Summary, View,
 };

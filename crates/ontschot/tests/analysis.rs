@@ -19,7 +19,7 @@ fn linear() -> Scenario {
 /// Discounted person-years: extra in the intervention (D1) and participant-years (D2).
 fn d1_d2(model: &Model) -> (f64, f64) {
     let r = Simulation::new(model).fix("price", 1.0).unwrap().fix("coach", 1.0).unwrap().deterministic().unwrap();
-    let s = r.summary(1);
+    let s = r.summary(1).unwrap();
     (-s.budgets[0].savings.mean, s.budgets[1].investment.mean)
 }
 
@@ -149,7 +149,7 @@ fn acceptability_at_zero_willingness_to_pay_is_the_probability_of_saving() {
     let model = Model::new(&Scenario::from_file(seed("samenoud.toml")).unwrap()).unwrap();
     let r = Simulation::new(&model).iterations(2000).seed(4).run().unwrap();
     let curve = acceptability(&r, 1, &[0.0, 20_000.0, 80_000.0]).unwrap();
-    let s = r.summary(1);
+    let s = r.summary(1).unwrap();
     assert_eq!(curve[0].society, s.total.probability_gain);
     assert_eq!(curve[1].society, s.health.probability_cost_effective.unwrap());
     assert!(curve[2].society >= curve[0].society - 0.2);
@@ -171,7 +171,7 @@ fn two_way_cells_equal_runs_with_both_parameters_fixed() {
         .unwrap()
         .run()
         .unwrap();
-    assert!(close(g.mean[1][0], direct.summary(1).total.net.mean, 1e-12));
+    assert!(close(g.mean[1][0], direct.summary(1).unwrap().total.net.mean, 1e-12));
     assert!(g.mean[0][0] > g.mean[1][0] && g.mean[0][0] > g.mean[0][1], "higher costs, lower net");
 }
 
@@ -181,7 +181,7 @@ fn the_health_summary_gives_every_dutch_reference_value_and_a_burden_sets_the_on
     s.analysis.burden = Some(ontschot::Burden::Medium);
     let model = Model::new(&s).unwrap();
     let r = Simulation::new(&model).iterations(200).run().unwrap();
-    let h = r.summary(1).health;
+    let h = r.summary(1).unwrap().health;
     assert_eq!(h.willingness_to_pay, 50_000.0);
     let values: Vec<f64> = h.reference_values.iter().map(|v| v.willingness_to_pay).collect();
     assert_eq!(values, [20_000.0, 50_000.0, 80_000.0]);

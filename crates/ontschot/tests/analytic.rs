@@ -40,7 +40,7 @@ fn every_cycle_convention_matches_hand_computed_discounted_totals() {
             assert!(close(r.effects(1)[[0, y, 1]], 0.8 * iv[y], TOL), "{convention} QALYs year {y}");
         }
         // Summary: discounted over the horizon.
-        let s = r.summary(1);
+        let s = r.summary(1).unwrap();
         let zvw_saves: f64 = (0..3).map(|y| 100.0 * (uc[y] - iv[y]) * df[y]).sum();
         let wmo_invests: f64 = (0..3).map(|y| 50.0 * iv[y] * df[y]).sum();
         let ly: f64 = (0..3).map(|y| (iv[y] - uc[y]) * de[y]).sum();

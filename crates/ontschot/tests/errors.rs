@@ -272,3 +272,50 @@ fn utilities_above_one_are_refused_known_or_drawn() {
     let err = Simulation::new(&model).iterations(100).run().unwrap_err();
     assert!(err.to_string().contains("states.alive.utility: parameter 'u' drew"), "{err}");
 }
+
+#[test]
+fn a_payer_named_where_a_budget_is_meant_gets_the_payers_budgets() {
+    let mut s = base();
+    let split = &mut s.categories[0].paid_by;
+    split.clear();
+    split.insert("gemeente".into(), Value::Number(1.0));
+    assert_problem(
+        &s,
+        "categories[0].paid_by.gemeente",
+        "unknown budget 'gemeente': 'gemeente' is a payer (Gemeente), and a split names budgets; municipality's are: jeugdwet, wmo",
+    );
+    let split = &mut s.categories[0].paid_by;
+    split.clear();
+    split.insert("foo".into(), Value::Number(1.0));
+    assert_problem(
+        &s,
+        "categories[0].paid_by.foo",
+        "unknown budget 'foo' (known: eigen_bijdrage, jeugdwet, wlz, wmo, zvw)",
+    );
+}
+
+#[test]
+fn types_are_said_in_words() {
+    let text = std::fs::read_to_string(seed("welzijn_op_recept.toml")).unwrap();
+    let err = parse_error(&text.replacen("horizon_years = 3", "horizon_years = 3.0", 1)).to_string();
+    assert!(err.contains("expected a whole number, like 5") && !err.contains("u32"), "{err}");
+    let mut doc = serde_json::to_value(ontschot::seeds::welzijn_op_recept()).unwrap();
+    doc["population"]["size"] = serde_json::json!("many");
+    let err = Scenario::from_json_value(doc).unwrap_err().to_string();
+    assert!(err.contains("population.size") && err.contains("expected a number"), "{err}");
+    assert!(!err.contains("line") && !err.contains("column"), "a dict has no lines: {err}");
+}
+
+#[test]
+fn solving_without_arrangements_says_where_to_find_some() {
+    use ontschot::finance::{Goal, SolveOptions, solve};
+    let model = Model::new(&ontschot::seeds::welzijn_op_recept()).unwrap();
+    let r = Simulation::new(&model).iterations(5).run().unwrap();
+    let err = solve(&model, &r, &SolveOptions::new(0, "share", (0.0, 1.0), Goal::ExpectedGain)).unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "the scenario has no arrangements in force to solve for: name an alternative (there are: shared_savings, per_gp_contact_avoided, solver_proportional)"
+        ),
+        "{err}"
+    );
+}

@@ -71,7 +71,7 @@ fn shared_savings_pass_a_share_of_realised_savings() {
     for y in 0..3 {
         assert_year(&r, y, [100.0, -100.0, 0.0]);
     }
-    let s = r.summary(1);
+    let s = r.summary(1).unwrap();
     assert!((s.budgets[0].net.mean - 600.0).abs() < 1e-9 && (s.budgets[0].net_after.mean - 300.0).abs() < 1e-9);
     assert!((s.budgets[1].net_after.mean - (-450.0 + 300.0)).abs() < 1e-9);
     assert!((s.budgets[1].transfers.mean - 300.0).abs() < 1e-9);
@@ -205,7 +205,7 @@ proptest! {
                 prop_assert!(sum.abs() <= 1e-9 * scale, "iteration {} year {}: transfers sum to {}", i, y, sum);
             }
         }
-        let s = r.summary(1);
+        let s = r.summary(1).unwrap();
         prop_assert!(close(s.total.net_after.mean, s.total.net.mean, 1e-9));
         let after: f64 = s.payers.iter().map(|p| p.net_after.mean).sum();
         prop_assert!(close(after, s.total.net.mean, 1e-9));

@@ -175,7 +175,7 @@ fn a_file_that_never_ends_or_is_not_text_is_refused_by_name() {
 fn a_bad_field_of_an_arrangement_is_named_not_only_its_table() {
     let seed = seed_text("welzijn_op_recept.toml");
     for (from, to, named) in [
-        ("share = 0.5", "share = \"half\"", "share: invalid type: string \"half\", expected f64"),
+        ("share = 0.5", "share = \"half\"", "share: invalid type: string \"half\", expected a number, like 0.5"),
         ("from = \"insurer\"", "from = 5", "from: invalid type: integer `5`, expected a string"),
         ("outcome = { avoided = \"gp\" }", "outcome = { avoided = 3 }", "outcome: invalid type: integer `3`"),
     ] {

@@ -128,7 +128,7 @@ proptest! {
                 }
             }
         }
-        let sum = r.summary(1);
+        let sum = r.summary(1).unwrap();
         let budgets: f64 = sum.budgets.iter().map(|b| b.net.mean).sum();
         let payers: f64 = sum.payers.iter().map(|p| p.net.mean).sum();
         prop_assert!(close(budgets, sum.total.net.mean, 1e-9));
@@ -178,8 +178,8 @@ max = 120
     let s = Scenario::from_toml_str(&text).unwrap();
     let model = Model::new(&s).unwrap();
     let sim = Simulation::new(&model).iterations(4000).seed(3);
-    let mc = sim.run().unwrap().summary(1);
-    let det = sim.deterministic().unwrap().summary(1);
+    let mc = sim.run().unwrap().summary(1).unwrap();
+    let det = sim.deterministic().unwrap().summary(1).unwrap();
     for (m, d) in mc.budgets.iter().zip(&det.budgets).chain(std::iter::once((&mc.total, &det.total))) {
         let se = m.net.standard_error(4000);
         assert!(se > 0.0, "{} has uncertainty", m.name);
@@ -260,4 +260,25 @@ fn damaged_saved_results_are_refused() {
     old[..4].copy_from_slice(b"ONTR");
     let err = ontschot::Results::from_bytes(&old).unwrap_err().to_string();
     assert!(err.contains("earlier version of ontschot"), "{err}");
+}
+
+#[test]
+fn summaries_round_trip_through_serde_and_a_bad_arm_is_an_error() {
+    let model = ontschot::Model::new(&ontschot::seeds::samenoud()).unwrap();
+    let r = ontschot::Simulation::new(&model).iterations(20).seed(3).run().unwrap();
+    let s = r.summary(1).unwrap();
+    let back: ontschot::Summary = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+    assert_eq!(back, s);
+    let b = r.budget_view(1).unwrap();
+    let back: ontschot::BudgetView = serde_json::from_str(&serde_json::to_string(&b).unwrap()).unwrap();
+    assert_eq!(back, b);
+    let results: ontschot::Results = serde_json::from_value(serde_json::to_value(&r).unwrap()).unwrap();
+    assert_eq!(results.to_bytes(), r.to_bytes());
+    for arm in [0, 2, usize::MAX] {
+        let err = r.summary(arm).unwrap_err();
+        assert!(matches!(&err, ontschot::Error::Settings { field: "arm", .. }), "{err}");
+        assert!(r.budget_view(arm).is_err());
+    }
+    assert_eq!(ontschot::Stats::of(&[]), ontschot::Stats { mean: 0.0, sd: 0.0, p2_5: 0.0, p50: 0.0, p97_5: 0.0 });
+    let _: ontschot::ndarray::Array3<f64> = r.increment(1);
 }

@@ -81,7 +81,7 @@ fn check(doc: &Value, path: &[Step], clues: &[String]) -> Outcome {
         Ok(model) => match Simulation::new(&model).mode(Mode::Cohort).iterations(2).run() {
             Ok(r) => {
                 for arm in 1..model.arms().len() {
-                    let s = r.summary(arm);
+                    let s = r.summary(arm).unwrap();
                     let total = s.total.net_after.mean;
                     let budgets: f64 = s.budgets.iter().map(|b| b.net_after.mean).sum();
                     assert!(total.is_finite() && budgets.is_finite(), "{path:?}: a run gave {total}");

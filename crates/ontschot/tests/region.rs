@@ -37,7 +37,7 @@ insurers = { only = 1 }
 fn one_insurer_and_one_municipality_give_the_payers_results() {
     let model = Model::new(&with_region(samenoud(), ONE)).unwrap();
     let r = Simulation::new(&model).iterations(60).run().unwrap();
-    let s = r.summary(1);
+    let s = r.summary(1).unwrap();
     let names: Vec<&str> = s.parties.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["all", "only", "care_office", "client", "grant_funder"]);
     let payer = |n: &str| s.payers.iter().find(|p| p.name == n).unwrap();
@@ -50,7 +50,7 @@ fn one_insurer_and_one_municipality_give_the_payers_results() {
         assert_eq!(p.probability_gain_after, q.probability_gain_after, "{party}");
     }
     // And the same in the budget view.
-    let v = r.budget_view(1);
+    let v = r.budget_view(1).unwrap();
     for (party, payer_name) in [("all", "municipality"), ("only", "insurer")] {
         let (p, q) = (
             v.parties.iter().find(|p| p.name == party).unwrap(),
@@ -85,7 +85,7 @@ insurers = { a = 0.25, b = "rest" }
 fn without_switching_an_insurer_carries_its_market_share_of_the_zvw() {
     let model = Model::new(&with_region(samenoud(), TWO)).unwrap();
     let r = Simulation::new(&model).iterations(40).run().unwrap();
-    let s = r.summary(1);
+    let s = r.summary(1).unwrap();
     let zvw = s.budgets.iter().find(|b| b.name == "zvw").unwrap();
     let share_a = 0.3 * 0.8 + 0.7 * 0.25;
     let a = s.parties.iter().find(|p| p.name == "a").unwrap();
@@ -116,7 +116,7 @@ start = { all = { a = 1, b = 0 } }
 "#;
     let model = Model::new(&with_region(samenoud(), region)).unwrap();
     let r = Simulation::new(&model).iterations(5).run().unwrap();
-    let v = r.budget_view(1);
+    let v = r.budget_view(1).unwrap();
     let zvw = v.budgets.iter().find(|p| p.name == "zvw").unwrap();
     let a = v.parties.iter().find(|p| p.name == "a").unwrap();
     // Before arrangements: a's share of the Zvw's change in cash is its members' share.
@@ -131,7 +131,7 @@ start = { all = { a = 1, b = 0 } }
 fn share_of_a(s: Scenario) -> Vec<f64> {
     let model = Model::new(&s).unwrap();
     let r = Simulation::new(&model).iterations(5).run().unwrap();
-    let v = r.budget_view(1);
+    let v = r.budget_view(1).unwrap();
     let zvw = v.budgets.iter().find(|p| p.name == "zvw").unwrap();
     let a = v.parties.iter().find(|p| p.name == "a").unwrap();
     a.years.iter().zip(&zvw.years).map(|(mine, all)| mine.before / all.before).collect()
@@ -222,7 +222,7 @@ fn arrangements_name_single_municipalities_and_insurers() {
         + "[[arrangements]]\ntype = \"fixed_contribution\"\nfrom = \"west\"\nto = \"b\"\namount = 100\n";
     let model = Model::new(&with_region(Scenario::from_toml_str(&text).unwrap(), TWO)).unwrap();
     let r = Simulation::new(&model).iterations(3).run().unwrap();
-    let v = r.budget_view(1);
+    let v = r.budget_view(1).unwrap();
     let party = |n: &str| v.parties.iter().find(|p| p.name == n).unwrap();
     let share_a = 0.3 * 0.8 + 0.7 * 0.25;
     for y in 0..3 {
@@ -258,7 +258,7 @@ fn equalisation_goes_by_care_category() {
     let region = TWO.to_owned() + "[equalisation]\nshare = 0\ncategories = { hospital = 0.5 }\n";
     let model = Model::new(&with_region(samenoud(), &region)).unwrap();
     let r = Simulation::new(&model).iterations(20).detail(true).run().unwrap();
-    let s = r.summary(1);
+    let s = r.summary(1).unwrap();
     let fund = s.parties.iter().find(|p| p.name == "equalisation").unwrap();
     let hospital = model.categories().iter().position(|c| c.name == "hospital").unwrap();
     let (uc, arm) = (r.detail(0).unwrap(), r.detail(1).unwrap());
@@ -283,7 +283,7 @@ fn equalisation_returns_its_share_of_the_insurers_care_costs() {
     let region = TWO.to_owned() + "[equalisation]\nshare = 0.25\n";
     let model = Model::new(&with_region(samenoud(), &region)).unwrap();
     let r = Simulation::new(&model).iterations(30).run().unwrap();
-    let s = r.summary(1);
+    let s = r.summary(1).unwrap();
     let zvw = s.budgets.iter().find(|b| b.name == "zvw").unwrap();
     let fund = s.parties.iter().find(|p| p.name == "equalisation").unwrap();
     assert!(close(fund.savings.mean, 0.25 * zvw.savings.mean));
@@ -301,7 +301,7 @@ fn a_free_rider_escapes_its_part_of_the_programme_costs() {
     let names: Vec<&str> = rows.iter().map(|x| x.party.as_str()).collect();
     assert_eq!(names, ["east", "west", "a", "b"]);
     // The welfare coach is the municipalities' cost, by residence: staying out saves east its 30%.
-    let v = r.budget_view(1);
+    let v = r.budget_view(1).unwrap();
     let coach: f64 = v.budgets.iter().find(|b| b.name == "welzijn").unwrap().years.last().unwrap().cumulative.mean;
     assert!(close(rows[0].incentive_to_stay_out, -0.3 * coach), "{} vs {}", rows[0].incentive_to_stay_out, coach);
     assert!(close(rows[1].cash_free_riding - rows[1].cash_joining, -0.7 * coach));
@@ -367,7 +367,7 @@ fn the_region_seed_extends_samenoud_and_its_parties_sum_to_the_budgets() {
     assert_eq!(ontschot::seeds::load("region_samenoud").unwrap().region, s.region);
     let model = Model::new(&s).unwrap();
     let r = Simulation::new(&model).iterations(50).run().unwrap();
-    let (sum, v) = (r.summary(1), r.budget_view(1));
+    let (sum, v) = (r.summary(1).unwrap(), r.budget_view(1).unwrap());
     let parties: f64 = sum.parties.iter().map(|p| p.net_after.mean).sum();
     assert!(close(parties, sum.total.net_after.mean));
     for y in 0..model.n_years() {
@@ -438,7 +438,7 @@ proptest! {
             }
         }
         let r = Simulation::new(&model).iterations(8).run().unwrap();
-        let (sum, v) = (r.summary(1), r.budget_view(1));
+        let (sum, v) = (r.summary(1).unwrap(), r.budget_view(1).unwrap());
         let parties: f64 = sum.parties.iter().map(|p| p.net_after.mean).sum();
         prop_assert!(close(parties, sum.total.net_after.mean), "{} vs {}", parties, sum.total.net_after.mean);
         for y in 0..model.n_years() {

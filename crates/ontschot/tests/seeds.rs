@@ -38,7 +38,7 @@ fn every_seed_and_variant_runs_with_money_conserved() {
             let model = Model::new(&scenario).unwrap();
             let r = Simulation::new(&model).iterations(20).run().unwrap();
             for arm in 1..model.arms().len() {
-                let (sum, view) = (r.summary(arm), r.budget_view(arm));
+                let (sum, view) = (r.summary(arm).unwrap(), r.budget_view(arm).unwrap());
                 let budgets: f64 = sum.budgets.iter().map(|b| b.net_after.mean).sum();
                 let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
                 assert!(close(budgets, sum.total.net_after.mean), "{name}/{variant}: budgets do not sum to the total");
@@ -68,7 +68,7 @@ fn the_youth_seed_brackets_the_effect_at_which_the_municipality_breaks_even() {
     let model = Model::new(&ontschot::seeds::poh_jeugd()).unwrap();
     let municipality = |rr: f64| {
         let r = Simulation::new(&model).iterations(400).seed(2026).fix("rr_referral", rr).unwrap().run().unwrap();
-        r.summary(1).payers.iter().find(|p| p.name == "municipality").unwrap().net_after.mean
+        r.summary(1).unwrap().payers.iter().find(|p| p.name == "municipality").unwrap().net_after.mean
     };
     assert!(municipality(1.0) < 0.0 && municipality(0.6) > 0.0, "{} {}", municipality(1.0), municipality(0.6));
     // The budget it exercises is the Jeugdwet's.
@@ -84,8 +84,8 @@ fn the_living_room_seed_brackets_the_share_at_which_the_municipality_breaks_even
     let municipality = |share: f64| {
         let r =
             Simulation::new(&model).iterations(400).seed(2026).fix("share_indicated", share).unwrap().run().unwrap();
-        let societal = r.summary(1).payers.iter().find(|p| p.name == "municipality").unwrap().net_after.mean;
-        let cash = r.budget_view(1).party("municipality").unwrap().years.last().unwrap().cumulative.mean;
+        let societal = r.summary(1).unwrap().payers.iter().find(|p| p.name == "municipality").unwrap().net_after.mean;
+        let cash = r.budget_view(1).unwrap().party("municipality").unwrap().years.last().unwrap().cumulative.mean;
         (societal, cash)
     };
     let (low, high) = (municipality(0.05), municipality(0.5));
@@ -99,7 +99,7 @@ fn debt_counselling_without_a_care_effect_leaves_the_insurer_untouched() {
     let s = ontschot::seeds::schuldhulp().variant("no_care_effect").unwrap();
     let model = Model::new(&s).unwrap();
     let r = Simulation::new(&model).iterations(300).seed(2026).run().unwrap();
-    let summary = r.summary(1);
+    let summary = r.summary(1).unwrap();
     let insurer = summary.payers.iter().find(|p| p.name == "insurer").unwrap();
     assert!(insurer.net.mean.abs() < 1e-6, "{}", insurer.net.mean);
     assert_eq!(insurer.probability_gain, 0.0);
@@ -116,7 +116,7 @@ fn the_lifestyle_seed_splits_the_costs_and_its_result_follows_the_care_saved() {
     let model = Model::new(&ontschot::seeds::gli()).unwrap();
     let insurer = |care_lost: f64| {
         let r = Simulation::new(&model).iterations(300).seed(2026).fix("care_lost", care_lost).unwrap().run().unwrap();
-        let s = r.summary(1);
+        let s = r.summary(1).unwrap();
         let net = |n: &str| s.payers.iter().find(|p| p.name == n).unwrap().net_after.mean;
         (net("insurer"), net("municipality"))
     };
@@ -159,7 +159,7 @@ fn welfare_on_prescription_counts_long_term_care_only_for_older_lonely_people() 
     let s = ontschot::seeds::welzijn_op_recept();
     let run = |s: &ontschot::Scenario| {
         let model = Model::new(s).unwrap();
-        Simulation::new(&model).iterations(300).seed(2026).run().unwrap().summary(1)
+        Simulation::new(&model).iterations(300).seed(2026).run().unwrap().summary(1).unwrap()
     };
     let (base, pomp) = (run(&s), run(&s.variant("older_lonely_pomp").unwrap()));
     let payer = |sum: &ontschot::Summary, n: &str| sum.payers.iter().find(|p| p.name == n).unwrap().clone();

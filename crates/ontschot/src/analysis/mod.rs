@@ -532,8 +532,8 @@ pub fn variants(
         out.push(crate::finance::Compared {
             name,
             label,
-            summary: r.summary(arm),
-            budget: r.budget_view(arm),
+            summary: r.summary(arm)?,
+            budget: r.budget_view(arm)?,
             hypothetical: false,
             instrument: None,
             legal_basis: None,

@@ -36,7 +36,7 @@ enum Draws {
 /// let s = Scenario::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/samenoud.toml")).unwrap();
 /// let model = Model::new(&s).unwrap();
 /// let results = Simulation::new(&model).iterations(200).seed(7).run().unwrap();
-/// let summary = results.summary(1);
+/// let summary = results.summary(1).unwrap();
 /// // The total is the sum of the budgets, in every iteration.
 /// let per_budget: f64 = summary.budgets.iter().map(|b| b.net.mean).sum();
 /// assert!((per_budget - summary.total.net.mean).abs() < 1e-6 * summary.total.net.mean.abs().max(1.0));
@@ -128,7 +128,7 @@ impl<'m> Simulation<'m> {
     /// # use ontschot::{Model, Simulation};
     /// let model = Model::new(&ontschot::seeds::welzijn_op_recept()).unwrap();
     /// let r = Simulation::new(&model).iterations(50).fix("uptake", 0.0).unwrap().run().unwrap();
-    /// assert_eq!(r.summary(1).total.investment.mean, 0.0); // nobody takes part, nobody pays
+    /// assert_eq!(r.summary(1).unwrap().total.investment.mean, 0.0); // nobody takes part, nobody pays
     /// assert!(Simulation::new(&model).fix("uptak", 0.5).is_err());
     /// ```
     pub fn fix(mut self, name: &str, value: f64) -> Result<Self> {

@@ -191,10 +191,19 @@ fn checked<'m>(model: &'m Model, opts: &SolveOptions) -> Result<(&'m [Arrangemen
     };
     let Some(target) = arrangements.get(opts.arrangement) else {
         let n = arrangements.len();
-        return Err(bad(
-            "arrangement",
-            format!("the chosen set has {n} arrangements; index {} does not exist", opts.arrangement),
-        ));
+        let names: Vec<&str> = model.financing.alternatives.iter().map(|a| a.label.name.as_str()).collect();
+        let reason = match (n, &opts.alternative) {
+            (0, None) if names.is_empty() => {
+                "the scenario has no arrangements in force and no alternatives: add [[arrangements]] or [[alternatives]] with the term to solve for".to_owned()
+            }
+            (0, None) => format!(
+                "the scenario has no arrangements in force to solve for: name an alternative (there are: {})",
+                names.join(", ")
+            ),
+            (0, Some(name)) => format!("alternative '{name}' has no arrangements to solve for"),
+            _ => format!("the chosen set has {n} arrangements, numbered from 0; {} does not exist", opts.arrangement),
+        };
+        return Err(bad("arrangement", reason));
     };
     if !target.terms().contains(&opts.term.as_str()) {
         let has = match target.terms() {

@@ -179,7 +179,7 @@ pub(crate) fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> S
     let mut known: Vec<&str> = known.collect();
     let best = known.iter().map(|k| (edit_distance(name, k), *k)).min();
     match best {
-        Some((d, k)) if d <= 2 + name.len() / 4 => format!(" (did you mean '{k}'?)"),
+        Some((d, k)) if d <= 1 + name.len() / 4 => format!(" (did you mean '{k}'?)"),
         // Nothing close: a short list is shown whole, so the reader sees what the scenario has.
         Some(_) if known.len() <= 12 => {
             known.sort_unstable();
@@ -191,17 +191,27 @@ pub(crate) fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> S
     }
 }
 
+/// Edits from `a` to `b`, a swap of two neighbouring letters counting as one (optimal string
+/// alignment): `zwv` is one edit from `zvw`.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// Where a checked value came from when the scenario names a parameter for it: the value is
@@ -545,6 +555,31 @@ impl<'a> Compiler<'a> {
         Some(t)
     }
 
+    /// When a budget is expected and a payer is named (by key or by its Dutch or English label,
+    /// as `gemeente`): the payer's budgets, which are what a split names.
+    fn payer_hint(&self, key: &str) -> Option<String> {
+        let s = self.s;
+        let defaults = DEFAULT_PAYERS.iter().map(|(k, nl, en, _)| (k.to_string(), nl.to_string(), en.to_string()));
+        let own = s.payers.iter().map(|(k, p)| (k.clone(), p.label.clone(), p.label_en.clone().unwrap_or_default()));
+        let (payer, label) = defaults.chain(own).find_map(|(k, nl, en)| {
+            [&k, &nl, &en].iter().any(|n| n.eq_ignore_ascii_case(key)).then(|| (k.clone(), nl.clone()))
+        })?;
+        let mut budgets: Vec<String> = DEFAULT_BUDGETS
+            .iter()
+            .filter(|(k, _, p)| {
+                *p == payer && s.budgets.get(*k).is_none_or(|b| b.payer.as_ref().is_none_or(|q| *q == payer))
+            })
+            .map(|(k, _, _)| k.to_string())
+            .chain(s.budgets.iter().filter(|(_, b)| b.payer.as_deref() == Some(payer.as_str())).map(|(k, _)| k.clone()))
+            .collect();
+        budgets.sort_unstable();
+        budgets.dedup();
+        Some(format!(
+            ": '{key}' is a payer ({label}), and a split names budgets; {payer}'s are: {}",
+            budgets.join(", ")
+        ))
+    }
+
     /// A row of shares over `index` (budgets or states), one entry of which may be `rest`.
     fn row(
         &mut self,
@@ -564,7 +599,7 @@ impl<'a> Compiler<'a> {
             let Some(&i) = index.get(key) else {
                 let budgets = DEFAULT_BUDGETS.iter().map(|b| b.0).chain(self.s.budgets.keys().map(String::as_str));
                 let hint = if kind == "budget" {
-                    suggest(key, budgets)
+                    self.payer_hint(key).unwrap_or_else(|| suggest(key, budgets))
                 } else {
                     suggest(key, index.keys().map(String::as_str))
                 };

@@ -20,6 +20,7 @@ pub use budget::{BudgetView, CashYear, PartyYears};
 pub use stats::Stats;
 pub(crate) use stats::{quantile, share_gaining};
 
+use crate::error::{Error, Result};
 use crate::model::{BudgetInfo, Label, Model};
 use ndarray::{Array3, ArrayView3, ArrayView4, Axis, ShapeBuilder};
 use rayon::prelude::*;
@@ -375,6 +376,50 @@ pub struct Results {
     data: Vec<f64>,
 }
 
+/// Results serialise as their saved bytes ([`Results::to_bytes`]: header, values and checksum),
+/// so a serde format carries them whole and damaged bytes are refused on the way back.
+///
+/// ```
+/// # use ontschot::{Model, Simulation};
+/// let model = Model::new(&ontschot::seeds::welzijn_op_recept()).unwrap();
+/// let r = Simulation::new(&model).iterations(5).run().unwrap();
+/// let back: ontschot::Results = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+/// assert_eq!(back.summary(1).unwrap(), r.summary(1).unwrap());
+/// ```
+impl Serialize for Results {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.to_bytes())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Results {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Results, D::Error> {
+        struct Bytes;
+        impl<'de> serde::de::Visitor<'de> for Bytes {
+            type Value = Vec<u8>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("the bytes of saved results")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> std::result::Result<Vec<u8>, E> {
+                Ok(v.to_vec())
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> std::result::Result<Vec<u8>, E> {
+                Ok(v)
+            }
+            // Formats without bytes (JSON) write a list of numbers.
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Vec<u8>, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                while let Some(b) = seq.next_element()? {
+                    out.push(b);
+                }
+                Ok(out)
+            }
+        }
+        let bytes = d.deserialize_byte_buf(Bytes)?;
+        Results::from_bytes(&bytes).map_err(serde::de::Error::custom)
+    }
+}
+
 impl Results {
     pub(crate) fn new(
         model: &Model,
@@ -613,8 +658,39 @@ impl Results {
     /// comparator at reference prices, discounted and summed over the horizon, per budget, per
     /// payer and in total, with the health outcomes, before and after the financing arrangements
     /// in force.
-    pub fn summary(&self, arm: usize) -> Summary {
-        self.summary_with(arm, &self.kept(View::Societal, arm))
+    ///
+    /// `arm` is an intervention arm, 1 or more; arm 0 is the comparator, and an arm the run does
+    /// not have is an error:
+    ///
+    /// ```
+    /// # use ontschot::{Model, Simulation};
+    /// let model = Model::new(&ontschot::seeds::welzijn_op_recept()).unwrap();
+    /// let r = Simulation::new(&model).iterations(10).run().unwrap();
+    /// assert!(r.summary(1).is_ok());
+    /// assert!(r.summary(0).unwrap_err().to_string().contains("arm 0 is the comparator"));
+    /// assert!(r.summary(5).unwrap_err().to_string().contains("the run has arms 0 to 1"));
+    /// ```
+    pub fn summary(&self, arm: usize) -> Result<Summary> {
+        self.intervention_arm(arm)?;
+        Ok(self.summary_with(arm, &self.kept(View::Societal, arm)))
+    }
+
+    /// `arm` is an intervention arm of this run.
+    fn intervention_arm(&self, arm: usize) -> Result<()> {
+        let arms = &self.meta.arms;
+        let names = || arms.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ");
+        let reason = if arm == 0 {
+            format!(
+                "arm 0 is the comparator ('{}'), which every summary compares an intervention arm with: choose 1 to {}",
+                arms[0].name,
+                arms.len() - 1
+            )
+        } else if arm >= arms.len() {
+            format!("the run has arms 0 to {} ({}); {arm} is not one of them", arms.len() - 1, names())
+        } else {
+            return Ok(());
+        };
+        Err(Error::Settings { field: "arm", reason })
     }
 
     /// The societal summary of `arm` with other transfers than those in force (see
@@ -631,14 +707,15 @@ impl Results {
     /// # use ontschot::{Model, Simulation};
     /// let model = Model::new(&ontschot::seeds::samenoud()).unwrap();
     /// let r = Simulation::new(&model).iterations(100).run().unwrap();
-    /// let view = r.budget_view(1);
+    /// let view = r.budget_view(1).unwrap();
     /// assert_eq!(view.years.len(), model.n_years());
     /// // Parties add up to the total in every year.
     /// let sum: f64 = view.payers.iter().map(|p| p.years[0].cash.mean).sum();
     /// assert!((sum - view.total.years[0].cash.mean).abs() < 1e-6 * sum.abs().max(1.0));
     /// ```
-    pub fn budget_view(&self, arm: usize) -> BudgetView {
-        budget::budget_view(self, arm, &self.kept(View::Budget, arm))
+    pub fn budget_view(&self, arm: usize) -> Result<BudgetView> {
+        self.intervention_arm(arm)?;
+        Ok(budget::budget_view(self, arm, &self.kept(View::Budget, arm)))
     }
 
     /// The budget view of `arm` with other transfers than those in force.
@@ -859,7 +936,7 @@ fn factors(rate: f64, years: usize) -> Vec<f64> {
 
 /// Summary of one flow (a budget, a payer, or the total) over the horizon, discounted, for the
 /// intervention against the comparator. Positive `net` means the party gains.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct FlowSummary {
     /// Key of the budget or payer (`total` for the sum).
     pub name: String,
@@ -900,7 +977,7 @@ impl FlowSummary {
 }
 
 /// Health outcomes of the intervention against the comparator, discounted.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct HealthSummary {
     /// Life-years gained.
     pub life_years: Stats,
@@ -920,7 +997,7 @@ pub struct HealthSummary {
 }
 
 /// The net monetary benefit at one Dutch reference value per QALY.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct ReferenceValue {
     /// The burden-of-disease class.
     pub burden: crate::Burden,
@@ -933,7 +1010,7 @@ pub struct ReferenceValue {
 }
 
 /// Who pays and who benefits for one intervention arm.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Summary {
     /// The intervention arm.
     pub arm: Label,

@@ -22,10 +22,18 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Summarises a non-empty sample; percentiles interpolate linearly between order statistics
-    /// (type 7, as numpy's default), found by selection rather than a full sort.
+    /// Summarises a sample; percentiles interpolate linearly between order statistics (type 7,
+    /// as numpy's default), found by selection rather than a full sort. An empty sample (a run of
+    /// no iterations) summarises as zeros, as its sum is.
+    ///
+    /// ```
+    /// assert!(ontschot::Stats::of(&[]).is_zero());
+    /// ```
     pub fn of(x: &[f64]) -> Stats {
         let n = x.len();
+        if n == 0 {
+            return Stats { mean: 0.0, sd: 0.0, p2_5: 0.0, p50: 0.0, p97_5: 0.0 };
+        }
         let m = mean(x);
         let sd = if n > 1 { (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt() } else { 0.0 };
         let mut work = x.to_vec();

@@ -985,6 +985,19 @@ impl Scenario {
         parse_json(text, INLINE)
     }
 
+    /// Builds a scenario from a JSON value made by a program (a Python dict, say): errors name
+    /// the field path only, as no line of text exists to point at.
+    ///
+    /// ```
+    /// let mut doc = serde_json::to_value(ontschot::seeds::welzijn_op_recept()).unwrap();
+    /// doc["horizon_years"] = serde_json::json!(5.5);
+    /// let err = ontschot::Scenario::from_json_value(doc).unwrap_err().to_string();
+    /// assert_eq!(err, "<scenario>: horizon_years: invalid type: floating point `5.5`, expected a whole number, like 5");
+    /// ```
+    pub fn from_json_value(doc: serde_json::Value) -> Result<Scenario> {
+        from_document(doc, INLINE)
+    }
+
     /// Writes the scenario as TOML.
     pub fn to_toml_string(&self) -> String {
         toml::to_string(self).expect("a scenario always serialises to TOML")
@@ -1088,7 +1101,7 @@ impl Scenario {
             *node = value;
         }
         let mut s: Scenario = serde_path_to_error::deserialize(doc)
-            .map_err(|e| fail(&display_path(e.path()), e.into_inner().to_string()))?;
+            .map_err(|e| fail(&display_path(e.path()), in_words(&e.into_inner().to_string())))?;
         s.origin = self.origin.clone();
         Ok(s)
     }
@@ -1216,7 +1229,7 @@ fn parse_toml(text: &str, origin: &str) -> Result<Scenario> {
     serde_path_to_error::deserialize(de).map_err(|e| Error::Parse {
         origin: origin.to_owned(),
         path: display_path(e.path()),
-        message: e.into_inner().to_string().trim_end().to_owned(),
+        message: in_words(e.into_inner().to_string().trim_end()),
     })
 }
 
@@ -1227,7 +1240,7 @@ fn parse_json(text: &str, origin: &str) -> Result<Scenario> {
     let s: Scenario = serde_path_to_error::deserialize(&mut de).map_err(|e| Error::Parse {
         origin: origin.to_owned(),
         path: display_path(e.path()),
-        message: e.into_inner().to_string(),
+        message: in_words(&e.into_inner().to_string()),
     })?;
     de.end().map_err(|e| Error::Parse { origin: origin.to_owned(), path: ".".into(), message: e.to_string() })?;
     Ok(s)
@@ -1330,8 +1343,30 @@ fn from_document(doc: serde_json::Value, origin: &str) -> Result<Scenario> {
     serde_path_to_error::deserialize(doc).map_err(|e| Error::Parse {
         origin: origin.to_owned(),
         path: display_path(e.path()),
-        message: e.into_inner().to_string(),
+        message: in_words(&e.into_inner().to_string()),
     })
+}
+
+/// A reader's words for the types serde names: `expected u32` says little to an analyst.
+fn in_words(message: &str) -> String {
+    let mut out = message.to_owned();
+    for (rust, words) in [
+        ("expected u32", "expected a whole number, like 5"),
+        ("expected u64", "expected a whole number, like 5"),
+        ("expected usize", "expected a whole number, like 5"),
+        ("expected i32", "expected a whole number, like 2025"),
+        ("expected f64", "expected a number, like 0.5"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        if let Some(at) = out.find(rust) {
+            // Only the whole word: `expected u32` but not a longer name that starts the same.
+            let end = at + rust.len();
+            if !out[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+                out.replace_range(at..end, words);
+            }
+        }
+    }
+    out
 }
 
 fn display_path(p: &serde_path_to_error::Path) -> String {
