@@ -142,7 +142,10 @@ class Scenario:
         """Checks the scenario; raises :class:`ScenarioError` listing every problem found.
 
         What the scenario leaves to a default that changes its results (``transitions.kind``
-        left out, say) comes as a :class:`UserWarning` per field."""
+        left out, say), and a drawn parameter that would stop a run of the scenario's iterations
+        once in a thousand runs or more (a normal cost below 0), come as a :class:`UserWarning`
+        each. A run that such a draw would stop with a chance of 5% or more is refused before it
+        starts."""
         for note in self._inner.validate():
             warnings.warn(note, UserWarning, stacklevel=2)
 

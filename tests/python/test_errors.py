@@ -105,12 +105,24 @@ def test_unknown_keys_and_wrong_types():
 
 
 def test_drawn_values_that_break_the_model_name_iteration_and_parameter():
+    # A normal uptake leaves [0, 1] in 37% of draws: refused before the run, named, and warned
+    # about by validate.
     d = base()
     d["parameters"]["uptake"] = {"dist": "normal", "mean": 0.9, "sd": 0.3}
+    s = ontschot.Scenario.from_dict(d)
+    with pytest.raises(ontschot.ScenarioError) as e:
+        s.run(iterations=200, progress=False)
+    assert e.value.path == "parameters.uptake"
+    assert "falls outside [0, 1] with probability 3.71e-1 per draw, and arms[1].uptake is never outside [0, 1]" in str(e.value)
+    with pytest.warns(UserWarning, match="parameters.uptake: falls outside"):
+        s.validate()
+    # Cut to [0, 1], it runs.
+    d["parameters"]["uptake"]["truncate"] = [0, 1]
+    ontschot.Scenario.from_dict(d).run(iterations=200, progress=False)
+    # What only the run can find (a relative risk that pushes a row past 1) names the iteration.
     with pytest.raises(ontschot.DrawError) as e:
-        ontschot.Scenario.from_dict(d).run(iterations=200, progress=False)
-    assert e.value.path == "arms[1].uptake" and e.value.iteration is not None
-    assert "parameter 'uptake' drew" in str(e.value)
+        ontschot.seeds.samenoud().with_values({"rr_nursing_home": 40}).run(iterations=5, progress=False)
+    assert e.value.iteration is not None and "after the effects" in str(e.value)
 
 
 # --- property tests: random valid and invalid scenarios never crash the interpreter ----------

@@ -429,7 +429,7 @@ fn validate(path: &Path, draws: usize) -> Result<(), String> {
     if !unsourced.is_empty() {
         println!("note: parameters without a source and not marked as assumption: {}", unsourced.join(", "));
     }
-    for note in model.notes() {
+    for note in model.warnings(s.simulation.iterations) {
         println!("note: {note}");
     }
     Ok(())

@@ -109,7 +109,7 @@ impl Scenario {
 
     /// Compiles the scenario; raises ScenarioError listing every problem.
     fn validate(&self) -> PyResult<Vec<String>> {
-        Model::new(&self.inner).map(|m| m.notes().to_vec()).map_err(to_py)
+        Model::new(&self.inner).map(|m| m.warnings(self.inner.simulation.iterations)).map_err(to_py)
     }
 
     #[pyo3(signature = (iterations=None, seed=None, threads=None, detail=None, progress=None, mode=None, max_memory=None))]

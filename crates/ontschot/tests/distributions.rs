@@ -167,3 +167,48 @@ fn dirichlet_draws_with_tiny_alphas_are_finite_with_the_right_moments() {
     assert!((mean - 0.5).abs() < 4.0 * se, "{mean}");
     assert!((square - mean * mean - var).abs() < 0.01, "{}", square - mean * mean);
 }
+
+#[test]
+fn the_chance_of_a_draw_outside_a_range_matches_the_closed_forms() {
+    let normal =
+        Dist::from_spec(&ParameterSpec { mean: Some(100.0), sd: Some(150.0), ..spec(DistKind::Normal) }).unwrap();
+    // P(Z < -2/3) + P(Z > 6): the normal's two tails.
+    assert!((normal.probability_outside(0.0, 1000.0) - 0.252_492_537_546_923).abs() < 1e-9);
+    let uniform =
+        Dist::from_spec(&ParameterSpec { min: Some(-1.0), max: Some(3.0), ..spec(DistKind::Uniform) }).unwrap();
+    assert!((uniform.probability_outside(0.0, 1.0) - 0.75).abs() < 1e-12);
+    // A triangular on [-1, 1] with its mode at 0 puts half its mass below 0.
+    let tri = Dist::from_spec(&ParameterSpec {
+        min: Some(-1.0),
+        mode: Some(0.0),
+        max: Some(1.0),
+        ..spec(DistKind::Triangular)
+    })
+    .unwrap();
+    assert!((tri.probability_outside(0.0, f64::INFINITY) - 0.5).abs() < 1e-12);
+    // A gamma with mean 0.5 and sd 0.5 (exponential, rate 2) exceeds 1 with probability exp(-2).
+    let gamma = Dist::from_spec(&ParameterSpec { mean: Some(0.5), sd: Some(0.5), ..spec(DistKind::Gamma) }).unwrap();
+    assert!((gamma.probability_outside(0.0, 1.0) - (-2.0f64).exp()).abs() < 1e-12);
+    let beta = Dist::from_spec(&ParameterSpec { mean: Some(0.3), sd: Some(0.1), ..spec(DistKind::Beta) }).unwrap();
+    assert_eq!(beta.probability_outside(0.0, 1.0), 0.0);
+}
+
+#[test]
+fn a_truncated_normal_stays_in_its_interval_with_the_cut_normals_mean() {
+    let cut =
+        ParameterSpec { mean: Some(100.0), sd: Some(150.0), truncate: Some([0.0, 1e12]), ..spec(DistKind::Normal) };
+    let d = Dist::from_spec(&cut).unwrap();
+    // Mean of a normal cut below at 0: mu + sigma * phi(a) / (1 - Phi(a)), a = -2/3.
+    let a: f64 = -2.0 / 3.0;
+    let phi = (-a * a / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    let expected = 100.0 + 150.0 * phi / (1.0 - 0.252_492_537_546_923);
+    assert!((d.mean()[0] - expected).abs() < 1e-9, "{} against {expected}", d.mean()[0]);
+    let (mean, _, p2_5, _) = sample(&d);
+    assert!(rel(mean, expected) < MOMENT && p2_5 >= 0.0, "{mean} {p2_5}");
+    assert_eq!(d.probability_outside(0.0, f64::INFINITY), 0.0);
+    let err = Dist::from_spec(&ParameterSpec { truncate: Some([1e5, 1e6]), ..cut.clone() }).unwrap_err();
+    assert!(err[0].to_string().contains("truncate: [100000, 1000000] holds almost none"), "{:?}", err);
+    let gamma = ParameterSpec { mean: Some(1.0), sd: Some(1.0), truncate: Some([0.0, 1.0]), ..spec(DistKind::Gamma) };
+    let err = Dist::from_spec(&gamma).unwrap_err();
+    assert!(err[0].to_string().contains("only a normal is truncated"), "{:?}", err);
+}

@@ -227,3 +227,27 @@ fn an_infinite_draw_is_called_an_overflow_not_a_negative_value() {
     assert!(err.contains("parameter 'day_care_half_days' drew inf"), "{err}");
     assert!(err.contains("must be a finite number") && !err.contains("negative"), "{err}");
 }
+
+#[test]
+fn a_run_that_a_draw_would_likely_stop_is_refused_before_it_starts() {
+    // Once: validate passed with 200 draws and a 10,000-iteration run stopped at iteration 6134.
+    let pert = "[parameters.coach_trajectory_cost]\ndist = \"pert\"\nmin = 200\nmode = 500\nmax = 1500";
+    let normal = "[parameters.coach_trajectory_cost]\ndist = \"normal\"\nmean = 500\nsd = 150";
+    let model = compile(&seed_text("welzijn_op_recept.toml").replacen(pert, normal, 1)).unwrap();
+    let risk = &model.draw_risks()[0];
+    assert_eq!(
+        (risk.parameter.as_str(), risk.fields.as_slice()),
+        ("coach_trajectory_cost", &["arms[1].costs[0].amount".to_owned()][..])
+    );
+    let err = Simulation::new(&model).iterations(10_000).run().unwrap_err().to_string();
+    assert!(err.contains("parameters.coach_trajectory_cost: falls below 0 with probability 4.29e-4 per draw"), "{err}");
+    assert!(err.contains("about 4.3 of 10000 iterations would stop the run"), "{err}");
+    // A few iterations are let through, and warned about.
+    assert!(Simulation::new(&model).iterations(20).run().is_ok());
+    assert!(model.warnings(2_000)[0].starts_with("parameters.coach_trajectory_cost: falls below 0"));
+    // Cut at 0, the same normal runs.
+    let cut = format!("{normal}\ntruncate = [0, 1e9]");
+    let model = compile(&seed_text("welzijn_op_recept.toml").replacen(pert, &cut, 1)).unwrap();
+    assert!(model.draw_risks().is_empty());
+    assert!(Simulation::new(&model).iterations(10_000).run().is_ok());
+}

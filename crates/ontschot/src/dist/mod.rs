@@ -22,12 +22,33 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 pub struct Dist {
     kind: Kind,
     components: Vec<String>,
+    tails: Tails,
+}
+
+/// A family's native parameters, for the probability of a draw outside a range.
+#[derive(Clone, Debug)]
+enum Tails {
+    /// Every draw lies in [0, 1] (beta, dirichlet) or is one known value.
+    Inside,
+    Normal(f64, f64),
+    LogNormal(f64, f64),
+    /// Shape and scale.
+    Gamma(f64, f64),
+    Uniform(f64, f64),
+    Triangular(f64, f64, f64),
+    /// Min, max and the shapes of the beta on [min, max].
+    Pert(f64, f64, f64, f64),
+    /// A family cut to [low, high].
+    Cut(Box<Tails>, f64, f64),
 }
 
 #[derive(Clone, Debug)]
 enum Kind {
     Fixed(f64),
     Normal(Normal<f64>, f64),
+    /// A normal cut to an interval, drawn by inverting its CDF between the interval's ends:
+    /// the normal, the interval, the CDF at both ends, and the cut normal's mean.
+    TruncNormal(statrs::distribution::Normal, [f64; 2], [f64; 2], f64),
     LogNormal(LogNormal<f64>, f64),
     Gamma(Gamma<f64>, f64),
     Beta(Beta<f64>, f64),
@@ -37,6 +58,63 @@ enum Kind {
     /// Gammas per component (of alpha + 1 where alpha < 1, with 1 / alpha for the boost) and
     /// the means.
     Dirichlet(Vec<(Gamma<f64>, Option<f64>)>, Vec<f64>),
+}
+
+impl Tails {
+    /// The probability of a draw below `lo` or above `hi`.
+    fn outside(&self, lo: f64, hi: f64) -> f64 {
+        use statrs::distribution::{self as sd, ContinuousCDF};
+        // Below `lo` plus above `hi`, from a distribution's CDF and survival function.
+        fn tails<D: ContinuousCDF<f64, f64>>(d: D, lo: f64, hi: f64) -> f64 {
+            let below = if lo.is_finite() { d.cdf(lo) } else { 0.0 };
+            let above = if hi.is_finite() { d.sf(hi) } else { 0.0 };
+            below + above
+        }
+        match *self {
+            Tails::Inside => 0.0,
+            Tails::Normal(m, s) => sd::Normal::new(m, s).map_or(0.0, |d| tails(d, lo, hi)),
+            Tails::LogNormal(mu, sigma) => sd::LogNormal::new(mu, sigma).map_or(0.0, |d| tails(d, lo, hi)),
+            Tails::Gamma(k, theta) => sd::Gamma::new(k, 1.0 / theta).map_or(0.0, |d| tails(d, lo, hi)),
+            Tails::Uniform(a, b) => sd::Uniform::new(a, b).map_or(0.0, |d| tails(d, lo, hi)),
+            Tails::Triangular(a, c, b) => sd::Triangular::new(a, b, c).map_or(0.0, |d| tails(d, lo, hi)),
+            Tails::Pert(a, b, alpha, beta) => sd::Beta::new(alpha, beta)
+                .map_or(0.0, |d| tails(d, ((lo - a) / (b - a)).max(0.0), ((hi - a) / (b - a)).min(1.0))),
+            Tails::Cut(ref base, a, b) => {
+                // Of the mass within the cut [a, b], the share outside [lo, hi].
+                let kept = 1.0 - base.outside(a, b);
+                let both = 1.0 - base.outside(lo.max(a), hi.min(b));
+                if lo.max(a) >= hi.min(b) { 1.0 } else { 1.0 - both / kept }
+            }
+        }
+    }
+}
+
+/// A normal cut to `[lo, hi]`; other families stay in range by their shape instead.
+fn truncated(kind: Kind, tails: Tails, [lo, hi]: [f64; 2]) -> Result<(Kind, Tails), Problem> {
+    use statrs::distribution::{Continuous, ContinuousCDF};
+    let Tails::Normal(m, s) = tails else {
+        return Err(bad(
+            "truncate",
+            "only a normal is truncated; gamma and lognormal stay above 0 and beta within [0, 1] by themselves",
+        ));
+    };
+    if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Err(bad("truncate", format!("must be [low, high] with finite low < high, got [{lo}, {hi}]")));
+    }
+    let d = statrs::distribution::Normal::new(m, s).map_err(|e| bad("sd", e.to_string()))?;
+    let (pa, pb) = (d.cdf(lo), d.cdf(hi));
+    if pb - pa < 1e-9 {
+        return Err(bad(
+            "truncate",
+            format!(
+                "[{lo}, {hi}] holds almost none of the normal with mean {m} and sd {s}: move the bounds or the mean"
+            ),
+        ));
+    }
+    // The mean of a normal cut to [lo, hi].
+    let mean = m + s * s * (d.pdf(lo) - d.pdf(hi)) / (pb - pa);
+    drop(kind);
+    Ok((Kind::TruncNormal(d, [lo, hi], [pa, pb], mean), Tails::Cut(Box::new(Tails::Normal(m, s)), lo, hi)))
 }
 
 /// Which keys each way of giving a family uses; the first set that is complete is taken.
@@ -150,14 +228,18 @@ impl Dist {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let kind = build(spec, form).map_err(|p| vec![p])?;
+        let (kind, tails) = build(spec, form).map_err(|p| vec![p])?;
+        let (kind, tails) = match spec.truncate {
+            None => (kind, tails),
+            Some(bounds) => truncated(kind, tails, bounds).map_err(|p| vec![p])?,
+        };
         let components = match (&spec.alpha, &spec.shares) {
             (Some(Alpha::PerComponent(m)), _) | (_, Some(m)) if spec.dist == DistKind::Dirichlet => {
                 m.keys().cloned().collect()
             }
             _ => Vec::new(),
         };
-        Ok(Dist { kind, components })
+        Ok(Dist { kind, components, tails })
     }
 
     /// Number of values the parameter holds: 1, or the Dirichlet's number of components.
@@ -173,11 +255,26 @@ impl Dist {
         &self.components
     }
 
+    /// The probability that one draw falls below `lo` or above `hi`: how often a field that
+    /// allows only [lo, hi] would stop a run. A fixed value and the shares of a beta or a
+    /// dirichlet count as inside (a fixed value is checked where it is used).
+    ///
+    /// ```
+    /// use ontschot::{Dist, DistKind, ParameterSpec};
+    /// let cost = ParameterSpec { dist: DistKind::Normal, mean: Some(100.0), sd: Some(150.0), ..Default::default() };
+    /// let p = Dist::from_spec(&cost).unwrap().probability_outside(0.0, f64::INFINITY);
+    /// assert!((p - 0.2525).abs() < 1e-4); // P(Z < -2/3)
+    /// ```
+    pub fn probability_outside(&self, lo: f64, hi: f64) -> f64 {
+        self.tails.outside(lo, hi).clamp(0.0, 1.0)
+    }
+
     /// The distribution's mean, one value per component.
     pub fn mean(&self) -> Vec<f64> {
         match &self.kind {
             Kind::Fixed(x) => vec![*x],
             Kind::Normal(_, m)
+            | Kind::TruncNormal(_, _, _, m)
             | Kind::LogNormal(_, m)
             | Kind::Gamma(_, m)
             | Kind::Beta(_, m)
@@ -199,6 +296,12 @@ impl Dist {
         match &self.kind {
             Kind::Fixed(x) => out[0] = *x,
             Kind::Normal(d, _) => out[0] = d.sample(rng),
+            Kind::TruncNormal(d, [lo, hi], [pa, pb], _) => {
+                use statrs::distribution::ContinuousCDF;
+                let u: f64 = rand::distr::StandardUniform.sample(rng);
+                // Far in a tail the inverse may round past an end.
+                out[0] = d.inverse_cdf(pa + u * (pb - pa)).clamp(*lo, *hi);
+            }
             Kind::LogNormal(d, _) => out[0] = d.sample(rng),
             Kind::Gamma(d, _) => out[0] = d.sample(rng),
             Kind::Beta(d, _) => out[0] = d.sample(rng),
@@ -241,7 +344,7 @@ impl Dist {
     }
 }
 
-fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
+fn build(spec: &ParameterSpec, form: &[&str]) -> Result<(Kind, Tails), Problem> {
     let g = |k: &str| -> f64 {
         match k {
             "value" => spec.value,
@@ -279,10 +382,10 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
         }
     };
     Ok(match (spec.dist, form) {
-        (DistKind::Fixed, _) => Kind::Fixed(g("value")),
+        (DistKind::Fixed, _) => (Kind::Fixed(g("value")), Tails::Inside),
         (DistKind::Normal, ["mean", "sd"]) => {
             let (m, s) = (g("mean"), positive("sd")?);
-            Kind::Normal(Normal::new(m, s).map_err(|e| bad("sd", e.to_string()))?, m)
+            (Kind::Normal(Normal::new(m, s).map_err(|e| bad("sd", e.to_string()))?, m), Tails::Normal(m, s))
         }
         (DistKind::Normal, _) => {
             let m = g("mean");
@@ -291,7 +394,7 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
                 return Err(bad("mean", format!("{m} lies outside its interval [{lo}, {hi}]")));
             }
             let s = (hi - lo) / (2.0 * Z95);
-            Kind::Normal(Normal::new(m, s).map_err(|e| bad("ci", e.to_string()))?, m)
+            (Kind::Normal(Normal::new(m, s).map_err(|e| bad("ci", e.to_string()))?, m), Tails::Normal(m, s))
         }
         (DistKind::Lognormal, form) => {
             let (mu, sigma) = match form {
@@ -314,16 +417,16 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
                 }
             };
             let d = LogNormal::new(mu, sigma).map_err(|e| bad("sdlog", e.to_string()))?;
-            Kind::LogNormal(d, (mu + sigma * sigma / 2.0).exp())
+            (Kind::LogNormal(d, (mu + sigma * sigma / 2.0).exp()), Tails::LogNormal(mu, sigma))
         }
         (DistKind::Gamma, ["shape", "scale"]) => {
             let (k, th) = (positive("shape")?, positive("scale")?);
-            Kind::Gamma(Gamma::new(k, th).map_err(|e| bad("shape", e.to_string()))?, k * th)
+            (Kind::Gamma(Gamma::new(k, th).map_err(|e| bad("shape", e.to_string()))?, k * th), Tails::Gamma(k, th))
         }
         (DistKind::Gamma, _) => {
             let (m, s) = (positive("mean")?, positive("sd")?);
             let (k, th) = ((m / s).powi(2), s * s / m);
-            Kind::Gamma(Gamma::new(k, th).map_err(|e| bad("sd", e.to_string()))?, m)
+            (Kind::Gamma(Gamma::new(k, th).map_err(|e| bad("sd", e.to_string()))?, m), Tails::Gamma(k, th))
         }
         (DistKind::Beta, form) => {
             let (a, b) = match form {
@@ -354,14 +457,15 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
                     (e, n - e)
                 }
             };
-            Kind::Beta(Beta::new(a, b).map_err(|e| bad("alpha", e.to_string()))?, a / (a + b))
+            (Kind::Beta(Beta::new(a, b).map_err(|e| bad("alpha", e.to_string()))?, a / (a + b)), Tails::Inside)
         }
         (DistKind::Uniform, _) => {
             let (lo, hi) = (g("min"), g("max"));
             if lo >= hi {
                 return Err(bad("max", format!("must be above min ({lo}), got {hi}")));
             }
-            Kind::Uniform(Uniform::new(lo, hi).map_err(|e| bad("max", e.to_string()))?, (lo + hi) / 2.0)
+            let d = Uniform::new(lo, hi).map_err(|e| bad("max", e.to_string()))?;
+            (Kind::Uniform(d, (lo + hi) / 2.0), Tails::Uniform(lo, hi))
         }
         (DistKind::Triangular | DistKind::Pert, form) => {
             let (lo, mode, hi) = (g("min"), g("mode"), g("max"));
@@ -373,11 +477,13 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
             }
             if spec.dist == DistKind::Triangular {
                 let d = Triangular::new(lo, hi, mode).map_err(|e| bad("mode", e.to_string()))?;
-                Kind::Triangular(d, (lo + mode + hi) / 3.0)
+                (Kind::Triangular(d, (lo + mode + hi) / 3.0), Tails::Triangular(lo, mode, hi))
             } else {
                 let shape = if form.len() == 4 { positive("shape")? } else { 4.0 };
                 let d = Pert::new(lo, hi).with_shape(shape).with_mode(mode).map_err(|e| bad("mode", e.to_string()))?;
-                Kind::Pert(d, (lo + shape * mode + hi) / (shape + 2.0))
+                // PERT is a beta on [min, max] with these shapes.
+                let (a, b) = (1.0 + shape * (mode - lo) / (hi - lo), 1.0 + shape * (hi - mode) / (hi - lo));
+                (Kind::Pert(d, (lo + shape * mode + hi) / (shape + 2.0)), Tails::Pert(lo, hi, a, b))
             }
         }
         (DistKind::Dirichlet, form) => {
@@ -409,7 +515,7 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<Kind, Problem> {
                     (Gamma::new(if *a < 1.0 { a + 1.0 } else { *a }, 1.0).expect("alpha checked > 0"), boost)
                 })
                 .collect();
-            Kind::Dirichlet(gammas, alphas.iter().map(|(_, a)| a / total).collect())
+            (Kind::Dirichlet(gammas, alphas.iter().map(|(_, a)| a / total).collect()), Tails::Inside)
         }
     })
 }

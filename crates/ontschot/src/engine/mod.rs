@@ -29,6 +29,10 @@ enum Draws {
     Means,
 }
 
+/// Expected draws outside a field's range at which a run refuses to start: at 0.05 the run would
+/// stop with a chance of about 5%.
+const RISKY_EXPECTED_FAILURES: f64 = 0.05;
+
 /// A configured Monte Carlo run over a [`Model`].
 ///
 /// ```
@@ -226,6 +230,22 @@ impl<'m> Simulation<'m> {
             });
         }
         let model = self.model;
+        // A draw outside a field's range stops the run at its iteration: when that is likely,
+        // say so now rather than after most of the work.
+        if draws == Draws::Random
+            && let Some(risk) = model.draw_risks().iter().find(|r| {
+                let overridden = model.slot_of(&r.parameter).is_some_and(|k| self.fixed.iter().any(|&(s, _)| s == k));
+                !overridden && r.expected(iterations) >= RISKY_EXPECTED_FAILURES
+            })
+        {
+            return Err(Error::Invalid {
+                origin: model.scenario.origin_label().to_owned(),
+                problems: vec![crate::Problem::new(
+                    format!("parameters.{}", risk.parameter),
+                    risk.describe(iterations),
+                )],
+            });
+        }
         let mode = self.mode;
         if mode == Mode::Individual
             && let Some((field, reason)) = crate::model::individual_problems(&model.scenario).into_iter().next()

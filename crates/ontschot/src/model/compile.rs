@@ -48,6 +48,8 @@ struct Compiler<'a> {
     constants: Vec<(String, f64)>,
     /// Defaults the scenario relies on without saying so (see `Model::notes`).
     notes: Vec<String>,
+    /// Where a drawn parameter is used in a field with a range: slot, field path, low, high.
+    ranges: Vec<(usize, String, f64, f64)>,
     n_cycles: usize,
 }
 
@@ -67,6 +69,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         fixed: HashMap::new(),
         constants: vec![("population.size".into(), s.population.size)],
         notes: Vec::new(),
+        ranges: Vec::new(),
         n_cycles: 0,
     };
     c.check_settings();
@@ -127,6 +130,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
+    let draw_risks = draw_risks(&params, &c.ranges);
     Ok(Model {
         scenario: s.clone(),
         params,
@@ -157,7 +161,26 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         societal,
         constants: c.constants,
         notes: c.notes,
+        draw_risks,
     })
+}
+
+/// Per drawn parameter used where a range applies, the chance one draw falls outside the
+/// narrowest of its ranges; parameters that cannot leave their ranges are left out.
+fn draw_risks(params: &[Param], ranges: &[(usize, String, f64, f64)]) -> Vec<super::DrawRisk> {
+    let mut out: Vec<super::DrawRisk> = Vec::new();
+    for p in params.iter().filter(|p| p.dist.components().is_empty()) {
+        let uses: Vec<&(usize, String, f64, f64)> = ranges.iter().filter(|r| r.0 == p.slot).collect();
+        let Some(first) = uses.first() else { continue };
+        let (lo, hi) = uses.iter().fold((first.2, first.3), |(lo, hi), r| (lo.max(r.2), hi.min(r.3)));
+        let probability = p.dist.probability_outside(lo, hi);
+        if probability > 0.0 {
+            let mut fields: Vec<String> = uses.iter().map(|r| r.1.clone()).collect();
+            fields.dedup();
+            out.push(super::DrawRisk { parameter: p.name.clone(), fields, low: lo, high: hi, probability });
+        }
+    }
+    out
 }
 
 /// FNV-1a: a stable hash of a parameter name, fixed across Rust versions and platforms.
@@ -541,6 +564,12 @@ impl<'a> Compiler<'a> {
     /// A term that must be >= 0 (and <= 1 when `unit`), checked now when its value is known.
     fn bounded(&mut self, path: &str, v: &Value, ctx: Ctx, unit: bool) -> Option<Term> {
         let t = self.term(path, v, ctx)?;
+        if let Term::Slot(slot) = t
+            && !self.fixed.contains_key(&(slot as usize))
+        {
+            let hi = if unit { 1.0 } else { f64::INFINITY };
+            self.ranges.push((slot as usize, path.to_owned(), 0.0, hi));
+        }
         if let Some(x) = self.known(t) {
             let from = from_parameter(v);
             if x < 0.0 {

@@ -146,6 +146,47 @@ pub(crate) struct Subgroups {
     pub labels: Vec<Label>,
 }
 
+/// A drawn parameter that can fall outside the range of a field it is used in (a normal cost
+/// below 0, a gamma probability above 1): such a draw stops the run at that iteration.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DrawRisk {
+    /// The parameter's key.
+    pub parameter: String,
+    /// The fields that use it with a range, by path.
+    pub fields: Vec<String>,
+    /// The narrowest range of those fields.
+    pub low: f64,
+    /// Its upper end (infinite for amounts).
+    pub high: f64,
+    /// The chance one draw falls outside it.
+    pub probability: f64,
+}
+
+impl DrawRisk {
+    /// Draws expected outside the range in `iterations` iterations.
+    pub fn expected(&self, iterations: usize) -> f64 {
+        self.probability * iterations as f64
+    }
+
+    /// What a reader should know, and do, for a run of `iterations` iterations.
+    pub fn describe(&self, iterations: usize) -> String {
+        let side = if self.high.is_finite() {
+            format!("outside [{}, {}]", self.low, self.high)
+        } else {
+            format!("below {}", self.low)
+        };
+        let (fields, verb) = match self.fields.as_slice() {
+            [one] => (one.clone(), "is"),
+            more => (more.join(", "), "are"),
+        };
+        format!(
+            "falls {side} with probability {:.2e} per draw, and {fields} {verb} never {side}: about {:.1} of {iterations} iterations would stop the run; give it a distribution that stays in range (gamma or lognormal for amounts, beta for probabilities), or cut a normal with truncate = [low, high]",
+            self.probability,
+            self.expected(iterations),
+        )
+    }
+}
+
 /// A compiled parameter: its distribution and where its draws go.
 #[derive(Clone, Debug)]
 pub(crate) struct Param {
@@ -220,6 +261,7 @@ pub struct Model {
     /// Every number written in the scenario with its field path (see `engine::finite`).
     pub(crate) constants: Vec<(String, f64)>,
     pub(crate) notes: Vec<String>,
+    pub(crate) draw_risks: Vec<DrawRisk>,
     pub(crate) tables: Vec<Vec<Term>>,
     pub(crate) n_cycles: usize,
     pub(crate) cycles_per_year: usize,
@@ -505,6 +547,24 @@ impl Model {
     /// ```
     pub fn notes(&self) -> &[String] {
         &self.notes
+    }
+    /// What a reader should check before a run of `iterations` iterations, one line each: the
+    /// defaults the scenario relies on ([`Model::notes`]) and the drawn parameters that would stop
+    /// the run once in a thousand runs or more ([`Model::draw_risks`]). `ontschot validate`
+    /// prints them; Python's `validate()` gives them as warnings.
+    pub fn warnings(&self, iterations: usize) -> Vec<String> {
+        let risks = self.draw_risks.iter().filter(|r| r.expected(iterations) >= 1e-3);
+        self.notes
+            .iter()
+            .cloned()
+            .chain(risks.map(|r| format!("parameters.{}: {}", r.parameter, r.describe(iterations))))
+            .collect()
+    }
+    /// The drawn parameters that can fall outside the range of a field they are used in, with
+    /// the chance per draw (see [`DrawRisk`]). A run refuses to start when one of them would stop
+    /// it with a chance of 5% or more.
+    pub fn draw_risks(&self) -> &[DrawRisk] {
+        &self.draw_risks
     }
     /// Number of model cycles over the horizon.
     pub fn n_cycles(&self) -> usize {

@@ -448,6 +448,10 @@ pub struct ParameterSpec {
     /// 95% interval `[low, high]` as a paper reports it (normal, lognormal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ci: Option<[f64; 2]>,
+    /// A normal cut to `[low, high]`: draws outside never happen, the rest keep their relative
+    /// chances (a cost that cannot be negative: `[0, 1e12]`). Its mean is the cut normal's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub truncate: Option<[f64; 2]>,
     /// Mean of the log (lognormal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meanlog: Option<f64>,
