@@ -16,7 +16,7 @@ The seed's grant budget is for the option in which a grant pays the programme
 
 from __future__ import annotations
 
-from . import plot, seeds
+from . import format, plot, seeds
 from ._errors import DrawError, OntschotError, ResultsError, ScenarioError
 from ._finance import Solution, compare
 from ._ontschot import __version__
@@ -34,6 +34,7 @@ __all__ = [
     "Sensitivity",
     "Solution",
     "compare",
+    "format",
     "__version__",
     "plot",
     "seeds",

@@ -5,7 +5,7 @@ from typing import Callable, final
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Results", "Scenario", "__version__"]
+__all__ = ["Results", "Scenario", "__version__", "format_number"]
 __version__: str
 
 @final
@@ -120,3 +120,5 @@ class Results:
     def to_bytes(self) -> bytes: ...
     @staticmethod
     def from_bytes(data: bytes) -> Results: ...
+
+def format_number(kind: str, x: float, lang: str, digits: int) -> str: ...

@@ -192,3 +192,15 @@ def test_stubs_match_the_extension_module():
 
     out = subprocess.run([sys.executable, "-m", "mypy.stubtest", "ontschot._ontschot"], capture_output=True, text=True, cwd=ROOT / "tests")
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_numbers_are_formatted_as_the_cli_and_the_report_format_them():
+    from ontschot import format as fmt
+
+    assert [fmt.euro_short(3_188_768, lang) for lang in ("nl", "en")] == ["€ 3,2 mln", "€3.2m"]
+    assert [fmt.decimal(0.9, 2, lang) for lang in ("nl", "en")] == ["0,90", "0.90"]
+    assert [fmt.percent(0.03, 1, lang) for lang in ("nl", "en")] == ["3,0%", "3.0%"]
+    assert [fmt.whole(2971, lang) for lang in ("nl", "en")] == ["2.971", "2,971"]
+    assert fmt.euro(-1_234_567.4, "nl") == "-€ 1.234.567"
+    with pytest.raises(ValueError, match="lang must be 'nl' or 'en'"):
+        fmt.whole(1, "fr")

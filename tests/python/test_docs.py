@@ -7,10 +7,11 @@ import pytest
 import ontschot
 import ontschot._results
 import ontschot._scenario
+import ontschot.format
 import ontschot.seeds
 
 
-@pytest.mark.parametrize("module", [ontschot, ontschot.seeds, ontschot._scenario, ontschot._results])
+@pytest.mark.parametrize("module", [ontschot, ontschot.seeds, ontschot._scenario, ontschot._results, ontschot.format])
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0, f"{module.__name__} has no examples"

@@ -5,16 +5,7 @@ use std::fmt::Write;
 
 /// Euros with thousands separators and a sign, e.g. `-1,234,567`.
 pub fn eur(x: f64) -> String {
-    let r = x.round();
-    let digits = format!("{:.0}", r.abs());
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if r < 0.0 { format!("-{out}") } else { out }
+    ontschot::format::whole(x, ontschot::format::Lang::En)
 }
 
 /// One decimal, without a minus sign on a value that rounds to zero.

@@ -131,6 +131,14 @@ fn report_speaks_english_on_request_and_refuses_other_languages() {
     let html = std::fs::read_to_string(&path).unwrap();
     assert!(html.contains("Who pays and who benefits") && html.contains("lang=\"en\""));
     assert!(html.contains("Every assumption") && html.contains("coach_trajectory_cost"));
+    // Numbers in each language's own notation: "for 100 people" and decimals with a point in
+    // English; a decimal comma, "mln" and dots between thousands in Dutch.
+    assert!(html.contains("3.0% / 1.5%") && html.contains("€"), "English separators");
+    let nl = tmp("samenoud-nl.html");
+    run(&["report", &seed("samenoud.toml"), "-o", nl.to_str().unwrap(), "-n", "200", "-q"]);
+    let nl = std::fs::read_to_string(&nl).unwrap();
+    assert!(nl.contains("voor 2.971 mensen") && nl.contains("3,0% / 1,5%"), "Dutch separators");
+    assert!(nl.contains(" mln") && !nl.contains("M<") && !nl.contains("0.0M"), "Dutch units");
     let out = Command::new(env!("CARGO_BIN_EXE_ontschot"))
         .args(["report", &seed("samenoud.toml"), "-o", "/tmp/x.html", "--lang", "fr"])
         .output()

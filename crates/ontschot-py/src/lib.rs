@@ -607,10 +607,27 @@ impl Results {
     }
 }
 
+/// One number in a language's notation (see `ontschot::format`): `kind` is `whole`, `decimal`,
+/// `percent`, `euro` or `euro_short`; `digits` counts decimals for `decimal` and `percent`.
+#[pyfunction]
+fn format_number(kind: &str, x: f64, lang: &str, digits: usize) -> PyResult<String> {
+    use ontschot::format as f;
+    let lang = f::Lang::parse(lang)
+        .ok_or_else(|| PyValueError::new_err(format!("lang must be 'nl' or 'en', got {lang:?}")))?;
+    Ok(match kind {
+        "whole" => f::whole(x, lang),
+        "decimal" => f::decimal(x, digits.min(12), lang),
+        "percent" => f::percent(x, digits.min(12), lang),
+        "euro" => f::euro(x, lang),
+        "euro_short" => f::euro_short(x, lang),
+        other => return Err(PyValueError::new_err(format!("no number format '{other}'"))),
+    })
+}
+
 #[pymodule(gil_used = false)]
 mod _ontschot {
     #[pymodule_export]
-    use super::{Results, Scenario};
+    use super::{Results, Scenario, format_number};
 
     #[pymodule_init]
     fn init(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {

@@ -1,6 +1,7 @@
 //! Charts as inline SVG, drawn with plotters.
 
 use ontschot::Results;
+use ontschot::format::Lang;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -29,19 +30,8 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-fn short(x: f64) -> String {
-    let a = x.abs();
-    if a >= 1e6 {
-        format!("{:.1}M", x / 1e6)
-    } else if a >= 1e3 {
-        format!("{:.0}k", x / 1e3)
-    } else {
-        format!("{x:.0}")
-    }
-}
-
 /// Bars of each party's net with its 95% interval as whiskers.
-pub(crate) fn bars(items: &[(String, f64, f64, f64)], y_label: &str) -> Result<String, String> {
+pub(crate) fn bars(items: &[(String, f64, f64, f64)], y_label: &str, lang: Lang) -> Result<String, String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (760, 360)).into_drawing_area();
@@ -59,7 +49,7 @@ pub(crate) fn bars(items: &[(String, f64, f64, f64)], y_label: &str) -> Result<S
             .disable_x_mesh()
             .disable_x_axis()
             .y_desc(y_label)
-            .y_label_formatter(&|y| short(*y))
+            .y_label_formatter(&|y| ontschot::format::tick(*y, lang))
             .label_style(FONT)
             .axis_desc_style(FONT)
             .draw()
@@ -99,7 +89,13 @@ pub(crate) fn bars(items: &[(String, f64, f64, f64)], y_label: &str) -> Result<S
 }
 
 /// Lines of each party's mean cumulative net over the years with 95% bands.
-pub(crate) fn lines(series: &[Series], years: &[usize], x_label: &str, y_label: &str) -> Result<String, String> {
+pub(crate) fn lines(
+    series: &[Series],
+    years: &[usize],
+    x_label: &str,
+    y_label: &str,
+    lang: Lang,
+) -> Result<String, String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (760, 380)).into_drawing_area();
@@ -119,7 +115,7 @@ pub(crate) fn lines(series: &[Series], years: &[usize], x_label: &str, y_label: 
             .x_label_formatter(&|x| if (x - x.round()).abs() < 1e-6 { format!("{x:.0}") } else { String::new() })
             .x_desc(x_label)
             .y_desc(y_label)
-            .y_label_formatter(&|y| short(*y))
+            .y_label_formatter(&|y| ontschot::format::tick(*y, lang))
             .label_style(FONT)
             .axis_desc_style(FONT)
             .draw()
@@ -155,7 +151,7 @@ pub(crate) fn lines(series: &[Series], years: &[usize], x_label: &str, y_label: 
 }
 
 /// A tornado: from the base case to the net at each parameter's low and high value.
-pub(crate) fn tornado(bars: &[(String, f64, f64)], base: f64, x_label: &str) -> Result<String, String> {
+pub(crate) fn tornado(bars: &[(String, f64, f64)], base: f64, x_label: &str, lang: Lang) -> Result<String, String> {
     let mut svg = String::new();
     {
         let n = bars.len().max(1);
@@ -173,7 +169,7 @@ pub(crate) fn tornado(bars: &[(String, f64, f64)], base: f64, x_label: &str) -> 
             .disable_y_mesh()
             .disable_y_axis()
             .x_desc(x_label)
-            .x_label_formatter(&|x| short(*x))
+            .x_label_formatter(&|x| ontschot::format::tick(*x, lang))
             .label_style(FONT)
             .axis_desc_style(FONT)
             .draw()

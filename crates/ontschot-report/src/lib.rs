@@ -75,26 +75,13 @@ struct Headline {
     probability_after: f64,
 }
 
-fn eur(x: f64) -> String {
-    let r = x.round();
-    let digits = format!("{:.0}", r.abs());
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('.');
-        }
-        out.push(ch);
-    }
-    format!("{}€ {out}", if r < 0.0 { "−" } else { "" })
-}
-
-fn pct(p: f64) -> String {
-    format!("{:.0}%", p * 100.0)
-}
-
 /// Renders the report of intervention arm 1 against usual care.
 pub fn render(model: &Model, results: &Results, options: &Options) -> Result<String, Error> {
     let t = text::Text::new(options.lang);
+    // Every amount and chance in the reader's own notation.
+    let lang = options.lang;
+    let eur = |x: f64| ontschot::format::euro_short(x, lang);
+    let pct = |p: f64| ontschot::format::percent(p, 0, lang);
     let arm = 1;
     let summary = results.summary(arm)?;
     let meta = results.meta();
@@ -182,7 +169,9 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     sections.push(Section {
         title: t.s("budget_title"),
         intro: t.s("budget_intro"),
-        chart: Some(charts::lines(&budget_series, &cal, &t.s("year"), &t.s("budget_axis")).map_err(Error::Chart)?),
+        chart: Some(
+            charts::lines(&budget_series, &cal, &t.s("year"), &t.s("budget_axis"), lang).map_err(Error::Chart)?,
+        ),
         head: std::iter::once(t.s("payer"))
             .chain(view.years.iter().map(|y| y.to_string()))
             .chain([t.s("cumulative"), t.s("p_better")])
@@ -235,7 +224,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     sections.push(Section {
         title: format!("{} ({})", t.s("who_title"), t.s("societal_note")),
         intro: t.s("who_intro"),
-        chart: Some(charts::bars(&bars, &t.s("net_after_axis")).map_err(Error::Chart)?),
+        chart: Some(charts::bars(&bars, &t.s("net_after_axis"), lang).map_err(Error::Chart)?),
         head: ["payer", "invests", "saves", "net", "interval", "p_gain", "net_after", "p_gain_after"]
             .iter()
             .map(|k| t.s(k))
@@ -275,7 +264,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         sections.push(Section {
             title: t.s("party_title"),
             intro: t.s("party_intro"),
-            chart: Some(charts::bars(&bars, &t.s("budget_axis")).map_err(Error::Chart)?),
+            chart: Some(charts::bars(&bars, &t.s("budget_axis"), lang).map_err(Error::Chart)?),
             head: ["payer", "cumulative", "interval", "p_better"].iter().map(|k| t.s(k)).collect(),
             rows,
         });
@@ -344,7 +333,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     sections.push(Section {
         title: t.s("cum_title"),
         intro: t.s("cum_intro"),
-        chart: Some(charts::lines(&series, &years, &t.s("year"), &t.s("cum_axis")).map_err(Error::Chart)?),
+        chart: Some(charts::lines(&series, &years, &t.s("year"), &t.s("cum_axis"), lang).map_err(Error::Chart)?),
         head: std::iter::once(t.s("payer"))
             .chain(years.iter().map(|y| format!("{} {y}", t.s("year"))))
             .chain(std::iter::once(t.s("break_even")))
@@ -394,7 +383,12 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
             .iter()
             .map(|b| Row {
                 label: b.parameter.clone(),
-                cells: vec![format!("{:.4}", b.values.0), format!("{:.4}", b.values.1), eur(b.low[k]), eur(b.high[k])],
+                cells: vec![
+                    ontschot::format::decimal(b.values.0, 4, lang),
+                    ontschot::format::decimal(b.values.1, 4, lang),
+                    eur(b.low[k]),
+                    eur(b.high[k]),
+                ],
                 values: vec![b.values.0, b.values.1, b.low[k], b.high[k]],
             })
             .collect();
@@ -402,7 +396,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         sections.push(Section {
             title: format!("{}: {who}", t.s("tornado_title")),
             intro: t.s("tornado_intro"),
-            chart: Some(charts::tornado(&bars, tornado.base[k], &t.s("net_axis")).map_err(Error::Chart)?),
+            chart: Some(charts::tornado(&bars, tornado.base[k], &t.s("net_axis"), lang).map_err(Error::Chart)?),
             head: ["parameter", "low", "high", "net_low", "net_high"].iter().map(|k| t.s(k)).collect(),
             rows,
         });
@@ -433,12 +427,19 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let method = vec![
         (t.s("iterations"), meta.iterations.to_string()),
         (t.s("seed"), meta.seed.to_string()),
-        (t.s("discount"), format!("{:.1}% / {:.1}%", meta.discount_costs * 100.0, meta.discount_effects * 100.0)),
+        (
+            t.s("discount"),
+            format!(
+                "{} / {}",
+                ontschot::format::percent(meta.discount_costs, 1, lang),
+                ontschot::format::percent(meta.discount_effects, 1, lang)
+            ),
+        ),
         (t.s("convention"), meta.cycle_convention.clone()),
         (t.s("price_year"), meta.price_year.map_or("—".into(), |y| y.to_string())),
         (t.s("start_year"), meta.start_year.map_or("—".into(), |y| y.to_string())),
-        (t.s("population"), format!("{:.0}", meta.population)),
-        (t.s("inflow"), format!("{:.0}", meta.inflow)),
+        (t.s("population"), ontschot::format::whole(meta.population, lang)),
+        (t.s("inflow"), ontschot::format::whole(meta.inflow, lang)),
         (t.s("mode"), t.s(if meta.mode == "individual" { "mode_individual" } else { "mode_cohort" })),
         (t.s("version"), format!("ontschot {}", env!("CARGO_PKG_VERSION"))),
         (t.s("command"), options.command.clone()),

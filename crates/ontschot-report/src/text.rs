@@ -1,33 +1,7 @@
 //! Labels in Dutch (in the sector's own terms) and English.
 
-/// Language of a report.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lang {
-    /// Nederlands.
-    #[default]
-    Nl,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// `nl` or `en`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Nl => "nl",
-            Lang::En => "en",
-        }
-    }
-
-    /// Parses `nl` or `en`.
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s {
-            "nl" => Some(Lang::Nl),
-            "en" => Some(Lang::En),
-            _ => None,
-        }
-    }
-}
+/// Language of a report: the core's, which also formats its numbers.
+pub use ontschot::format::Lang;
 
 const LABELS: &[(&str, &str, &str)] = &[
     ("title", "wie betaalt, wie profiteert", "who pays, who benefits"),
@@ -184,10 +158,20 @@ impl Text {
         }
     }
 
+    /// An amount in the reader's notation, rounded (`€ 3,2 mln`, `€3.2m`).
+    fn eur(&self, x: f64) -> String {
+        ontschot::format::euro_short(x, self.lang)
+    }
+
+    /// A chance as a whole percentage in the reader's notation.
+    fn pct(&self, p: f64) -> String {
+        ontschot::format::percent(p, 0, self.lang)
+    }
+
     /// The sentence on a fund that bears no risk of its own: its spending falls or rises.
     pub(crate) fn spending(&self, who: &str, net: f64, lo: f64, hi: f64) -> String {
-        let amount = super::eur(net.abs());
-        let (lo, hi) = (super::eur(lo), super::eur(hi));
+        let amount = self.eur(net.abs());
+        let (lo, hi) = (self.eur(lo), self.eur(hi));
         match (self.lang, net >= 0.0) {
             (Lang::Nl, true) => {
                 format!("De uitgaven van {who} dalen met ongeveer {amount} (95%-interval {lo} tot {hi}).")
@@ -211,8 +195,8 @@ impl Text {
         p_after: f64,
         financed: bool,
     ) -> String {
-        let amount = super::eur(net.abs());
-        let (lo, hi) = (super::eur(lo), super::eur(hi));
+        let amount = self.eur(net.abs());
+        let (lo, hi) = (self.eur(lo), self.eur(hi));
         let mut s = match (self.lang, net >= 0.0) {
             (Lang::Nl, true) => format!("{} bespaart ongeveer {amount} (95%-interval {lo} tot {hi})", capital(who)),
             (Lang::Nl, false) => {
@@ -224,18 +208,18 @@ impl Text {
         if financed {
             s += &match self.lang {
                 Lang::Nl => {
-                    format!("; na de afspraken netto {} met {:.0}% kans op winst", super::eur(after), p_after * 100.0)
+                    format!("; na de afspraken netto {} met {} kans op winst", self.eur(after), self.pct(p_after))
                 }
                 Lang::En => format!(
-                    "; after the arrangements the net is {} with a {:.0}% chance of gaining",
-                    super::eur(after),
-                    p_after * 100.0
+                    "; after the arrangements the net is {} with a {} chance of gaining",
+                    self.eur(after),
+                    self.pct(p_after)
                 ),
             };
         } else {
             s += &match self.lang {
-                Lang::Nl => format!("; kans op winst {:.0}%", p_after * 100.0),
-                Lang::En => format!("; chance of gaining {:.0}%", p_after * 100.0),
+                Lang::Nl => format!("; kans op winst {}", self.pct(p_after)),
+                Lang::En => format!("; chance of gaining {}", self.pct(p_after)),
             };
         }
         s + "."
@@ -245,27 +229,28 @@ impl Text {
     pub(crate) fn deal(&self, p: f64) -> String {
         match self.lang {
             Lang::Nl => format!(
-                "Met deze aandelen wint elke partij met een kans van minstens {:.0}%; bij een hogere kans voor de één wordt die voor een ander kleiner.",
-                p * 100.0
+                "Met deze aandelen wint elke partij met een kans van minstens {}; bij een hogere kans voor de één wordt die voor een ander kleiner.",
+                self.pct(p)
             ),
             Lang::En => format!(
-                "With these shares every party gains with a chance of at least {:.0}%; a higher chance for one lowers another's.",
-                p * 100.0
+                "With these shares every party gains with a chance of at least {}; a higher chance for one lowers another's.",
+                self.pct(p)
             ),
         }
     }
 
     pub(crate) fn all_gain(&self, p: f64) -> String {
         match self.lang {
-            Lang::Nl => format!("Kans dat alle betrokken partijen die risico dragen winnen: {:.0}%.", p * 100.0),
-            Lang::En => format!("Chance that every party involved that bears risk gains: {:.0}%.", p * 100.0),
+            Lang::Nl => format!("Kans dat alle betrokken partijen die risico dragen winnen: {}.", self.pct(p)),
+            Lang::En => format!("Chance that every party involved that bears risk gains: {}.", self.pct(p)),
         }
     }
 
     pub(crate) fn subtitle(&self, arm: &str, comparator: &str, years: usize, people: f64) -> String {
+        let people = ontschot::format::whole(people, self.lang);
         match self.lang {
-            Lang::Nl => format!("{arm} vergeleken met {comparator}, over {years} jaar, voor {people:.0} mensen"),
-            Lang::En => format!("{arm} against {comparator}, over {years} years, for {people:.0} people"),
+            Lang::Nl => format!("{arm} vergeleken met {comparator}, over {years} jaar, voor {people} mensen"),
+            Lang::En => format!("{arm} against {comparator}, over {years} years, for {people} people"),
         }
     }
 }

@@ -37,6 +37,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod finance;
+pub mod format;
 pub mod model;
 pub mod results;
 pub mod scenario;
