@@ -405,15 +405,16 @@ class Results:
 
         return plot.distribution(self, arm=arm, ax=ax)
 
-    def report(self, path: str | os.PathLike[str], lang: str = "nl") -> None:
+    def report(self, path: str | os.PathLike[str], lang: str = "nl", arm: int | str = 1) -> None:
         """Writes the self-contained HTML report of this run (for boards and councils) to
         ``path``: the answer in plain words, who pays and who benefits, the years, the financing
         arrangements, the deciding assumptions, every assumption with its source, and the method.
-        ``lang`` is ``"nl"`` or ``"en"``."""
+        ``lang`` is ``"nl"`` or ``"en"``; ``arm`` the intervention arm reported, by index or name."""
         if self._scenario is None:
             raise ValueError("these results do not know their scenario (unpickled?): use scenario.report(path)")
-        command = f"scenario.run(iterations={self._meta['iterations']}, seed={self._meta['seed']}).report({os.fspath(path)!r})"
-        html = self._scenario._inner.report(self._inner, lang, command)
+        index = self._arm(arm, intervention=True)
+        command = f"scenario.run(iterations={self._meta['iterations']}, seed={self._meta['seed']}).report({os.fspath(path)!r}, arm={arm!r})"
+        html = self._scenario._inner.report(self._inner, lang, command, index)
         with open(path, "w", encoding="utf-8") as f:
             f.write(html)
 

@@ -367,12 +367,18 @@ class Scenario:
         return _frame(options, self.name)
 
     def report(
-        self, path: str | os.PathLike[str], iterations: int | None = None, seed: int | None = None, *, lang: str = "nl"
+        self,
+        path: str | os.PathLike[str],
+        iterations: int | None = None,
+        seed: int | None = None,
+        *,
+        lang: str = "nl",
+        arm: int | str = 1,
     ) -> Results:
         """Runs the scenario and writes its HTML report to ``path`` (see :meth:`Results.report`);
         returns the results."""
         results = self.run(iterations, seed, progress=None)
-        results.report(path, lang=lang)
+        results.report(path, lang=lang, arm=arm)
         return results
 
     def parameter_draws(self, iterations: int | None = None, seed: int | None = None) -> pd.DataFrame:

@@ -29,3 +29,14 @@ def test_results_write_a_report_with_their_own_numbers(tmp_path):
         r.report(tmp_path / "x.html", lang="fr")
     with pytest.raises(ValueError, match="do not know their scenario"):
         pickle.loads(pickle.dumps(r)).report(tmp_path / "y.html")
+
+
+def test_a_report_of_a_named_arm_and_not_of_the_comparator(tmp_path):
+    s = ontschot.seeds.samenoud()
+    r = s.run(iterations=100, seed=2, progress=False)
+    path = tmp_path / "arm.html"
+    r.report(path, arm="samenoud")
+    html = path.read_text(encoding="utf-8")
+    assert "Alle partijen samen" in html and "arm='samenoud'" in html
+    with pytest.raises(ValueError, match="is the comparator"):
+        r.report(tmp_path / "z.html", arm=0)

@@ -88,6 +88,9 @@ enum Command {
         /// Language of the labels: nl or en.
         #[arg(long, default_value = "nl")]
         lang: String,
+        /// The intervention arm to report, by name (default: the first after the comparator).
+        #[arg(long)]
+        arm: Option<String>,
     },
     /// One-way sensitivity: each uncertain parameter at its 2.5 and 97.5 percentiles, the others
     /// at their means; the effect on each payer's net, widest first.
@@ -236,7 +239,9 @@ fn main() -> ExitCode {
             deal(&scenario, &args, &parties, &goal, &view, json.as_deref())
         }
         Command::Validate { scenario, draws } => validate(&scenario, draws),
-        Command::Report { scenario, output, run: args, lang } => report(&scenario, &output, &args, &lang),
+        Command::Report { scenario, output, run: args, lang, arm } => {
+            report(&scenario, &output, &args, &lang, arm.as_deref())
+        }
         Command::Tornado { scenario, party, top, json } => tornado(&scenario, &party, top, json.as_deref()),
         Command::Sensitivity { scenario, run: args, group, top, json } => {
             sensitivity(&scenario, &args, &group, top, json.as_deref())
@@ -698,13 +703,28 @@ fn twoway(path: &Path, args: &RunArgs, x: &str, y: &str, party: &str) -> Result<
     Ok(())
 }
 
-fn report(path: &Path, output: &Path, args: &RunArgs, lang: &str) -> Result<(), String> {
+fn report(path: &Path, output: &Path, args: &RunArgs, lang: &str, arm: Option<&str>) -> Result<(), String> {
     let lang = ontschot_report::Lang::parse(lang).ok_or_else(|| format!("--lang must be nl or en, got '{lang}'"))?;
     let model = load(path)?;
+    let arms = model.arms();
+    let index = match arm {
+        None => 1,
+        Some(name) => match arms.iter().position(|a| a.name == name) {
+            Some(0) => return Err(format!("--arm: '{name}' is the comparator; name an intervention arm")),
+            Some(k) => k,
+            None => {
+                let names: Vec<&str> = arms[1..].iter().map(|a| a.name.as_str()).collect();
+                return Err(format!("--arm: no arm named '{name}' (the intervention arms: {})", names.join(", ")));
+            }
+        },
+    };
     let results = simulate(&model, args)?;
     let mut command = format!("ontschot report {} -o {} --lang {}", path.display(), output.display(), lang.code());
+    if let Some(name) = arm {
+        command += &format!(" --arm {name}");
+    }
     command += &format!(" --iterations {} --seed {}", results.meta().iterations, results.meta().seed);
-    let options = ontschot_report::Options { lang, command, ..Default::default() };
+    let options = ontschot_report::Options { lang, command, arm: index, ..Default::default() };
     let html = ontschot_report::render(&model, &results, &options).map_err(|e| e.to_string())?;
     write(output, &html)?;
     eprintln!("wrote {}", output.display());

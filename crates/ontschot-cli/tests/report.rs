@@ -178,3 +178,54 @@ fn a_region_report_shows_the_budget_per_year_each_party_the_free_riders_and_the_
         assert!(html.contains(needle), "missing '{needle}'");
     }
 }
+
+/// The first screen's lines, as text.
+fn answer(html: &str) -> String {
+    let start = html.find("<section class=\"answer\"").expect("an answer section");
+    let end = start + html[start..].find("</section>").unwrap();
+    let mut text = String::new();
+    let mut inside = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[test]
+fn the_first_screen_says_what_it_brings_people_and_all_parties_with_intervals_in_the_sentences_direction() {
+    let path = tmp("samenoud-answer.html");
+    run(&["report", &seed("samenoud.toml"), "-o", path.to_str().unwrap(), "-n", "300", "--arm", "samenoud", "-q"]);
+    let html = std::fs::read_to_string(&path).unwrap();
+    let first = answer(&html);
+    assert!(first.contains("Voor de mensen: circa ") && first.contains(" QALY's erbij (95%-interval "), "{first}");
+    assert!(
+        first.contains("Alle partijen samen betalen circa") || first.contains("Alle partijen samen besparen circa"),
+        "{first}"
+    );
+    // "pays more" with its interval as amounts paid more, direction words where it crosses zero.
+    assert!(first.contains("De gemeente betaalt circa € ") && first.contains(" minder tot € "), "{first}");
+    assert!(!first.contains("(95%-interval: -€"), "an interval against its sentence: {first}");
+    assert!(html.contains("--arm samenoud"), "the command that reproduces it");
+    // Welzijn op Recept changes no one's health in the model and has no arrangements in force:
+    // no health line, and no columns "after the arrangements" that would repeat "before".
+    let path = tmp("wor-answer.html");
+    run(&["report", &seed("welzijn_op_recept.toml"), "-o", path.to_str().unwrap(), "-n", "200", "--lang", "en", "-q"]);
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(!html.contains("class=\"health\"") && answer(&html).contains("All parties together pay about €"));
+    assert!(!html.contains("<th scope=\"col\">Net after arrangements</th>"), "after columns without arrangements");
+    for (arm, why) in [
+        ("usual_care", "is the comparator"),
+        ("nope", "no arm named 'nope' (the intervention arms: welzijn_op_recept)"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ontschot"))
+            .args(["report", &seed("welzijn_op_recept.toml"), "-o", "/tmp/x.html", "-n", "10", "--arm", arm])
+            .output()
+            .unwrap();
+        assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains(why));
+    }
+}

@@ -316,15 +316,15 @@ impl Scenario {
     }
 
     /// The HTML report of `results` (a run of this scenario).
-    #[pyo3(signature = (results, lang="nl", command=""))]
-    fn report(&self, py: Python<'_>, results: &Results, lang: &str, command: &str) -> PyResult<String> {
+    #[pyo3(signature = (results, lang="nl", command="", arm=1))]
+    fn report(&self, py: Python<'_>, results: &Results, lang: &str, command: &str, arm: usize) -> PyResult<String> {
         let lang = ontschot_report::Lang::parse(lang)
             .ok_or_else(|| PyValueError::new_err(format!("lang must be 'nl' or 'en', got {lang:?}")))?;
         let model = Model::new(&self.inner).map_err(to_py)?;
         if results.inner.meta().budgets != model.budgets() || results.inner.meta().arms != model.arms() {
             return Err(PyValueError::new_err("these results come from another scenario: run this scenario first"));
         }
-        let options = ontschot_report::Options { lang, command: command.to_owned(), ..Default::default() };
+        let options = ontschot_report::Options { lang, command: command.to_owned(), arm, ..Default::default() };
         py.detach(|| ontschot_report::render(&model, &results.inner, &options)).map_err(|e| match e {
             ontschot_report::Error::Core(e) => to_py(e),
             other => pyo3::exceptions::PyRuntimeError::new_err(other.to_string()),

@@ -41,11 +41,13 @@ pub struct Options {
     pub command: String,
     /// Parameters per tornado diagram.
     pub tornado_top: usize,
+    /// The intervention arm reported against the comparator (arm 0), 1 or more.
+    pub arm: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { lang: Lang::Nl, command: String::new(), tornado_top: 8 }
+        Options { lang: Lang::Nl, command: String::new(), tornado_top: 8, arm: 1 }
     }
 }
 
@@ -75,14 +77,15 @@ struct Headline {
     probability_after: f64,
 }
 
-/// Renders the report of intervention arm 1 against usual care.
+/// Renders the report of intervention arm `options.arm` against the comparator; an arm the run
+/// does not have is an error.
 pub fn render(model: &Model, results: &Results, options: &Options) -> Result<String, Error> {
     let t = text::Text::new(options.lang);
     // Every amount and chance in the reader's own notation.
     let lang = options.lang;
     let eur = |x: f64| ontschot::format::euro_short(x, lang);
     let pct = |p: f64| ontschot::format::percent(p, 0, lang);
-    let arm = 1;
+    let arm = options.arm;
     let summary = results.summary(arm)?;
     let meta = results.meta();
     let nets = ontschot::analysis::nets(results, arm);
@@ -98,15 +101,8 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
             let who = t.payer(&p.name, &p.label);
             let bears_risk = meta.payers.iter().find(|x| x.name == p.name).is_none_or(|x| x.bears_risk);
             let sentence = if bears_risk {
-                t.headline(
-                    &who,
-                    p.net.mean,
-                    p.net.p2_5,
-                    p.net.p97_5,
-                    p.net_after.mean,
-                    p.probability_gain_after,
-                    meta.financed,
-                )
+                let after = meta.financed.then_some(p.net_after.mean);
+                t.headline(&who, false, p.net.mean, p.net.p2_5, p.net.p97_5, after, p.probability_gain_after)
             } else {
                 t.spending(&who, p.net_after.mean, p.net_after.p2_5, p.net_after.p97_5)
             };
@@ -119,6 +115,20 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
             }
         })
         .collect();
+    // All parties together, and what it brings people: the two lines a board reads first.
+    let total = &summary.total;
+    let total_sentence = t.headline(
+        t.all_parties(),
+        true,
+        total.net.mean,
+        total.net.p2_5,
+        total.net.p97_5,
+        meta.financed.then_some(total.net_after.mean),
+        total.probability_gain_after,
+    );
+    let h = &summary.health;
+    let health_sentence = t
+        .health(h.qalys.map(|q| (q.mean, q.p2_5, q.p97_5)), (h.life_years.mean, h.life_years.p2_5, h.life_years.p97_5));
     let n = meta.iterations;
     let active: Vec<usize> = payer_rows.iter().copied().filter(|&k| nets[k].iter().any(|v| *v != 0.0)).collect();
     // A fund administered without risk neither wins nor loses: it does not count here.
@@ -192,26 +202,26 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
                 // The fund bears no risk of its own: no chance of gaining.
                 let risk = meta.payers.iter().find(|x| x.name == p.name).is_none_or(|x| x.bears_risk);
                 let chance = |x: f64| if risk { pct(x) } else { "—".into() };
-                vec![
+                let mut cells = vec![
                     eur(p.investment.mean),
                     eur(p.savings.mean),
                     eur(p.net.mean),
                     format!("{} … {}", eur(p.net.p2_5), eur(p.net.p97_5)),
                     chance(p.probability_gain),
-                    eur(p.net_after.mean),
-                    chance(p.probability_gain_after),
-                ]
+                ];
+                if meta.financed {
+                    cells.extend([eur(p.net_after.mean), chance(p.probability_gain_after)]);
+                }
+                cells
             },
-            values: vec![
-                p.investment.mean,
-                p.savings.mean,
-                p.net.mean,
-                p.net.p2_5,
-                p.net.p97_5,
-                p.probability_gain,
-                p.net_after.mean,
-                p.probability_gain_after,
-            ],
+            values: {
+                let mut values =
+                    vec![p.investment.mean, p.savings.mean, p.net.mean, p.net.p2_5, p.net.p97_5, p.probability_gain];
+                if meta.financed {
+                    values.extend([p.net_after.mean, p.probability_gain_after]);
+                }
+                values
+            },
         })
         .collect();
     let bars: Vec<(String, f64, f64, f64)> = summary
@@ -224,9 +234,14 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     sections.push(Section {
         title: format!("{} ({})", t.s("who_title"), t.s("societal_note")),
         intro: t.s("who_intro"),
-        chart: Some(charts::bars(&bars, &t.s("net_after_axis"), lang).map_err(Error::Chart)?),
+        chart: Some(
+            charts::bars(&bars, &t.s(if meta.financed { "net_after_axis" } else { "net_axis" }), lang)
+                .map_err(Error::Chart)?,
+        ),
+        // Without arrangements in force, "after" would repeat "before": those columns are left out.
         head: ["payer", "invests", "saves", "net", "interval", "p_gain", "net_after", "p_gain_after"]
             .iter()
+            .take(if meta.financed { 8 } else { 6 })
             .map(|k| t.s(k))
             .collect(),
         rows: who_rows,
@@ -452,6 +467,8 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         "title": format!("{}: {}", s.name, t.s("title")),
         "subtitle": t.subtitle(&summary.arm.label, &summary.comparator.label, meta.years, meta.population),
         "headlines": headlines,
+        "total": total_sentence,
+        "health": health_sentence,
         "all_gain": t.all_gain(all_gain),
         "all_gain_value": all_gain,
         "sections": sections,

@@ -168,61 +168,145 @@ impl Text {
         ontschot::format::percent(p, 0, self.lang)
     }
 
-    /// The sentence on a fund that bears no risk of its own: its spending falls or rises.
-    pub(crate) fn spending(&self, who: &str, net: f64, lo: f64, hi: f64) -> String {
-        let amount = self.eur(net.abs());
-        let (lo, hi) = (self.eur(lo), self.eur(hi));
-        match (self.lang, net >= 0.0) {
-            (Lang::Nl, true) => {
-                format!("De uitgaven van {who} dalen met ongeveer {amount} (95%-interval {lo} tot {hi}).")
+    /// A 95% interval in the direction of its sentence (`lo <= hi`): amounts without sign when
+    /// both ends agree with the sentence, each end with its direction word when it crosses zero.
+    fn span(&self, lo: f64, hi: f64, against: &str, along: &str) -> String {
+        let crosses = lo < 0.0 || hi < 0.0;
+        let end = |x: f64| {
+            if crosses {
+                format!("{} {}", self.eur(x.abs()), if x < 0.0 { against } else { along })
+            } else {
+                self.eur(x)
             }
-            (Lang::Nl, false) => {
-                format!("De uitgaven van {who} stijgen met ongeveer {amount} (95%-interval {lo} tot {hi}).")
-            }
-            (Lang::En, true) => format!("The spending of {who} falls by about {amount} (95% interval {lo} to {hi})."),
-            (Lang::En, false) => format!("The spending of {who} rises by about {amount} (95% interval {lo} to {hi})."),
+        };
+        match self.lang {
+            Lang::Nl => format!("95%-interval: {} tot {}", end(lo), end(hi)),
+            Lang::En => format!("95% interval: {} to {}", end(lo), end(hi)),
         }
     }
 
+    /// The sentence on a fund that bears no risk of its own: its spending falls or rises.
+    pub(crate) fn spending(&self, who: &str, net: f64, lo: f64, hi: f64) -> String {
+        let amount = self.eur(net.abs());
+        let falls = net >= 0.0;
+        // The interval in the sentence's direction: a fall in spending is the net itself.
+        let (a, b) = if falls { (lo, hi) } else { (-hi, -lo) };
+        match (self.lang, falls) {
+            (Lang::Nl, true) => {
+                format!("De uitgaven van {who} dalen met circa {amount} ({}).", self.span(a, b, "stijging", "daling"))
+            }
+            (Lang::Nl, false) => {
+                format!("De uitgaven van {who} stijgen met circa {amount} ({}).", self.span(a, b, "daling", "stijging"))
+            }
+            (Lang::En, true) => {
+                format!("The spending of {who} falls by about {amount} ({}).", self.span(a, b, "rise", "fall"))
+            }
+            (Lang::En, false) => {
+                format!("The spending of {who} rises by about {amount} ({}).", self.span(a, b, "fall", "rise"))
+            }
+        }
+    }
+
+    /// What a party (or, `plural`, the parties together) gains or pays, with its interval in the
+    /// same direction, and its chance of gaining; `after` is the net after the arrangements.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn headline(
         &self,
         who: &str,
+        plural: bool,
         net: f64,
         lo: f64,
         hi: f64,
-        after: f64,
-        p_after: f64,
-        financed: bool,
+        after: Option<f64>,
+        p_gain: f64,
     ) -> String {
         let amount = self.eur(net.abs());
-        let (lo, hi) = (self.eur(lo), self.eur(hi));
-        let mut s = match (self.lang, net >= 0.0) {
-            (Lang::Nl, true) => format!("{} bespaart ongeveer {amount} (95%-interval {lo} tot {hi})", capital(who)),
-            (Lang::Nl, false) => {
-                format!("{} betaalt ongeveer {amount} meer (95%-interval {lo} tot {hi})", capital(who))
+        let saves = net >= 0.0;
+        let (a, b) = if saves { (lo, hi) } else { (-hi, -lo) };
+        let who = capital(who);
+        let mut s = match (self.lang, saves, plural) {
+            (Lang::Nl, true, false) => {
+                format!("{who} bespaart circa {amount} ({})", self.span(a, b, "verlies", "besparing"))
             }
-            (Lang::En, true) => format!("{} saves about {amount} (95% interval {lo} to {hi})", capital(who)),
-            (Lang::En, false) => format!("{} pays about {amount} more (95% interval {lo} to {hi})", capital(who)),
+            (Lang::Nl, true, true) => {
+                format!("{who} besparen circa {amount} ({})", self.span(a, b, "verlies", "besparing"))
+            }
+            (Lang::Nl, false, false) => {
+                format!("{who} betaalt circa {amount} meer ({})", self.span(a, b, "minder", "meer"))
+            }
+            (Lang::Nl, false, true) => {
+                format!("{who} betalen circa {amount} meer ({})", self.span(a, b, "minder", "meer"))
+            }
+            (Lang::En, true, false) => format!("{who} saves about {amount} ({})", self.span(a, b, "lost", "saved")),
+            (Lang::En, true, true) => format!("{who} save about {amount} ({})", self.span(a, b, "lost", "saved")),
+            (Lang::En, false, false) => {
+                format!("{who} pays about {amount} more ({})", self.span(a, b, "less", "more"))
+            }
+            (Lang::En, false, true) => format!("{who} pay about {amount} more ({})", self.span(a, b, "less", "more")),
         };
-        if financed {
-            s += &match self.lang {
-                Lang::Nl => {
-                    format!("; na de afspraken netto {} met {} kans op winst", self.eur(after), self.pct(p_after))
-                }
-                Lang::En => format!(
-                    "; after the arrangements the net is {} with a {} chance of gaining",
-                    self.eur(after),
-                    self.pct(p_after)
-                ),
-            };
-        } else {
-            s += &match self.lang {
-                Lang::Nl => format!("; kans op winst {}", self.pct(p_after)),
-                Lang::En => format!("; chance of gaining {}", self.pct(p_after)),
-            };
-        }
+        let chance = self.pct(p_gain);
+        s += &match (self.lang, after) {
+            (Lang::Nl, Some(after)) => {
+                format!("; na de afspraken netto {} met {chance} kans op winst", self.eur(after))
+            }
+            (Lang::En, Some(after)) => {
+                format!("; after the arrangements the net is {} with a {chance} chance of gaining", self.eur(after))
+            }
+            (Lang::Nl, None) => format!("; kans op winst {chance}"),
+            (Lang::En, None) => format!("; chance of gaining {chance}"),
+        };
         s + "."
+    }
+
+    /// All parties together: the intervention's net for society's budgets.
+    pub(crate) fn all_parties(&self) -> &'static str {
+        match self.lang {
+            Lang::Nl => "alle partijen samen",
+            Lang::En => "all parties together",
+        }
+    }
+
+    /// What the intervention brings people, discounted over the horizon; nothing when it
+    /// changes no one's health in the model (no QALYs, and life-years that round to zero).
+    pub(crate) fn health(&self, qalys: Option<(f64, f64, f64)>, life_years: (f64, f64, f64)) -> Option<String> {
+        let n = |x: f64| ontschot::format::decimal(x, 1, self.lang);
+        let (ly, ly_lo, ly_hi) = life_years;
+        // Life-years that round to 0.0 at both ends of the interval: rounding noise, no change.
+        if qalys.is_none() && [ly, ly_lo, ly_hi].iter().all(|x| x.abs() < 0.05) {
+            return None;
+        }
+        Some(match (self.lang, qalys) {
+            (Lang::Nl, Some((q, a, b))) => format!(
+                "Voor de mensen: circa {} QALY's erbij (95%-interval {} … {}) en {} levensjaren (95%-interval {} … {}), over de looptijd en verdisconteerd.",
+                n(q),
+                n(a),
+                n(b),
+                n(ly),
+                n(ly_lo),
+                n(ly_hi)
+            ),
+            (Lang::En, Some((q, a, b))) => format!(
+                "For people: about {} QALYs gained (95% interval {} … {}) and {} life-years (95% interval {} … {}), over the horizon, discounted.",
+                n(q),
+                n(a),
+                n(b),
+                n(ly),
+                n(ly_lo),
+                n(ly_hi)
+            ),
+            (Lang::Nl, None) => format!(
+                "Voor de mensen: circa {} levensjaren erbij (95%-interval {} … {}), over de looptijd en verdisconteerd.",
+                n(ly),
+                n(ly_lo),
+                n(ly_hi)
+            ),
+            (Lang::En, None) => format!(
+                "For people: about {} life-years gained (95% interval {} … {}), over the horizon, discounted.",
+                n(ly),
+                n(ly_lo),
+                n(ly_hi)
+            ),
+        })
     }
 
     /// The outcome of the max-min deal: the smallest chance of gaining it reaches.
