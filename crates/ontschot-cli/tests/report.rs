@@ -208,7 +208,8 @@ fn the_first_screen_says_what_it_brings_people_and_all_parties_with_intervals_in
         "{first}"
     );
     // "pays more" with its interval as amounts paid more, direction words where it crosses zero.
-    assert!(first.contains("De gemeente betaalt circa € ") && first.contains(" minder tot € "), "{first}");
+    // Amounts are held together by non-breaking spaces.
+    assert!(first.contains("De gemeente betaalt circa €\u{a0}") && first.contains(" minder tot €\u{a0}"), "{first}");
     assert!(!first.contains("(95%-interval: -€"), "an interval against its sentence: {first}");
     assert!(html.contains("--arm samenoud"), "the command that reproduces it");
     // Welzijn op Recept changes no one's health in the model and has no arrangements in force:
@@ -228,4 +229,60 @@ fn the_first_screen_says_what_it_brings_people_and_all_parties_with_intervals_in
             .unwrap();
         assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains(why));
     }
+}
+
+/// True when the words of `needle` appear in `hay` in order, each next word within a few words of
+/// the last: the text of one table cell, read from a PDF in which the cells of a row interleave.
+fn in_order(hay: &[String], needle: &[String]) -> bool {
+    const GAP: usize = 60;
+    let Some(first) = needle.first() else { return true };
+    hay.iter().enumerate().filter(|(_, w)| *w == first).any(|(start, _)| {
+        let mut at = start;
+        needle[1..].iter().all(|w| match hay[at + 1..hay.len().min(at + 1 + GAP)].iter().position(|h| h == w) {
+            Some(k) => {
+                at += 1 + k;
+                true
+            }
+            None => false,
+        })
+    })
+}
+
+/// The words of a text without hyphens: pdftotext joins a word hyphenated at a line's end
+/// ("6.05-" "87.25" becomes "6.0587.25"), so hyphens are compared on neither side.
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(|w| w.replace(['\u{ad}', '-'], "")).filter(|w| !w.is_empty()).collect()
+}
+
+#[test]
+fn printed_to_pdf_the_report_is_a4_and_keeps_every_source_text() {
+    let (Some(browser), Ok(_)) = (chromium(), Command::new("pdftotext").arg("-v").output()) else {
+        assert!(std::env::var_os("CI").is_none(), "CI must have chromium and pdftotext (.ci/run installs them)");
+        eprintln!("skipped the print check: needs chromium and pdftotext (apt-get install chromium poppler-utils)");
+        return;
+    };
+    let html = tmp("print.html");
+    run(&["report", &seed("samenoud.toml"), "-o", html.to_str().unwrap(), "-n", "200", "-q"]);
+    let pdf = tmp("print.pdf");
+    let out = Command::new(&browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+    assert!(String::from_utf8_lossy(&info.stdout).contains("(A4)"), "{}", String::from_utf8_lossy(&info.stdout));
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+    let printed = words(&String::from_utf8_lossy(&text.stdout));
+    let scenario = ontschot::Scenario::from_file(seed("samenoud.toml")).unwrap();
+    let cut: Vec<&str> = scenario
+        .parameters
+        .iter()
+        .filter(|(_, p)| !p.source.trim().is_empty() && !in_order(&printed, &words(&p.source)))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert!(cut.is_empty(), "sources not on paper: {cut:?}");
+    // An amount is never broken over two lines.
+    assert!(!String::from_utf8_lossy(&text.stdout).contains("€\n"), "an amount broken after its euro sign");
 }

@@ -83,7 +83,8 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let t = text::Text::new(options.lang);
     // Every amount and chance in the reader's own notation.
     let lang = options.lang;
-    let eur = |x: f64| ontschot::format::euro_short(x, lang);
+    // Non-breaking spaces keep an amount on one line, on screen and on paper.
+    let eur = |x: f64| ontschot::format::euro_short(x, lang).replace(' ', "\u{a0}");
     let pct = |p: f64| ontschot::format::percent(p, 0, lang);
     let arm = options.arm;
     let summary = results.summary(arm)?;

@@ -94,7 +94,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("option", "Afspraak", "Arrangement"),
     ("no_arrangement", "Geen afspraak", "No arrangement"),
     ("in_force", "Afspraak die geldt", "Arrangement in force"),
-    ("parameter", "Aanname", "Parameter"),
+    ("parameter", "Parameter", "Parameter"),
     ("low", "Lage waarde", "Low value"),
     ("high", "Hoge waarde", "High value"),
     ("net_low", "Netto bij laag", "Net at low"),
@@ -160,7 +160,8 @@ impl Text {
 
     /// An amount in the reader's notation, rounded (`€ 3,2 mln`, `€3.2m`).
     fn eur(&self, x: f64) -> String {
-        ontschot::format::euro_short(x, self.lang)
+        // Non-breaking: an amount is never split over two lines.
+        ontschot::format::euro_short(x, self.lang).replace(' ', "\u{a0}")
     }
 
     /// A chance as a whole percentage in the reader's notation.
