@@ -231,24 +231,24 @@ fn the_first_screen_says_what_it_brings_people_and_all_parties_with_intervals_in
     }
 }
 
-/// True when the text of `needle` appears in `hay` in order, from the words of one table cell
-/// read out of a PDF in which the cells of a row interleave: consecutive words of the needle
-/// may have up to a few other cells' words between them.
+/// True when the words of `needle` appear in `hay` in order, from the words of one table cell
+/// read out of a PDF in which the cells of a row interleave: consecutive words of the needle may
+/// have up to a few hundred other words between them. A word hyphenated at a line's end may come
+/// back joined ("6.05-" "87.25" as "6.0587.25"): one word of the PDF then stands for two.
 fn in_order(hay: &[String], needle: &str) -> bool {
-    const GAP: usize = 60;
-    let target: String = words(needle).concat();
-    (0..hay.len()).any(|start| {
-        let mut rest = target.as_str();
-        let mut gap = 0;
-        for (k, word) in hay[start..].iter().enumerate() {
-            if let Some(after) = rest.strip_prefix(word.as_str()) {
-                rest = after;
-                gap = 0;
-                if rest.is_empty() {
-                    return true;
-                }
-            } else if k == 0 {
-                return false;
+    const GAP: usize = 400;
+    let needle = words(needle);
+    let Some(first) = needle.first() else { return true };
+    hay.iter().enumerate().filter(|(_, w)| *w == first).any(|(start, _)| {
+        let (mut i, mut gap) = (1, 0);
+        for word in &hay[start + 1..] {
+            if i == needle.len() {
+                return true;
+            }
+            if *word == needle[i] {
+                (i, gap) = (i + 1, 0);
+            } else if i + 1 < needle.len() && *word == format!("{}{}", needle[i], needle[i + 1]) {
+                (i, gap) = (i + 2, 0);
             } else {
                 gap += 1;
                 if gap > GAP {
@@ -256,14 +256,18 @@ fn in_order(hay: &[String], needle: &str) -> bool {
                 }
             }
         }
-        false
+        i == needle.len()
     })
 }
 
-/// The words of a text without hyphens: pdftotext sometimes joins a word hyphenated at a line's
-/// end ("6.05-" "87.25" becomes "6.0587.25") and sometimes not, so hyphens count on neither side.
+/// The words of a text, split at hyphens too: pdftotext keeps a hyphen at a line's end or
+/// joins the word across it, so hyphens count on neither side.
 fn words(text: &str) -> Vec<String> {
-    text.split_whitespace().map(|w| w.replace(['\u{ad}', '-'], "")).filter(|w| !w.is_empty()).collect()
+    text.replace('\u{ad}', "")
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
