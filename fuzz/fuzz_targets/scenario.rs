@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for arm in 1..model.arms().len() {
-        let s = results.summary(arm);
+        let s = results.summary(arm).expect("1.. are the intervention arms");
         let total = s.total.net_after.mean;
         assert!(total.is_finite(), "a run succeeded with a total of {total}");
         let budgets: f64 = s.budgets.iter().map(|b| b.net_after.mean).sum();
