@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import _ontschot
-from ._errors import ScenarioError
+from ._errors import OntschotError, ScenarioError
 from ._progress import ProgressCallback, resolve
 
 if TYPE_CHECKING:
@@ -420,6 +420,45 @@ class Scenario:
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Scenario is immutable; use with_values to get a changed copy")
+
+    def _repr_html_(self) -> str:
+        """The scenario in a notebook: its people and horizon, states, arms, budgets with their
+        payers, and every parameter with its distribution and source (assumptions marked)."""
+        import html
+
+        from .format import whole
+
+        esc = html.escape
+        d = self.to_dict()
+        pop = d["population"]
+        inflow = f" + {whole(pop['inflow'], 'en')} a year" if pop.get("inflow") else ""
+        start = f" from {d['start_year']}" if d.get("start_year") else ""
+        parts = [
+            f"<p><b>{esc(d['name'])}</b>: {whole(pop['size'], 'en')} people{inflow}, {d['horizon_years']} years{start}</p>"
+        ]
+        if d.get("description"):
+            parts.append(f"<p>{esc(d['description'])}</p>")
+        parts.append("<p>States: " + ", ".join(esc(st["name"]) for st in d["states"]) + "</p>")
+        parts.append("<p>Arms: " + ", ".join(esc(a.get("label") or a["name"]) for a in d["arms"]) + " (the first is the comparator)</p>")
+        try:
+            meta = json.loads(self._inner.deterministic(None).meta_json())
+        except OntschotError as e:  # an invalid scenario still displays, with what is wrong
+            parts.append(f"<p><b>Not valid:</b> {esc(str(e))}</p>")
+        else:
+            rows = "".join(
+                f"<tr><td>{esc(b['label'])}</td><td>{esc(meta['payers'][b['payer']]['label_en'])}</td></tr>" for b in meta["budgets"]
+            )
+            parts.append(f"<table><thead><tr><th>Budget</th><th>Payer</th></tr></thead><tbody>{rows}</tbody></table>")
+        rows = []
+        for name, spec in d["parameters"].items():
+            values = ", ".join(f"{k} {v}" for k, v in spec.items() if k not in ("dist", "unit", "source", "assumption"))
+            rows.append(
+                f"<tr><td>{esc(name)}</td><td>{esc(spec['dist'])} ({esc(values)})</td><td>{esc(spec.get('unit', ''))}</td>"
+                f"<td style='text-align:left'>{esc(spec.get('source', ''))}</td><td>{'assumption' if spec.get('assumption') else ''}</td></tr>"
+            )
+        head = "<tr><th>Parameter</th><th>Distribution</th><th>Unit</th><th>Source</th><th></th></tr>"
+        parts.append(f"<details><summary>{len(rows)} parameters</summary><table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></details>")
+        return "\n".join(parts)
 
     def __repr__(self) -> str:
         d = self.to_dict()

@@ -204,3 +204,15 @@ def test_numbers_are_formatted_as_the_cli_and_the_report_format_them():
     assert fmt.euro(-1_234_567.4, "nl") == "-€ 1.234.567"
     with pytest.raises(ValueError, match="lang must be 'nl' or 'en'"):
         fmt.whole(1, "fr")
+
+
+def test_a_scenario_shows_itself_in_a_notebook():
+    s = ontschot.seeds.samenoud()
+    page = s._repr_html_()
+    assert "<b>SamenOud</b>: 2,971 people + 386 a year, 5 years from 2025" in page
+    assert "<td>Zvw</td><td>Health insurer</td>" in page and "53 parameters" in page
+    assert "Holterman" in page or "Embrace" in page  # the sources are shown
+    d = s.to_dict()
+    d["categories"][0]["paid_by"] = {"gemeente": 1}
+    bad = ontschot.Scenario.from_dict(d)._repr_html_()
+    assert "<b>Not valid:</b>" in bad and "is a payer" in bad
