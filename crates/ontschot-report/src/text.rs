@@ -276,37 +276,21 @@ impl Text {
         if qalys.is_none() && [ly, ly_lo, ly_hi].iter().all(|x| x.abs() < 0.05) {
             return None;
         }
+        // One phrase per measure: "42,0 levensjaren (95%-interval -141,5 … 218,1)".
+        let interval = if self.lang == Lang::Nl { "95%-interval" } else { "95% interval" };
+        let measure =
+            |(m, a, b): (f64, f64, f64), what: &str| format!("{} {what} ({interval} {} … {})", n(m), n(a), n(b));
+        let years = measure(life_years, if self.lang == Lang::Nl { "levensjaren" } else { "life-years" });
         Some(match (self.lang, qalys) {
-            (Lang::Nl, Some((q, a, b))) => format!(
-                "Voor de mensen: circa {} QALY's erbij (95%-interval {} … {}) en {} levensjaren (95%-interval {} … {}), over de looptijd en verdisconteerd.",
-                n(q),
-                n(a),
-                n(b),
-                n(ly),
-                n(ly_lo),
-                n(ly_hi)
+            (Lang::Nl, Some(q)) => format!(
+                "Voor de mensen: circa {} en {years}, over de looptijd en verdisconteerd.",
+                measure(q, "QALY's erbij")
             ),
-            (Lang::En, Some((q, a, b))) => format!(
-                "For people: about {} QALYs gained (95% interval {} … {}) and {} life-years (95% interval {} … {}), over the horizon, discounted.",
-                n(q),
-                n(a),
-                n(b),
-                n(ly),
-                n(ly_lo),
-                n(ly_hi)
-            ),
-            (Lang::Nl, None) => format!(
-                "Voor de mensen: circa {} levensjaren erbij (95%-interval {} … {}), over de looptijd en verdisconteerd.",
-                n(ly),
-                n(ly_lo),
-                n(ly_hi)
-            ),
-            (Lang::En, None) => format!(
-                "For people: about {} life-years gained (95% interval {} … {}), over the horizon, discounted.",
-                n(ly),
-                n(ly_lo),
-                n(ly_hi)
-            ),
+            (Lang::En, Some(q)) => {
+                format!("For people: about {} and {years}, over the horizon, discounted.", measure(q, "QALYs gained"))
+            }
+            (Lang::Nl, None) => format!("Voor de mensen: circa {years} erbij, over de looptijd en verdisconteerd."),
+            (Lang::En, None) => format!("For people: about {years} gained, over the horizon, discounted."),
         })
     }
 
