@@ -451,9 +451,11 @@ class Scenario:
             parts.append(f"<table><thead><tr><th>Budget</th><th>Payer</th></tr></thead><tbody>{rows}</tbody></table>")
         rows = []
         for name, spec in d["parameters"].items():
-            values = ", ".join(f"{k} {v}" for k, v in spec.items() if k not in ("dist", "unit", "source", "assumption"))
+            values = ", ".join(f"{k} {v}" for k, v in spec.items() if k not in ("dist", "unit", "source", "assumption", "label", "label_en"))
+            label = spec.get("label_en") or spec.get("label")
+            shown = f"{esc(label)} <code>{esc(name)}</code>" if label else esc(name)
             rows.append(
-                f"<tr><td>{esc(name)}</td><td>{esc(spec['dist'])} ({esc(values)})</td><td>{esc(spec.get('unit', ''))}</td>"
+                f"<tr><td style='text-align:left'>{shown}</td><td>{esc(spec['dist'])} ({esc(values)})</td><td>{esc(spec.get('unit', ''))}</td>"
                 f"<td style='text-align:left'>{esc(spec.get('source', ''))}</td><td>{'assumption' if spec.get('assumption') else ''}</td></tr>"
             )
         head = "<tr><th>Parameter</th><th>Distribution</th><th>Unit</th><th>Source</th><th></th></tr>"

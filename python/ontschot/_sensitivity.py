@@ -37,6 +37,8 @@ class Sensitivity:
         d = json.loads(text)
         parties = d["parties"]
         first = pd.DataFrame([f["index"] for f in d["first_order"]], index=[f["parameter"] for f in d["first_order"]], columns=parties)
+        first.insert(0, "label", [f["label_en"] for f in d["first_order"]])
+        first.insert(1, "label_nl", [f["label"] for f in d["first_order"]])
         first = first.sort_values("total", ascending=False)
         first.index.name = "parameter"
         evpi = pd.DataFrame(d["evpi"]).set_index("party")
@@ -51,6 +53,8 @@ def tornado_frame(text: str) -> pd.DataFrame:
     rows = [
         {
             "parameter": b["parameter"],
+            "label": b["label_en"],
+            "label_nl": b["label"],
             "low_value": b["values"][0],
             "high_value": b["values"][1],
             "net_low": b["low"][k],
@@ -90,7 +94,7 @@ def plot_tornado(df: pd.DataFrame, top: int = 10, ax: Axes | None = None) -> Axe
     ax.barh(y, t["net_low"] - base, left=base, color="tab:blue", label="low value")
     ax.barh(y, t["net_high"] - base, left=base, color="tab:orange", label="high value")
     ax.axvline(base, color="black", linewidth=0.8)
-    ax.set_yticks(y, list(t.index))
+    ax.set_yticks(y, list(t["label"]) if "label" in t else list(t.index))
     ax.set_xlabel(f"net of {df.attrs.get('party', 'total')} (EUR, discounted)")
     ax.legend()
     return ax

@@ -566,18 +566,19 @@ fn tornado(path: &Path, party: &str, top: usize, json: Option<&Path>) -> Result<
         table::eur(t.base[k])
     );
     println!(
-        "  {:<28} {:>12} {:>12} {:>14} {:>14} {:>12}",
+        "  {:<44} {:>12} {:>12} {:>14} {:>14} {:>12}  key",
         "parameter", "low value", "high value", "net at low", "net at high", "swing"
     );
     for b in t.bars.iter().take(top) {
         println!(
-            "  {:<28} {:>12.4} {:>12.4} {:>14} {:>14} {:>12}",
-            b.parameter,
+            "  {:<44} {:>12.4} {:>12.4} {:>14} {:>14} {:>12}  {}",
+            b.label_en,
             b.values.0,
             b.values.1,
             table::eur(b.low[k]),
             table::eur(b.high[k]),
-            table::eur(b.swing)
+            table::eur(b.swing),
+            b.parameter
         );
     }
     if let Some(file) = json {
@@ -601,20 +602,20 @@ fn sensitivity(path: &Path, args: &RunArgs, group: &[String], top: usize, json: 
         results.meta().seed
     );
     println!("\nShare of the variance of each payer's net explained by one parameter (first-order index):");
-    print!("  {:<28}", "parameter");
+    print!("  {:<44}", "parameter");
     for &k in &payers {
         print!(" {:>13}", parties[k]);
     }
-    println!();
+    println!("  key");
     let total = parties.len() - 1;
     let mut ranked: Vec<&ontschot::analysis::FirstOrder> = first.iter().collect();
     ranked.sort_by(|a, b| b.index[total].total_cmp(&a.index[total]));
     for f in ranked.iter().take(top) {
-        print!("  {:<28}", f.parameter);
+        print!("  {:<44}", f.label_en);
         for &k in &payers {
             print!(" {:>13.3}", f.index[k]);
         }
-        println!();
+        println!("  {}", f.parameter);
     }
     println!("\nExpected value of perfect information (go/no-go on each one's own net), euros:");
     for v in evpi.iter().filter(|v| {

@@ -394,11 +394,13 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         let p = &meta.payers[k - nb];
         let tornado = ontschot::analysis::tornado(model, arm, &p.name, &[])?;
         let top: Vec<&ontschot::analysis::TornadoBar> = tornado.bars.iter().take(options.tornado_top).collect();
-        let bars: Vec<(String, f64, f64)> = top.iter().map(|b| (b.parameter.clone(), b.low[k], b.high[k])).collect();
+        let label =
+            |b: &ontschot::analysis::TornadoBar| if lang == Lang::En { b.label_en.clone() } else { b.label.clone() };
+        let bars: Vec<(String, f64, f64)> = top.iter().map(|b| (label(b), b.low[k], b.high[k])).collect();
         let rows = top
             .iter()
             .map(|b| Row {
-                label: b.parameter.clone(),
+                label: label(b),
                 cells: vec![
                     ontschot::format::decimal(b.values.0, 4, lang),
                     ontschot::format::decimal(b.values.1, 4, lang),
@@ -423,7 +425,11 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         .parameters
         .iter()
         .map(|(name, p)| Row {
-            label: name.clone(),
+            // The key too, so an analyst finds the line in the scenario file.
+            label: match p.label_in(name, lang) {
+                l if l == name => name.clone(),
+                l => format!("{l} ({name})"),
+            },
             cells: vec![
                 describe(p),
                 p.unit.clone(),

@@ -27,6 +27,26 @@ fn every_seed_parameter_has_a_source_or_is_marked_as_an_assumption() {
 }
 
 #[test]
+fn every_seed_parameter_has_a_dutch_and_an_english_label_that_tornado_bars_carry() {
+    use ontschot::format::Lang;
+    for name in ontschot::seeds::names() {
+        let s = ontschot::seeds::load(name).unwrap();
+        for (key, p) in &s.parameters {
+            for lang in [Lang::Nl, Lang::En] {
+                let label = p.label_in(key, lang);
+                assert!(label != key && !label.contains('_'), "{name}: parameters.{key} has no {lang:?} label");
+            }
+            assert_ne!(p.label, p.label_en, "{name}: parameters.{key}: the Dutch label is the English one");
+        }
+    }
+    let model = Model::new(&ontschot::seeds::welzijn_op_recept()).unwrap();
+    let t = ontschot::analysis::tornado(&model, 1, "total", &[]).unwrap();
+    let cost = t.bars.iter().find(|b| b.parameter == "coach_trajectory_cost").unwrap();
+    assert_eq!(cost.label, model.scenario().parameters["coach_trajectory_cost"].label.clone().unwrap());
+    assert_eq!(cost.label_en, "Cost per welfare-coach trajectory");
+}
+
+#[test]
 fn every_seed_and_variant_runs_with_money_conserved() {
     for name in ontschot::seeds::names() {
         let s = ontschot::seeds::load(name).unwrap();

@@ -14,6 +14,7 @@ mod regression;
 
 use crate::engine::{draw, stream};
 use crate::error::{Error, Result};
+use crate::format::Lang;
 use crate::model::Model;
 use crate::results::Results;
 use crate::{Simulation, Stats};
@@ -102,6 +103,10 @@ fn percentiles(p: &crate::model::Param) -> (f64, f64) {
 pub struct TornadoBar {
     /// Parameter name.
     pub parameter: String,
+    /// Its Dutch label (the name when the scenario gives none).
+    pub label: String,
+    /// Its English label.
+    pub label_en: String,
     /// The low and high values tried.
     pub values: (f64, f64),
     /// Net per party with the parameter at its low value (others at their means).
@@ -154,7 +159,7 @@ pub fn tornado(model: &Model, arm: usize, party: &str, values: &[(String, f64, f
             values.iter().find(|(n, _, _)| *n == p.name).map_or_else(|| percentiles(p), |(_, l, h)| (*l, *h));
         let (low, high) = (at(&[(&p.name, lo)])?, at(&[(&p.name, hi)])?);
         let swing = (high[rank] - low[rank]).abs();
-        bars.push(TornadoBar { parameter: p.name.clone(), values: (lo, hi), low, high, swing });
+        bars.push(bar(model, &p.name, (lo, hi), low, high, swing));
     }
     // Values given for parameters that are fixed in the scenario count too.
     for (name, lo, hi) in values {
@@ -163,10 +168,22 @@ pub fn tornado(model: &Model, arm: usize, party: &str, values: &[(String, f64, f
         }
         let (low, high) = (at(&[(name, *lo)])?, at(&[(name, *hi)])?);
         let swing = (high[rank] - low[rank]).abs();
-        bars.push(TornadoBar { parameter: name.clone(), values: (*lo, *hi), low, high, swing });
+        bars.push(bar(model, name, (*lo, *hi), low, high, swing));
     }
     bars.sort_by(|a, b| b.swing.total_cmp(&a.swing));
     Ok(Tornado { parties: parties(model), ranked_by: party.to_owned(), base, bars })
+}
+
+fn bar(model: &Model, name: &str, values: (f64, f64), low: Vec<f64>, high: Vec<f64>, swing: f64) -> TornadoBar {
+    TornadoBar {
+        parameter: name.to_owned(),
+        label: model.parameter_label(name, Lang::Nl),
+        label_en: model.parameter_label(name, Lang::En),
+        values,
+        low,
+        high,
+        swing,
+    }
 }
 
 /// A two-way grid for one party.
@@ -270,6 +287,10 @@ fn draws(model: &Model, iterations: usize, seed: u64) -> Vec<Vec<f64>> {
 pub struct FirstOrder {
     /// Parameter (or Dirichlet component) name.
     pub parameter: String,
+    /// Its Dutch label (the name when the scenario gives none).
+    pub label: String,
+    /// Its English label.
+    pub label_en: String,
     /// Per party: the share of the variance of its net explained by this parameter alone.
     pub index: Vec<f64>,
 }
@@ -304,7 +325,13 @@ pub fn first_order(model: &Model, results: &Results, arm: usize) -> Result<Vec<F
             let mut order: Vec<usize> = (0..n).collect();
             order.sort_by(|&a, &b| x[s][a].total_cmp(&x[s][b]));
             let index = y.iter().map(|ys| main_effect(ys, &order, bins)).collect();
-            out.push(FirstOrder { parameter: model.slot_names[s].clone(), index });
+            let name = &model.slot_names[s];
+            out.push(FirstOrder {
+                parameter: name.clone(),
+                label: model.parameter_label(name, Lang::Nl),
+                label_en: model.parameter_label(name, Lang::En),
+                index,
+            });
         }
     }
     Ok(out)

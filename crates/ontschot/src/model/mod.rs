@@ -631,6 +631,26 @@ impl Model {
     pub fn cycle_convention(&self) -> CycleConvention {
         self.scenario.cycle_convention
     }
+    /// The name a reader sees for a parameter (or a Dirichlet component written `name.part`)
+    /// in `lang`: its label from the scenario, the key when it has none.
+    ///
+    /// ```
+    /// use ontschot::format::Lang;
+    /// let model = ontschot::Model::new(&ontschot::seeds::welzijn_op_recept()).unwrap();
+    /// assert_eq!(model.parameter_label("nope", Lang::En), "nope");
+    /// ```
+    pub fn parameter_label(&self, name: &str, lang: crate::format::Lang) -> String {
+        if let Some(p) = self.scenario.parameters.get(name) {
+            return p.label_in(name, lang).to_owned();
+        }
+        match name.split_once('.') {
+            Some((key, part)) if self.scenario.parameters.contains_key(key) => {
+                format!("{}: {part}", self.scenario.parameters[key].label_in(key, lang))
+            }
+            _ => name.to_owned(),
+        }
+    }
+
     /// The slot of a parameter, or of a Dirichlet component written `name.part`.
     pub(crate) fn slot_of(&self, name: &str) -> Option<usize> {
         self.slot_names.iter().position(|n| n == name)

@@ -14,6 +14,7 @@ pub use region::{CostKey, Equalisation, KeyBy, Municipality, Region, RegionInsur
 pub use value::Value;
 
 use crate::error::{Error, Result};
+use crate::format::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -433,6 +434,13 @@ pub struct BudgetSpec {
 pub struct ParameterSpec {
     /// Distribution family.
     pub dist: DistKind,
+    /// Dutch display name, e.g. "Kans op opname", shown in tornado charts, reports and tables
+    /// (the key when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// English display name, e.g. "Chance of admission" (default: `label`, then the key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_en: Option<String>,
     /// Value of a `fixed` parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
@@ -497,6 +505,25 @@ pub struct ParameterSpec {
     /// True when the number is an assumption rather than a published figure.
     #[serde(default)]
     pub assumption: bool,
+}
+
+impl ParameterSpec {
+    /// The name a reader sees in `lang`: that language's label, else the other one, else `key`.
+    ///
+    /// ```
+    /// use ontschot::{format::Lang, ParameterSpec};
+    /// let p = ParameterSpec { label: Some("Kans op opname".into()), ..Default::default() };
+    /// assert_eq!(p.label_in("p_admission", Lang::Nl), "Kans op opname");
+    /// assert_eq!(p.label_in("p_admission", Lang::En), "Kans op opname");
+    /// assert_eq!(ParameterSpec::default().label_in("p_admission", Lang::En), "p_admission");
+    /// ```
+    pub fn label_in<'a>(&'a self, key: &'a str, lang: Lang) -> &'a str {
+        let (first, second) = match lang {
+            Lang::Nl => (&self.label, &self.label_en),
+            Lang::En => (&self.label_en, &self.label),
+        };
+        first.as_deref().or(second.as_deref()).filter(|l| !l.trim().is_empty()).unwrap_or(key)
+    }
 }
 
 /// Beta's `alpha` is a number; Dirichlet's is a table of component concentrations.
