@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ._table import Table
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -98,13 +100,15 @@ def compare(
         callback = resolve(progress, label)
         options = json.loads(s._inner.compare(arm, iterations, seed, threads, callback))
         frames.append(_frame(options, label))
-    return pd.concat(frames, ignore_index=True)
+    return Table(pd.concat(frames, ignore_index=True))
 
 
 def plot_compare(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Bars per option and payer with 95% intervals, from :func:`compare`."""
     import matplotlib.pyplot as plt
     import numpy as np
+
+    from .plot import _euro_axis
 
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 4))
@@ -118,9 +122,15 @@ def plot_compare(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
         net = sub["net"].to_numpy(float)
         err = np.vstack([net - sub["net_p2_5"].to_numpy(float), sub["net_p97_5"].to_numpy(float) - net])
         name = option if len({s for s, _ in options}) == 1 else f"{scenario}: {option}"
-        ax.bar(x + (k - (len(options) - 1) / 2) * width, net, width, yerr=err, capsize=3, label=name)
+        # Greys and hatches: colour stays the sign of a party in every plot, options are not parties.
+        grey = str(0.25 + 0.55 * k / max(len(options) - 1, 1))
+        hatch = [None, "//", "..", "xx", "\\\\"][k % 5]
+        ax.bar(x + (k - (len(options) - 1) / 2) * width, net, width, color=grey, hatch=hatch, edgecolor="white", label=name)
+        ax.errorbar(x + (k - (len(options) - 1) / 2) * width, net, yerr=err, fmt="none", ecolor="black", capsize=3)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(x, payers)
+    _euro_axis(ax)
     ax.set_ylabel("net after arrangements (EUR, discounted)")
+    ax.set_title("Financing options per party: mean net, whiskers: 95% interval")
     ax.legend(fontsize="small")
     return ax

@@ -1,10 +1,11 @@
-"""A dependency-free progress bar on stderr; carriage returns redraw it in terminals and Jupyter."""
+"""Progress bars: a dependency-free one on stderr (carriage returns redraw it in terminals), and
+tqdm's widget in Jupyter when tqdm is installed."""
 
 from __future__ import annotations
 
 import sys
 import time
-from typing import Callable
+from typing import Any, Callable
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -34,12 +35,48 @@ class Bar:
         sys.stderr.flush()
 
 
+class NotebookBar:
+    """tqdm's notebook widget (``tqdm.auto``), shown after ``delay`` seconds like :class:`Bar`."""
+
+    def __init__(self, label: str, delay: float = 0.5) -> None:
+        from tqdm.auto import tqdm
+
+        self._tqdm = tqdm
+        self.label = label
+        self.delay = delay
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = self._tqdm(total=total, desc=self.label, unit=" iterations", delay=self.delay, leave=True)
+        self.bar.update(done - self.bar.n)
+        if done >= total:
+            self.bar.close()
+
+
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (where carriage returns do not redraw a line well)."""
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _bar(label: str, delay: float) -> ProgressCallback:
+    """tqdm's widget in Jupyter when tqdm is installed, the plain bar otherwise."""
+    if in_notebook():
+        try:
+            return NotebookBar(label, delay=delay)
+        except ImportError:
+            pass
+    return Bar(label, delay=delay)
+
+
 def resolve(progress: bool | ProgressCallback | None, label: str) -> ProgressCallback | None:
-    """``None``: a bar for runs longer than half a second; ``True``: always; ``False``: never."""
+    """``None``: a bar for runs longer than half a second; ``True``: always; ``False``: never.
+    In Jupyter with tqdm installed the bar is tqdm's widget."""
     if progress is None:
-        return Bar(label)
+        return _bar(label, 0.5)
     if progress is True:
-        return Bar(label, delay=0.0)
+        return _bar(label, 0.0)
     if progress is False:
         return None
     if callable(progress):

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import _ontschot
+from ._table import Table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -220,7 +221,7 @@ class Results:
                         "return_per_euro": f["return_per_euro"],
                     }
                 )
-        df = pd.DataFrame(rows).set_index(["level", "name"])
+        df = Table(rows).set_index(["level", "name"])
         df["break_even_year"] = df["break_even_year"].astype("Int64")
         df["return_per_euro"] = df["return_per_euro"].astype(float)
         return df
@@ -287,7 +288,7 @@ class Results:
                         "bears_risk": p["bears_risk"],
                     }
                 )
-        return pd.DataFrame(rows)
+        return Table(rows)
 
     def free_riders(self, arm: int | str = 1) -> pd.DataFrame:
         """A region's municipalities and insurers, each when every party joins and pays by the
@@ -300,7 +301,7 @@ class Results:
             "party", "label", "kind", "net_joining", "net_free_riding", "probability_gain_joining",
             "probability_gain_free_riding", "cash_joining", "cash_free_riding", "incentive_to_stay_out",
         ]
-        return pd.DataFrame(rows, columns=columns)
+        return Table(rows, columns=columns)
 
     def deal(
         self, goal: str = "expected", parties: Sequence[str] | None = None, *, arm: int | str = 1, view: str = "budget"
@@ -314,7 +315,7 @@ class Results:
         ``costs``: when no deal exists the message says which party blocks it, and the rows
         show the closest split."""
         d = json.loads(self._inner.deal_json(self._arm(arm, intervention=True), list(parties or []), goal, view))
-        df = pd.DataFrame(d["parties"], columns=["party", "label", "share", "bound", "net", "probability_gain"])
+        df = Table(d["parties"], columns=["party", "label", "share", "bound", "net", "probability_gain"])
         df.attrs.update(feasible=d["feasible"], message=d["message"], costs=d["costs"], probability=d["probability"])
         return df
 
@@ -393,17 +394,17 @@ class Results:
 
         return plot.who_pays(self, arm=arm, by=by, ax=ax)
 
-    def plot_cumulative(self, arm: int | str = 1, ax: Axes | None = None) -> Axes:
-        """Cumulative discounted net per budget over the years, with 95% bands."""
+    def plot_cumulative(self, arm: int | str = 1, by: str = "budget", ax: Axes | None = None) -> Axes:
+        """Cumulative discounted net per budget (or ``by="payer"``) over the years, with 95% bands."""
         from . import plot
 
-        return plot.cumulative(self, arm=arm, ax=ax)
+        return plot.cumulative(self, arm=arm, by=by, ax=ax)
 
-    def plot_distribution(self, arm: int | str = 1, ax: Axes | None = None) -> Axes:
-        """Distribution of each budget's net over the horizon across iterations."""
+    def plot_distribution(self, arm: int | str = 1, by: str = "budget", ax: Axes | None = None) -> Axes:
+        """Distribution of each budget's (or ``by="payer"``, each payer's) net over the horizon."""
         from . import plot
 
-        return plot.distribution(self, arm=arm, ax=ax)
+        return plot.distribution(self, arm=arm, by=by, ax=ax)
 
     def report(self, path: str | os.PathLike[str], lang: str = "nl", arm: int | str = 1) -> None:
         """Writes the self-contained HTML report of this run (for boards and councils) to
@@ -444,14 +445,40 @@ class Results:
 
     def _repr_html_(self) -> str:
         m = self._meta
+        esc = html.escape
         parts = [
-            f"<p><b>{html.escape(m['scenario'])}</b>: {m['iterations']:,} iterations, seed {m['seed']}, "
-            f"{m['years']} years; euros, discounted; net &gt; 0 means the party gains</p>"
+            f"<p><b>{esc(m['scenario'])}</b>: {m['iterations']:,} iterations, seed {m['seed']}, {m['years']} years. "
+            "Societal view: euros at reference prices, discounted over the horizon; a net above zero means the "
+            "party gains; intervals are 95% intervals across the iterations.</p>"
         ]
+        labels = [a["label"] for a in m["arms"]]
         for a in range(1, len(self.arms)):
-            parts.append(f"<p>{html.escape(self.arms[a])} against {html.escape(self.arms[0])}</p>")
-            parts.append(self.who_pays(a).to_html(float_format=lambda x: f"{x:,.2f}" if abs(x) < 1 else f"{x:,.0f}"))
+            parts.append(f"<p><b>{esc(labels[a])}</b> against {esc(labels[0])}</p>")
+            s = self.summary(a)
+            t = pd.concat([s.xs("payer", level="level"), s.xs("total", level="level")])
+            touched = (t[["investment", "savings", "transfers"]].abs() > 0.005).any(axis=1)
+            t = t[touched | (t.index == "total")].copy()
+            english = {p["name"]: p["label_en"] or p["label"] for p in m["payers"]} | {"total": "All parties together"}
+            t["label"] = [english.get(name, label) for name, label in zip(t.index, t["label"])]
+            cols = ["label", "investment", "savings", "net", "net_p2_5", "net_p97_5", "probability_gain"]
+            if (t["transfers"].abs() > 0.005).any():
+                cols += ["transfers", "net_after", "probability_gain_after"]
+            cols.append("break_even_year")
+            parts.append(t[cols].styled("en").hide(axis="index").to_html())
+            parts.append(f"<p>{esc(self._health_line(a))}</p>")
         return "\n".join(parts)
+
+    def _health_line(self, arm: int) -> str:
+        """What the arm brings people, in a sentence (life-years, and QALYs when valued)."""
+        h = self.health(arm)
+
+        def measure(key: str, words: str) -> str:
+            return f"{h[key]:+,.1f} {words} (95% interval {h[key + '_p2_5']:,.1f} to {h[key + '_p97_5']:,.1f})"
+
+        line = "For people: " + measure("life_years", "life-years")
+        if "qalys" in h:
+            line += ", " + measure("qalys", "QALYs")
+        return line + ", discounted over the horizon."
 
 
 def _from_bytes(data: bytes) -> Results:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ._table import Table
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -63,7 +65,7 @@ def tornado_frame(text: str) -> pd.DataFrame:
         }
         for b in d["bars"]
     ]
-    df = pd.DataFrame(rows).set_index("parameter")
+    df = Table(rows).set_index("parameter")
     df.attrs["base"] = d["base"][k]
     df.attrs["party"] = d["ranked_by"]
     return df
@@ -86,16 +88,22 @@ def plot_tornado(df: pd.DataFrame, top: int = 10, ax: Axes | None = None) -> Axe
     """Horizontal bars from the base case to the net at each parameter's low and high value."""
     import matplotlib.pyplot as plt
 
+    from .plot import _euro_axis
+
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.4 * min(top, len(df)) + 1.5))
     t = df.head(top).iloc[::-1]
     base = df.attrs.get("base", 0.0)
     y = np.arange(len(t))
-    ax.barh(y, t["net_low"] - base, left=base, color="tab:blue", label="low value")
-    ax.barh(y, t["net_high"] - base, left=base, color="tab:orange", label="high value")
+    # Greys: colour means a party in every other plot, and low/high are not parties.
+    ax.barh(y, t["net_low"] - base, left=base, color="#BBBBBB", label="at the 2.5th percentile (low value)")
+    ax.barh(y, t["net_high"] - base, left=base, color="#444444", label="at the 97.5th percentile (high value)")
     ax.axvline(base, color="black", linewidth=0.8)
     ax.set_yticks(y, list(t["label"]) if "label" in t else list(t.index))
-    ax.set_xlabel(f"net of {df.attrs.get('party', 'total')} (EUR, discounted)")
+    _euro_axis(ax, "x")
+    party = df.attrs.get("party", "total")
+    ax.set_xlabel(f"net of {party} (EUR, discounted); the line is the base case")
+    ax.set_title(f"Which assumptions decide the net of {party}")
     ax.legend()
     return ax
 
@@ -108,7 +116,7 @@ def plot_two_way(df: pd.DataFrame, value: str = "probability", ax: Axes | None =
         _, ax = plt.subplots(figsize=(6, 5))
     x, y = df.attrs["x"], df.attrs["y"]
     grid = df.pivot(index=x, columns=y, values=value)
-    im = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="RdYlGn")
+    im = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="cividis")
     ax.set_xticks(range(len(grid.columns)), [f"{v:g}" for v in grid.columns])
     ax.set_yticks(range(len(grid.index)), [f"{v:g}" for v in grid.index])
     ax.set_xlabel(y)

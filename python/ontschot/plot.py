@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -11,6 +11,10 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from ._results import Results
+
+
+# Okabe & Ito (2008), safe for the common forms of colour blindness; black is kept for lines at 0.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -22,53 +26,127 @@ def _axes(ax: Axes | None) -> Axes:
     return ax
 
 
+def _euro_axis(ax: Axes, axis: str = "y") -> None:
+    """Ticks in euros with thousands separators, the same notation as the tables."""
+    from matplotlib.ticker import FuncFormatter
+
+    from . import format as fmt
+
+    ticks = FuncFormatter(lambda x, _: fmt.euro_short(x, "en"))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(ticks)
+
+
+def party_styles(results: Results, by: str = "budget") -> list[dict[str, Any]]:
+    """Colour and line style of each budget (``by="budget"``) or payer (``by="payer"``), in the
+    order of ``results.budgets`` or ``results.payers``. A payer keeps one colour in every plot; a
+    payer's second budget gets its colour with dashes and hatching, so Wmo and Jeugdwet stay
+    apart while both read as the municipality's."""
+    if by == "payer":
+        return [{"color": PALETTE[k % len(PALETTE)], "linestyle": "-", "hatch": None} for k in range(len(results.payers))]
+    if by != "budget":
+        raise ValueError(f"by must be 'budget' or 'payer', not {by!r}")
+    seen: dict[int, int] = {}
+    styles = []
+    for b in results.meta["budgets"]:
+        k = int(b["payer"])
+        n = seen.get(k, 0)
+        seen[k] = n + 1
+        styles.append(
+            {"color": PALETTE[k % len(PALETTE)], "linestyle": ["-", "--", ":", "-."][n % 4], "hatch": [None, "//", "..", "xx"][n % 4]}
+        )
+    return styles
+
+
+def _labels(results: Results, by: str) -> list[str]:
+    meta = results.meta
+    if by == "payer":
+        return [p["label_en"] or p["label"] for p in meta["payers"]]
+    return [b["label"] for b in meta["budgets"]]
+
+
+def _by_party(arr: np.ndarray, results: Results, by: str) -> np.ndarray:
+    """Sums the budget axis (last) into payers when ``by="payer"``."""
+    if by == "budget":
+        return arr
+    if by != "payer":
+        raise ValueError(f"by must be 'budget' or 'payer', not {by!r}")
+    owner = [int(b["payer"]) for b in results.meta["budgets"]]
+    out = np.zeros(arr.shape[:-1] + (len(results.payers),))
+    for b, k in enumerate(owner):
+        out[..., k] += arr[..., b]
+    return out
+
+
+def _touched(arr: np.ndarray) -> list[int]:
+    """Parties with any flow: an untouched party is left out of the legend."""
+    flat = arr.reshape(-1, arr.shape[-1])
+    return [k for k in range(flat.shape[1]) if np.abs(flat[:, k]).max() > 0.005]
+
+
 def who_pays(results: Results, arm: int | str = 1, by: str = "budget", ax: Axes | None = None) -> Axes:
-    """Net over the horizon per budget or payer, with 95% interval; above zero the party gains."""
+    """Net over the horizon per budget or payer (mean, with the 95% interval as whiskers); above
+    zero the party gains."""
     ax = _axes(ax)
     t = results.who_pays(arm, by=by)
+    styles = party_styles(results, by)
+    names = results.payers if by == "payer" else results.budgets
+    touched = [k for k, name in enumerate(names) if (t.loc[name, ["investment", "savings"]].abs() > 0.005).any()]
+    t = t.iloc[touched]
     x = np.arange(len(t))
     net = t["net"].to_numpy(float)
     lo = net - t["net_p2_5"].to_numpy(float)
     hi = t["net_p97_5"].to_numpy(float) - net
-    colours = ["tab:green" if v >= 0 else "tab:red" for v in net]
-    ax.bar(x, net, color=colours, yerr=np.vstack([lo, hi]), capsize=4)
+    for i, k in enumerate(touched):
+        ax.bar(x[i], net[i], color=styles[k]["color"], hatch=styles[k]["hatch"], edgecolor="white")
+    ax.errorbar(x, net, yerr=np.vstack([lo, hi]), fmt="none", ecolor="black", capsize=4, label="95% interval")
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xticks(x, list(t["label"]))
+    _euro_axis(ax)
     ax.set_ylabel("net over the horizon (EUR, discounted)")
-    ax.set_title(f"Who pays and who benefits: {results.arms[results._arm(arm)]}")
+    arm_label = results.meta["arms"][results._arm(arm)]["label"]
+    ax.set_title(f"Who pays and who benefits: {arm_label}\nabove 0 the party gains; whiskers: 95% interval")
+    ax.legend(loc="best")
     return ax
 
 
-def cumulative(results: Results, arm: int | str = 1, ax: Axes | None = None) -> Axes:
-    """Cumulative discounted net per budget over the years, mean and 95% band."""
+def cumulative(results: Results, arm: int | str = 1, by: str = "budget", ax: Axes | None = None) -> Axes:
+    """Cumulative discounted net per budget or payer over the years: the mean and its 95% band."""
     ax = _axes(ax)
     inc = results.increment(arm=arm)
-    net = -np.cumsum(inc * results.discount_factors("costs")[None, :, None], axis=1)
+    net = _by_party(-np.cumsum(inc * results.discount_factors("costs")[None, :, None], axis=1), results, by)
     years = results.years
-    labels = [b["label"] for b in results.meta["budgets"]]
-    for b, label in enumerate(labels):
-        mean = net[:, :, b].mean(axis=0)
-        lo, hi = np.percentile(net[:, :, b], [2.5, 97.5], axis=0)
-        (line,) = ax.plot(years, mean, marker="o", label=label)
-        ax.fill_between(years, lo, hi, color=line.get_color(), alpha=0.15)
+    styles = party_styles(results, by)
+    labels = _labels(results, by)
+    for k in _touched(net):
+        mean = net[:, :, k].mean(axis=0)
+        lo, hi = np.percentile(net[:, :, k], [2.5, 97.5], axis=0)
+        ax.plot(years, mean, marker="o", color=styles[k]["color"], linestyle=styles[k]["linestyle"], label=labels[k])
+        ax.fill_between(years, lo, hi, color=styles[k]["color"], alpha=0.15)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set_xlabel("year")
+    _euro_axis(ax)
     ax.set_ylabel("cumulative net (EUR, discounted)")
     ax.set_xticks(years)
+    arm_label = results.meta["arms"][results._arm(arm)]["label"]
+    ax.set_title(f"Cumulative net: {arm_label}\nlines: mean; bands: 95% interval")
     ax.legend()
     return ax
 
 
-def distribution(results: Results, arm: int | str = 1, ax: Axes | None = None) -> Axes:
-    """Histogram of each budget's discounted net over the horizon across iterations."""
+def distribution(results: Results, arm: int | str = 1, by: str = "budget", ax: Axes | None = None) -> Axes:
+    """Histogram of each budget's or payer's discounted net over the horizon across iterations."""
     ax = _axes(ax)
-    net = results.net(arm)
-    labels = [b["label"] for b in results.meta["budgets"]]
-    for b, label in enumerate(labels):
-        ax.hist(net[:, b], bins=50, alpha=0.5, label=label)
+    net = _by_party(results.net(arm), results, by)
+    styles = party_styles(results, by)
+    labels = _labels(results, by)
+    for k in _touched(net):
+        ax.hist(net[:, k], bins=50, alpha=0.5, color=styles[k]["color"], hatch=styles[k]["hatch"], label=labels[k])
     ax.axvline(0, color="black", linewidth=0.8)
+    _euro_axis(ax, "x")
     ax.set_xlabel("net over the horizon (EUR, discounted)")
     ax.set_ylabel("iterations")
+    arm_label = results.meta["arms"][results._arm(arm)]["label"]
+    ax.set_title(f"Spread of the net across {results.iterations:,} iterations: {arm_label}")
     ax.legend()
     return ax
 

@@ -8,7 +8,7 @@ import ontschot
 
 def test_tornado_ranks_parameters_and_plots():
     t = ontschot.seeds.samenoud().tornado("insurer")
-    assert list(t.columns) == ["low_value", "high_value", "net_low", "net_high", "swing"]
+    assert list(t.columns) == ["label", "label_nl", "low_value", "high_value", "net_low", "net_high", "swing"]
     assert t["swing"].is_monotonic_decreasing
     assert t.attrs["party"] == "insurer"
     given = ontschot.seeds.samenoud().tornado("insurer", {"uptake": (0.2, 0.8)})
