@@ -419,6 +419,19 @@ class Results:
         with open(path, "w", encoding="utf-8") as f:
             f.write(html)
 
+    def to_excel(self, path: str | os.PathLike[str], lang: str = "en") -> None:
+        """Writes an Excel workbook to ``path``, one sheet per table with words for headers and
+        Excel number formats (euros, percentages), for Word and PowerPoint: who pays (societal
+        view, per budget, payer and in total), the net per year, each party's cash per calendar
+        year (budget view), the financing options side by side (when the scenario has several) and
+        every assumption with its source. ``lang`` is ``"en"`` or ``"nl"``. The same workbook as
+        ``ontschot run --xlsx``."""
+        if self._scenario is None:
+            raise ValueError("these results do not know their scenario (unpickled?): run the scenario again")
+        data = self._scenario._inner.excel(self._inner, lang)
+        with open(path, "wb") as f:
+            f.write(data)
+
     # --- Python protocol -----------------------------------------------------------------------
     def net(self, arm: int | str = 1) -> np.ndarray:
         """Discounted net over the horizon per iteration and budget (``[iteration, budget]``);

@@ -128,6 +128,21 @@ class Scenario:
             raise TypeError(f"values must be a mapping, not {type(values).__name__}")
         return self._wrap(self._inner.with_values(_dumps(_plain(dict(values), ""))))
 
+    def template(self, path: str | os.PathLike[str]) -> None:
+        """Writes the parameters to an Excel sheet to edit (name, labels, distribution, its
+        values, unit, source, assumption), with a second sheet that says how to fill it in; read
+        it back with :meth:`with_sheet`. The same file as ``ontschot template``."""
+        with open(path, "wb") as f:
+            f.write(self._inner.template_xlsx())
+
+    def with_sheet(self, path: str | os.PathLike[str]) -> Scenario:
+        """A copy whose parameters are replaced by the rows of the sheet 'Parameters' at ``path``
+        (a sheet from :meth:`template`, edited; .xlsx, .xls or .ods). A row replaces that
+        parameter's distribution; parameters without a row keep theirs. A cell that cannot be
+        read raises :class:`ScenarioError` naming the sheet, row and column (``.path`` is the
+        cell, e.g. ``"Parameters!C2"``)."""
+        return self._wrap(self._inner.with_sheet(os.fspath(path)))
+
     @property
     def name(self) -> str:
         """The scenario's name."""

@@ -46,6 +46,10 @@ struct RunArgs {
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
+    /// A parameter sheet (from `ontschot template`, edited) whose rows replace the scenario's
+    /// parameters.
+    #[arg(long, value_name = "XLSX")]
+    params: Option<PathBuf>,
 }
 
 /// What `ontschot solve` varies and looks for.
@@ -154,6 +158,13 @@ enum Command {
         /// Write both views as CSV to this file.
         #[arg(long)]
         csv: Option<PathBuf>,
+        /// Write who pays (societal view), the net per year, each party's cash per calendar year
+        /// and every assumption to this Excel file, one sheet each.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
+        /// Language of the Excel sheets: nl or en.
+        #[arg(long, default_value = "en")]
+        lang: String,
         /// Which view to print: `budget` (each party's cash per calendar year), `societal`
         /// (reference prices, discounted), or `both` (budget first).
         #[arg(long, default_value = "both", value_parser = ["both", "budget", "societal"])]
@@ -225,15 +236,32 @@ enum Command {
         /// Write the comparison as JSON to this file.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Write the comparison, who pays, the years and every assumption to this Excel file.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
+        /// Language of the Excel sheets: nl or en.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// Write a scenario's parameters (name, labels, distribution, values, unit, source,
+    /// assumption) to an Excel sheet to edit; read it back with `--params`.
+    Template {
+        /// Scenario file.
+        scenario: PathBuf,
+        /// The .xlsx file to write.
+        #[arg(long, short = 'o')]
+        output: PathBuf,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Run { scenario, run: args, json, csv, view, by } => {
-            run(&scenario, &args, json.as_deref(), csv.as_deref(), &view, by == "party")
+        Command::Run { scenario, run: args, json, csv, xlsx, lang, view, by } => {
+            let out = Outputs { json: json.as_deref(), csv: csv.as_deref(), xlsx: xlsx.as_deref(), lang: &lang };
+            run(&scenario, &args, &out, &view, by == "party")
         }
+        Command::Template { scenario, output } => template(&scenario, &output),
         Command::FreeRiders { scenario, run: args, json } => free_riders(&scenario, &args, json.as_deref()),
         Command::Deal { scenario, run: args, parties, goal, view, json } => {
             deal(&scenario, &args, &parties, &goal, &view, json.as_deref())
@@ -248,8 +276,9 @@ fn main() -> ExitCode {
         }
         Command::Twoway { scenario, run: args, x, y, party } => twoway(&scenario, &args, &x, &y, &party),
         Command::Solve { scenario, run: args, solve: what } => solve(&scenario, &args, &what),
-        Command::Compare { scenario, variants, run: args, json } => {
-            compare(&scenario, &variants, &args, json.as_deref())
+        Command::Compare { scenario, variants, run: args, json, xlsx, lang } => {
+            let out = Outputs { json: json.as_deref(), csv: None, xlsx: xlsx.as_deref(), lang: &lang };
+            compare(&scenario, &variants, &args, &out)
         }
     };
     match outcome {
@@ -263,6 +292,14 @@ fn main() -> ExitCode {
 
 fn load(path: &Path) -> Result<Model, String> {
     let scenario = Scenario::from_file(path).map_err(|e| e.to_string())?;
+    Model::new(&scenario).map_err(|e| e.to_string())
+}
+
+/// The scenario at `path` with the parameter sheet of `--params` applied.
+fn load_with(path: &Path, args: &RunArgs) -> Result<Model, String> {
+    let Some(sheet) = &args.params else { return load(path) };
+    let scenario = Scenario::from_file(path).map_err(|e| e.to_string())?;
+    let scenario = ontschot_xlsx::with_sheet(&scenario, sheet).map_err(|e| format!("--params: {e}"))?;
     Model::new(&scenario).map_err(|e| e.to_string())
 }
 
@@ -320,7 +357,7 @@ fn deal(
 ) -> Result<(), String> {
     let goal: ontschot::finance::DealGoal = goal.parse()?;
     let view = if view == "societal" { ontschot::View::Societal } else { ontschot::View::Budget };
-    let model = load(path)?;
+    let model = load_with(path, args)?;
     let results = simulate(&model, args)?;
     let mut all = Vec::new();
     for arm in 1..model.arms().len() {
@@ -335,7 +372,7 @@ fn deal(
 }
 
 fn free_riders(path: &Path, args: &RunArgs, json: Option<&Path>) -> Result<(), String> {
-    let model = load(path)?;
+    let model = load_with(path, args)?;
     if model.scenario().region.is_none() {
         return Err(format!(
             "{}: has no [region]: free riders are municipalities and insurers of a region",
@@ -355,15 +392,25 @@ fn free_riders(path: &Path, args: &RunArgs, json: Option<&Path>) -> Result<(), S
     Ok(())
 }
 
-fn run(
-    path: &Path,
-    args: &RunArgs,
-    json: Option<&Path>,
-    csv: Option<&Path>,
-    view: &str,
-    by_party: bool,
-) -> Result<(), String> {
-    let model = load(path)?;
+/// Files a command writes besides what it prints.
+struct Outputs<'a> {
+    json: Option<&'a Path>,
+    csv: Option<&'a Path>,
+    xlsx: Option<&'a Path>,
+    /// Language of the Excel sheets.
+    lang: &'a str,
+}
+
+impl Outputs<'_> {
+    /// The language of the Excel sheets, checked before a run so a typo costs no waiting.
+    fn lang(&self) -> Result<ontschot::format::Lang, String> {
+        ontschot::format::Lang::parse(self.lang).ok_or_else(|| format!("--lang must be nl or en, got '{}'", self.lang))
+    }
+}
+
+fn run(path: &Path, args: &RunArgs, out: &Outputs, view: &str, by_party: bool) -> Result<(), String> {
+    let lang = out.lang()?;
+    let model = load_with(path, args)?;
     let deterministic = simulation(&model, args).deterministic().map_err(|e| e.to_string())?;
     let results = simulate(&model, args)?;
     let arms = 1..model.arms().len();
@@ -380,7 +427,7 @@ fn run(
     if view != "budget" {
         print!("{}", table::render(&model, &results, &summaries, &base, by_party));
     }
-    if let Some(file) = json {
+    if let Some(file) = out.json {
         let doc = serde_json::json!({
             "ontschot_version": env!("CARGO_PKG_VERSION"),
             "meta": results.meta(),
@@ -390,9 +437,33 @@ fn run(
         });
         write(file, &serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?)?;
     }
-    if let Some(file) = csv {
+    if let Some(file) = out.csv {
         write(file, &table::csv(&summaries, &budget, model.scenario().region.is_some()))?;
     }
+    if let Some(file) = out.xlsx {
+        let mut book = ontschot_xlsx::Book::new(lang);
+        book.results(&model, &results).and_then(|b| b.assumptions(model.scenario())).map_err(|e| e.to_string())?;
+        save_book(&mut book, file)?;
+    }
+    Ok(())
+}
+
+fn save_book(book: &mut ontschot_xlsx::Book, file: &Path) -> Result<(), String> {
+    book.save(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    eprintln!("wrote {}", file.display());
+    Ok(())
+}
+
+fn template(path: &Path, output: &Path) -> Result<(), String> {
+    let model = load(path)?;
+    let bytes = ontschot_xlsx::template(model.scenario()).map_err(|e| e.to_string())?;
+    std::fs::write(output, bytes).map_err(|e| format!("{}: cannot write: {e}", output.display()))?;
+    eprintln!(
+        "wrote {} ({} parameters); edit it and run with --params {}",
+        output.display(),
+        model.scenario().parameters.len(),
+        output.display()
+    );
     Ok(())
 }
 
@@ -464,7 +535,7 @@ fn solve(path: &Path, args: &RunArgs, what: &SolveArgs) -> Result<(), String> {
         alternative: what.alternative.clone(),
         ..SolveOptions::new(what.arrangement, &what.term, range, goal)
     };
-    let model = load(path)?;
+    let model = load_with(path, args)?;
     let results = simulate(&model, args)?;
     let answer = ontschot::finance::solve(&model, &results, &options).map_err(|e| e.to_string())?;
     println!(
@@ -492,15 +563,19 @@ fn solve(path: &Path, args: &RunArgs, what: &SolveArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn compare(path: &Path, variants: &[PathBuf], args: &RunArgs, json: Option<&Path>) -> Result<(), String> {
-    let model = load(path)?;
+fn compare(path: &Path, variants: &[PathBuf], args: &RunArgs, out: &Outputs) -> Result<(), String> {
+    let lang = out.lang()?;
+    let model = load_with(path, args)?;
     let results = simulate(&model, args)?;
     let mut rows: Vec<(String, Summary)> = Vec::new();
+    // The budget view of each row, where it has one (the scenario's own options).
+    let mut views: Vec<Option<ontschot::BudgetView>> = Vec::new();
     for arm in 1..model.arms().len() {
         let prefix = if model.arms().len() > 2 { format!("{}: ", model.arms()[arm].label) } else { String::new() };
         for option in ontschot::finance::compare(&model, &results, arm) {
             let mark = if option.hypothetical { " (hypothetical)" } else { "" };
             rows.push((format!("{prefix}{}{mark}", option.label), option.summary));
+            views.push(Some(option.budget));
         }
     }
     // The scenario's own variants, and variant files, run with the same seed.
@@ -544,13 +619,24 @@ fn compare(path: &Path, variants: &[PathBuf], args: &RunArgs, json: Option<&Path
             riders.push(serde_json::json!({ "arm": model.arms()[arm].name, "parties": rows }));
         }
     }
-    if let Some(file) = json {
+    if let Some(file) = out.json {
         let mut doc: Vec<serde_json::Value> =
             rows.iter().map(|(label, s)| serde_json::json!({ "option": label, "summary": s })).collect();
         if !riders.is_empty() {
             doc.push(serde_json::json!({ "free_riders": riders }));
         }
         write(file, &serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?)?;
+    }
+    if let Some(file) = out.xlsx {
+        views.resize(rows.len(), None);
+        let options: Vec<(String, &Summary, Option<&ontschot::BudgetView>)> =
+            rows.iter().zip(&views).map(|((label, s), v)| (label.clone(), s, v.as_ref())).collect();
+        let mut book = ontschot_xlsx::Book::new(lang);
+        book.comparison(&model, &options)
+            .and_then(|b| b.results(&model, &results))
+            .and_then(|b| b.assumptions(model.scenario()))
+            .map_err(|e| e.to_string())?;
+        save_book(&mut book, file)?;
     }
     Ok(())
 }
@@ -588,7 +674,7 @@ fn tornado(path: &Path, party: &str, top: usize, json: Option<&Path>) -> Result<
 }
 
 fn sensitivity(path: &Path, args: &RunArgs, group: &[String], top: usize, json: Option<&Path>) -> Result<(), String> {
-    let model = load(path)?;
+    let model = load_with(path, args)?;
     let results = simulate(&model, args)?;
     let first = ontschot::analysis::first_order(&model, &results, 1).map_err(|e| e.to_string())?;
     let evpi = ontschot::analysis::evpi(&model, &results, 1).map_err(|e| e.to_string())?;
@@ -677,7 +763,7 @@ fn parse_axis(spec: &str) -> Result<(String, Vec<f64>), String> {
 }
 
 fn twoway(path: &Path, args: &RunArgs, x: &str, y: &str, party: &str) -> Result<(), String> {
-    let model = load(path)?;
+    let model = load_with(path, args)?;
     let (xn, xs) = parse_axis(x)?;
     let (yn, ys) = parse_axis(y)?;
     let n = args.iterations.unwrap_or(model.scenario().simulation.iterations);
@@ -706,7 +792,7 @@ fn twoway(path: &Path, args: &RunArgs, x: &str, y: &str, party: &str) -> Result<
 
 fn report(path: &Path, output: &Path, args: &RunArgs, lang: &str, arm: Option<&str>) -> Result<(), String> {
     let lang = ontschot_report::Lang::parse(lang).ok_or_else(|| format!("--lang must be nl or en, got '{lang}'"))?;
-    let model = load(path)?;
+    let model = load_with(path, args)?;
     let arms = model.arms();
     let index = match arm {
         None => 1,

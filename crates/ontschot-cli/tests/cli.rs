@@ -349,3 +349,51 @@ fn a_region_runs_per_party_with_its_free_riders_and_a_deal() {
     let out = ontschot(&["deal", &seed("samenoud.toml"), "-n", "20", "--goal", "best"]);
     assert!(!out.status.success() && text(&out.stderr).contains("unknown goal 'best'"));
 }
+
+#[test]
+fn excel_out_and_an_edited_parameter_sheet_back_in() {
+    let (params, book, compared) = (tmp("params.xlsx"), tmp("results.xlsx"), tmp("compare.xlsx"));
+    let out = ontschot(&["template", &seed("welzijn_op_recept.toml"), "-o", params.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("26 parameters"), "{}", text(&out.stderr));
+    let json = tmp("with-params.json");
+    let args = ["-n", "200", "--seed", "3", "--quiet"];
+    let wor = seed("welzijn_op_recept.toml");
+    let mut run = vec!["run", wor.as_str()];
+    run.extend(args);
+    let plain = ontschot(&[run.as_slice(), &["--json", json.to_str().unwrap()]].concat());
+    assert!(plain.status.success(), "{}", text(&plain.stderr));
+    let before = std::fs::read_to_string(&json).unwrap();
+    // The unedited sheet gives the same numbers as the scenario file.
+    let same = ontschot(
+        &[
+            run.as_slice(),
+            &["--params", params.to_str().unwrap(), "--json", json.to_str().unwrap(), "--xlsx", book.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert!(same.status.success(), "{}", text(&same.stderr));
+    let after = std::fs::read_to_string(&json).unwrap();
+    let summaries = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["summaries"].clone();
+    assert_eq!(summaries(&before), summaries(&after));
+    assert!(std::fs::read(&book).unwrap().starts_with(b"PK"));
+    let cmp = ontschot(&[
+        "compare",
+        &seed("samenoud.toml"),
+        "-n",
+        "100",
+        "--quiet",
+        "--xlsx",
+        compared.to_str().unwrap(),
+        "--lang",
+        "nl",
+    ]);
+    assert!(cmp.status.success(), "{}", text(&cmp.stderr));
+    assert!(std::fs::read(&compared).unwrap().starts_with(b"PK"));
+    // A file that is no sheet, and a bad language, fail before any run.
+    let bad = ontschot(&[run.as_slice(), &["--params", &seed("gli.toml")]].concat());
+    assert!(!bad.status.success());
+    assert!(text(&bad.stderr).contains("--params: ") && text(&bad.stderr).contains("cannot read it as a spreadsheet"));
+    let lang = ontschot(&[run.as_slice(), &["--xlsx", book.to_str().unwrap(), "--lang", "de"]].concat());
+    assert_eq!(text(&lang.stderr).trim(), "error: --lang must be nl or en, got 'de'");
+}

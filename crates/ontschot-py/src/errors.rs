@@ -43,6 +43,28 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     Ok(PyErr::from_value(value))
 }
 
+/// Builds the Python exception for an Excel error: a cell that cannot be read is a
+/// `ScenarioError` whose `path` is the cell (`Parameters!C2`); a file that is no sheet an `OSError`.
+pub fn xlsx_to_py(err: ontschot_xlsx::Error) -> PyErr {
+    use ontschot_xlsx::Error as X;
+    let message = err.to_string();
+    let path = match err {
+        X::Ontschot(e) => return to_py(e),
+        X::Open { .. } | X::Write(_) => return PyOSError::new_err(message),
+        X::NoSheet { sheet, .. } => sheet,
+        X::Cell { sheet, row, column, .. } => format!("{sheet}!{column}{row}"),
+    };
+    Python::attach(|py| {
+        let made = (|| -> PyResult<PyErr> {
+            let value = class(py, "ScenarioError")?.call1(PyTuple::new(py, [message.clone()])?)?;
+            value.setattr("path", path.clone())?;
+            value.setattr("problems", vec![(path, message)])?;
+            Ok(PyErr::from_value(value))
+        })();
+        made.unwrap_or_else(|e| e)
+    })
+}
+
 /// For a worker thread that ended by panicking: never expected, reported instead of aborting.
 pub fn panicked() -> PyErr {
     PyRuntimeError::new_err("internal error: the simulation thread panicked; please report this with the scenario")

@@ -6,7 +6,7 @@
 
 mod errors;
 
-use errors::to_py;
+use errors::{to_py, xlsx_to_py};
 use ndarray::Array3;
 use numpy::PyArray3;
 use ontschot::finance::{Goal, SolveOptions};
@@ -313,6 +313,49 @@ impl Scenario {
         let seed = seed.unwrap_or(self.inner.simulation.seed);
         let rows = py.detach(|| ontschot::analysis::variants(&self.inner, arm, n, seed, threads)).map_err(to_py)?;
         Ok(serde_json::to_string(&rows).expect("comparisons serialise"))
+    }
+
+    /// The parameters as an editable .xlsx sheet (the bytes of the file).
+    fn template_xlsx<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = ontschot_xlsx::template(&self.inner).map_err(xlsx_to_py)?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// This scenario with the parameter sheet at `path` in place of its parameters.
+    fn with_sheet(&self, path: PathBuf) -> PyResult<Self> {
+        ontschot_xlsx::with_sheet(&self.inner, &path).map(|inner| Scenario { inner }).map_err(xlsx_to_py)
+    }
+
+    /// Who pays (societal view), the net per year, the cash per calendar year, the financing
+    /// options side by side (when there are several) and every assumption, as .xlsx bytes.
+    #[pyo3(signature = (results, lang="en"))]
+    fn excel<'py>(&self, py: Python<'py>, results: &Results, lang: &str) -> PyResult<Bound<'py, PyBytes>> {
+        let lang = ontschot::format::Lang::parse(lang)
+            .ok_or_else(|| PyValueError::new_err(format!("lang must be 'nl' or 'en', got {lang:?}")))?;
+        let model = Model::new(&self.inner).map_err(to_py)?;
+        if results.inner.meta().budgets != model.budgets() || results.inner.meta().arms != model.arms() {
+            return Err(PyValueError::new_err("these results come from another scenario: run this scenario first"));
+        }
+        let bytes = py.detach(|| -> Result<Vec<u8>, ontschot_xlsx::Error> {
+            let mut book = ontschot_xlsx::Book::new(lang);
+            let mut options = Vec::new();
+            for arm in 1..model.arms().len() {
+                let prefix =
+                    if model.arms().len() > 2 { format!("{}: ", model.arms()[arm].label) } else { String::new() };
+                options.extend(
+                    ontschot::finance::compare(&model, &results.inner, arm)
+                        .into_iter()
+                        .map(|o| (format!("{prefix}{}", o.label), o.summary, o.budget)),
+                );
+            }
+            if options.len() > model.arms().len() - 1 {
+                let rows: Vec<_> = options.iter().map(|(l, s, b)| (l.clone(), s, Some(b))).collect();
+                book.comparison(&model, &rows)?;
+            }
+            book.results(&model, &results.inner)?.assumptions(&self.inner)?;
+            book.to_bytes()
+        });
+        Ok(PyBytes::new(py, &bytes.map_err(xlsx_to_py)?))
     }
 
     /// The HTML report of `results` (a run of this scenario).

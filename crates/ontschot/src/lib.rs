@@ -46,7 +46,7 @@ pub mod seeds;
 pub use dist::Dist;
 pub use engine::{DEFAULT_MAX_MEMORY, MAX_THREADS, Simulation};
 pub use error::{Error, Problem, Result};
-pub use model::{BudgetInfo, DrawRisk, Label, Model, PartyInfo, PartyKind, PayerInfo};
+pub use model::{BudgetInfo, DrawRisk, Label, Model, PartyInfo, PartyKind, PayerInfo, suggest};
 /// The ndarray whose arrays [`Results`] hands out, so a caller need not match its version.
 pub use ndarray;
 pub use results::{

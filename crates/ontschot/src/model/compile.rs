@@ -197,8 +197,13 @@ fn label(name: &str, label: &Option<String>) -> Label {
     Label { name: name.to_owned(), label: label.clone().unwrap_or_else(|| name.to_owned()) }
 }
 
-/// The closest known name, for "did you mean" hints.
-pub(crate) fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
+/// The closest known name, for "did you mean" hints: ` (did you mean 'uptake'?)`, the whole
+/// list when it is short and nothing is close, or nothing.
+///
+/// ```
+/// assert_eq!(ontschot::suggest("uptak", ["uptake", "rr_gp"].into_iter()), " (did you mean 'uptake'?)");
+/// ```
+pub fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> String {
     let mut known: Vec<&str> = known.collect();
     let best = known.iter().map(|k| (edit_distance(name, k), *k)).min();
     match best {

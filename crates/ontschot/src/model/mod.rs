@@ -6,7 +6,7 @@
 //! at the first, and names each by its field path.
 
 mod compile;
-pub(crate) use compile::suggest;
+pub use compile::suggest;
 mod financing;
 
 use crate::dist::Dist;
