@@ -119,7 +119,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     // All parties together, and what it brings people: the two lines a board reads first.
     let total = &summary.total;
     let total_sentence = t.headline(
-        t.all_parties(),
+        &t.all_parties(),
         true,
         total.net.mean,
         total.net.p2_5,

@@ -1,161 +1,84 @@
-//! Labels in Dutch (in the sector's own terms) and English.
+//! The report's words in Dutch (in the sector's own terms) and English, from a message catalogue
+//! per language in Project Fluent's syntax (`locales/nl.ftl`, `locales/en.ftl`): a sentence is
+//! one message with its plurals and its choices, so a translator sees it whole and each language
+//! orders its words its own way.
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
+use std::sync::LazyLock;
 
 /// Language of a report: the core's, which also formats its numbers.
 pub use ontschot::format::Lang;
 
-const LABELS: &[(&str, &str, &str)] = &[
-    ("title", "wie betaalt, wie profiteert", "who pays, who benefits"),
-    ("who_title", "Wie betaalt en wie profiteert", "Who pays and who benefits"),
-    (
-        "who_intro",
-        "Per partij over de hele looptijd, verdisconteerd: wat zij investeert, wat zij op zorg bespaart en wat zij netto overhoudt, met het 95%-interval en de kans op winst, vóór en na de financieringsafspraken. Netto boven nul: de partij wint.",
-        "Per party over the whole horizon, discounted: what it invests, what it saves on care and its net, with the 95% interval and the probability of gaining, before and after the financing arrangements. A net above zero means the party gains.",
-    ),
-    ("cum_title", "Cumulatief netto per jaar", "Cumulative net by year"),
-    (
-        "cum_intro",
-        "Gemiddeld cumulatief netto na de afspraken per partij, met de 95%-band; het jaar waarin het gemiddelde boven nul komt en blijft is het terugverdienjaar.",
-        "Mean cumulative net after the arrangements per party, with the 95% band; the year from which the mean stays above zero is the break-even year.",
-    ),
-    ("arr_title", "Financieringsafspraken naast elkaar", "Financing arrangements side by side"),
-    (
-        "arr_intro",
-        "Dezelfde trekkingen onder elke afspraak: gemiddeld netto per partij en (tussen haakjes) de kans op winst. Afspraken verschuiven alleen geld; het totaal blijft gelijk.",
-        "The same draws under every arrangement: mean net per party and (in brackets) the probability of gaining. Arrangements only move money; the total stays the same.",
-    ),
-    ("tornado_title", "Welke aannames de uitkomst bepalen", "Which assumptions decide the result"),
-    (
-        "tornado_intro",
-        "Elke onzekere aanname op haar 2,5e en 97,5e percentiel, de andere op hun gemiddelde: het netto van deze partij. Blauw: de lage waarde; oranje: de hoge waarde; de lijn is het basisgeval.",
-        "Each uncertain assumption at its 2.5th and 97.5th percentile, the others at their means: this party's net. Blue: the low value; orange: the high value; the line is the base case.",
-    ),
-    ("budget_title", "Begroting per jaar", "Budget per year"),
-    (
-        "budget_intro",
-        "Wat elke partij in kas merkt, per kalenderjaar, in euro's van dat jaar (niet verdisconteerd), na de afspraken die gelden: tegen het tarief dat zij betaalt, met het deel van vermeden zorg dat echt geld vrijmaakt, geïndexeerd, met eigen bijdragen volgens hun regels. Plus: de partij is beter uit. De Wlz wordt betaald uit het Fonds langdurige zorg; het zorgkantoor voert die uit zonder financieel risico, dus voor het fonds zijn dit uitgaven, geen winst of verlies. De lijnen tonen het cumulatieve saldo met het 95%-interval.",
-        "What each party sees in its cash, per calendar year, in euros of that year (not discounted), after the arrangements in force: at the tariff it pays, with the share of avoided care that really frees money, indexed, with own contributions by their rules. Plus: the party is better off. The Wlz is paid from the long-term care fund; the care office administers it without financial risk, so for the fund these are spending, not a gain or a loss. The lines show the cumulative balance with its 95% interval.",
-    ),
-    ("budget_axis", "cumulatief kassaldo (euro van elk jaar)", "cumulative cash balance (EUR of each year)"),
-    ("cumulative", "Cumulatief", "Cumulative"),
-    ("party_title", "Per gemeente en verzekeraar", "Per municipality and insurer"),
-    (
-        "party_intro",
-        "Het kassaldo over de hele looptijd per partij in de regio, na de afspraken die gelden: gemeenten naar hun inwoners, verzekeraars naar hun verzekerden (met overstappers), minus wat via de risicoverevening terugvloeit naar het vereveningsfonds.",
-        "The cash balance over the whole horizon per party of the region, after the arrangements in force: municipalities by their residents, insurers by their members (with switching), less what returns through risk equalisation to the equalisation fund.",
-    ),
-    ("riders_title", "Meedoen of buiten blijven", "Joining or staying out"),
-    (
-        "riders_intro",
-        "Per gemeente en verzekeraar het kassaldo als iedereen meedoet en zijn deel van de kosten betaalt, en als alleen deze partij buiten blijft en toch de besparingen op haar inwoners of verzekerden krijgt (vóór afspraken).",
-        "Per municipality and insurer the cash balance when every party joins and pays its part of the costs, and when this party alone stays out and still receives the savings on its residents or members (before arrangements).",
-    ),
-    ("cash_joining", "Kassaldo als deelnemer", "Cash when joining"),
-    ("cash_staying", "Kassaldo als buitenstaander", "Cash when staying out"),
-    ("to_stay_out", "Waarde van buiten blijven", "Worth of staying out"),
-    ("deal_title", "Een verdeling die iedereen kan tekenen?", "A split every party can sign?"),
-    (
-        "deal_intro",
-        "Een gezamenlijk fonds betaalt de interventie; de partijen betalen erin naar aandelen, zo gekozen dat de kleinste kans op winst zo groot mogelijk is.",
-        "A joint fund pays the intervention; the parties pay into it by shares chosen so that the smallest chance of gaining is as large as it can be.",
-    ),
-    ("share", "Aandeel", "Share"),
-    (
-        "no_deal",
-        "Er is geen verdeling waarbij elke partij in ten minste één trekking wint; de aandelen zijn alleen een illustratie.",
-        "No split lets every party gain in even one draw; the shares are only an illustration.",
-    ),
-    ("hypothetical", "hypothetisch: bestaat niet in de wet in deze jaren", "hypothetical: not in law in these years"),
-    ("p_better", "Kans beter uit (cumulatief)", "P(better off, cumulative)"),
-    (
-        "societal_note",
-        "Maatschappelijk perspectief: referentieprijzen, verdisconteerd",
-        "Societal view: reference prices, discounted",
-    ),
-    ("assumptions_title", "Alle aannames", "Every assumption"),
-    (
-        "assumptions_intro",
-        "Elke invoer met haar verdeling, eenheid en bron; aannames zonder gepubliceerde bron zijn gemarkeerd.",
-        "Every input with its distribution, unit and source; assumptions without a published source are marked.",
-    ),
-    ("method_title", "Methode en reproduceerbaarheid", "Method and reproducibility"),
-    ("payer", "Partij", "Party"),
-    ("invests", "Investeert", "Invests"),
-    ("saves", "Bespaart op zorg", "Saves on care"),
-    ("net", "Netto", "Net"),
-    ("interval", "95%-interval", "95% interval"),
-    ("p_gain", "Kans op winst", "P(gain)"),
-    ("net_after", "Netto na afspraken", "Net after arrangements"),
-    ("p_gain_after", "Kans op winst na afspraken", "P(gain) after"),
-    ("net_axis", "netto (euro, verdisconteerd)", "net (EUR, discounted)"),
-    ("net_after_axis", "netto na afspraken (euro, verdisconteerd)", "net after arrangements (EUR, discounted)"),
-    ("cum_axis", "cumulatief netto (euro)", "cumulative net (EUR)"),
-    ("year", "jaar", "year"),
-    ("break_even", "Terugverdienjaar", "Break-even year"),
-    ("option", "Afspraak", "Arrangement"),
-    ("no_arrangement", "Geen afspraak", "No arrangement"),
-    ("in_force", "Afspraak die geldt", "Arrangement in force"),
-    ("parameter", "Parameter", "Parameter"),
-    ("low", "Lage waarde", "Low value"),
-    ("high", "Hoge waarde", "High value"),
-    ("net_low", "Netto bij laag", "Net at low"),
-    ("net_high", "Netto bij hoog", "Net at high"),
-    ("distribution", "Verdeling", "Distribution"),
-    ("unit", "Eenheid", "Unit"),
-    ("source", "Bron", "Source"),
-    ("assumption", "Aanname", "Assumption"),
-    ("yes", "ja", "yes"),
-    ("iterations", "Iteraties", "Iterations"),
-    ("seed", "Seed", "Seed"),
-    ("discount", "Discontovoet kosten / effecten per jaar", "Discount rate costs / effects per year"),
-    ("convention", "Cycluscorrectie", "Cycle convention"),
-    ("price_year", "Prijsjaar", "Price year"),
-    ("start_year", "Eerste begrotingsjaar", "First budget year"),
-    ("population", "Aantal mensen", "Number of people"),
-    ("inflow", "Instroom per jaar", "Entering each year"),
-    ("mode", "Rekenwijze", "Mode"),
-    ("mode_cohort", "cohort: verwachte waarden", "cohort: expected values"),
-    ("mode_individual", "ieder persoon apart gesimuleerd", "every person simulated"),
-    ("version", "Versie", "Version"),
-    ("command", "Opdracht die dit rapport maakt", "Command that reproduces this report"),
-];
+const NL_SOURCE: &str = include_str!("../locales/nl.ftl");
+const EN_SOURCE: &str = include_str!("../locales/en.ftl");
 
+/// One language's messages.
+type Catalogue = FluentBundle<FluentResource>;
+
+// Parsed once per process: every report in the same language shares one catalogue.
+static NL: LazyLock<Catalogue> = LazyLock::new(|| parse(Lang::Nl, NL_SOURCE).0);
+static EN: LazyLock<Catalogue> = LazyLock::new(|| parse(Lang::En, EN_SOURCE).0);
+
+/// The catalogue in `source`, and what went wrong reading it: syntax errors and ids defined
+/// twice (a unit test holds that the shipped files have none).
+fn parse(lang: Lang, source: &str) -> (Catalogue, Vec<String>) {
+    let mut errors = Vec::new();
+    // A message with a syntax error is skipped; every other message still works.
+    let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(resource, e)| {
+        errors.extend(e.into_iter().map(|e| FluentError::from(e).to_string()));
+        resource
+    });
+    // The language picks the plural rules ("1 persoon", "2 mensen").
+    let mut bundle = FluentBundle::new_concurrent(vec![lang.code().parse().unwrap_or_default()]);
+    // Fluent wraps each variable in Unicode isolation marks by default, for right-to-left
+    // scripts; both languages here run left to right, and the marks would end up as stray
+    // characters in the HTML, in copied text and in a search of the page.
+    bundle.set_use_isolating(false);
+    if let Err(e) = bundle.add_resource(resource) {
+        errors.extend(e.into_iter().map(|e| e.to_string()));
+    }
+    (bundle, errors)
+}
+
+/// The report's words in one language.
 pub(crate) struct Text {
     lang: Lang,
+    catalogue: &'static Catalogue,
 }
 
 impl Text {
     pub(crate) fn new(lang: Lang) -> Self {
-        Text { lang }
+        let catalogue: &'static Catalogue = match lang {
+            Lang::Nl => &NL,
+            Lang::En => &EN,
+        };
+        Text { lang, catalogue }
     }
 
+    /// The message `id` with `args`; the id itself when the catalogue lacks it, so a missing
+    /// word shows as its key rather than stopping the report.
+    fn message(&self, id: &str, args: Option<&FluentArgs>) -> String {
+        let bundle = self.catalogue;
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            return id.to_owned();
+        };
+        // A variable the code did not pass shows as `{$name}` in an otherwise whole sentence;
+        // the sentence tests below would show it.
+        let mut errors = Vec::new();
+        bundle.format_pattern(pattern, args, &mut errors).into_owned()
+    }
+
+    /// A title, introduction, column head or axis label by its key.
     pub(crate) fn s(&self, key: &str) -> String {
-        let (_, nl, en) = LABELS.iter().find(|(k, _, _)| *k == key).copied().unwrap_or((key, key, key));
-        match self.lang {
-            Lang::Nl => nl.to_owned(),
-            Lang::En => en.to_owned(),
-        }
+        self.message(key, None)
     }
 
-    /// A payer's name in the report's language (the scenario's label for payers it defines).
+    /// A payer's name in the report's language, with its article in Dutch ("het Fonds
+    /// langdurige zorg"); the scenario's label for payers the catalogue does not name.
     pub(crate) fn payer(&self, name: &str, label: &str) -> String {
-        let en = match name {
-            "insurer" => "the health insurer",
-            "municipality" => "the municipality",
-            "care_office" => "the long-term care fund",
-            "client" => "the group of clients",
-            _ => label,
-        };
-        let nl = match name {
-            "insurer" => "de zorgverzekeraar",
-            "municipality" => "de gemeente",
-            "care_office" => "het Fonds langdurige zorg",
-            "client" => "de groep cliënten",
-            _ => label,
-        };
-        match self.lang {
-            Lang::Nl => nl.to_owned(),
-            Lang::En => en.to_owned(),
-        }
+        let id = format!("payer-{name}");
+        if self.catalogue.has_message(&id) { self.message(&id, None) } else { label.to_owned() }
     }
 
     /// An amount in the reader's notation, rounded (`€ 3,2 mln`, `€3.2m`).
@@ -169,43 +92,37 @@ impl Text {
         ontschot::format::percent(p, 0, self.lang)
     }
 
-    /// A 95% interval in the direction of its sentence (`lo <= hi`): amounts without sign when
-    /// both ends agree with the sentence, each end with its direction word when it crosses zero.
-    fn span(&self, lo: f64, hi: f64, against: &str, along: &str) -> String {
+    /// A 95% interval in the direction of its sentence (`lo <= hi`; `direction` is `saves`,
+    /// `pays`, `falls` or `rises`): amounts without sign when both ends agree with the
+    /// sentence, each end with its direction word when it crosses zero.
+    fn span(&self, lo: f64, hi: f64, direction: &str) -> String {
         let crosses = lo < 0.0 || hi < 0.0;
-        let end = |x: f64| {
-            if crosses {
-                format!("{} {}", self.eur(x.abs()), if x < 0.0 { against } else { along })
-            } else {
-                self.eur(x)
-            }
-        };
-        match self.lang {
-            Lang::Nl => format!("95%-interval: {} tot {}", end(lo), end(hi)),
-            Lang::En => format!("95% interval: {} to {}", end(lo), end(hi)),
-        }
+        let end = |x: f64| if crosses { self.eur(x.abs()) } else { self.eur(x) };
+        let side = |x: f64| if x < 0.0 { "against" } else { "along" };
+        let args = FluentArgs::from_iter([
+            ("direction", FluentValue::from(direction)),
+            ("crosses", yes_no(crosses)),
+            ("lo", end(lo).into()),
+            ("lo-side", side(lo).into()),
+            ("hi", end(hi).into()),
+            ("hi-side", side(hi).into()),
+        ]);
+        self.message("span", Some(&args))
     }
 
     /// The sentence on a fund that bears no risk of its own: its spending falls or rises.
     pub(crate) fn spending(&self, who: &str, net: f64, lo: f64, hi: f64) -> String {
-        let amount = self.eur(net.abs());
         let falls = net >= 0.0;
         // The interval in the sentence's direction: a fall in spending is the net itself.
         let (a, b) = if falls { (lo, hi) } else { (-hi, -lo) };
-        match (self.lang, falls) {
-            (Lang::Nl, true) => {
-                format!("De uitgaven van {who} dalen met circa {amount} ({}).", self.span(a, b, "stijging", "daling"))
-            }
-            (Lang::Nl, false) => {
-                format!("De uitgaven van {who} stijgen met circa {amount} ({}).", self.span(a, b, "daling", "stijging"))
-            }
-            (Lang::En, true) => {
-                format!("The spending of {who} falls by about {amount} ({}).", self.span(a, b, "rise", "fall"))
-            }
-            (Lang::En, false) => {
-                format!("The spending of {who} rises by about {amount} ({}).", self.span(a, b, "fall", "rise"))
-            }
-        }
+        let direction = if falls { "falls" } else { "rises" };
+        let args = FluentArgs::from_iter([
+            ("who", FluentValue::from(who)),
+            ("direction", direction.into()),
+            ("amount", self.eur(net.abs()).into()),
+            ("interval", self.span(a, b, direction).into()),
+        ]);
+        self.message("spending", Some(&args))
     }
 
     /// What a party (or, `plural`, the parties together) gains or pays, with its interval in the
@@ -221,107 +138,84 @@ impl Text {
         after: Option<f64>,
         p_gain: f64,
     ) -> String {
-        let amount = self.eur(net.abs());
         let saves = net >= 0.0;
         let (a, b) = if saves { (lo, hi) } else { (-hi, -lo) };
-        let who = capital(who);
-        let mut s = match (self.lang, saves, plural) {
-            (Lang::Nl, true, false) => {
-                format!("{who} bespaart circa {amount} ({})", self.span(a, b, "verlies", "besparing"))
-            }
-            (Lang::Nl, true, true) => {
-                format!("{who} besparen circa {amount} ({})", self.span(a, b, "verlies", "besparing"))
-            }
-            (Lang::Nl, false, false) => {
-                format!("{who} betaalt circa {amount} meer ({})", self.span(a, b, "minder", "meer"))
-            }
-            (Lang::Nl, false, true) => {
-                format!("{who} betalen circa {amount} meer ({})", self.span(a, b, "minder", "meer"))
-            }
-            (Lang::En, true, false) => format!("{who} saves about {amount} ({})", self.span(a, b, "lost", "saved")),
-            (Lang::En, true, true) => format!("{who} save about {amount} ({})", self.span(a, b, "lost", "saved")),
-            (Lang::En, false, false) => {
-                format!("{who} pays about {amount} more ({})", self.span(a, b, "less", "more"))
-            }
-            (Lang::En, false, true) => format!("{who} pay about {amount} more ({})", self.span(a, b, "less", "more")),
-        };
-        let chance = self.pct(p_gain);
-        s += &match (self.lang, after) {
-            (Lang::Nl, Some(after)) => {
-                format!("; na de afspraken netto {} met {chance} kans op winst", self.eur(after))
-            }
-            (Lang::En, Some(after)) => {
-                format!("; after the arrangements the net is {} with a {chance} chance of gaining", self.eur(after))
-            }
-            (Lang::Nl, None) => format!("; kans op winst {chance}"),
-            (Lang::En, None) => format!("; chance of gaining {chance}"),
-        };
-        s + "."
+        let direction = if saves { "saves" } else { "pays" };
+        let mut args = FluentArgs::from_iter([
+            // The payer's name opens the sentence: Fluent has no capitals of its own.
+            ("who", FluentValue::from(capital(who))),
+            // The grammatical number of the subject, not a count: "alle partijen samen" is
+            // plural even in a scenario with one payer.
+            ("number", (if plural { "plural" } else { "singular" }).into()),
+            ("direction", direction.into()),
+            ("amount", self.eur(net.abs()).into()),
+            ("interval", self.span(a, b, direction).into()),
+            ("after", yes_no(after.is_some())),
+            ("chance", self.pct(p_gain).into()),
+        ]);
+        if let Some(after) = after {
+            args.set("net-after", self.eur(after));
+        }
+        self.message("headline", Some(&args))
     }
 
     /// All parties together: the intervention's net for society's budgets.
-    pub(crate) fn all_parties(&self) -> &'static str {
-        match self.lang {
-            Lang::Nl => "alle partijen samen",
-            Lang::En => "all parties together",
-        }
+    pub(crate) fn all_parties(&self) -> String {
+        self.message("all-parties", None)
     }
 
     /// What the intervention brings people, discounted over the horizon; nothing when it
     /// changes no one's health in the model (no QALYs, and life-years that round to zero).
     pub(crate) fn health(&self, qalys: Option<(f64, f64, f64)>, life_years: (f64, f64, f64)) -> Option<String> {
-        let n = |x: f64| ontschot::format::decimal(x, 1, self.lang);
+        let n = |x: f64| FluentValue::from(ontschot::format::decimal(x, 1, self.lang));
         let (ly, ly_lo, ly_hi) = life_years;
         // Life-years that round to 0.0 at both ends of the interval: rounding noise, no change.
         if qalys.is_none() && [ly, ly_lo, ly_hi].iter().all(|x| x.abs() < 0.05) {
             return None;
         }
-        // One phrase per measure: "42,0 levensjaren (95%-interval -141,5 … 218,1)".
-        let interval = if self.lang == Lang::Nl { "95%-interval" } else { "95% interval" };
-        let measure =
-            |(m, a, b): (f64, f64, f64), what: &str| format!("{} {what} ({interval} {} … {})", n(m), n(a), n(b));
-        let years = measure(life_years, if self.lang == Lang::Nl { "levensjaren" } else { "life-years" });
-        Some(match (self.lang, qalys) {
-            (Lang::Nl, Some(q)) => format!(
-                "Voor de mensen: circa {} en {years}, over de looptijd en verdisconteerd.",
-                measure(q, "QALY's erbij")
-            ),
-            (Lang::En, Some(q)) => {
-                format!("For people: about {} and {years}, over the horizon, discounted.", measure(q, "QALYs gained"))
-            }
-            (Lang::Nl, None) => format!("Voor de mensen: circa {years} erbij, over de looptijd en verdisconteerd."),
-            (Lang::En, None) => format!("For people: about {years} gained, over the horizon, discounted."),
-        })
+        let mut args = FluentArgs::from_iter([
+            ("qalys", yes_no(qalys.is_some())),
+            ("years", n(ly)),
+            ("years-lo", n(ly_lo)),
+            ("years-hi", n(ly_hi)),
+        ]);
+        if let Some((q, q_lo, q_hi)) = qalys {
+            args.set("qaly", n(q));
+            args.set("qaly-lo", n(q_lo));
+            args.set("qaly-hi", n(q_hi));
+        }
+        Some(self.message("health", Some(&args)))
     }
 
     /// The outcome of the max-min deal: the smallest chance of gaining it reaches.
     pub(crate) fn deal(&self, p: f64) -> String {
-        match self.lang {
-            Lang::Nl => format!(
-                "Met deze aandelen wint elke partij met een kans van minstens {}; bij een hogere kans voor de één wordt die voor een ander kleiner.",
-                self.pct(p)
-            ),
-            Lang::En => format!(
-                "With these shares every party gains with a chance of at least {}; a higher chance for one lowers another's.",
-                self.pct(p)
-            ),
-        }
+        self.message("deal", Some(&FluentArgs::from_iter([("chance", self.pct(p))])))
     }
 
+    /// The chance that every party that bears risk gains in the same draw.
     pub(crate) fn all_gain(&self, p: f64) -> String {
-        match self.lang {
-            Lang::Nl => format!("Kans dat alle betrokken partijen die risico dragen winnen: {}.", self.pct(p)),
-            Lang::En => format!("Chance that every party involved that bears risk gains: {}.", self.pct(p)),
-        }
+        self.message("all-gain", Some(&FluentArgs::from_iter([("chance", self.pct(p))])))
     }
 
+    /// The line under the title: which arm against which, over how many years, for how many people.
     pub(crate) fn subtitle(&self, arm: &str, comparator: &str, years: usize, people: f64) -> String {
-        let people = ontschot::format::whole(people, self.lang);
-        match self.lang {
-            Lang::Nl => format!("{arm} vergeleken met {comparator}, over {years} jaar, voor {people} mensen"),
-            Lang::En => format!("{arm} against {comparator}, over {years} years, for {people} people"),
-        }
+        let args = FluentArgs::from_iter([
+            ("arm", FluentValue::from(arm)),
+            ("comparator", comparator.into()),
+            ("years", ontschot::format::whole(years as f64, self.lang).into()),
+            ("years-count", years.into()),
+            ("people", ontschot::format::whole(people, self.lang).into()),
+            // The count the plural depends on, as it is shown: rounded to a whole person. A
+            // population that is not a finite number counts as none (the cast saturates).
+            ("people-count", (people.round() as u64).into()),
+        ]);
+        self.message("subtitle", Some(&args))
     }
+}
+
+/// A yes-or-no choice for a message to select on.
+fn yes_no(b: bool) -> FluentValue<'static> {
+    FluentValue::from(if b { "yes" } else { "no" })
 }
 
 fn capital(s: &str) -> String {
@@ -329,5 +223,339 @@ fn capital(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Amounts in the sentences below keep their non-breaking spaces; `_` stands for one.
+    fn nb(s: &str) -> String {
+        s.replace('_', "\u{a0}")
+    }
+
+    fn nl() -> Text {
+        Text::new(Lang::Nl)
+    }
+
+    fn en() -> Text {
+        Text::new(Lang::En)
+    }
+
+    /// The ids of the messages and terms a catalogue defines, by Fluent's own parser.
+    fn ids(source: &str) -> BTreeSet<String> {
+        use fluent_syntax::ast::Entry;
+        let resource = fluent_syntax::parser::parse(source).unwrap_or_else(|(r, _)| r);
+        resource
+            .body
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Message(m) => Some(m.id.name.to_owned()),
+                Entry::Term(t) => Some(format!("-{}", t.id.name)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Rust source split into code and string literals: the code with every literal's contents
+    /// and every comment blanked (same length, so offsets agree), and the literals with their
+    /// offsets (of the opening quote). Enough of Rust's lexing for this crate's sources.
+    fn lex(src: &str) -> (Vec<u8>, Vec<(usize, String)>) {
+        let b = src.as_bytes();
+        let mut code = b.to_vec();
+        let mut literals = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'/' if b.get(i + 1) == Some(&b'/') => {
+                    while i < b.len() && b[i] != b'\n' {
+                        code[i] = b' ';
+                        i += 1;
+                    }
+                }
+                b'"' => {
+                    let start = i;
+                    i += 1;
+                    while i < b.len() && b[i] != b'"' {
+                        i += if b[i] == b'\\' { 2 } else { 1 };
+                    }
+                    literals.push((start, src[start + 1..i].to_owned()));
+                    code[start + 1..i].fill(b' ');
+                    i += 1;
+                }
+                // A char literal ('"', '\'') must not open a string; a lifetime has no closing quote.
+                b'\'' if b.get(i + 1) == Some(&b'\\') => {
+                    i += 2;
+                    while i < b.len() && b[i] != b'\'' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'\'' if b.get(i + 2) == Some(&b'\'') => i += 3,
+                _ => i += 1,
+            }
+        }
+        (code, literals)
+    }
+
+    /// The offset of the bracket that closes the one at `open`, in blanked code.
+    fn closing(code: &[u8], open: usize) -> usize {
+        let (o, c) = (code[open], if code[open] == b'(' { b')' } else { b']' });
+        let mut depth = 0;
+        for (i, &x) in code.iter().enumerate().skip(open) {
+            if x == o {
+                depth += 1;
+            } else if x == c {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+        }
+        code.len()
+    }
+
+    fn find_all(code: &[u8], needle: &str) -> Vec<usize> {
+        let n = needle.as_bytes();
+        (0..code.len().saturating_sub(n.len() - 1)).filter(|&i| &code[i..i + n.len()] == n).collect()
+    }
+
+    /// The message ids the code names: the literals in `t.s(…)` and `self.s(…)` (but not one
+    /// compared with `==` there), the first literal of `self.message(…)`, and the keys of an
+    /// array that is mapped through `t.s`.
+    fn ids_in_code(src: &str) -> BTreeSet<String> {
+        let (code, literals) = lex(src);
+        let within = |a: usize, b: usize| literals.iter().filter(move |(i, _)| (a..b).contains(i));
+        let mut ids = BTreeSet::new();
+        for call in ["t.s(", "self.s("] {
+            for at in find_all(&code, call) {
+                let open = at + call.len() - 1;
+                for (i, s) in within(open, closing(&code, open)) {
+                    let before = String::from_utf8_lossy(&code[..*i]);
+                    if !before.trim_end().ends_with("==") {
+                        ids.insert(s.clone());
+                    }
+                }
+            }
+        }
+        for at in find_all(&code, "self.message(") {
+            let open = at + "self.message(".len() - 1;
+            ids.extend(within(open, closing(&code, open)).take(1).map(|(_, s)| s.clone()));
+        }
+        for at in find_all(&code, ".map(|k| t.s(k))") {
+            let close = code[..at].iter().rposition(|&x| x == b']').unwrap_or(0);
+            let open = code[..close].iter().rposition(|&x| x == b'[').unwrap_or(close);
+            ids.extend(within(open, close).map(|(_, s)| s.clone()));
+        }
+        ids
+    }
+
+    #[test]
+    fn both_catalogues_parse_without_errors() {
+        for (lang, source) in [(Lang::Nl, NL_SOURCE), (Lang::En, EN_SOURCE)] {
+            let (_, errors) = parse(lang, source);
+            assert!(errors.is_empty(), "{}.ftl: {errors:?}", lang.code());
+        }
+        // A broken catalogue still gives its other messages, and says what is wrong.
+        let (bundle, errors) = parse(Lang::En, "good = fine\nbad = { $\nagain = fine\ngood = twice\n");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(bundle.has_message("good") && bundle.has_message("again") && !bundle.has_message("bad"));
+    }
+
+    #[test]
+    fn both_catalogues_define_the_same_messages() {
+        let (nl, en) = (ids(NL_SOURCE), ids(EN_SOURCE));
+        assert_eq!(nl.difference(&en).collect::<Vec<_>>(), Vec::<&String>::new(), "only in nl.ftl");
+        assert_eq!(en.difference(&nl).collect::<Vec<_>>(), Vec::<&String>::new(), "only in en.ftl");
+    }
+
+    #[test]
+    fn every_message_the_code_names_is_in_both_catalogues() {
+        let (text, _) = include_str!("text.rs").split_once("#[cfg(test)]").unwrap();
+        let mut used = ids_in_code(include_str!("lib.rs"));
+        used.extend(ids_in_code(text));
+        // The scan finds the ids where the code names them: in a call, in a mapped array, here.
+        for id in ["budget_title", "net_after_axis", "mode_individual", "invests", "p_better", "headline", "span"] {
+            assert!(used.contains(id), "the scan misses {id}: {used:?}");
+        }
+        assert!(!used.contains("individual"), "a compared value is not an id");
+        // The default payers: named by a message built from the payer's key.
+        used.extend(["insurer", "municipality", "care_office", "client"].map(|p| format!("payer-{p}")));
+        for (lang, source) in [("nl", NL_SOURCE), ("en", EN_SOURCE)] {
+            let defined = ids(source);
+            let missing: Vec<&String> = used.difference(&defined).collect();
+            assert!(missing.is_empty(), "{lang}.ftl lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn a_missing_message_shows_its_key_and_an_unknown_payer_its_label() {
+        assert_eq!(nl().s("title"), "wie betaalt, wie profiteert");
+        assert_eq!(en().s("no_such_label"), "no_such_label");
+        assert_eq!(nl().payer("care_office", "Fonds langdurige zorg"), "het Fonds langdurige zorg");
+        assert_eq!(en().payer("insurer", "Zorgverzekeraar"), "the health insurer");
+        assert_eq!(nl().payer("grant", "ZonMw"), "ZonMw");
+    }
+
+    #[test]
+    fn no_isolation_marks_around_variables() {
+        let s = en().deal(0.4);
+        assert!(!s.contains(['\u{2068}', '\u{2069}']), "{s:?}");
+    }
+
+    #[test]
+    fn headline_of_one_party_saving_without_arrangements() {
+        let (who, net, lo, hi, p) = ("de zorgverzekeraar", 8637.0, 1665.0, 18_100.0, 1.0);
+        assert_eq!(
+            nl().headline(who, false, net, lo, hi, None, p),
+            nb("De zorgverzekeraar bespaart circa €_8.637 (95%-interval: €_1.665 tot €_18.100); kans op winst 100%.")
+        );
+        assert_eq!(
+            en().headline("the health insurer", false, net, lo, hi, None, p),
+            "The health insurer saves about €8,637 (95% interval: €1,665 to €18,100); chance of gaining 100%."
+        );
+    }
+
+    #[test]
+    fn headline_of_one_party_paying_after_arrangements_with_an_interval_across_zero() {
+        let (net, lo, hi, after, p) = (-1_400_000.0, -3_800_000.0, 406_300.0, Some(415_300.0), 0.84);
+        assert_eq!(
+            nl().headline("de gemeente", false, net, lo, hi, after, p),
+            nb("De gemeente betaalt circa €_1,4_mln meer (95%-interval: €_406.300 minder tot €_3,8_mln meer); \
+                na de afspraken netto €_415.300 met 84% kans op winst.")
+        );
+        assert_eq!(
+            en().headline("the municipality", false, net, lo, hi, after, p),
+            "The municipality pays about €1.4m more (95% interval: €406,300 less to €3.8m more); \
+             after the arrangements the net is €415,300 and the chance of gaining is 84%."
+        );
+    }
+
+    #[test]
+    fn headline_of_all_parties_saving_with_an_interval_across_zero() {
+        let (net, lo, hi, p) = (244_200.0, -257_700.0, 985_700.0, 0.76);
+        assert_eq!(
+            nl().headline(&nl().all_parties(), true, net, lo, hi, None, p),
+            nb(
+                "Alle partijen samen besparen circa €_244.200 (95%-interval: €_257.700 verlies tot €_985.700 besparing); \
+                kans op winst 76%."
+            )
+        );
+        assert_eq!(
+            en().headline(&en().all_parties(), true, net, lo, hi, None, p),
+            "All parties together save about €244,200 (95% interval: €257,700 lost to €985,700 saved); \
+             chance of gaining 76%."
+        );
+    }
+
+    #[test]
+    fn headline_of_all_parties_paying_after_arrangements() {
+        let (net, lo, hi, after, p) = (-333_800.0, -18_000_000.0, 16_900_000.0, Some(-333_800.0), 0.52);
+        assert_eq!(
+            nl().headline(&nl().all_parties(), true, net, lo, hi, after, p),
+            nb(
+                "Alle partijen samen betalen circa €_333.800 meer (95%-interval: €_16,9_mln minder tot €_18,0_mln meer); \
+                na de afspraken netto -€_333.800 met 52% kans op winst."
+            )
+        );
+        assert_eq!(
+            en().headline(&en().all_parties(), true, net, lo, hi, after, p),
+            "All parties together pay about €333,800 more (95% interval: €16.9m less to €18.0m more); \
+             after the arrangements the net is -€333,800 and the chance of gaining is 52%."
+        );
+        // Paying more in every draw: the interval's amounts need no words.
+        assert_eq!(
+            en().headline(&en().all_parties(), true, -43_200.0, -93_800.0, -10_700.0, None, 0.0),
+            "All parties together pay about €43,200 more (95% interval: €10,700 to €93,800); chance of gaining 0%."
+        );
+    }
+
+    #[test]
+    fn an_interval_wholly_against_its_sentence_says_so_at_both_ends() {
+        assert_eq!(nl().span(-3e6, -1e6, "pays"), nb("95%-interval: €_3,0_mln minder tot €_1,0_mln minder"));
+        assert_eq!(en().span(-3e6, -1e6, "saves"), "95% interval: €3.0m lost to €1.0m lost");
+    }
+
+    #[test]
+    fn spending_falls_and_rises() {
+        let fund = |t: &Text| t.payer("care_office", "Fonds langdurige zorg");
+        assert_eq!(
+            nl().spending(&fund(&nl()), 5_700_000.0, -9_800_000.0, 18_300_000.0),
+            nb("De uitgaven van het Fonds langdurige zorg dalen met circa €_5,7_mln \
+                (95%-interval: €_9,8_mln stijging tot €_18,3_mln daling).")
+        );
+        assert_eq!(
+            en().spending(&fund(&en()), 5_700_000.0, -9_800_000.0, 18_300_000.0),
+            "The spending of the long-term care fund falls by about €5.7m (95% interval: €9.8m rise to €18.3m fall)."
+        );
+        assert_eq!(
+            nl().spending(&fund(&nl()), -2e6, -3e6, -1e6),
+            nb(
+                "De uitgaven van het Fonds langdurige zorg stijgen met circa €_2,0_mln (95%-interval: €_1,0_mln tot €_3,0_mln)."
+            )
+        );
+        assert_eq!(
+            en().spending(&fund(&en()), -2e6, -3e6, 0.5e6),
+            "The spending of the long-term care fund rises by about €2.0m \
+             (95% interval: €500,000 fall to €3.0m rise)."
+        );
+    }
+
+    #[test]
+    fn health_with_and_without_qalys() {
+        let (q, ly) = ((68.8, -106.9, 236.0), (28.9, -179.0, 227.7));
+        assert_eq!(
+            nl().health(Some(q), ly).unwrap(),
+            "Voor de mensen: circa 68,8 QALY's erbij (95%-interval -106,9 … 236,0) en 28,9 levensjaren \
+             (95%-interval -179,0 … 227,7), over de looptijd en verdisconteerd."
+        );
+        assert_eq!(
+            en().health(Some(q), ly).unwrap(),
+            "For people: about 68.8 QALYs gained (95% interval -106.9 … 236.0) and 28.9 life-years \
+             (95% interval -179.0 … 227.7), over the horizon, discounted."
+        );
+        let ly = (1.5, 0.2, 3.1);
+        assert_eq!(
+            nl().health(None, ly).unwrap(),
+            "Voor de mensen: circa 1,5 levensjaren (95%-interval 0,2 … 3,1) erbij, over de looptijd en verdisconteerd."
+        );
+        assert_eq!(
+            en().health(None, ly).unwrap(),
+            "For people: about 1.5 life-years (95% interval 0.2 … 3.1) gained, over the horizon, discounted."
+        );
+        assert_eq!(en().health(None, (0.01, -0.04, 0.03)), None, "no change in anyone's health");
+    }
+
+    #[test]
+    fn deal_and_all_gain() {
+        assert_eq!(
+            nl().deal(0.62),
+            "Met deze aandelen wint elke partij met een kans van minstens 62%; \
+             bij een hogere kans voor de één wordt die voor een ander kleiner."
+        );
+        assert_eq!(
+            en().deal(0.62),
+            "With these shares every party gains with a chance of at least 62%; a higher chance for one lowers another's."
+        );
+        assert_eq!(nl().all_gain(0.4), "Kans dat alle betrokken partijen die risico dragen winnen: 40%.");
+        assert_eq!(en().all_gain(0.4), "Chance that every party involved that bears risk gains: 40%.");
+    }
+
+    #[test]
+    fn subtitle_counts_years_and_people_in_the_plural_and_the_singular() {
+        assert_eq!(
+            nl().subtitle("SamenOud", "Usual care", 5, 2971.0),
+            "SamenOud vergeleken met Usual care, over 5 jaar, voor 2.971 mensen"
+        );
+        assert_eq!(
+            en().subtitle("SamenOud", "Usual care", 5, 2971.0),
+            "SamenOud against Usual care, over 5 years, for 2,971 people"
+        );
+        assert_eq!(nl().subtitle("A", "B", 1, 1.0), "A vergeleken met B, over 1 jaar, voor 1 persoon");
+        assert_eq!(en().subtitle("A", "B", 1, 1.0), "A against B, over 1 year, for 1 person");
+        // A count that is no number picks the plural rather than stopping the report.
+        assert_eq!(en().subtitle("A", "B", 2, f64::NAN), "A against B, over 2 years, for n/a people");
     }
 }
