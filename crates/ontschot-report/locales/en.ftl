@@ -19,7 +19,8 @@ all-parties = all parties together
 # What one party ($number: singular) or the parties together (plural), $who, gain or pay
 # ($direction: saves or pays): about $amount, with its $interval (a span in the same
 # direction) and the chance of gaining, $chance. With arrangements in force ($after: yes) the
-# chance is the one after them, and $net-after the net after them.
+# chance is the one after them, and $net-after the size of the net after them, saved or paid
+# ($after-direction), so the sentence keeps one sign convention.
 headline = { $number ->
         [singular] { $direction ->
             [saves] { $who } saves about { $amount }
@@ -30,7 +31,10 @@ headline = { $number ->
            *[pays] { $who } pay about { $amount } more
         }
     } ({ $interval }){ $after ->
-        [yes] ; after the arrangements the net is { $net-after } and the chance of gaining is { $chance }
+        [yes] ; after the arrangements { $after-direction ->
+            [saves] about { $net-after } saved
+           *[pays] about { $net-after } more paid
+        }, and the chance of gaining is { $chance }
        *[no] ; chance of gaining { $chance }
     }.
 
@@ -72,9 +76,10 @@ span-against = { $direction ->
 # What the intervention brings people, over the horizon and discounted: life-years ($years,
 # from $years-lo to $years-hi) and, in a model with quality of life ($qalys: yes), QALYs gained
 # ($qaly, from $qaly-lo to $qaly-hi). Decimals have one digit: "1.0" takes the plural.
-health = For people: about { $qalys ->
-        [yes] { $qaly } QALYs gained (95% interval { $qaly-lo } … { $qaly-hi }) and { $years } life-years (95% interval { $years-lo } … { $years-hi })
-       *[no] { $years } life-years (95% interval { $years-lo } … { $years-hi }) gained
+health = For people: about { $measures ->
+        [both] { $qaly } QALYs gained (95% interval { $qaly-lo } … { $qaly-hi }) and { $years } life-years (95% interval { $years-lo } … { $years-hi })
+        [qalys] { $qaly } QALYs gained (95% interval { $qaly-lo } … { $qaly-hi })
+       *[years] { $years } life-years (95% interval { $years-lo } … { $years-hi }) gained
     }, over the horizon, discounted.
 
 # The smallest chance of gaining, $chance, that the best split of a joint fund reaches.

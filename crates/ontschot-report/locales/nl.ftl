@@ -30,7 +30,10 @@ headline = { $number ->
            *[pays] { $who } betalen circa { $amount } meer
         }
     } ({ $interval }){ $after ->
-        [yes] ; na de afspraken netto { $net-after } met { $chance } kans op winst
+        [yes] ; na de afspraken { $after-direction ->
+            [saves] circa { $net-after } besparing
+           *[pays] circa { $net-after } meerkosten
+        }, met { $chance } kans op winst
        *[no] ; kans op winst { $chance }
     }.
 
@@ -72,9 +75,10 @@ span-against = { $direction ->
 # What the intervention brings people, over the horizon and discounted: life-years ($years,
 # from $years-lo to $years-hi) and, in a model with quality of life ($qalys: yes), QALYs gained
 # ($qaly, from $qaly-lo to $qaly-hi). Decimals have one digit: "1,0" takes the plural.
-health = Voor de mensen: circa { $qalys ->
-        [yes] { $qaly } QALY's erbij (95%-interval { $qaly-lo } … { $qaly-hi }) en { $years } levensjaren (95%-interval { $years-lo } … { $years-hi })
-       *[no] { $years } levensjaren (95%-interval { $years-lo } … { $years-hi }) erbij
+health = Voor de mensen: circa { $measures ->
+        [both] { $qaly } QALY's erbij (95%-interval { $qaly-lo } … { $qaly-hi }) en { $years } levensjaren (95%-interval { $years-lo } … { $years-hi })
+        [qalys] { $qaly } QALY's erbij (95%-interval { $qaly-lo } … { $qaly-hi })
+       *[years] { $years } levensjaren (95%-interval { $years-lo } … { $years-hi }) erbij
     }, over de looptijd en verdisconteerd.
 
 # The smallest chance of gaining, $chance, that the best split of a joint fund reaches.

@@ -154,7 +154,10 @@ impl Text {
             ("chance", self.pct(p_gain).into()),
         ]);
         if let Some(after) = after {
-            args.set("net-after", self.eur(after));
+            // The size and its direction: "€ 7,2 mln meerkosten", never "netto -€ 7,2 mln" after
+            // a sentence that already said "betaalt … meer".
+            args.set("net-after", self.eur(after.abs()));
+            args.set("after-direction", if after >= 0.0 { "saves" } else { "pays" });
         }
         self.message("headline", Some(&args))
     }
@@ -169,12 +172,17 @@ impl Text {
     pub(crate) fn health(&self, qalys: Option<(f64, f64, f64)>, life_years: (f64, f64, f64)) -> Option<String> {
         let n = |x: f64| FluentValue::from(ontschot::format::decimal(x, 1, self.lang));
         let (ly, ly_lo, ly_hi) = life_years;
-        // Life-years that round to 0.0 at both ends of the interval: rounding noise, no change.
-        if qalys.is_none() && [ly, ly_lo, ly_hi].iter().all(|x| x.abs() < 0.05) {
-            return None;
-        }
+        // Life-years that round to 0.0 at both ends of the interval: rounding noise, no change
+        // (a programme that improves quality of life without changing survival, say).
+        let years = [ly, ly_lo, ly_hi].iter().any(|x| x.abs() >= 0.05);
+        let measures = match (qalys.is_some(), years) {
+            (false, false) => return None,
+            (true, true) => "both",
+            (true, false) => "qalys",
+            (false, true) => "years",
+        };
         let mut args = FluentArgs::from_iter([
-            ("qalys", yes_no(qalys.is_some())),
+            ("measures", FluentValue::from(measures)),
             ("years", n(ly)),
             ("years-lo", n(ly_lo)),
             ("years-hi", n(ly_hi)),
@@ -424,12 +432,12 @@ mod tests {
         assert_eq!(
             nl().headline("de gemeente", false, net, lo, hi, after, p),
             nb("De gemeente betaalt circa €_1,4_mln meer (95%-interval: €_406.300 minder tot €_3,8_mln meer); \
-                na de afspraken netto €_415.300 met 84% kans op winst.")
+                na de afspraken circa €_415.300 besparing, met 84% kans op winst.")
         );
         assert_eq!(
             en().headline("the municipality", false, net, lo, hi, after, p),
             "The municipality pays about €1.4m more (95% interval: €406,300 less to €3.8m more); \
-             after the arrangements the net is €415,300 and the chance of gaining is 84%."
+             after the arrangements about €415,300 saved, and the chance of gaining is 84%."
         );
     }
 
@@ -457,13 +465,13 @@ mod tests {
             nl().headline(&nl().all_parties(), true, net, lo, hi, after, p),
             nb(
                 "Alle partijen samen betalen circa €_333.800 meer (95%-interval: €_16,9_mln minder tot €_18,0_mln meer); \
-                na de afspraken netto -€_333.800 met 52% kans op winst."
+                na de afspraken circa €_333.800 meerkosten, met 52% kans op winst."
             )
         );
         assert_eq!(
             en().headline(&en().all_parties(), true, net, lo, hi, after, p),
             "All parties together pay about €333,800 more (95% interval: €16.9m less to €18.0m more); \
-             after the arrangements the net is -€333,800 and the chance of gaining is 52%."
+             after the arrangements about €333,800 more paid, and the chance of gaining is 52%."
         );
         // Paying more in every draw: the interval's amounts need no words.
         assert_eq!(
@@ -526,6 +534,11 @@ mod tests {
             "For people: about 1.5 life-years (95% interval 0.2 … 3.1) gained, over the horizon, discounted."
         );
         assert_eq!(en().health(None, (0.01, -0.04, 0.03)), None, "no change in anyone's health");
+        // Quality of life without a change in survival: no "0,0 levensjaren (0,0 … 0,0)".
+        assert_eq!(
+            nl().health(Some((3.2, 1.1, 5.0)), (0.0, 0.0, 0.0)).unwrap(),
+            "Voor de mensen: circa 3,2 QALY's erbij (95%-interval 1,1 … 5,0), over de looptijd en verdisconteerd."
+        );
     }
 
     #[test]
