@@ -17,7 +17,7 @@ fn samenoud(size: f64) -> Model {
 /// Person-years lived in every arm of a run: the work the individual mode does.
 fn person_years(model: &Model, iterations: usize) -> u64 {
     let r = Simulation::new(model).mode(Mode::Individual).iterations(iterations).run().expect("runs");
-    (0..model.arms().len()).map(|a| r.effects(a).slice(ndarray::s![.., .., 0]).sum()).sum::<f64>() as u64
+    (0..model.arms().len()).map(|a| r.effects(a).unwrap().slice(ndarray::s![.., .., 0]).sum()).sum::<f64>() as u64
 }
 
 fn individual(c: &mut Criterion) {

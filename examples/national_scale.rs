@@ -25,7 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seconds = start.elapsed().as_secs_f64();
     // Person-years lived in every arm: each arm simulates every person.
     let person_years: f64 =
-        (0..model.arms().len()).map(|a| results.effects(a).slice(ndarray::s![.., .., 0]).sum()).sum();
+        (0..model.arms().len()).map(|a| results.effects(a).unwrap().slice(ndarray::s![.., .., 0]).sum()).sum();
     println!(
         "{} iterations x {} arms, {:.0} people at the start + {:.0} a year, {} years",
         iterations,

@@ -481,7 +481,8 @@ struct Results {
 
 impl Results {
     fn new(inner: ontschot::Results) -> Self {
-        let increments = (1..inner.meta().arms.len()).map(|a| inner.increment(a)).collect();
+        let increments =
+            (1..inner.meta().arms.len()).map(|a| inner.increment(a).expect("an arm of this run")).collect();
         Results { inner, increments }
     }
 
@@ -525,22 +526,22 @@ impl Results {
 
     fn care<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
         slf.get().check_arm(arm)?;
-        view(&slf.get().inner.care(arm), slf)
+        view(&slf.get().inner.care(arm).map_err(to_py)?, slf)
     }
 
     fn programme<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
         slf.get().check_arm(arm)?;
-        view(&slf.get().inner.programme(arm), slf)
+        view(&slf.get().inner.programme(arm).map_err(to_py)?, slf)
     }
 
     fn effects<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
         slf.get().check_arm(arm)?;
-        view(&slf.get().inner.effects(arm), slf)
+        view(&slf.get().inner.effects(arm).map_err(to_py)?, slf)
     }
 
     fn detail<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Option<Bound<'py, PyArray3<f64>>>> {
         slf.get().check_arm(arm)?;
-        slf.get().inner.detail(arm).map(|d| view(&d, slf)).transpose()
+        slf.get().inner.detail(arm).map_err(to_py)?.map(|d| view(&d, slf)).transpose()
     }
 
     fn transfers<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Option<Bound<'py, PyArray3<f64>>>> {
@@ -550,12 +551,12 @@ impl Results {
 
     fn cash<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
         slf.get().check_arm(arm)?;
-        view(&slf.get().inner.cash(arm), slf)
+        view(&slf.get().inner.cash(arm).map_err(to_py)?, slf)
     }
 
     fn cash_programme<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
         slf.get().check_arm(arm)?;
-        view(&slf.get().inner.cash_programme(arm), slf)
+        view(&slf.get().inner.cash_programme(arm).map_err(to_py)?, slf)
     }
 
     fn cash_transfers<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Option<Bound<'py, PyArray3<f64>>>> {
@@ -612,7 +613,7 @@ impl Results {
 
     fn units<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {
         slf.get().check_arm(arm)?;
-        view(&slf.get().inner.units(arm), slf)
+        view(&slf.get().inner.units(arm).map_err(to_py)?, slf)
     }
 
     fn increment<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Bound<'py, PyArray3<f64>>> {

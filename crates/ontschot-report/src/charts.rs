@@ -203,11 +203,11 @@ pub(crate) struct Cumulative {
 }
 
 impl Cumulative {
-    pub(crate) fn of(results: &Results, arm: usize) -> Cumulative {
+    pub(crate) fn of(results: &Results, arm: usize) -> ontschot::Result<Cumulative> {
         let meta = results.meta();
         let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
         let df = results.cost_discount_factors();
-        let inc = results.increment(arm);
+        let inc = results.increment(arm)?;
         let transfers = results.transfers(arm);
         let per_payer = (0..meta.payers.len())
             .map(|p| {
@@ -228,6 +228,6 @@ impl Cumulative {
                     .collect()
             })
             .collect();
-        Cumulative { per_payer }
+        Ok(Cumulative { per_payer })
     }
 }

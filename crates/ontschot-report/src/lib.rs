@@ -89,7 +89,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let arm = options.arm;
     let summary = results.summary(arm)?;
     let meta = results.meta();
-    let nets = ontschot::analysis::nets(results, arm);
+    let nets = ontschot::analysis::nets(results, arm)?;
     let nb = meta.budgets.len();
     let payer_rows: Vec<usize> = (nb..nb + meta.payers.len()).collect();
     // Headlines: per payer, before and after the arrangements.
@@ -321,7 +321,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         }
     }
     // Cumulative net per payer over the years.
-    let cumulative = charts::Cumulative::of(results, arm);
+    let cumulative = charts::Cumulative::of(results, arm)?;
     let years: Vec<usize> = (1..=meta.years).collect();
     let series: Vec<charts::Series> = cumulative
         .per_payer

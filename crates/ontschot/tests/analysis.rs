@@ -131,7 +131,7 @@ fn evppi_by_regression_matches_a_brute_force_nested_monte_carlo() {
     for k in 0..outer {
         let rr = 0.5 + 0.6 * (k as f64 + 0.5) / outer as f64;
         let run = Simulation::new(&model).iterations(inner).seed(100 + k as u64).fix("rr", rr).unwrap().run().unwrap();
-        let m = nets(&run, 1)[total].iter().sum::<f64>() / inner as f64;
+        let m = nets(&run, 1).unwrap()[total].iter().sum::<f64>() / inner as f64;
         informed += m.max(0.0) / outer as f64;
         all += m / outer as f64;
     }

@@ -34,10 +34,13 @@ fn every_cycle_convention_matches_hand_computed_discounted_totals() {
         let de = [1.0, 1.0 / 1.015, 1.0 / 1.015f64.powi(2)];
         // Arrays per year, undiscounted.
         for y in 0..3 {
-            assert!(close(r.care(0)[[0, y, 0]], 100.0 * uc[y], TOL), "{convention} usual care year {y}");
-            assert!(close(r.care(1)[[0, y, 0]], 100.0 * iv[y], TOL), "{convention} programme care year {y}");
-            assert!(close(r.programme(1)[[0, y, 1]], 50.0 * iv[y], TOL), "{convention} programme cost year {y}");
-            assert!(close(r.effects(1)[[0, y, 1]], 0.8 * iv[y], TOL), "{convention} QALYs year {y}");
+            assert!(close(r.care(0).unwrap()[[0, y, 0]], 100.0 * uc[y], TOL), "{convention} usual care year {y}");
+            assert!(close(r.care(1).unwrap()[[0, y, 0]], 100.0 * iv[y], TOL), "{convention} programme care year {y}");
+            assert!(
+                close(r.programme(1).unwrap()[[0, y, 1]], 50.0 * iv[y], TOL),
+                "{convention} programme cost year {y}"
+            );
+            assert!(close(r.effects(1).unwrap()[[0, y, 1]], 0.8 * iv[y], TOL), "{convention} QALYs year {y}");
         }
         // Summary: discounted over the horizon.
         let s = r.summary(1).unwrap();
@@ -67,7 +70,7 @@ fn simpson_integrates_the_survival_curve_more_closely_than_the_trapezoid() {
     let trapezoid = (total("half_cycle") - exact).abs();
     assert!(simpson < trapezoid / 10.0, "simpson error {simpson}, trapezoid error {trapezoid}");
     let r = run(&alive_dead("simpson"), 1, 1);
-    let engine: f64 = (0..3).map(|y| r.effects(0)[[0, y, 0]]).sum();
+    let engine: f64 = (0..3).map(|y| r.effects(0).unwrap()[[0, y, 0]]).sum();
     assert!(close(engine, total("simpson"), TOL));
 }
 
@@ -112,7 +115,7 @@ name = "same"
     let eq = q / (p + q);
     for year in 0..4 {
         let expected: f64 = (1..=4).map(|k| 1000.0 * 0.25 * (eq + (1.0 - eq) * (1.0 - p - q).powi(4 * year + k))).sum();
-        let got = r.care(0)[[0, year as usize, 0]];
+        let got = r.care(0).unwrap()[[0, year as usize, 0]];
         assert!(close(got, expected, 1e-12), "year {year}: {got} vs {expected}");
     }
 }
@@ -161,7 +164,7 @@ name = "same"
     let ill1 = to_ill;
     let ill2 = ill1 + stay * to_ill;
     let expected = 0.5 * (ill1 + ill2);
-    assert!(close(r.care(0)[[0, 0, 0]], expected, 1e-12), "{} vs {expected}", r.care(0)[[0, 0, 0]]);
+    assert!(close(r.care(0).unwrap()[[0, 0, 0]], expected, 1e-12), "{} vs {expected}", r.care(0).unwrap()[[0, 0, 0]]);
 }
 
 #[test]
@@ -173,14 +176,17 @@ fn with_fixed_parameters_every_iteration_equals_the_deterministic_run() {
     let det = sim.deterministic().unwrap();
     for arm in 0..2 {
         for it in 0..37 {
-            assert_eq!(mc.care(arm).index_axis(ndarray::Axis(0), it), det.care(arm).index_axis(ndarray::Axis(0), 0));
             assert_eq!(
-                mc.programme(arm).index_axis(ndarray::Axis(0), it),
-                det.programme(arm).index_axis(ndarray::Axis(0), 0)
+                mc.care(arm).unwrap().index_axis(ndarray::Axis(0), it),
+                det.care(arm).unwrap().index_axis(ndarray::Axis(0), 0)
             );
             assert_eq!(
-                mc.effects(arm).index_axis(ndarray::Axis(0), it),
-                det.effects(arm).index_axis(ndarray::Axis(0), 0)
+                mc.programme(arm).unwrap().index_axis(ndarray::Axis(0), it),
+                det.programme(arm).unwrap().index_axis(ndarray::Axis(0), 0)
+            );
+            assert_eq!(
+                mc.effects(arm).unwrap().index_axis(ndarray::Axis(0), it),
+                det.effects(arm).unwrap().index_axis(ndarray::Axis(0), 0)
             );
         }
     }
@@ -202,9 +208,13 @@ fn uptake_ramp_up_and_fading_follow_their_definitions() {
     let g2 = [1.0, 0.9, 0.9 * 0.95];
     for y in 0..3 {
         let expected = 100.0 * (0.5 * uc[y] + 0.25 * g1[y] + 0.25 * g2[y]);
-        assert!(close(r.care(1)[[0, y, 0]], expected, 1e-12), "year {y}: {} vs {expected}", r.care(1)[[0, y, 0]]);
+        assert!(
+            close(r.care(1).unwrap()[[0, y, 0]], expected, 1e-12),
+            "year {y}: {} vs {expected}",
+            r.care(1).unwrap()[[0, y, 0]]
+        );
         let participants = 0.25 * g1[y] + if y >= 1 { 0.25 * g2[y] } else { 0.0 };
-        assert!(close(r.programme(1)[[0, y, 1]], 50.0 * participants, 1e-12), "programme year {y}");
+        assert!(close(r.programme(1).unwrap()[[0, y, 1]], 50.0 * participants, 1e-12), "programme year {y}");
     }
 }
 
@@ -225,8 +235,8 @@ fn tables_by_cycle_and_by_age_and_effects_limited_to_cycles() {
         let uc = [0.9, 0.81, 0.81 * 0.7];
         let iv = [0.9, 0.9 * 0.95, 0.9 * 0.95 * 0.7];
         for y in 0..3 {
-            assert!(close(r.care(0)[[0, y, 0]], 100.0 * uc[y], 1e-12), "{axis} usual care year {y}");
-            assert!(close(r.care(1)[[0, y, 0]], 100.0 * iv[y], 1e-12), "{axis} intervention year {y}");
+            assert!(close(r.care(0).unwrap()[[0, y, 0]], 100.0 * uc[y], 1e-12), "{axis} usual care year {y}");
+            assert!(close(r.care(1).unwrap()[[0, y, 0]], 100.0 * iv[y], 1e-12), "{axis} intervention year {y}");
         }
     }
     // A table where a value must be fixed over the horizon is refused.
@@ -239,11 +249,11 @@ fn tables_by_cycle_and_by_age_and_effects_limited_to_cycles() {
 fn participants_and_units_are_counted() {
     let r = run(&alive_dead("start"), 1, 1);
     // Everyone takes part from cycle 1: participant-years equal life-years, 1 person starts.
-    let e = r.effects(1);
+    let e = r.effects(1).unwrap();
     for y in 0..3 {
         assert!(close(e[[0, y, 2]], e[[0, y, 0]], 1e-12));
-        assert!(close(r.units(1)[[0, y, 0]], e[[0, y, 0]], 1e-12), "one unit of care per person-year");
+        assert!(close(r.units(1).unwrap()[[0, y, 0]], e[[0, y, 0]], 1e-12), "one unit of care per person-year");
     }
     assert_eq!((e[[0, 0, 3]], e[[0, 1, 3]]), (1.0, 0.0));
-    assert_eq!(r.effects(0)[[0, 0, 2]], 0.0, "usual care has no participants");
+    assert_eq!(r.effects(0).unwrap()[[0, 0, 2]], 0.0, "usual care has no participants");
 }

@@ -111,7 +111,7 @@ fn samenoud_plain() -> Scenario {
 fn with_prices_as_tariffs_and_nothing_else_the_two_views_agree() {
     let model = Model::new(&samenoud_plain()).unwrap();
     let r = Simulation::new(&model).iterations(50).seed(3).run().unwrap();
-    let (cash, societal) = (r.cash_increment(1), r.increment(1));
+    let (cash, societal) = (r.cash_increment(1).unwrap(), r.increment(1).unwrap());
     for (a, b) in cash.iter().zip(societal.iter()) {
         assert!(close(*a, *b), "{a} {b}");
     }
@@ -197,7 +197,7 @@ per_month = 20.6
     let model = Model::new(&Scenario::from_toml_str(text).unwrap()).unwrap();
     for mode in [Mode::Individual, Mode::Cohort] {
         let r = Simulation::new(&model).mode(mode).iterations(4).run().unwrap();
-        let cash = r.cash(0);
+        let cash = r.cash(0).unwrap();
         let client = model.budgets().iter().position(|b| b.name == "eigen_bijdrage").unwrap();
         let zvw = model.budgets().iter().position(|b| b.name == "zvw").unwrap();
         for i in 0..4 {
@@ -205,7 +205,7 @@ per_month = 20.6
                 let expected = 50.0 * (385.0 + 12.0 * 20.6);
                 assert!(close(cash[[i, y, client]], expected), "{mode:?}: {}", cash[[i, y, client]]);
                 // The insurer's cash is its claims less what the clients pay of them.
-                let claims = r.units(0)[[i, y, 0]] * 600.0;
+                let claims = r.units(0).unwrap()[[i, y, 0]] * 600.0;
                 assert!(close(cash[[i, y, zvw]], claims - 50.0 * 385.0));
             }
         }
@@ -228,7 +228,7 @@ fn cohort_own_contributions_agree_with_the_individual_mode() {
         for budget in ["eigen_bijdrage", "wmo", "zvw"] {
             let b = model.budgets().iter().position(|x| x.name == budget).unwrap();
             for arm in 0..2 {
-                let (a, c) = (cohort.cash(arm), people.cash(arm));
+                let (a, c) = (cohort.cash(arm).unwrap(), people.cash(arm).unwrap());
                 let d: Vec<f64> =
                     (0..n).map(|i| (0..model.n_years()).map(|y| a[[i, y, b]] - c[[i, y, b]]).sum::<f64>()).collect();
                 let mean = d.iter().sum::<f64>() / n as f64;
@@ -270,7 +270,7 @@ fn a_table_by_year_follows_the_calendar_with_monthly_cycles() {
         + "[tables.t]\nby = \"year\"\nbreaks = [2024, 2025]\nvalues = [10, 20]\n";
     let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
     let r = Simulation::new(&model).iterations(1).run().unwrap();
-    let zvw = r.cash(0);
+    let zvw = r.cash(0).unwrap();
     // 1,000 people, 2 visits a year, released at half: 1,000 x 10 and 1,000 x 20.
     assert!(close(zvw[[0, 0, 0]], 10_000.0), "{}", zvw[[0, 0, 0]]);
     assert!(close(zvw[[0, 1, 0]], 20_000.0), "{}", zvw[[0, 1, 0]]);

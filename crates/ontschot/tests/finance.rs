@@ -237,7 +237,7 @@ fn solver_matches_a_brute_force_grid_of_reruns() {
         let variant = s.with_values([("arrangements.0.amount", amount.into())]).unwrap();
         let r = run(&variant, 400, 5);
         let t = r.transfers(1).unwrap();
-        let inc = r.increment(1);
+        let inc = r.increment(1).unwrap();
         let df = r.cost_discount_factors();
         let meta = r.meta();
         let ok = (0..meta.payers.len()).all(|p| {

@@ -17,14 +17,14 @@ fn totals(r: &Results, arm: usize) -> Vec<(String, Vec<f64>)> {
     let mut out = Vec::new();
     let n = r.meta().iterations;
     for (b, budget) in r.meta().budgets.iter().enumerate() {
-        for (what, a) in [("care", r.care(arm)), ("programme", r.programme(arm))] {
+        for (what, a) in [("care", r.care(arm).unwrap()), ("programme", r.programme(arm).unwrap())] {
             let v: Vec<f64> = (0..n).map(|i| a.slice(ndarray::s![i, .., b]).sum()).collect();
             if v.iter().any(|&x| x != 0.0) {
                 out.push((format!("arm {arm} {what} {}", budget.name), v));
             }
         }
     }
-    let e = r.effects(arm);
+    let e = r.effects(arm).unwrap();
     out.push((format!("arm {arm} life-years"), (0..n).map(|i| e.slice(ndarray::s![i, .., 0]).sum()).collect()));
     out.push((format!("arm {arm} participant-years"), (0..n).map(|i| e.slice(ndarray::s![i, .., 2]).sum()).collect()));
     out
@@ -95,7 +95,7 @@ fn spread_of_the_net_per_person_shrinks_like_one_over_the_square_root_of_the_pop
         let cohort = run_mode(&s, Mode::Cohort, 400, 5, None);
         let people = run_mode(&s, Mode::Individual, 400, 5, None);
         let net = |r: &Results| -> Vec<f64> {
-            let inc = r.increment(1);
+            let inc = r.increment(1).unwrap();
             (0..400).map(|i| -inc.slice(ndarray::s![i, .., budget]).sum() / size).collect()
         };
         let d: Vec<f64> = net(&people).iter().zip(net(&cohort)).map(|(p, c)| p - c).collect();
@@ -132,8 +132,14 @@ fn one_and_two_threads_give_identical_arrays() {
     // iteration 0 is the same as when its people were split over threads.
     let c = run_mode(&s, Mode::Individual, 9, 3, Some(2));
     for arm in 0..2 {
-        assert_eq!(a.care(arm).slice(ndarray::s![0, .., ..]), c.care(arm).slice(ndarray::s![0, .., ..]));
-        assert_eq!(a.effects(arm).slice(ndarray::s![0, .., ..]), c.effects(arm).slice(ndarray::s![0, .., ..]));
+        assert_eq!(
+            a.care(arm).unwrap().slice(ndarray::s![0, .., ..]),
+            c.care(arm).unwrap().slice(ndarray::s![0, .., ..])
+        );
+        assert_eq!(
+            a.effects(arm).unwrap().slice(ndarray::s![0, .., ..]),
+            c.effects(arm).unwrap().slice(ndarray::s![0, .., ..])
+        );
     }
 }
 
@@ -180,7 +186,7 @@ fn counts_have_the_mean_and_variance_of_their_distribution() {
         [(0.3, None), (3.0, None), (11.5, None), (40.0, None), (365.0, None), (3.0, Some(0.5)), (40.0, Some(0.2))]
     {
         let r = run_mode(&counts_scenario(mean, alpha), Mode::Individual, n, 9, None);
-        let draws: Vec<f64> = (0..n).map(|i| r.units(0)[[i, 0, 0]]).collect();
+        let draws: Vec<f64> = (0..n).map(|i| r.units(0).unwrap()[[i, 0, 0]]).collect();
         assert!(draws.iter().all(|x| x.fract() == 0.0 && *x >= 0.0), "counts are whole numbers");
         let (m, sd) = mean_sd(&draws);
         let var = mean + alpha.unwrap_or(0.0) * mean * mean;
@@ -242,8 +248,9 @@ fn inflow_adds_entrants_who_follow_the_course_of_the_starting_population() {
     s.population.inflow = 4.0;
     let with = run(&s, 1, 1);
     for y in 0..3 {
-        let expected: f64 = (0..=y).map(|k| if k == 0 { 10.0 } else { 4.0 } * base.care(1)[[0, y - k, 0]] / 10.0).sum();
-        assert!(close(with.care(1)[[0, y, 0]], expected, 1e-12), "year {y}");
+        let expected: f64 =
+            (0..=y).map(|k| if k == 0 { 10.0 } else { 4.0 } * base.care(1).unwrap()[[0, y - k, 0]] / 10.0).sum();
+        assert!(close(with.care(1).unwrap()[[0, y, 0]], expected, 1e-12), "year {y}");
     }
     assert_eq!(with.meta().inflow, 4.0);
 }
@@ -274,13 +281,20 @@ share = "rest"
     for arm in 0..2 {
         for y in 0..3 {
             for b in 0..2 {
-                let expected = 0.3 * old.care(arm)[[0, y, b]] + 0.7 * young.care(arm)[[0, y, b]];
-                assert!(close(mixed.care(arm)[[0, y, b]], expected, 1e-12), "care arm {arm} year {y} budget {b}");
-                let expected = 0.3 * old.programme(arm)[[0, y, b]] + 0.7 * young.programme(arm)[[0, y, b]];
-                assert!(close(mixed.programme(arm)[[0, y, b]], expected, 1e-12), "programme arm {arm} year {y}");
+                let expected = 0.3 * old.care(arm).unwrap()[[0, y, b]] + 0.7 * young.care(arm).unwrap()[[0, y, b]];
+                assert!(
+                    close(mixed.care(arm).unwrap()[[0, y, b]], expected, 1e-12),
+                    "care arm {arm} year {y} budget {b}"
+                );
+                let expected =
+                    0.3 * old.programme(arm).unwrap()[[0, y, b]] + 0.7 * young.programme(arm).unwrap()[[0, y, b]];
+                assert!(
+                    close(mixed.programme(arm).unwrap()[[0, y, b]], expected, 1e-12),
+                    "programme arm {arm} year {y}"
+                );
             }
-            let expected = 0.3 * old.effects(arm)[[0, y, 0]] + 0.7 * young.effects(arm)[[0, y, 0]];
-            assert!(close(mixed.effects(arm)[[0, y, 0]], expected, 1e-12), "life-years arm {arm} year {y}");
+            let expected = 0.3 * old.effects(arm).unwrap()[[0, y, 0]] + 0.7 * young.effects(arm).unwrap()[[0, y, 0]];
+            assert!(close(mixed.effects(arm).unwrap()[[0, y, 0]], expected, 1e-12), "life-years arm {arm} year {y}");
         }
     }
     let model = Model::new(&with_subgroups(s, groups)).unwrap();

@@ -118,8 +118,8 @@ proptest! {
         let s = scenario(zvw_share, price, p_ill, p_die, rr, uptake);
         let r = run(&s, 20, seed);
         for arm in 0..2 {
-            let care = r.care(arm);
-            let detail = r.detail(arm).unwrap();
+            let care = r.care(arm).unwrap();
+            let detail = r.detail(arm).unwrap().unwrap();
             for i in 0..20 {
                 for y in 0..4 {
                     let by_budget: f64 = care.index_axis(Axis(0), i).index_axis(Axis(0), y).sum();
@@ -147,13 +147,13 @@ fn same_seed_gives_identical_numbers_on_one_and_two_threads() {
         let two = Simulation::new(&model).iterations(500).seed(11).threads(Some(2)).run().unwrap();
         let default = Simulation::new(&model).iterations(500).seed(11).run().unwrap();
         for arm in 0..2 {
-            assert_eq!(one.care(arm), two.care(arm), "{seed_file}");
-            assert_eq!(one.programme(arm), two.programme(arm), "{seed_file}");
-            assert_eq!(one.effects(arm), two.effects(arm), "{seed_file}");
-            assert_eq!(one.care(arm), default.care(arm), "{seed_file}");
+            assert_eq!(one.care(arm).unwrap(), two.care(arm).unwrap(), "{seed_file}");
+            assert_eq!(one.programme(arm).unwrap(), two.programme(arm).unwrap(), "{seed_file}");
+            assert_eq!(one.effects(arm).unwrap(), two.effects(arm).unwrap(), "{seed_file}");
+            assert_eq!(one.care(arm).unwrap(), default.care(arm).unwrap(), "{seed_file}");
         }
         let other = Simulation::new(&model).iterations(500).seed(12).threads(Some(2)).run().unwrap();
-        assert_ne!(one.care(1), other.care(1), "another seed gives other draws");
+        assert_ne!(one.care(1).unwrap(), other.care(1).unwrap(), "another seed gives other draws");
     }
 }
 
@@ -207,7 +207,7 @@ fn adding_a_parameter_leaves_the_other_draws_unchanged() {
         },
     );
     let (a, b) = (run(&s, 50, 9), run(&t, 50, 9));
-    assert_eq!(a.care(1), b.care(1));
+    assert_eq!(a.care(1).unwrap(), b.care(1).unwrap());
 }
 
 #[test]
@@ -280,5 +280,26 @@ fn summaries_round_trip_through_serde_and_a_bad_arm_is_an_error() {
         assert!(r.budget_view(arm).is_err());
     }
     assert_eq!(ontschot::Stats::of(&[]), ontschot::Stats { mean: 0.0, sd: 0.0, p2_5: 0.0, p50: 0.0, p97_5: 0.0 });
-    let _: ontschot::ndarray::Array3<f64> = r.increment(1);
+    let _: ontschot::ndarray::Array3<f64> = r.increment(1).unwrap();
+    // Every per-arm array: an arm the run does not have is an error, never a panic.
+    for arm in [2, 7, usize::MAX] {
+        let errors = [
+            r.care(arm).map(|_| ()),
+            r.programme(arm).map(|_| ()),
+            r.cash(arm).map(|_| ()),
+            r.cash_programme(arm).map(|_| ()),
+            r.cash_increment(arm).map(|_| ()),
+            r.effects(arm).map(|_| ()),
+            r.units(arm).map(|_| ()),
+            r.detail(arm).map(|_| ()),
+            r.costs(arm).map(|_| ()),
+            r.increment(arm).map(|_| ()),
+            ontschot::analysis::nets(&r, arm).map(|_| ()),
+        ];
+        for e in errors {
+            let e = e.unwrap_err();
+            assert!(e.to_string().contains(&format!("arm {arm} is out of range: the run has 2 arms")), "{e}");
+        }
+    }
+    assert!(r.care(1).is_ok() && r.care(0).is_ok());
 }

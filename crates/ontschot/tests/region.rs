@@ -261,7 +261,7 @@ fn equalisation_goes_by_care_category() {
     let s = r.summary(1).unwrap();
     let fund = s.parties.iter().find(|p| p.name == "equalisation").unwrap();
     let hospital = model.categories().iter().position(|c| c.name == "hospital").unwrap();
-    let (uc, arm) = (r.detail(0).unwrap(), r.detail(1).unwrap());
+    let (uc, arm) = (r.detail(0).unwrap().unwrap(), r.detail(1).unwrap().unwrap());
     let n = r.meta().iterations;
     let rate: f64 = model.scenario().discount.costs;
     let saved: f64 = (0..n)

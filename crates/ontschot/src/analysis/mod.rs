@@ -33,11 +33,11 @@ pub fn parties(model: &Model) -> Vec<String> {
 }
 
 /// Per party (budgets, payers, total) and iteration: the discounted net after arrangements.
-pub fn nets(results: &Results, arm: usize) -> Vec<Vec<f64>> {
+pub fn nets(results: &Results, arm: usize) -> Result<Vec<Vec<f64>>> {
     let meta = results.meta();
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let df = results.cost_discount_factors();
-    let inc = results.increment(arm);
+    let inc = results.increment(arm)?;
     let transfers = results.transfers(arm);
     let mut per_budget = vec![vec![0.0; n]; nb];
     for (b, out) in per_budget.iter_mut().enumerate() {
@@ -54,7 +54,7 @@ pub fn nets(results: &Results, arm: usize) -> Vec<Vec<f64>> {
     let mut out: Vec<Vec<f64>> = per_budget.clone();
     out.extend(payers);
     out.push(total);
-    out
+    Ok(out)
 }
 
 fn party_index(model: &Model, party: &str) -> Result<usize> {
@@ -147,7 +147,7 @@ pub fn tornado(model: &Model, arm: usize, party: &str, values: &[(String, f64, f
             sim = sim.fix(name, *v)?;
         }
         let r = sim.deterministic()?;
-        Ok(nets(&r, arm).into_iter().map(|p| p[0]).collect())
+        Ok(nets(&r, arm)?.into_iter().map(|p| p[0]).collect())
     };
     let base = at(&[])?;
     let mut bars = Vec::new();
@@ -222,7 +222,7 @@ pub fn two_way(
         let mut p_row = Vec::new();
         for &yv in y.1 {
             let r = Simulation::new(model).iterations(iterations).seed(seed).fix(x.0, xv)?.fix(y.0, yv)?.run()?;
-            let net = &nets(&r, arm)[k];
+            let net = &nets(&r, arm)?[k];
             m_row.push(Stats::of(net).mean);
             p_row.push(crate::results::share_gaining(net));
         }
@@ -316,7 +316,7 @@ pub fn first_order(model: &Model, results: &Results, arm: usize) -> Result<Vec<F
     if n < 100 {
         return Err(Error::Settings { field: "iterations", reason: format!("needs at least 100 iterations, got {n}") });
     }
-    let y = nets(results, arm);
+    let y = nets(results, arm)?;
     let x = draws(model, n, meta.seed);
     let bins = (n as f64).sqrt().round() as usize;
     let mut out = Vec::new();
@@ -388,9 +388,9 @@ pub fn acceptability(results: &Results, arm: usize, wtp: &[f64]) -> Result<Vec<A
     }
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let (df, de) = (results.cost_discount_factors(), results.effect_discount_factors());
-    let inc = results.increment(arm);
+    let inc = results.increment(arm)?;
     let transfers = results.transfers(arm);
-    let (qi, qc) = (results.effects(arm), results.effects(0));
+    let (qi, qc) = (results.effects(arm)?, results.effects(0)?);
     let client = meta.payers.iter().position(|p| p.name == "client");
     let mut society = vec![0.0; n];
     let mut care = vec![0.0; n];
@@ -451,7 +451,8 @@ fn society(results: &Results, arm: usize, total: &[f64]) -> Vec<f64> {
         return total.to_vec();
     }
     let de = results.effect_discount_factors();
-    let (qi, qc) = (results.effects(arm), results.effects(0));
+    let (qi, qc) =
+        (results.effects(arm).expect("arm checked by the caller"), results.effects(0).expect("the comparator"));
     (0..meta.iterations)
         .map(|i| {
             total[i]
@@ -473,7 +474,7 @@ fn society(results: &Results, arm: usize, total: &[f64]) -> Vec<f64> {
 /// ```
 pub fn evpi(model: &Model, results: &Results, arm: usize) -> Result<Vec<ValueOfInformation>> {
     check_arm(model, arm)?;
-    let y = nets(results, arm);
+    let y = nets(results, arm)?;
     let names = parties(model);
     let pop = model.population();
     let mut out: Vec<ValueOfInformation> = names.iter().zip(&y).map(|(p, net)| voi(p, net, None, pop)).collect();
@@ -516,7 +517,7 @@ pub fn evppi(model: &Model, results: &Results, arm: usize, group: &[&str]) -> Re
             reason: format!("the regression has {} terms; run at least {} iterations", design.len(), 5 * design.len()),
         });
     }
-    let y = nets(results, arm);
+    let y = nets(results, arm)?;
     let names = parties(model);
     let pop = model.population();
     let mut out = Vec::new();

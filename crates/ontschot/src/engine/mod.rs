@@ -166,7 +166,7 @@ impl<'m> Simulation<'m> {
     /// let model = Model::new(&s).unwrap();
     /// let r = Simulation::new(&model).mode(Mode::Individual).iterations(20).run().unwrap();
     /// assert_eq!(r.meta().mode, "individual");
-    /// assert_eq!(r.care(0).shape(), [20, 5, model.budgets().len()]); // the same shape as the cohort's
+    /// assert_eq!(r.care(0).unwrap().shape(), [20, 5, model.budgets().len()]); // the same shape as the cohort's
     /// ```
     pub fn mode(mut self, mode: Mode) -> Self {
         self.mode = mode;

@@ -131,8 +131,9 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
     if arrangements.is_empty() {
         return Transfers { budgets: t, parties: direct };
     }
-    let (units_i, units_c) = (results.units(arm), results.units(0));
-    let effects = results.effects(arm);
+    // Arms are checked where a run's results enter (summary, budget view, compare, solve).
+    let (units_i, units_c) = (results.units(arm).expect("arm checked"), results.units(0).expect("the comparator"));
+    let effects = results.effects(arm).expect("arm checked");
     // Yearly weights of expected savings (a pool keyed by them): discounted in the societal
     // view, nominal in the budget view.
     let df = results.money_weights(view);

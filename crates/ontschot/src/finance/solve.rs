@@ -95,10 +95,12 @@ fn base(model: &Model, results: &Results, arm: usize) -> Base {
     let meta = results.meta();
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let df = results.cost_discount_factors();
-    let inc = results.increment(arm);
+    let inc = results.increment(arm).expect("arm checked by the caller");
     let books: Vec<Vec<usize>> =
         (0..model.payers().len()).map(|p| (0..nb).filter(|&b| meta.budgets[b].payer == p).collect()).collect();
-    let prog = (&results.programme(arm) - &results.programme(0)).to_owned();
+    let (prog_i, prog_c) =
+        (results.programme(arm).expect("arm checked by the caller"), results.programme(0).expect("the comparator"));
+    let prog = (&prog_i - &prog_c).to_owned();
     let before = books
         .iter()
         .map(|bs| {

@@ -366,7 +366,7 @@ fn cohort() -> String {
 /// # let s = Scenario::from_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../../seeds/welzijn_op_recept.toml")).unwrap();
 /// # let model = Model::new(&s).unwrap();
 /// let r = Simulation::new(&model).iterations(50).run().unwrap();
-/// let inc = r.increment(1);                  // intervention minus usual care
+/// let inc = r.increment(1).unwrap();         // intervention minus usual care; arm 5 would be an Err
 /// assert_eq!(inc.shape(), &[50, model.n_years(), model.budgets().len()]);
 /// ```
 #[derive(Clone, Debug)]
@@ -468,51 +468,79 @@ impl Results {
         &self.meta
     }
 
+    /// An error for an arm the run does not have (0 is the comparator).
+    pub(crate) fn check_arm(&self, arm: usize) -> Result<()> {
+        let n = self.layout.arms;
+        if arm < n {
+            return Ok(());
+        }
+        Err(Error::Settings {
+            field: "arm",
+            reason: format!("arm {arm} is out of range: the run has {n} arms, 0 (the comparator) to {}", n - 1),
+        })
+    }
+
+    /// A view of one arm's block; the arm is checked by the caller.
     fn view(&self, offset: usize, inner: usize, arm: usize) -> ArrayView3<'_, f64> {
         let l = &self.layout;
-        assert!(arm < l.arms, "arm {arm} out of range: the run has {} arms", l.arms);
+        debug_assert!(arm < l.arms, "arm {arm} checked by the caller");
         let shape = (self.meta.iterations, l.years, inner).strides((l.len, inner, 1));
         let start = offset + arm * l.years * inner;
         ArrayView3::from_shape(shape, &self.data[start..]).expect("layout fits the buffer")
     }
 
-    /// Care costs of an arm, `[iteration, year, budget]` (a view, no copy).
-    pub fn care(&self, arm: usize) -> ArrayView3<'_, f64> {
-        self.view(self.layout.care, self.layout.budgets, arm)
+    /// Care costs of an arm, `[iteration, year, budget]` (a view, no copy); an arm the run does
+    /// not have is an error.
+    ///
+    /// ```
+    /// let model = ontschot::Model::new(&ontschot::seeds::welzijn_op_recept()).unwrap();
+    /// let r = ontschot::Simulation::new(&model).iterations(10).run().unwrap();
+    /// assert_eq!(r.care(1).unwrap().shape(), [10, 3, model.budgets().len()]);
+    /// assert!(r.care(5).unwrap_err().to_string().contains("arm 5 is out of range"));
+    /// ```
+    pub fn care(&self, arm: usize) -> Result<ArrayView3<'_, f64>> {
+        self.check_arm(arm)?;
+        Ok(self.view(self.layout.care, self.layout.budgets, arm))
     }
     /// The intervention's own costs in an arm, `[iteration, year, budget]` (a view).
-    pub fn programme(&self, arm: usize) -> ArrayView3<'_, f64> {
-        self.view(self.layout.programme, self.layout.budgets, arm)
+    pub fn programme(&self, arm: usize) -> Result<ArrayView3<'_, f64>> {
+        self.check_arm(arm)?;
+        Ok(self.view(self.layout.programme, self.layout.budgets, arm))
     }
     /// The budget view of an arm's care, `[iteration, year, budget]` (a view): use at each
     /// budget's tariff, indexed to the calendar year, times the share of a unit that releases
     /// cash, plus own contributions by their rules (the client's budget pays, the collecting
     /// budget's cash falls by as much). With a release below 1 only the difference between arms
     /// is cash; see [`Results::cash_increment`].
-    pub fn cash(&self, arm: usize) -> ArrayView3<'_, f64> {
-        self.view(self.layout.cash, self.layout.budgets, arm)
+    pub fn cash(&self, arm: usize) -> Result<ArrayView3<'_, f64>> {
+        self.check_arm(arm)?;
+        Ok(self.view(self.layout.cash, self.layout.budgets, arm))
     }
     /// The budget view of an arm's own costs, indexed to the calendar year, `[iteration, year, budget]`.
-    pub fn cash_programme(&self, arm: usize) -> ArrayView3<'_, f64> {
-        self.view(self.layout.cash_programme, self.layout.budgets, arm)
+    pub fn cash_programme(&self, arm: usize) -> Result<ArrayView3<'_, f64>> {
+        self.check_arm(arm)?;
+        Ok(self.view(self.layout.cash_programme, self.layout.budgets, arm))
     }
     /// What `arm` changes in each budget's cash against the comparator, nominal euros of each
     /// year, `[iteration, year, budget]`: positive means the budget pays more, before arrangements.
-    pub fn cash_increment(&self, arm: usize) -> Array3<f64> {
-        &self.cash(arm) + &self.cash_programme(arm) - self.cash(0) - self.cash_programme(0)
+    pub fn cash_increment(&self, arm: usize) -> Result<Array3<f64>> {
+        Ok(&self.cash(arm)? + &self.cash_programme(arm)? - self.cash(0)? - self.cash_programme(0)?)
     }
     /// Life-years (measure 0), QALYs (1), participant-years alive (2) and people starting the
     /// intervention (3) of an arm, `[iteration, year, measure]`.
-    pub fn effects(&self, arm: usize) -> ArrayView3<'_, f64> {
-        self.view(self.layout.effects, MEASURES, arm)
+    pub fn effects(&self, arm: usize) -> Result<ArrayView3<'_, f64>> {
+        self.check_arm(arm)?;
+        Ok(self.view(self.layout.effects, MEASURES, arm))
     }
     /// Units of care use per category (contacts, days, hours), `[iteration, year, category]`.
-    pub fn units(&self, arm: usize) -> ArrayView3<'_, f64> {
-        self.view(self.layout.units, self.layout.categories, arm)
+    pub fn units(&self, arm: usize) -> Result<ArrayView3<'_, f64>> {
+        self.check_arm(arm)?;
+        Ok(self.view(self.layout.units, self.layout.categories, arm))
     }
     /// Care costs per category, `[iteration, year, category]`, when the run kept them.
-    pub fn detail(&self, arm: usize) -> Option<ArrayView3<'_, f64>> {
-        self.layout.detail.then(|| self.view(self.layout.detail_at, self.layout.categories, arm))
+    pub fn detail(&self, arm: usize) -> Result<Option<ArrayView3<'_, f64>>> {
+        self.check_arm(arm)?;
+        Ok(self.layout.detail.then(|| self.view(self.layout.detail_at, self.layout.categories, arm)))
     }
     /// The whole flat record per iteration as a 4-d view of care costs `[iteration, arm, year, budget]`.
     pub fn care_all(&self) -> ArrayView4<'_, f64> {
@@ -522,13 +550,13 @@ impl Results {
         ArrayView4::from_shape(shape, &self.data[l.care..]).expect("layout fits the buffer")
     }
     /// Total costs (care + programme) of an arm, `[iteration, year, budget]`.
-    pub fn costs(&self, arm: usize) -> Array3<f64> {
-        &self.care(arm) + &self.programme(arm)
+    pub fn costs(&self, arm: usize) -> Result<Array3<f64>> {
+        Ok(&self.care(arm)? + &self.programme(arm)?)
     }
     /// Costs of `arm` minus costs of the comparator, `[iteration, year, budget]`: positive means
     /// the budget pays more with the intervention.
-    pub fn increment(&self, arm: usize) -> Array3<f64> {
-        self.costs(arm) - self.costs(0)
+    pub fn increment(&self, arm: usize) -> Result<Array3<f64>> {
+        Ok(self.costs(arm)? - self.costs(0)?)
     }
     /// The yearly weights of money in a view: the cost discount factors in the societal view,
     /// ones in the budget view (cash is never discounted).
@@ -563,6 +591,10 @@ impl Results {
             View::Societal => (self.care(arm), self.care(0), self.programme(arm), self.programme(0)),
             View::Budget => (self.cash(arm), self.cash(0), self.cash_programme(arm), self.cash_programme(0)),
         };
+        let (care_i, care_c, prog_i, prog_c) = match (care_i, care_c, prog_i, prog_c) {
+            (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d),
+            _ => unreachable!("arm checked by the callers of extra_flows"),
+        };
         let mut programme = vec![0.0; n * years * nb];
         let mut saved = vec![0.0; n * years * nb];
         for i in 0..n {
@@ -586,7 +618,7 @@ impl Results {
     /// # let model = Model::new(&s).unwrap();
     /// let r = Simulation::new(&model).iterations(10).run().unwrap();
     /// let back = Results::from_bytes(&r.to_bytes()).unwrap();
-    /// assert_eq!(back.care(1), r.care(1));
+    /// assert_eq!(back.care(1).unwrap(), r.care(1).unwrap());
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         let header = serde_json::to_vec(&(&self.meta, &self.layout)).expect("meta and layout serialise");
@@ -1152,7 +1184,7 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
     let total = flow("total".into(), "Total".into(), None, total_party);
     // Health.
     let de = r.effect_discount_factors();
-    let (eff_i, eff_c) = (r.effects(arm), r.effects(0));
+    let (eff_i, eff_c) = (r.effects(arm).expect("arm checked by summary"), r.effects(0).expect("the comparator"));
     let gained = |measure: usize| -> Vec<f64> {
         (0..n).map(|i| (0..years).map(|y| (eff_i[[i, y, measure]] - eff_c[[i, y, measure]]) * de[y]).sum()).collect()
     };
