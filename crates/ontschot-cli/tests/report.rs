@@ -302,3 +302,80 @@ fn printed_to_pdf_the_report_is_a4_and_keeps_every_source_text() {
     // An amount is never broken over two lines.
     assert!(!String::from_utf8_lossy(&text.stdout).contains("€\n"), "an amount broken after its euro sign");
 }
+
+/// Measures the report in two frames, a laptop's first screen (1280 × 800) and a phone's
+/// (390 × 844), from a page around it: the answer's bottom edge, the widest line, the smallest
+/// font of the answer's sentences.
+const FIRST_SCREEN: &str = r#"<!doctype html><html><body style="margin:0">
+<iframe id="laptop" src="first.html" style="width:1280px;height:800px;border:0"></iframe>
+<iframe id="phone" src="first.html" style="width:390px;height:844px;border:0"></iframe>
+<pre id="result">pending</pre>
+<script>
+let loaded = 0;
+function measure(frame) {
+  const d = frame.contentDocument;
+  const lines = [...d.querySelectorAll('#answer p')];
+  return {
+    answer_bottom: d.getElementById('answer').getBoundingClientRect().bottom,
+    width: d.documentElement.clientWidth,
+    scroll_width: d.documentElement.scrollWidth,
+    smallest_font: Math.min(...lines.map(p => parseFloat(getComputedStyle(p).fontSize))),
+    lines: lines.length,
+  };
+}
+function done() {
+  if (++loaded < 2) return;
+  const out = document.getElementById('result');
+  try {
+    out.textContent = JSON.stringify({ laptop: measure(document.getElementById('laptop')), phone: measure(document.getElementById('phone')) });
+  } catch (e) { out.textContent = 'error: ' + e; }
+}
+document.getElementById('laptop').onload = done;
+document.getElementById('phone').onload = done;
+</script></body></html>"#;
+
+#[test]
+fn the_first_screen_holds_the_whole_answer_and_nothing_runs_off_a_phone() {
+    let html = tmp("first.html");
+    run(&["report", &seed("samenoud.toml"), "-o", html.to_str().unwrap(), "-n", "200", "--seed", "5", "-q"]);
+    let Some(browser) = chromium() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must have chromium (.ci/run installs it)");
+        eprintln!("skipped the screenshot test: no chromium on this machine");
+        return;
+    };
+    let page = tmp("first-screen.html");
+    std::fs::write(&page, FIRST_SCREEN).unwrap();
+    let out = Command::new(&browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files"])
+        .args(["--virtual-time-budget=5000", "--dump-dom"])
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout).replace("&quot;", "\"");
+    let start = dom.find("<pre id=\"result\">").expect("the measuring page") + "<pre id=\"result\">".len();
+    let result = &dom[start..start + dom[start..].find("</pre>").unwrap()];
+    let m: serde_json::Value = serde_json::from_str(result).unwrap_or_else(|e| panic!("{e}: {result}"));
+    let (laptop, phone) = (&m["laptop"], &m["phone"]);
+    let f = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap();
+    // The whole answer (what it brings people, every party, all together) without scrolling.
+    assert!(f(laptop, "answer_bottom") <= 800.0, "the answer ends below the first screen: {m}");
+    assert!(f(laptop, "lines") >= 6.0, "health, four payers, all parties: {m}");
+    for device in [laptop, phone] {
+        assert!(f(device, "scroll_width") <= f(device, "width"), "a line runs off the screen: {m}");
+        assert!(f(device, "smallest_font") >= 14.0, "the answer's text is too small: {m}");
+    }
+    // The picture itself, for a person to look at: a PNG of the laptop's first screen.
+    let png = tmp("first-screen.png");
+    let shot = Command::new(&browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,800"])
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(shot.status.success(), "{}", String::from_utf8_lossy(&shot.stderr));
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let size = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    assert_eq!((size(16), size(20)), (1280, 800), "the IHDR's width and height");
+    eprintln!("first screen: {}", png.display());
+}

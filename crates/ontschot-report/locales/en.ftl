@@ -13,12 +13,16 @@ payer-municipality = the municipality
 payer-care_office = the long-term care fund
 payer-client = the group of clients
 
+# A year of the model, $year, in a scenario without calendar years.
+model-year = year { $year }
+
 # The subject of the sentence on all parties together.
 all-parties = all parties together
 
 # What one party ($number: singular) or the parties together (plural), $who, gain or pay
 # ($direction: saves or pays): about $amount, with its $interval (a span in the same
-# direction) and the chance of gaining, $chance. With arrangements in force ($after: yes) the
+# direction), the year $year from which its outlay is earned back ($break-even: year), or none
+# within $years years (none), or nothing said (skip), and the chance of gaining, $chance. With arrangements in force ($after: yes) the
 # chance is the one after them, and $net-after the size of the net after them, saved or paid
 # ($after-direction), so the sentence keeps one sign convention.
 headline = { $number ->
@@ -30,7 +34,14 @@ headline = { $number ->
             [saves] { $who } save about { $amount }
            *[pays] { $who } pay about { $amount } more
         }
-    } ({ $interval }){ $after ->
+    } ({ $interval }){ $break-even ->
+        [year] ; break-even in { $year }
+        [none] ; no break-even within { $years } { $years-count ->
+            [one] year
+           *[other] years
+        }
+       *[skip] {""}
+    }{ $after ->
         [yes] ; after the arrangements { $after-direction ->
             [saves] about { $net-after } saved
            *[pays] about { $net-after } more paid

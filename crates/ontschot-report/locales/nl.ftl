@@ -13,12 +13,16 @@ payer-municipality = de gemeente
 payer-care_office = het Fonds langdurige zorg
 payer-client = de groep cliënten
 
+# A year of the model, $year, in a scenario without calendar years.
+model-year = jaar { $year }
+
 # The subject of the sentence on all parties together.
 all-parties = alle partijen samen
 
 # What one party ($number: singular) or the parties together (plural), $who, gain or pay
 # ($direction: saves or pays): about $amount, with its $interval (a span in the same
-# direction) and the chance of gaining, $chance. With arrangements in force ($after: yes) the
+# direction), the year $year from which its outlay is earned back ($break-even: year), or none
+# within $years years (none), or nothing said (skip), and the chance of gaining, $chance. With arrangements in force ($after: yes) the
 # chance is the one after them, and $net-after the net after them.
 headline = { $number ->
         [singular] { $direction ->
@@ -29,7 +33,11 @@ headline = { $number ->
             [saves] { $who } besparen circa { $amount }
            *[pays] { $who } betalen circa { $amount } meer
         }
-    } ({ $interval }){ $after ->
+    } ({ $interval }){ $break-even ->
+        [year] ; terugverdiend in { $year }
+        [none] ; niet terugverdiend binnen { $years } jaar
+       *[skip] {""}
+    }{ $after ->
         [yes] ; na de afspraken { $after-direction ->
             [saves] circa { $net-after } besparing
            *[pays] circa { $net-after } meerkosten

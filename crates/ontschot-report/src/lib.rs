@@ -17,6 +17,7 @@ pub use text::Lang;
 
 use ontschot::{Model, Results};
 use serde::Serialize;
+use text::BreakEven;
 
 /// What can go wrong while rendering.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +93,17 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let nets = ontschot::analysis::nets(results, arm)?;
     let nb = meta.budgets.len();
     let payer_rows: Vec<usize> = (nb..nb + meta.payers.len()).collect();
+    // When a party that puts money in earns it back: a calendar year when the run has them.
+    let break_even = |f: &ontschot::FlowSummary| -> BreakEven {
+        if f.investment.mean <= 0.0 {
+            return BreakEven::Skip;
+        }
+        match (f.break_even_year, meta.start_year) {
+            (Some(y), Some(start)) => BreakEven::In((i64::from(start) + y as i64 - 1).to_string()),
+            (Some(y), None) => BreakEven::In(t.model_year(y)),
+            (None, _) => BreakEven::Never(meta.years),
+        }
+    };
     // Headlines: per payer, before and after the arrangements.
     // A payer the intervention does not touch (a grant funder without its grant) is left out.
     let headlines: Vec<Headline> = summary
@@ -103,7 +115,8 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
             let bears_risk = meta.payers.iter().find(|x| x.name == p.name).is_none_or(|x| x.bears_risk);
             let sentence = if bears_risk {
                 let after = meta.financed.then_some(p.net_after.mean);
-                t.headline(&who, false, p.net.mean, p.net.p2_5, p.net.p97_5, after, p.probability_gain_after)
+                let (lo, hi) = (p.net.p2_5, p.net.p97_5);
+                t.headline(&who, false, p.net.mean, lo, hi, after, p.probability_gain_after, break_even(p))
             } else {
                 t.spending(&who, p.net_after.mean, p.net_after.p2_5, p.net_after.p97_5)
             };
@@ -126,6 +139,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         total.net.p97_5,
         meta.financed.then_some(total.net_after.mean),
         total.probability_gain_after,
+        break_even(total),
     );
     let h = &summary.health;
     let health_sentence = t

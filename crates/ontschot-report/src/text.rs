@@ -42,6 +42,17 @@ fn parse(lang: Lang, source: &str) -> (Catalogue, Vec<String>) {
 }
 
 /// The report's words in one language.
+/// When a party earns back what it puts in, for its headline.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum BreakEven {
+    /// Not said: the party puts nothing in (it only saves), or a fund without risk.
+    Skip,
+    /// From this year on (`2027`, or `jaar 3` / `year 3` without calendar years), written.
+    In(String),
+    /// Not within the horizon of this many years.
+    Never(usize),
+}
+
 pub(crate) struct Text {
     lang: Lang,
     catalogue: &'static Catalogue,
@@ -126,7 +137,8 @@ impl Text {
     }
 
     /// What a party (or, `plural`, the parties together) gains or pays, with its interval in the
-    /// same direction, and its chance of gaining; `after` is the net after the arrangements.
+    /// same direction, when it earns its outlay back, and its chance of gaining; `after` is the
+    /// net after the arrangements.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn headline(
         &self,
@@ -137,6 +149,7 @@ impl Text {
         hi: f64,
         after: Option<f64>,
         p_gain: f64,
+        break_even: BreakEven,
     ) -> String {
         let saves = net >= 0.0;
         let (a, b) = if saves { (lo, hi) } else { (-hi, -lo) };
@@ -153,6 +166,18 @@ impl Text {
             ("after", yes_no(after.is_some())),
             ("chance", self.pct(p_gain).into()),
         ]);
+        match break_even {
+            BreakEven::Skip => args.set("break-even", "skip"),
+            BreakEven::In(year) => {
+                args.set("break-even", "year");
+                args.set("year", year);
+            }
+            BreakEven::Never(years) => {
+                args.set("break-even", "none");
+                args.set("years", years.to_string());
+                args.set("years-count", years);
+            }
+        }
         if let Some(after) = after {
             // The size and its direction: "€ 7,2 mln meerkosten", never "netto -€ 7,2 mln" after
             // a sentence that already said "betaalt … meer".
@@ -160,6 +185,11 @@ impl Text {
             args.set("after-direction", if after >= 0.0 { "saves" } else { "pays" });
         }
         self.message("headline", Some(&args))
+    }
+
+    /// A year of the model, when the scenario has no calendar years: `jaar 3`, `year 3`.
+    pub(crate) fn model_year(&self, year: usize) -> String {
+        self.message("model-year", Some(&FluentArgs::from_iter([("year", year.to_string())])))
     }
 
     /// All parties together: the intervention's net for society's budgets.
@@ -417,11 +447,11 @@ mod tests {
     fn headline_of_one_party_saving_without_arrangements() {
         let (who, net, lo, hi, p) = ("de zorgverzekeraar", 8637.0, 1665.0, 18_100.0, 1.0);
         assert_eq!(
-            nl().headline(who, false, net, lo, hi, None, p),
+            nl().headline(who, false, net, lo, hi, None, p, BreakEven::Skip),
             nb("De zorgverzekeraar bespaart circa €_8.637 (95%-interval: €_1.665 tot €_18.100); kans op winst 100%.")
         );
         assert_eq!(
-            en().headline("the health insurer", false, net, lo, hi, None, p),
+            en().headline("the health insurer", false, net, lo, hi, None, p, BreakEven::Skip),
             "The health insurer saves about €8,637 (95% interval: €1,665 to €18,100); chance of gaining 100%."
         );
     }
@@ -430,12 +460,12 @@ mod tests {
     fn headline_of_one_party_paying_after_arrangements_with_an_interval_across_zero() {
         let (net, lo, hi, after, p) = (-1_400_000.0, -3_800_000.0, 406_300.0, Some(415_300.0), 0.84);
         assert_eq!(
-            nl().headline("de gemeente", false, net, lo, hi, after, p),
+            nl().headline("de gemeente", false, net, lo, hi, after, p, BreakEven::Skip),
             nb("De gemeente betaalt circa €_1,4_mln meer (95%-interval: €_406.300 minder tot €_3,8_mln meer); \
                 na de afspraken circa €_415.300 besparing, met 84% kans op winst.")
         );
         assert_eq!(
-            en().headline("the municipality", false, net, lo, hi, after, p),
+            en().headline("the municipality", false, net, lo, hi, after, p, BreakEven::Skip),
             "The municipality pays about €1.4m more (95% interval: €406,300 less to €3.8m more); \
              after the arrangements about €415,300 saved, and the chance of gaining is 84%."
         );
@@ -445,14 +475,14 @@ mod tests {
     fn headline_of_all_parties_saving_with_an_interval_across_zero() {
         let (net, lo, hi, p) = (244_200.0, -257_700.0, 985_700.0, 0.76);
         assert_eq!(
-            nl().headline(&nl().all_parties(), true, net, lo, hi, None, p),
+            nl().headline(&nl().all_parties(), true, net, lo, hi, None, p, BreakEven::Skip),
             nb(
                 "Alle partijen samen besparen circa €_244.200 (95%-interval: €_257.700 verlies tot €_985.700 besparing); \
                 kans op winst 76%."
             )
         );
         assert_eq!(
-            en().headline(&en().all_parties(), true, net, lo, hi, None, p),
+            en().headline(&en().all_parties(), true, net, lo, hi, None, p, BreakEven::Skip),
             "All parties together save about €244,200 (95% interval: €257,700 lost to €985,700 saved); \
              chance of gaining 76%."
         );
@@ -462,20 +492,20 @@ mod tests {
     fn headline_of_all_parties_paying_after_arrangements() {
         let (net, lo, hi, after, p) = (-333_800.0, -18_000_000.0, 16_900_000.0, Some(-333_800.0), 0.52);
         assert_eq!(
-            nl().headline(&nl().all_parties(), true, net, lo, hi, after, p),
+            nl().headline(&nl().all_parties(), true, net, lo, hi, after, p, BreakEven::Skip),
             nb(
                 "Alle partijen samen betalen circa €_333.800 meer (95%-interval: €_16,9_mln minder tot €_18,0_mln meer); \
                 na de afspraken circa €_333.800 meerkosten, met 52% kans op winst."
             )
         );
         assert_eq!(
-            en().headline(&en().all_parties(), true, net, lo, hi, after, p),
+            en().headline(&en().all_parties(), true, net, lo, hi, after, p, BreakEven::Skip),
             "All parties together pay about €333,800 more (95% interval: €16.9m less to €18.0m more); \
              after the arrangements about €333,800 more paid, and the chance of gaining is 52%."
         );
         // Paying more in every draw: the interval's amounts need no words.
         assert_eq!(
-            en().headline(&en().all_parties(), true, -43_200.0, -93_800.0, -10_700.0, None, 0.0),
+            en().headline(&en().all_parties(), true, -43_200.0, -93_800.0, -10_700.0, None, 0.0, BreakEven::Skip),
             "All parties together pay about €43,200 more (95% interval: €10,700 to €93,800); chance of gaining 0%."
         );
     }
@@ -509,6 +539,33 @@ mod tests {
             "The spending of the long-term care fund rises by about €2.0m \
              (95% interval: €500,000 fall to €3.0m rise)."
         );
+    }
+
+    #[test]
+    fn headline_says_when_the_outlay_is_earned_back_or_that_it_is_not() {
+        let year = BreakEven::In("2027".into());
+        assert_eq!(
+            nl().headline("de gemeente", false, 50_000.0, 10_000.0, 90_000.0, None, 0.9, year.clone()),
+            nb(
+                "De gemeente bespaart circa €_50.000 (95%-interval: €_10.000 tot €_90.000); terugverdiend in 2027; kans op winst 90%."
+            )
+        );
+        assert_eq!(
+            en().headline("the municipality", false, 50_000.0, 10_000.0, 90_000.0, None, 0.9, year),
+            "The municipality saves about €50,000 (95% interval: €10,000 to €90,000); break-even in 2027; chance of gaining 90%."
+        );
+        assert_eq!(
+            en().headline(&en().all_parties(), true, -5e6, -7e6, -3e6, None, 0.0, BreakEven::Never(5)),
+            "All parties together pay about €5.0m more (95% interval: €3.0m to €7.0m); no break-even within 5 years; chance of gaining 0%."
+        );
+        assert!(en().headline("x", false, -1.0, -2.0, 0.0, None, 0.0, BreakEven::Never(1)).contains("within 1 year;"));
+        assert_eq!(
+            nl().headline("de gemeente", false, -5e6, -7e6, -3e6, None, 0.0, BreakEven::Never(5)),
+            nb(
+                "De gemeente betaalt circa €_5,0_mln meer (95%-interval: €_3,0_mln tot €_7,0_mln); niet terugverdiend binnen 5 jaar; kans op winst 0%."
+            )
+        );
+        assert_eq!(nl().model_year(3), "jaar 3");
     }
 
     #[test]
