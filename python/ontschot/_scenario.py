@@ -325,7 +325,16 @@ class Scenario:
         from ._sensitivity import two_way_frame
 
         iterations, seed = _counts(iterations=iterations, seed=seed)
-        return two_way_frame(self._inner.two_way(x, list(xs), y, list(ys), party, arm, iterations, seed))
+        df = two_way_frame(self._inner.two_way(x, list(xs), y, list(ys), party, arm, iterations, seed))
+        df.attrs.update(x_label=self.parameter_label(x), y_label=self.parameter_label(y))
+        return df
+
+    def parameter_label(self, name: str, lang: str = "en") -> str:
+        """The words for a parameter in ``lang`` (``"en"`` or ``"nl"``): its label, the other
+        language's when it has only that one, else the key."""
+        p = self.to_dict()["parameters"].get(name, {})
+        first, second = ("label_en", "label") if lang == "en" else ("label", "label_en")
+        return str(p.get(first) or p.get(second) or name)
 
     def sensitivity(
         self,

@@ -119,9 +119,11 @@ def plot_two_way(df: pd.DataFrame, value: str = "probability", ax: Axes | None =
     im = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="cividis")
     ax.set_xticks(range(len(grid.columns)), [f"{v:g}" for v in grid.columns])
     ax.set_yticks(range(len(grid.index)), [f"{v:g}" for v in grid.index])
-    ax.set_xlabel(y)
-    ax.set_ylabel(x)
-    ax.figure.colorbar(im, ax=ax, label=f"{value} ({df.attrs.get('party', '')})")
+    ax.set_xlabel(df.attrs.get("y_label", y))
+    ax.set_ylabel(df.attrs.get("x_label", x))
+    what = "chance of gaining" if value == "probability" else "expected net (EUR, discounted)"
+    ax.figure.colorbar(im, ax=ax, label=f"{what} of {df.attrs.get('party', '')}")
+    ax.set_title(f"{df.attrs.get('x_label', x)} against {df.attrs.get('y_label', y)}")
     return ax
 
 
@@ -129,11 +131,14 @@ def plot_acceptability(curve: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """The acceptability curve for society and for health care."""
     import matplotlib.pyplot as plt
 
+    from .plot import _euro_axis
+
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4))
     ax.plot(curve.index, curve["society"], marker="o", label="society")
     ax.plot(curve.index, curve["health_care"], marker="s", label="health care")
     ax.set_ylim(0, 1)
+    _euro_axis(ax, "x")
     ax.set_xlabel("willingness to pay per QALY (EUR)")
     ax.set_ylabel("probability worth it")
     ax.legend()

@@ -91,3 +91,13 @@ def test_jupyter_gets_the_tqdm_widget_and_a_terminal_the_plain_bar(monkeypatch):
     assert isinstance(bar, _progress.NotebookBar)
     ontschot.seeds.welzijn_op_recept().run(iterations=50, seed=1, progress=bar)
     assert bar.bar is not None and bar.bar.n == bar.bar.total == 50
+
+
+def test_the_two_way_plot_names_its_axes_in_words():
+    s = ontschot.seeds.welzijn_op_recept()
+    grid = s.two_way("uptake", [0.5, 0.9], "rr_gp", [0.7, 1.0], iterations=50, seed=1)
+    ax = ontschot.plot.two_way(grid)
+    assert ax.get_ylabel() == s.parameter_label("uptake") == "Share of referrals starting with the coach"
+    assert s.parameter_label("uptake", "nl") == "Start bij welzijnscoach na verwijzing"
+    assert s.parameter_label("no_such") == "no_such"
+    plt.close("all")
