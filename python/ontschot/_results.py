@@ -18,6 +18,8 @@ from ._table import Table
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from ._scenario import Scenario
+
 _MEASURES = ["life_years", "qalys"]
 
 
@@ -439,8 +441,43 @@ class Results:
         inc = self.increment(arm=arm)
         return -(inc * self.discount_factors("costs")[None, :, None]).sum(axis=1)
 
-    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
-        return (_from_bytes, (bytes(self._inner.to_bytes()),))
+    def __reduce__(self) -> tuple[Any, tuple[bytes, Scenario | None]]:
+        # The scenario travels along, so that report(), to_excel() and merge() work after
+        # unpickling (results sent back from a Dask worker, say).
+        return (_from_bytes, (bytes(self._inner.to_bytes()), self._scenario))
+
+    @staticmethod
+    def merge(parts: Sequence[Results]) -> Results:
+        """Joins the results of ranges of one run into the results of the whole run, bit for bit.
+
+        Each part is a run of the same scenario with the same seed and mode over a range of
+        iterations (``scenario.run(iterations=n, first_iteration=k)``); the ranges must follow
+        each other, in any order. The ranges can run in other processes or on other machines
+        (see ``docs/scale.md``).
+
+        >>> import ontschot
+        >>> s = ontschot.seeds.welzijn_op_recept()
+        >>> parts = [s.run(iterations=50, first_iteration=k, seed=1, progress=False) for k in (50, 0)]
+        >>> ontschot.Results.merge(parts) == s.run(iterations=100, seed=1, progress=False)
+        True
+        """
+        parts = list(parts)
+        if not parts or not all(isinstance(p, Results) for p in parts):
+            raise TypeError("merge takes a non-empty list of Results")
+        scenario = parts[0]._scenario
+        if scenario is None or any(p._scenario is None for p in parts):
+            raise ValueError("these results do not know their scenario: run them with scenario.run()")
+        if any(p._scenario != scenario for p in parts[1:]):
+            raise ValueError("the results come from different scenarios: merge ranges of one run")
+        merged = Results._wrap(scenario._inner.merge([p._inner for p in parts]))
+        object.__setattr__(merged, "_scenario", scenario)
+        return merged
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every number and setting is the same, bit for bit."""
+        return isinstance(other, Results) and bytes(self._inner.to_bytes()) == bytes(other._inner.to_bytes())
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Results are read-only")
@@ -494,5 +531,7 @@ class Results:
         return line + ", discounted over the horizon."
 
 
-def _from_bytes(data: bytes) -> Results:
-    return Results._wrap(_ontschot.Results.from_bytes(data))
+def _from_bytes(data: bytes, scenario: Scenario | None = None) -> Results:
+    results = Results._wrap(_ontschot.Results.from_bytes(data))
+    object.__setattr__(results, "_scenario", scenario)
+    return results

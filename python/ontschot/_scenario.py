@@ -174,6 +174,7 @@ class Scenario:
         progress: bool | ProgressCallback | None = None,
         mode: Literal["cohort", "individual"] | None = None,
         max_memory: float | None = None,
+        first_iteration: int = 0,
     ) -> Results:
         """Runs the Monte Carlo simulation.
 
@@ -189,15 +190,20 @@ class Scenario:
                 ``True`` always, ``False`` never; or a callable ``(done, total)``.
             max_memory: the most memory the run may take, in GB (default 8); a run that would
                 need more raises ``OntschotError`` before it starts, with the estimate.
+            first_iteration: run the range of ``iterations`` that starts at this iteration of a
+                larger run (default 0): iteration ``k`` draws the same numbers in any range, and
+                :meth:`Results.merge` joins ranges into the whole run, bit for bit.
 
         The GIL is released while the simulation runs; Ctrl-C stops it within a fraction of a
         second with ``KeyboardInterrupt``.
         """
         from ._results import Results
 
-        iterations, seed, threads = _counts(iterations=iterations, seed=seed, threads=threads)
+        iterations, seed, threads, first = _counts(iterations=iterations, seed=seed, threads=threads, first_iteration=first_iteration)
         callback = resolve(progress, self._inner_name())
-        results = Results._wrap(self._inner.run(iterations, seed, threads, detail, callback, mode, _bytes(max_memory)))
+        results = Results._wrap(
+            self._inner.run(iterations, seed, threads, detail, callback, mode, _bytes(max_memory), first or 0)
+        )
         object.__setattr__(results, "_scenario", self)
         return results
 

@@ -37,6 +37,7 @@ impl Scenario {
         progress: Option<Bound<'_, PyAny>>,
         mode: Option<&str>,
         max_memory: Option<u64>,
+        first_iteration: usize,
     ) -> PyResult<(Model, ontschot::Results)> {
         let model = Model::new(&self.inner).map_err(to_py)?;
         let mode = mode
@@ -44,7 +45,7 @@ impl Scenario {
             .transpose()
             .map_err(|reason| to_py(ontschot::Error::Settings { field: "mode", reason }))?;
         let results = {
-            let mut sim = configure(&model, iterations, seed, threads, detail);
+            let mut sim = configure(&model, iterations, seed, threads, detail).first_iteration(first_iteration);
             if let Some(mode) = mode {
                 sim = sim.mode(mode);
             }
@@ -112,7 +113,7 @@ impl Scenario {
         Model::new(&self.inner).map(|m| m.warnings(self.inner.simulation.iterations)).map_err(to_py)
     }
 
-    #[pyo3(signature = (iterations=None, seed=None, threads=None, detail=None, progress=None, mode=None, max_memory=None))]
+    #[pyo3(signature = (iterations=None, seed=None, threads=None, detail=None, progress=None, mode=None, max_memory=None, first_iteration=0))]
     #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
@@ -124,8 +125,17 @@ impl Scenario {
         progress: Option<Bound<'_, PyAny>>,
         mode: Option<&str>,
         max_memory: Option<u64>,
+        first_iteration: usize,
     ) -> PyResult<Results> {
-        self.simulate(py, iterations, seed, threads, detail, progress, mode, max_memory).map(|(_, r)| Results::new(r))
+        self.simulate(py, iterations, seed, threads, detail, progress, mode, max_memory, first_iteration)
+            .map(|(_, r)| Results::new(r))
+    }
+
+    /// The results of ranges of one run of this scenario joined into the whole run.
+    fn merge(&self, py: Python<'_>, parts: Vec<PyRef<'_, Results>>) -> PyResult<Results> {
+        let model = Model::new(&self.inner).map_err(to_py)?;
+        let parts: Vec<ontschot::Results> = parts.iter().map(|r| r.inner.clone()).collect();
+        py.detach(|| ontschot::Results::merge(&model, parts)).map(Results::new).map_err(to_py)
     }
 
     /// Every parameter's value in each iteration of a run with this seed: (names, [iteration, parameter]).
@@ -172,7 +182,7 @@ impl Scenario {
                 )));
             }
         };
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0)?;
         let options = SolveOptions { arm, alternative, ..SolveOptions::new(arrangement, term, (low, high), goal) };
         let answer = py.detach(|| ontschot::finance::solve(&model, &results, &options)).map_err(to_py)?;
         Ok(serde_json::to_string(&answer).expect("answers serialise"))
@@ -196,7 +206,7 @@ impl Scenario {
                 arms.saturating_sub(1)
             )));
         }
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0)?;
         let options = py.detach(|| ontschot::finance::compare(&model, &results, arm));
         Ok(serde_json::to_string(&options).expect("comparisons serialise"))
     }
@@ -251,7 +261,7 @@ impl Scenario {
         threads: Option<usize>,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0)?;
         let doc = py
             .detach(|| -> ontschot::Result<serde_json::Value> {
                 let first = ontschot::analysis::first_order(&model, &results, arm)?;
@@ -292,7 +302,7 @@ impl Scenario {
         threads: Option<usize>,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0)?;
         let options =
             SolveOptions { arm, alternative, ..SolveOptions::new(arrangement, term, (0.0, 1.0), Goal::ExpectedGain) };
         let curve = py.detach(|| ontschot::finance::sweep(&model, &results, &options, &values)).map_err(to_py)?;

@@ -49,6 +49,8 @@ const RISKY_EXPECTED_FAILURES: f64 = 0.05;
 pub struct Simulation<'m> {
     model: &'m Model,
     iterations: usize,
+    /// Index of the first iteration: a range of a larger run.
+    first_iteration: usize,
     seed: u64,
     threads: Option<usize>,
     detail: bool,
@@ -81,6 +83,7 @@ impl<'m> Simulation<'m> {
         Simulation {
             model,
             iterations: s.iterations,
+            first_iteration: 0,
             seed: s.seed,
             threads: None,
             detail: s.detail,
@@ -113,6 +116,14 @@ impl<'m> Simulation<'m> {
     /// Sets the number of Monte Carlo iterations.
     pub fn iterations(mut self, n: usize) -> Self {
         self.iterations = n;
+        self
+    }
+    /// Runs the range of iterations that starts at `first` (default 0), so that one run can be
+    /// split over threads, processes or machines: iteration `k` draws the same numbers in any
+    /// range, and [`Results::merge`](crate::Results::merge) joins the ranges into the results of
+    /// the whole run, bit for bit.
+    pub fn first_iteration(mut self, first: usize) -> Self {
+        self.first_iteration = first;
         self
     }
     /// Sets the seed.
@@ -198,7 +209,7 @@ impl<'m> Simulation<'m> {
     /// One iteration with every parameter at its mean: the deterministic base case. It is always
     /// a cohort run: expected values, whatever the mode.
     pub fn deterministic(&self) -> Result<Results> {
-        self.clone().mode(Mode::Cohort).execute(Draws::Means, 1, &|_, _| true)
+        self.clone().mode(Mode::Cohort).first_iteration(0).execute(Draws::Means, 1, &|_, _| true)
     }
 
     fn execute(
@@ -264,6 +275,13 @@ impl<'m> Simulation<'m> {
         let means = model.mean_slots();
         let seed = self.seed;
         let fixed = &self.fixed;
+        let offset = self.first_iteration;
+        if offset.checked_add(iterations).is_none() {
+            return Err(Error::Settings {
+                field: "first_iteration",
+                reason: format!("{offset} plus the iterations does not fit"),
+            });
+        }
         let work = |buffers: &mut crate::results::Buffers| -> Result<()> {
             // With fewer iterations than threads can share, the people of each iteration are
             // shared instead.
@@ -276,7 +294,8 @@ impl<'m> Simulation<'m> {
                     }
                     let first = index * block;
                     for local in 0..chunk.len() {
-                        let iteration = first + local;
+                        // The iteration's number in the whole run: it decides its draws.
+                        let iteration = offset + first + local;
                         match draws {
                             Draws::Means => ws.slots.copy_from_slice(&means),
                             Draws::Random => draw(model, seed, iteration, &mut ws.slots),
@@ -312,7 +331,7 @@ impl<'m> Simulation<'m> {
                 pool.install(|| work(&mut buffers))?;
             }
         }
-        let mut results = Results::new(model, layout, buffers, iterations, seed, draws == Draws::Means, mode);
+        let mut results = Results::new(model, layout, buffers, (offset, iterations), seed, draws == Draws::Means, mode);
         crate::finance::apply_in_force(model, &mut results);
         Ok(results)
     }

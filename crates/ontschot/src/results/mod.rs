@@ -313,6 +313,10 @@ pub struct Meta {
     pub years: usize,
     /// Iterations run.
     pub iterations: usize,
+    /// Index of the first iteration: 0 for a whole run, `k` for a range of a larger run that
+    /// starts at iteration `k` (see [`Simulation::first_iteration`](crate::Simulation::first_iteration)).
+    #[serde(default)]
+    pub first_iteration: usize,
     /// Seed used.
     pub seed: u64,
     /// True for the deterministic run at the parameters' means.
@@ -425,7 +429,7 @@ impl Results {
         model: &Model,
         layout: Layout,
         buffers: Buffers,
-        iterations: usize,
+        (first_iteration, iterations): (usize, usize),
         seed: u64,
         deterministic: bool,
         mode: crate::scenario::Mode,
@@ -444,6 +448,7 @@ impl Results {
             categories: model.categories().to_vec(),
             years: model.n_years(),
             iterations,
+            first_iteration,
             seed,
             deterministic,
             population: model.population(),
@@ -799,6 +804,85 @@ impl Results {
     /// Keeps the transfers of the arrangements in force, per view `[iteration][arm][year][budget]`
     /// flat, and in a region the parties' own `[iteration][arm][year][party]` (computed by
     /// [`crate::finance`], once after a run).
+    /// Joins the results of ranges of one run (the same scenario, seed and mode, run with
+    /// [`Simulation::first_iteration`](crate::Simulation::first_iteration) over ranges that
+    /// follow each other) into the results of the whole run, bit for bit: the ranges can run on
+    /// other threads, processes or machines. `model` is the scenario's compiled model: the
+    /// financing arrangements are applied to the whole again, as a pool's keys can depend on all
+    /// iterations.
+    ///
+    /// ```
+    /// use ontschot::{Model, Results, Simulation};
+    /// let model = Model::new(&ontschot::seeds::samenoud()).unwrap();
+    /// let whole = Simulation::new(&model).iterations(30).seed(4).run().unwrap();
+    /// let parts: Vec<Results> = [(0, 10), (10, 20)]
+    ///     .iter()
+    ///     .map(|&(first, n)| Simulation::new(&model).seed(4).first_iteration(first).iterations(n).run().unwrap())
+    ///     .collect();
+    /// assert_eq!(Results::merge(&model, parts).unwrap().to_bytes(), whole.to_bytes());
+    /// ```
+    pub fn merge(model: &Model, parts: impl IntoIterator<Item = Results>) -> Result<Results> {
+        let mut parts: Vec<Results> = parts.into_iter().collect();
+        let refuse = |reason: String| Error::Settings { field: "results", reason };
+        parts.sort_by_key(|r| r.meta.first_iteration);
+        let Some(first) = parts.first() else {
+            return Err(refuse("nothing to merge: give at least one result".into()));
+        };
+        if first.meta.deterministic {
+            return Err(refuse("the deterministic run is one iteration: there is nothing to merge".into()));
+        }
+        // The same run but for its range: everything else in the header must agree.
+        let same = |r: &Results| Meta {
+            iterations: 0,
+            first_iteration: 0,
+            financed: false,
+            origin: String::new(),
+            ..r.meta.clone()
+        };
+        let reference = same(first);
+        if reference.arms != model.arms()
+            || reference.budgets != model.budgets()
+            || reference.categories != model.categories()
+            || first.layout.len != Layout::new(model, first.layout.detail).len
+        {
+            return Err(refuse(format!(
+                "these results are not of the scenario '{}' given to merge",
+                model.scenario().name
+            )));
+        }
+        let mut next = first.meta.first_iteration;
+        for r in &parts {
+            if same(r) != reference || r.layout != first.layout {
+                return Err(refuse(format!(
+                    "iterations {}..{} come from another run (a different scenario, seed, mode or detail)",
+                    r.meta.first_iteration,
+                    r.meta.first_iteration + r.meta.iterations
+                )));
+            }
+            if r.meta.first_iteration != next {
+                let (a, b) = (r.meta.first_iteration, r.meta.first_iteration + r.meta.iterations);
+                let what = if a > next {
+                    format!("iterations {next}..{a} are missing")
+                } else {
+                    format!("iterations {a}..{} are there twice", next.min(b))
+                };
+                return Err(refuse(format!("the ranges must follow each other: {what}")));
+            }
+            next += r.meta.iterations;
+        }
+        let len = first.layout.len;
+        let total = next - first.meta.first_iteration;
+        let mut data = Vec::with_capacity(total * len);
+        for r in &parts {
+            // Each part's own transfers are left behind: they are computed on the whole below.
+            data.extend_from_slice(&r.data[..r.meta.iterations * len]);
+        }
+        let meta = Meta { iterations: total, financed: false, ..first.meta.clone() };
+        let mut merged = Results { meta, layout: first.layout.clone(), data };
+        crate::finance::apply_in_force(model, &mut merged);
+        Ok(merged)
+    }
+
     pub(crate) fn keep_transfers(&mut self, budgets: [&[f64]; 2], parties: [&[f64]; 2]) {
         self.data.extend_from_slice(budgets[0]);
         self.data.extend_from_slice(budgets[1]);
