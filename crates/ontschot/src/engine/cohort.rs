@@ -913,18 +913,23 @@ fn describe(m: &Model, term: Term, cycle: usize) -> String {
 #[inline]
 pub(super) fn nonneg(m: &Model, slots: &[f64], term: Term, cycle: usize, path: &str, field: &str) -> Step<f64> {
     let x = eval(m, slots, term, cycle);
-    if x >= 0.0 && x.is_finite() {
-        Ok(x)
-    } else {
+    if x >= 0.0 && x.is_finite() { Ok(x) } else { Err(negative(m, term, cycle, x, path, field)) }
+}
+
+/// The problem of a value that must be a finite number >= 0: built only when there is one.
+#[cold]
+#[inline(never)]
+fn negative(m: &Model, term: Term, cycle: usize, x: f64, path: &str, field: &str) -> DrawProblem {
+    {
         let why = if x < 0.0 && x.is_finite() {
             "this value cannot be negative: give it a distribution that stays positive (gamma, lognormal, beta)"
         } else {
             "this value must be a finite number: the distribution's draws overflow, narrow it"
         };
-        Err(DrawProblem {
+        DrawProblem {
             path: format!("{path}.{field}"),
             reason: format!("{} drew {x} in cycle {cycle}, but {why}", describe(m, term, cycle)),
-        })
+        }
     }
 }
 
@@ -932,32 +937,38 @@ pub(super) fn nonneg(m: &Model, slots: &[f64], term: Term, cycle: usize, path: &
 #[inline]
 fn utility(m: &Model, slots: &[f64], term: Term, cycle: usize, state: usize) -> Step<f64> {
     let x = eval(m, slots, term, cycle);
-    if x <= 1.0 && x.is_finite() {
-        Ok(x)
-    } else {
-        Err(DrawProblem {
+    if x <= 1.0 && x.is_finite() { Ok(x) } else { Err(above_one(m, term, cycle, x, state)) }
+}
+
+#[cold]
+#[inline(never)]
+fn above_one(m: &Model, term: Term, cycle: usize, x: f64, state: usize) -> DrawProblem {
+    {
+        DrawProblem {
             path: format!("states.{}.utility", m.states[state].name),
             reason: format!(
                 "{} drew {x} in cycle {cycle}, but a utility is at most 1 (full health)",
                 describe(m, term, cycle)
             ),
-        })
+        }
     }
 }
 
 #[inline]
 pub(super) fn unit(m: &Model, slots: &[f64], term: Term, cycle: usize, path: &str, field: &str) -> Step<f64> {
     let x = eval(m, slots, term, cycle);
-    if (0.0..=1.0).contains(&x) {
-        Ok(x)
-    } else {
-        Err(DrawProblem {
-            path: format!("{path}.{field}"),
-            reason: format!(
-                "{} drew {x}, outside [0, 1]: give it a distribution on [0, 1] (beta, or a narrower one)",
-                describe(m, term, cycle)
-            ),
-        })
+    if (0.0..=1.0).contains(&x) { Ok(x) } else { Err(outside_unit(m, term, cycle, x, path, field)) }
+}
+
+#[cold]
+#[inline(never)]
+fn outside_unit(m: &Model, term: Term, cycle: usize, x: f64, path: &str, field: &str) -> DrawProblem {
+    DrawProblem {
+        path: format!("{path}.{field}"),
+        reason: format!(
+            "{} drew {x}, outside [0, 1]: give it a distribution on [0, 1] (beta, or a narrower one)",
+            describe(m, term, cycle)
+        ),
     }
 }
 
@@ -983,16 +994,19 @@ pub(super) fn eval_row(m: &Model, slots: &[f64], row: &Row, cycle: usize, out: &
         out[i] += x;
         sum += x;
     }
-    finish_row(m, row, cycle, out, sum, "")
+    finish_row(m, row, cycle, out, sum, &String::new)
 }
 
+/// Fills `rest` of a row of shares whose given entries sum to `sum`, or says why it cannot;
+/// `context` (where, for whom) is written only into a problem.
 #[inline]
-fn finish_row(m: &Model, row: &Row, cycle: usize, out: &mut [f64], sum: f64, context: &str) -> Step {
+fn finish_row(m: &Model, row: &Row, cycle: usize, out: &mut [f64], sum: f64, context: &dyn Fn() -> String) -> Step {
     const TOL: f64 = 1e-9;
     match row.rest {
         Some(r) => {
             let rest = 1.0 - sum;
             if rest < -TOL {
+                let context = context();
                 return Err(DrawProblem {
                     path: row.path.clone(),
                     reason: format!(
@@ -1005,6 +1019,7 @@ fn finish_row(m: &Model, row: &Row, cycle: usize, out: &mut [f64], sum: f64, con
         }
         None => {
             if (sum - 1.0).abs() > TOL {
+                let context = context();
                 return Err(DrawProblem {
                     path: row.path.clone(),
                     reason: format!(
@@ -1032,7 +1047,8 @@ fn build_matrix(
     row_buf: &mut [f64],
 ) -> Step {
     let s = row_buf.len();
-    let context = match arm {
+    // Where, for messages: written only when there is a problem.
+    let context = || match arm {
         Some(_) => format!(" in cycle {t} for participants"),
         None => format!(" in cycle {t}"),
     };
@@ -1055,8 +1071,9 @@ fn build_matrix(
                 return Err(DrawProblem {
                     path: format!("{}.{}", row.path, m.states[j].name),
                     reason: format!(
-                        "{} drew {x}{context}, which is not a valid {}",
+                        "{} drew {x}{}, which is not a valid {}",
                         describe(m, term, t),
+                        context(),
                         if matrix.kind == TransitionKind::Rate { "rate (>= 0)" } else { "probability" }
                     ),
                 });
@@ -1090,14 +1107,15 @@ fn build_matrix(
         match matrix.kind {
             TransitionKind::Probability => {
                 out.copy_from_slice(row_buf);
-                finish_row(m, row, t, out, sum, &format!("{context}{}", effects()))?;
+                finish_row(m, row, t, out, sum, &|| format!("{}{}", context(), effects()))?;
             }
             TransitionKind::Rate => {
                 if !sum.is_finite() {
                     return Err(DrawProblem {
                         path: row.path.clone(),
                         reason: format!(
-                            "the rates sum to {sum}{context}{}, beyond the range of numbers, so people would leave the model without dying{}",
+                            "the rates sum to {sum}{}{}, beyond the range of numbers, so people would leave the model without dying{}",
+                            context(),
                             effects(),
                             row_sources(m, row, t)
                         ),
