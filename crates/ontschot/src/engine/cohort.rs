@@ -96,6 +96,101 @@ pub(crate) struct Workspace {
     pub(super) scale: f64,
     /// Tables and tallies of the individual mode, made on first use.
     pub(super) people: Option<Box<super::individual::People>>,
+    /// What stays the same from cycle to cycle, known from the model.
+    steady: Steady,
+    /// The arm (index + 1, 0 for usual care) and effect weight whose use per person-year and
+    /// utilities `use_` and `util` hold, while they are steady: no need to evaluate them again.
+    use_for: Option<(usize, u64)>,
+    util_for: Option<(usize, u64)>,
+    /// Per own-contribution rule: what one person pays in a cycle by the pair of states at its
+    /// start and end, `[rule][from][to]`, while the inputs in `paid_for` stay the same.
+    paid: Vec<f64>,
+    paid_for: Vec<Option<PaidStamp>>,
+}
+
+/// The inputs of a cycle's expected own contribution per person: the same stamp, the same values.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct PaidStamp {
+    use_for: (usize, u64),
+    weights: (u64, u64, bool),
+    amount: u64,
+    /// The budget view's rates: their year when index paths change them by year.
+    rates: usize,
+    participants: bool,
+}
+
+/// What does not change from one cycle to the next within an iteration (no value read from a
+/// table by cycle or age, no effect limited to some cycles): evaluated once and reused, which
+/// gives the same numbers, bit for bit, as evaluating it every cycle.
+#[derive(Clone, Debug)]
+struct Steady {
+    /// Usual care's transition matrix.
+    uc_matrix: bool,
+    /// Per arm: its participants' matrix (its own or usual care's, with its effects).
+    arm_matrix: Vec<bool>,
+    /// Usual care's use per person-year, and per arm the participants'.
+    uc_use: bool,
+    arm_use: Vec<bool>,
+    /// Usual care's utilities, and per arm the participants'.
+    uc_utility: bool,
+    arm_utility: Vec<bool>,
+    /// The budget view's rates: the same every cycle (`Some(false)`), the same within a year
+    /// (`Some(true)`: index paths change them by year), or by cycle (`None`).
+    cash: Option<bool>,
+    /// The own-contribution rules' amounts.
+    rules: bool,
+}
+
+/// A value that is the same in every cycle: a number or a drawn parameter, not a table.
+fn steady(term: Term) -> bool {
+    !matches!(term, Term::Table(_))
+}
+
+impl Steady {
+    fn of(m: &Model) -> Steady {
+        let every = |r: crate::model::CycleRange| r.first <= 1 && r.last >= m.n_cycles;
+        let matrix = |x: &Matrix| x.rows.iter().flatten().all(|r| r.entries.iter().all(|&(_, t)| steady(t)));
+        let uc_use = m.categories.iter().all(|c| c.use_.iter().all(|&t| steady(t)));
+        let uc_utility = m.utility.as_ref().is_none_or(|u| u.iter().all(|&t| steady(t)));
+        let by_cycle = m.cash.categories.iter().any(|c| {
+            c.split.entries.iter().any(|&(_, t)| !steady(t)) || c.tariff.iter().chain(&c.release).any(|&t| !steady(t))
+        });
+        let by_year = m.cash.categories.iter().any(|c| c.index.iter().any(Option::is_some));
+        let rules = m.cash.rules.iter().all(|r| match &r.kind {
+            RuleKind::FlatFee { per_month, per_user, .. } => steady(*per_month) && steady(*per_user),
+            RuleKind::Deductible { threshold, other, .. } => steady(*threshold) && steady(*other),
+            RuleKind::Contribution { per_unit, living, .. } => steady(*per_unit) && steady(*living),
+        });
+        Steady {
+            uc_matrix: matrix(&m.matrix),
+            arm_matrix: m
+                .arms
+                .iter()
+                .map(|a| {
+                    matrix(a.matrix.as_ref().unwrap_or(&m.matrix))
+                        && a.transition_effects.iter().all(|e| steady(e.ratio) && every(e.cycles))
+                })
+                .collect(),
+            uc_use,
+            arm_use: m
+                .arms
+                .iter()
+                .map(|a| {
+                    uc_use
+                        && a.use_override.iter().all(|&(_, _, t)| steady(t))
+                        && a.use_effects.iter().all(|e| steady(e.ratio) && every(e.cycles))
+                })
+                .collect(),
+            uc_utility,
+            arm_utility: m
+                .arms
+                .iter()
+                .map(|a| uc_utility && a.utility_override.iter().all(|&(_, t)| steady(t)))
+                .collect(),
+            cash: if by_cycle { None } else { Some(by_year) },
+            rules,
+        }
+    }
 }
 
 impl Workspace {
@@ -148,6 +243,11 @@ impl Workspace {
             shares: vec![0.0; m.subgroups.values.len()],
             scale: 1.0,
             people: None,
+            steady: Steady::of(m),
+            use_for: None,
+            util_for: None,
+            paid: vec![0.0; nr * m.states.len() * m.states.len()],
+            paid_for: vec![None; nr],
         }
     }
 
@@ -158,6 +258,10 @@ impl Workspace {
         eval_row(m, &self.slots, &m.initial, 1, &mut self.initial)?;
         self.prices_and_splits(m)?;
         for t in 1..=self.t {
+            if t > 1 && self.steady.uc_matrix {
+                self.uc_mats.copy_within((t - 2) * s * s..(t - 1) * s * s, (t - 1) * s * s);
+                continue;
+            }
             let mat = &mut self.uc_mats[(t - 1) * s * s..t * s * s];
             build_matrix(m, &self.slots, &m.matrix, None, t, 1.0, mat, &mut self.row)?;
         }
@@ -205,9 +309,29 @@ impl Workspace {
                 self.index[p * y + year] = f;
             }
         }
+        let nr = m.cash.rules.len();
         for tc in 0..self.t {
             let (cycle, year) = (tc + 1, tc / m.cycles_per_year);
+            // Rates that are last cycle's: copied, not evaluated again.
+            let same = tc > 0
+                && match self.steady.cash {
+                    Some(by_year) => !by_year || year == (tc - 1) / m.cycles_per_year,
+                    None => false,
+                };
+            if same {
+                let block = c * b;
+                for v in [&mut self.gross, &mut self.rate, &mut self.release] {
+                    v.copy_within((tc - 1) * block..tc * block, tc * block);
+                }
+            }
+            if tc > 0 && self.steady.rules {
+                self.rule_amount.copy_within((tc - 1) * nr..tc * nr, tc * nr);
+                self.rule_living.copy_within((tc - 1) * nr..tc * nr, tc * nr);
+            }
             for (ci, cat) in m.cash.categories.iter().enumerate() {
+                if same {
+                    break;
+                }
                 eval_row(m, slots, &cat.split, cycle, &mut self.split_buf)?;
                 let path = &m.categories[ci].path;
                 for bi in 0..b {
@@ -227,8 +351,10 @@ impl Workspace {
                     self.release[at] = release;
                 }
             }
-            let nr = m.cash.rules.len();
             for (r, rule) in m.cash.rules.iter().enumerate() {
+                if tc > 0 && self.steady.rules {
+                    break;
+                }
                 let at = tc * nr + r;
                 let (amount, living) = match &rule.kind {
                     RuleKind::FlatFee { per_month, per_user, .. } => (
@@ -376,8 +502,11 @@ impl Workspace {
     /// Adds the costs of an arm that do not depend on who is where (one-off and per FTE), once
     /// for the whole population, with the iteration's own draws.
     pub(super) fn fixed_costs(&mut self, m: &Model, ai: usize, arm: &Arm, out: &mut Record<'_>) -> Step {
-        // With the iteration's own draws, not the last subgroup's.
-        self.cash_rates(m)?;
+        // With the iteration's own draws, not the last subgroup's (the same when subgroups
+        // change no value).
+        if m.subgroups.values.iter().any(|v| !v.is_empty()) {
+            self.cash_rates(m)?;
+        }
         self.arm_setup(m, arm)?;
         self.region_people(m)?;
         if let Some(ps) = &mut self.party {
@@ -489,8 +618,12 @@ impl Workspace {
                 if keep {
                     self.part_mats[..(e - 1) * s * s].copy_from_slice(&self.uc_mats[..(e - 1) * s * s]);
                 }
+                // A steady matrix at the same effect weight as last cycle is last cycle's.
+                let steady = self.steady.arm_matrix[arm.index] && (arm.matrix.is_none() || self.steady.uc_matrix);
                 for t in e..=self.t {
-                    self.participant_matrix(m, arm, t, arm.weight[t - e])?;
+                    if !(steady && t > e && arm.weight[t - e] == arm.weight[t - 1 - e]) {
+                        self.participant_matrix(m, arm, t, arm.weight[t - e])?;
+                    }
                     let (prev, next) = trace.split_at_mut(t * s);
                     step(&prev[(t - 1) * s..], &self.mat, &mut next[..s]);
                     if keep {
@@ -536,6 +669,9 @@ impl Workspace {
         if let Some(ps) = &mut self.party {
             ps.entry = offset / m.cycles_per_year;
         }
+        self.use_for = None;
+        self.util_for = None;
+        self.paid_for.fill(None);
         for t in 1..=self.t - offset {
             let year = (t - 1 + offset) / m.cycles_per_year;
             // The calendar cycle, for the budget view's values of the year.
@@ -585,7 +721,12 @@ impl Workspace {
                     sink.own_contribution(self, year, rule.from, rule.to, amount);
                 }
             } else {
-                self.use_rates(m, part, w, t)?;
+                let key = (part.map_or(0, |a| a.index + 1), w.to_bits());
+                if self.use_for != Some(key) {
+                    self.use_rates(m, part, w, t)?;
+                    let steady = part.map_or(self.steady.uc_use, |a| self.steady.arm_use[a.index]);
+                    self.use_for = steady.then_some(key);
+                }
                 for ci in 0..c {
                     let person_units: f64 = (0..s).map(|si| self.occ[si] * self.use_[ci * s + si]).sum();
                     let cost = self.prices[ci] * person_units * weight;
@@ -604,7 +745,10 @@ impl Workspace {
             // Life-years and QALYs.
             let mut ly = 0.0;
             let mut qaly = 0.0;
-            if let Some(u) = &m.utility {
+            let key = (part.map_or(0, |a| a.index + 1), w.to_bits());
+            if let Some(u) = &m.utility
+                && self.util_for != Some(key)
+            {
                 for (si, term) in u.iter().enumerate() {
                     self.util[si] = utility(m, &self.slots, *term, t, si)?;
                 }
@@ -614,6 +758,8 @@ impl Workspace {
                         self.util[si] = w * v + (1.0 - w) * self.util[si];
                     }
                 }
+                let steady = part.map_or(self.steady.uc_utility, |a| self.steady.arm_utility[a.index]);
+                self.util_for = steady.then_some(key);
             }
             for si in 0..s {
                 if !m.dead[si] {
@@ -720,6 +866,29 @@ impl Workspace {
                 _ => simpson |= coef != 0.0,
             }
         }
+        // What one person pays by pair of states is last cycle's when its inputs are: the use
+        // rates steady and the same, the same weights, amount and rates.
+        let stamp = self.use_for.and_then(|use_for| {
+            // A deductible counts the budget's costs at its rates; a fee counts users only.
+            let rates = match (&rule.kind, self.steady.cash) {
+                (RuleKind::FlatFee { .. }, _) | (_, Some(false)) => 0,
+                (_, Some(true)) => tc / m.cycles_per_year,
+                (_, None) => return None,
+            };
+            Some(PaidStamp {
+                use_for,
+                weights: (at_start.to_bits(), at_end.to_bits(), simpson),
+                amount: amount.to_bits(),
+                rates,
+                participants,
+            })
+        });
+        let pairs = r * s * s..(r + 1) * s * s;
+        // A pair not yet worked out under this stamp is NaN: worked out when first needed.
+        if stamp.is_none() || self.paid_for[r] != stamp {
+            self.paid[pairs.clone()].fill(f64::NAN);
+            self.paid_for[r] = stamp;
+        }
         // (share of people, state at the start, state at the end) of each pair in the cycle.
         let mats = if participants { &self.part_mats } else { &self.uc_mats };
         let mut total = 0.0;
@@ -737,6 +906,14 @@ impl Workspace {
                 if people == 0.0 || m.dead[a] {
                     continue;
                 }
+                let pair = pairs.start + from * s + to;
+                if !self.paid[pair].is_nan() {
+                    total += match rule.kind {
+                        RuleKind::FlatFee { .. } => people * self.paid[pair] * amount,
+                        _ => people * self.paid[pair],
+                    };
+                    continue;
+                }
                 let (w_start, w_end) = if simpson { (1.0, 0.0) } else { (at_start, at_end) };
                 let use_ = &self.use_;
                 let mean = |ci: usize| cy * (w_start * use_[ci * s + a] + w_end * use_[ci * s + z]);
@@ -744,6 +921,7 @@ impl Workspace {
                     RuleKind::FlatFee { categories, .. } => {
                         let none: f64 =
                             categories.iter().map(|&ci| super::counts::p_zero(mean(ci), self.od[ci])).product();
+                        self.paid[pair] = 1.0 - none;
                         total += people * (1.0 - none) * amount;
                     }
                     RuleKind::Deductible { counted, .. } => {
@@ -753,6 +931,7 @@ impl Workspace {
                         }
                         let paid = super::counts::expected_capped(&self.capped, amount)
                             .map_err(|reason| DrawProblem { path: format!("{}.threshold", rule.path), reason })?;
+                        self.paid[pair] = paid;
                         total += people * paid;
                     }
                     RuleKind::Contribution { .. } => return Ok(0.0),
