@@ -74,7 +74,7 @@ pub(crate) struct Workspace {
     pub(super) rule_living: Vec<f64>,
     /// Overdispersion per category, for the probability of no use.
     pub(super) od: Vec<f64>,
-    capped: Vec<(f64, f64, f64)>,
+    capped: Vec<super::counts::Count>,
     split_buf: Vec<f64>,
     /// A region's parties, and usual care's per-person care and cash per party of one run for
     /// each entry year, [entry year][year][party].
@@ -106,6 +106,10 @@ pub(crate) struct Workspace {
     /// start and end, `[rule][from][to]`, while the inputs in `paid_for` stay the same.
     paid: Vec<f64>,
     paid_for: Vec<Option<PaidStamp>>,
+    /// A deductible's counts by category and pair of states `[category][from][to]` (their
+    /// first probabilities, which the prices do not change), while `counts_for` stays the same.
+    counts: Vec<super::counts::Count>,
+    counts_for: Option<PaidStamp>,
 }
 
 /// The inputs of a cycle's expected own contribution per person: the same stamp, the same values.
@@ -248,6 +252,8 @@ impl Workspace {
             util_for: None,
             paid: vec![0.0; nr * m.states.len() * m.states.len()],
             paid_for: vec![None; nr],
+            counts: vec![super::counts::Count::default(); c * m.states.len() * m.states.len()],
+            counts_for: None,
         }
     }
 
@@ -672,6 +678,7 @@ impl Workspace {
         self.use_for = None;
         self.util_for = None;
         self.paid_for.fill(None);
+        self.counts_for = None;
         for t in 1..=self.t - offset {
             let year = (t - 1 + offset) / m.cycles_per_year;
             // The calendar cycle, for the budget view's values of the year.
@@ -889,6 +896,16 @@ impl Workspace {
             self.paid[pairs.clone()].fill(f64::NAN);
             self.paid_for[r] = stamp;
         }
+        // A deductible's counts do not depend on the prices: kept over a change of rates.
+        let counts_stamp = stamp.map(|p| PaidStamp { rates: 0, amount: 0, ..p });
+        if matches!(rule.kind, RuleKind::Deductible { .. })
+            && (counts_stamp.is_none() || self.counts_for != counts_stamp)
+        {
+            for k in &mut self.counts {
+                k.mean = f64::NAN;
+            }
+            self.counts_for = counts_stamp;
+        }
         // (share of people, state at the start, state at the end) of each pair in the cycle.
         let mats = if participants { &self.part_mats } else { &self.uc_mats };
         let mut total = 0.0;
@@ -927,9 +944,14 @@ impl Workspace {
                     RuleKind::Deductible { counted, .. } => {
                         self.capped.clear();
                         for ci in (0..c).filter(|&ci| counted[ci]) {
-                            self.capped.push((self.gross[(tc * c + ci) * b + rule.to], mean(ci), self.od[ci]));
+                            let k = (ci * s + a) * s + z;
+                            if self.counts[k].mean.is_nan() {
+                                self.counts[k] = super::counts::Count::new((0.0, mean(ci), self.od[ci]));
+                            }
+                            let price = self.gross[(tc * c + ci) * b + rule.to];
+                            self.capped.push(self.counts[k].at(price));
                         }
-                        let paid = super::counts::expected_capped(&self.capped, amount)
+                        let paid = super::counts::expected_capped_counts(&self.capped, amount)
                             .map_err(|reason| DrawProblem { path: format!("{}.threshold", rule.path), reason })?;
                         self.paid[pair] = paid;
                         total += people * paid;

@@ -65,11 +65,18 @@ const CAPPED_WORK: usize = 200_000;
 
 /// `E[min(cap, X)]` for `X = sum_i price_i N_i`, the `N_i` independent counts with the given
 /// (mean, overdispersion): what a person pays of a yearly deductible `cap` on claims `X`. Exact
-/// sum over the counts below the cap, with probabilities carried in logarithms (no underflow at
-/// large means); a count's tail is dropped once less than 1e-15 of it is left. Refuses (with
+/// sum over the counts below the cap, with probabilities carried as products, or in logarithms
+/// at large means (no underflow); a count's tail is dropped once less than 1e-15 of it is left. Refuses (with
 /// the number of combinations) when the categories are so cheap per unit that more than
 /// 200,000 combinations lie below the cap.
+#[cfg(test)]
 pub(crate) fn expected_capped(terms: &[(f64, f64, f64)], cap: f64) -> Result<f64, String> {
+    expected_capped_counts(&terms.iter().map(|&t| Count::new(t)).collect::<Vec<_>>(), cap)
+}
+
+/// [`expected_capped`] of counts whose first probabilities are worked out ([`Count::new`]):
+/// the cohort keeps them while the use rates stay the same and only the prices change.
+pub(crate) fn expected_capped_counts(terms: &[Count], cap: f64) -> Result<f64, String> {
     let mut work = 0;
     let x = capped(terms, cap, &mut work);
     if work > CAPPED_WORK {
@@ -81,17 +88,50 @@ pub(crate) fn expected_capped(terms: &[(f64, f64, f64)], cap: f64) -> Result<f64
     }
 }
 
-fn capped(terms: &[(f64, f64, f64)], cap: f64, work: &mut usize) -> f64 {
-    let Some((&(price, mean, od), rest)) = terms.split_first() else { return 0.0 };
+/// One category's count in [`expected_capped`]: its price, mean, and the recurrence of its
+/// probabilities from the first, `p(0)` (Poisson, or negative binomial with size `r` and
+/// failure probability `q`).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Count {
+    /// Price per unit (the budget's tariff in the budget view): set by the caller.
+    pub price: f64,
+    /// Mean units (NaN marks a count not worked out yet).
+    pub mean: f64,
+    poisson: bool,
+    r: f64,
+    q: f64,
+    log_p0: f64,
+    p0: f64,
+}
+
+impl Count {
+    /// A count of `mean` units with overdispersion `od` (0: Poisson) at `price` per unit.
+    pub(crate) fn new((price, mean, od): (f64, f64, f64)) -> Count {
+        let poisson = od * mean < NEARLY_POISSON;
+        let (r, q) = if poisson { (0.0, 0.0) } else { (1.0 / od, od * mean / (1.0 + od * mean)) };
+        let log_p0 = if poisson { -mean } else { -(1.0 + od * mean).ln() / od };
+        Count { price, mean, poisson, r, q, log_p0, p0: log_p0.exp() }
+    }
+
+    /// The same count at another price.
+    pub(crate) fn at(self, price: f64) -> Count {
+        Count { price, ..self }
+    }
+}
+
+fn capped(terms: &[Count], cap: f64, work: &mut usize) -> f64 {
+    let Some((&Count { price, mean, poisson, r, q, log_p0, p0 }, rest)) = terms.split_first() else { return 0.0 };
     if cap <= 0.0 || *work > CAPPED_WORK {
         return 0.0;
     }
     if price <= 0.0 || mean <= 0.0 {
         return capped(rest, cap, work);
     }
-    let poisson = od * mean < NEARLY_POISSON;
-    let (r, q) = if poisson { (0.0, 0.0) } else { (1.0 / od, od * mean / (1.0 + od * mean)) };
-    let mut log_p = if poisson { -mean } else { -(1.0 + od * mean).ln() / od };
+    // The recurrence as products while the first probability is a normal number (a mean below
+    // about 700); in logarithms beyond, where it would underflow to zero.
+    let mut log_p = log_p0;
+    let mut p = p0;
+    let in_logs = !p.is_normal();
     let mut below = 0.0;
     let mut total = 0.0;
     let mut n = 0.0;
@@ -100,7 +140,9 @@ fn capped(terms: &[(f64, f64, f64)], cap: f64, work: &mut usize) -> f64 {
         if *work > CAPPED_WORK {
             return 0.0;
         }
-        let p = log_p.exp();
+        if in_logs {
+            p = log_p.exp();
+        }
         if p > 0.0 {
             total += p * (n * price + capped(rest, cap - n * price, work));
             below += p;
@@ -109,7 +151,12 @@ fn capped(terms: &[(f64, f64, f64)], cap: f64, work: &mut usize) -> f64 {
         if n > mean && 1.0 - below < 1e-15 {
             break;
         }
-        log_p += if poisson { (mean / (n + 1.0)).ln() } else { ((n + r) / (n + 1.0) * q).ln() };
+        let ratio = if poisson { mean / (n + 1.0) } else { (n + r) / (n + 1.0) * q };
+        if in_logs {
+            log_p += ratio.ln();
+        } else {
+            p *= ratio;
+        }
         n += 1.0;
     }
     total + (1.0 - below).max(0.0) * cap
