@@ -602,15 +602,16 @@ impl Results {
         };
         let mut programme = vec![0.0; n * years * nb];
         let mut saved = vec![0.0; n * years * nb];
-        for i in 0..n {
+        // Iteration by iteration, in parallel: each writes its own rows.
+        let row = (years * nb).max(1);
+        programme.par_chunks_mut(row).zip(saved.par_chunks_mut(row)).enumerate().for_each(|(i, (prog, sav))| {
             for y in 0..years {
                 for b in 0..nb {
-                    let k = (i * years + y) * nb + b;
-                    programme[k] = prog_i[[i, y, b]] - prog_c[[i, y, b]];
-                    saved[k] = care_c[[i, y, b]] - care_i[[i, y, b]];
+                    prog[y * nb + b] = prog_i[[i, y, b]] - prog_c[[i, y, b]];
+                    sav[y * nb + b] = care_c[[i, y, b]] - care_i[[i, y, b]];
                 }
             }
-        }
+        });
         (programme, saved)
     }
 
@@ -975,39 +976,47 @@ impl Results {
             saved: vec![0.0; n * ny * np],
             paid: vec![0.0; n * ny * np],
         };
-        let mut pays = vec![0.0; np * nb];
-        let mut shared = vec![0.0; nb];
-        for i in 0..n {
-            for y in 0..ny {
-                let at = (i * ny + y) * nb;
-                let row = (i * ny + y) * np;
-                self.pays(&own, i, arm, y, joiners, &mut pays);
-                shared.copy_from_slice(&transfers.budgets[at..at + nb]);
-                if !transfers.parties.is_empty() {
-                    for p in 0..np {
-                        let direct = transfers.parties[row + p];
-                        if let (Some(b), true) = (books[p], direct != 0.0) {
-                            shared[b] -= direct;
-                            out.paid[row + p] += direct;
+        // Iteration by iteration, in parallel: each writes its own rows.
+        let rows = (ny * np).max(1);
+        out.programme
+            .par_chunks_mut(rows)
+            .zip(out.saved.par_chunks_mut(rows))
+            .zip(out.paid.par_chunks_mut(rows))
+            .enumerate()
+            .for_each_init(
+                || (vec![0.0; np * nb], vec![0.0; nb]),
+                |(pays, shared), (i, ((programme, saved_out), paid))| {
+                    for y in 0..ny {
+                        let at = (i * ny + y) * nb;
+                        let (row, global) = (y * np, (i * ny + y) * np);
+                        self.pays(&own, i, arm, y, joiners, pays);
+                        shared.copy_from_slice(&transfers.budgets[at..at + nb]);
+                        if !transfers.parties.is_empty() {
+                            for p in 0..np {
+                                let direct = transfers.parties[global + p];
+                                if let (Some(b), true) = (books[p], direct != 0.0) {
+                                    shared[b] -= direct;
+                                    paid[row + p] += direct;
+                                }
+                            }
+                        }
+                        for p in 0..np {
+                            let k = row + p;
+                            if self.layout.parties > 0 {
+                                saved_out[k] = self.party_care(view, 0, i, y, p) - self.party_care(view, arm, i, y, p);
+                            }
+                            for b in 0..nb {
+                                let w = pays[p * nb + b];
+                                programme[k] += prog[at + b] * w;
+                                if self.layout.parties == 0 && own[b] == Some(p) {
+                                    saved_out[k] += saved[at + b];
+                                }
+                                paid[k] += shared[b] * w;
+                            }
                         }
                     }
-                }
-                for p in 0..np {
-                    let k = row + p;
-                    if self.layout.parties > 0 {
-                        out.saved[k] = self.party_care(view, 0, i, y, p) - self.party_care(view, arm, i, y, p);
-                    }
-                    for b in 0..nb {
-                        let w = pays[p * nb + b];
-                        out.programme[k] += prog[at + b] * w;
-                        if self.layout.parties == 0 && own[b] == Some(p) {
-                            out.saved[k] += saved[at + b];
-                        }
-                        out.paid[k] += shared[b] * w;
-                    }
-                }
-            }
-        }
+                },
+            );
         out
     }
 }
@@ -1162,15 +1171,15 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let df = r.cost_discount_factors();
     let (inv_flat, sav_flat) = r.extra_flows(View::Societal, arm);
-    let party = |weights: &dyn Fn(usize) -> f64| -> Party {
-        let w: Vec<f64> = (0..nb).map(weights).collect();
+    // A party's flows: the sum of its budgets' (in budget order), per iteration and year.
+    let party = |members: &[usize]| -> Party {
         let mut p = Party {
             investment: vec![0.0; n],
             savings: vec![0.0; n],
             received: vec![0.0; n],
             net_year: vec![0.0; n * years],
         };
-        let dot = |v: &[f64], at: usize| -> f64 { v[at..at + nb].iter().zip(&w).map(|(x, w)| x * w).sum() };
+        let dot = |v: &[f64], at: usize| -> f64 { members.iter().map(|&b| v[at + b]).sum() };
         for i in 0..n {
             for y in 0..years {
                 let at = (i * years + y) * nb;
@@ -1183,7 +1192,8 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
         }
         p
     };
-    let total_party = party(&|_| 1.0);
+    let every: Vec<usize> = (0..nb).collect();
+    let total_party = party(&every);
     let total_investment = stats::mean(&total_party.investment);
     let flow = |name: String, label: String, payer: Option<String>, p: Party| -> FlowSummary {
         let net: Vec<f64> = p.savings.iter().zip(&p.investment).map(|(s, i)| s - i).collect();
@@ -1219,23 +1229,23 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
             cumulative_net: cumulative,
         }
     };
+    // Each party's summary on its own thread: the same numbers, in the same order.
     let budgets = meta
         .budgets
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(bi, b)| {
-            let p = party(&|k| if k == bi { 1.0 } else { 0.0 });
+            let p = party(&[bi]);
             flow(b.name.clone(), b.label.clone(), Some(meta.payers[b.payer].name.clone()), p)
         })
         .collect();
     let payers = meta
         .payers
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(pi, pl)| {
-            let p = party(&|k| {
-                if meta.budgets[k].payer == pi { 1.0 } else { 0.0 }
-            });
+            let members: Vec<usize> = (0..nb).filter(|&k| meta.budgets[k].payer == pi).collect();
+            let p = party(&members);
             flow(pl.name.clone(), pl.label.clone(), None, p)
         })
         .collect();
@@ -1243,7 +1253,7 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
     let flows = r.party_flows(View::Societal, arm, all, &meta.joiners);
     let parties = meta
         .parties
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(p, info)| {
             let mut party = Party {
