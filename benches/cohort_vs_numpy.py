@@ -32,14 +32,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 import ontschot
 
 sys.path.insert(0, str(Path(__file__).parent))
-from individual_vs_numpy import Peer  # noqa: E402
+from individual_vs_numpy import Peer, best_of  # noqa: E402
 
 SEED = 2026
 YEARS = 20
@@ -201,15 +201,6 @@ def samenoud_peer(peer: Peer, n: int) -> dict[str, np.ndarray]:
                 m = flow.sum(axis=1)
         out[f"care{arm}"] = care
     return out
-
-
-def best_of(repeats: int, f: Callable[[], Any]) -> tuple[float, Any]:
-    best, out = np.inf, None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = f()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def ontschot_run(scenario: ontschot.Scenario, n: int, threads: int | None) -> dict[str, Any]:

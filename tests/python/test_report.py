@@ -27,8 +27,10 @@ def test_results_write_a_report_with_their_own_numbers(tmp_path):
     assert "Who pays and who benefits" in english.read_text(encoding="utf-8")
     with pytest.raises(ValueError, match="lang must be"):
         r.report(tmp_path / "x.html", lang="fr")
-    with pytest.raises(ValueError, match="do not know their scenario"):
-        pickle.loads(pickle.dumps(r)).report(tmp_path / "y.html")
+    # Results keep their scenario through pickling (sent back from another process, say).
+    pickle.loads(pickle.dumps(r)).report(tmp_path / "y.html")
+    again = [float(x) for x in re.findall(r'data-net-after="([^"]+)"', (tmp_path / "y.html").read_text(encoding="utf-8"))]
+    assert again == shown
 
 
 def test_a_report_of_a_named_arm_and_not_of_the_comparator(tmp_path):

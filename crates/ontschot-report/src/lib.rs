@@ -445,7 +445,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
                 l => format!("{l} ({name})"),
             },
             cells: vec![
-                describe(p),
+                p.describe(),
                 p.unit.clone(),
                 p.source.clone(),
                 if p.assumption { t.s("yes") } else { String::new() },
@@ -510,14 +510,4 @@ fn short_name(label: &str) -> String {
     } else {
         name.to_owned()
     }
-}
-
-fn describe(p: &ontschot::ParameterSpec) -> String {
-    let v = serde_json::to_value(p).unwrap_or_default();
-    let keys = [
-        "value", "mean", "sd", "median", "ci", "meanlog", "sdlog", "shape", "scale", "alpha", "beta", "events", "n",
-        "shares", "min", "mode", "max",
-    ];
-    let parts: Vec<String> = keys.iter().filter_map(|k| v.get(*k).map(|x| format!("{k} {x}"))).collect();
-    format!("{} ({})", v.get("dist").and_then(|d| d.as_str()).unwrap_or(""), parts.join(", "))
 }

@@ -429,7 +429,7 @@ impl Book {
                 vec![
                     Cell::Text(p.label_in(key, lang).to_owned()),
                     Cell::Text(key.clone()),
-                    Cell::Text(describe(p)),
+                    Cell::Text(p.describe()),
                     Cell::Text(p.unit.clone()),
                     Cell::Text(p.source.clone()),
                     Cell::Flag(p.assumption),
@@ -462,17 +462,6 @@ fn touched(f: &FlowSummary) -> bool {
         || [f.investment.mean, f.savings.mean, f.transfers.mean, f.net.sd, f.transfers.sd]
             .iter()
             .any(|x| x.abs() > 0.005)
-}
-
-/// A distribution in a few words: `beta (mean 0.81, sd 0.08)`.
-fn describe(p: &ParameterSpec) -> String {
-    let v = serde_json::to_value(p).unwrap_or_default();
-    let keys = [
-        "value", "mean", "sd", "median", "ci", "truncate", "meanlog", "sdlog", "shape", "scale", "alpha", "beta",
-        "events", "n", "shares", "min", "mode", "max",
-    ];
-    let parts: Vec<String> = keys.iter().filter_map(|k| v.get(*k).map(|x| format!("{k} {x}"))).collect();
-    format!("{} ({})", v.get("dist").and_then(|d| d.as_str()).unwrap_or(""), parts.join(", "))
 }
 
 fn components(m: &BTreeMap<String, f64>) -> String {

@@ -508,6 +508,23 @@ pub struct ParameterSpec {
 }
 
 impl ParameterSpec {
+    /// The distribution in a few words, for lists of assumptions: `beta (mean 0.81, sd 0.08)`.
+    ///
+    /// ```
+    /// use ontschot::{DistKind, ParameterSpec};
+    /// let p = ParameterSpec { dist: DistKind::Beta, mean: Some(0.81), sd: Some(0.08), ..Default::default() };
+    /// assert_eq!(p.describe(), "beta (mean 0.81, sd 0.08)");
+    /// ```
+    pub fn describe(&self) -> String {
+        let v = serde_json::to_value(self).unwrap_or_default();
+        let keys = [
+            "value", "mean", "sd", "median", "ci", "truncate", "meanlog", "sdlog", "shape", "scale", "alpha", "beta",
+            "events", "n", "shares", "min", "mode", "max",
+        ];
+        let parts: Vec<String> = keys.iter().filter_map(|k| v.get(*k).map(|x| format!("{k} {x}"))).collect();
+        format!("{} ({})", v.get("dist").and_then(|d| d.as_str()).unwrap_or(""), parts.join(", "))
+    }
+
     /// The name a reader sees in `lang`: that language's label, else the other one, else `key`.
     ///
     /// ```
