@@ -414,7 +414,7 @@ class Results:
         arrangements, the deciding assumptions, every assumption with its source, and the method.
         ``lang`` is ``"nl"`` or ``"en"``; ``arm`` the intervention arm reported, by index or name."""
         if self._scenario is None:
-            raise ValueError("these results do not know their scenario (unpickled?): use scenario.report(path)")
+            raise ValueError("these results do not know their scenario: run the scenario with scenario.run() first")
         index = self._arm(arm, intervention=True)
         command = f"scenario.run(iterations={self._meta['iterations']}, seed={self._meta['seed']}).report({os.fspath(path)!r}, arm={arm!r})"
         html = self._scenario._inner.report(self._inner, lang, command, index)
@@ -429,7 +429,7 @@ class Results:
         every assumption with its source. ``lang`` is ``"en"`` or ``"nl"``. The same workbook as
         ``ontschot run --xlsx``."""
         if self._scenario is None:
-            raise ValueError("these results do not know their scenario (unpickled?): run the scenario again")
+            raise ValueError("these results do not know their scenario: run the scenario with scenario.run() first")
         data = self._scenario._inner.excel(self._inner, lang)
         with open(path, "wb") as f:
             f.write(data)

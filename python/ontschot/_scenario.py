@@ -433,7 +433,9 @@ class Scenario:
         """One run with every parameter at its mean (the base case)."""
         from ._results import Results
 
-        return Results._wrap(self._inner.deterministic(detail))
+        results = Results._wrap(self._inner.deterministic(detail))
+        object.__setattr__(results, "_scenario", self)
+        return results
 
     def _inner_name(self) -> str:
         return self.name

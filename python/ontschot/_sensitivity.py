@@ -96,8 +96,8 @@ def plot_tornado(df: pd.DataFrame, top: int = 10, ax: Axes | None = None) -> Axe
     base = df.attrs.get("base", 0.0)
     y = np.arange(len(t))
     # Greys: colour means a party in every other plot, and low/high are not parties.
-    ax.barh(y, t["net_low"] - base, left=base, color="#BBBBBB", label="at the 2.5th percentile (low value)")
-    ax.barh(y, t["net_high"] - base, left=base, color="#444444", label="at the 97.5th percentile (high value)")
+    ax.barh(y, t["net_low"] - base, left=base, color="#BBBBBB", label="low value")
+    ax.barh(y, t["net_high"] - base, left=base, color="#444444", label="high value")
     ax.axvline(base, color="black", linewidth=0.8)
     ax.set_yticks(y, list(t["label"]) if "label" in t else list(t.index))
     _euro_axis(ax, "x")

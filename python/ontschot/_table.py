@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Column key -> (English header, Dutch header).
 _HEADERS: dict[str, tuple[str, str]] = {
-    "label": ("Party", "Partij"),
+    "label": ("Name", "Naam"),
     "label_nl": ("Dutch label", "Nederlandse naam"),
     "payer": ("Payer", "Betaler"),
     "party": ("Party", "Partij"),

@@ -43,8 +43,10 @@ def party_styles(results: Results, by: str = "budget") -> list[dict[str, Any]]:
     apart while both read as the municipality's."""
     if by == "payer":
         return [{"color": PALETTE[k % len(PALETTE)], "linestyle": "-", "hatch": None} for k in range(len(results.payers))]
+    if by == "party":  # a region's municipalities and insurers: one colour each
+        return [{"color": PALETTE[k % len(PALETTE)], "linestyle": "-", "hatch": None} for k in range(len(results.meta["parties"]))]
     if by != "budget":
-        raise ValueError(f"by must be 'budget' or 'payer', not {by!r}")
+        raise ValueError(f"by must be 'budget', 'payer' or 'party', not {by!r}")
     seen: dict[int, int] = {}
     styles = []
     for b in results.meta["budgets"]:
@@ -89,7 +91,7 @@ def who_pays(results: Results, arm: int | str = 1, by: str = "budget", ax: Axes 
     ax = _axes(ax)
     t = results.who_pays(arm, by=by)
     styles = party_styles(results, by)
-    names = results.payers if by == "payer" else results.budgets
+    names = {"payer": results.payers, "party": [p["name"] for p in results.meta["parties"]]}.get(by, results.budgets)
     touched = [k for k, name in enumerate(names) if (t.loc[name, ["investment", "savings"]].abs() > 0.005).any()]
     t = t.iloc[touched]
     x = np.arange(len(t))

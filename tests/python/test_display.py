@@ -75,6 +75,13 @@ def test_plots_keep_one_colour_per_payer_and_say_euros_and_the_interval(samenoud
     plt.close("all")
 
 
+def test_a_region_plots_per_municipality_and_insurer():
+    r = ontschot.seeds.region_samenoud().run(iterations=50, seed=1, progress=False)
+    ax = r.plot_who_pays(by="party")
+    assert len(ax.get_xticklabels()) >= 4
+    plt.close("all")
+
+
 def test_the_tornado_plot_shows_labels_not_keys():
     t = ontschot.seeds.welzijn_op_recept().tornado("total")
     ax = ontschot.plot.tornado(t, top=3)

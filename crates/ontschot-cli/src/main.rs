@@ -382,7 +382,7 @@ fn free_riders(path: &Path, args: &RunArgs, json: Option<&Path>) -> Result<(), S
     let results = simulate(&model, args)?;
     let mut all = Vec::new();
     for arm in 1..model.arms().len() {
-        let rows = ontschot::finance::free_riders(&results, arm);
+        let rows = ontschot::finance::free_riders(&results, arm).map_err(|e| e.to_string())?;
         print!("{}", table::free_riders(&model.arms()[arm].label, &rows));
         all.push(serde_json::json!({ "arm": model.arms()[arm].name, "parties": rows }));
     }
@@ -572,7 +572,7 @@ fn compare(path: &Path, variants: &[PathBuf], args: &RunArgs, out: &Outputs) -> 
     let mut views: Vec<Option<ontschot::BudgetView>> = Vec::new();
     for arm in 1..model.arms().len() {
         let prefix = if model.arms().len() > 2 { format!("{}: ", model.arms()[arm].label) } else { String::new() };
-        for option in ontschot::finance::compare(&model, &results, arm) {
+        for option in ontschot::finance::compare(&model, &results, arm).map_err(|e| e.to_string())? {
             let mark = if option.hypothetical { " (hypothetical)" } else { "" };
             rows.push((format!("{prefix}{}{mark}", option.label), option.summary));
             views.push(Some(option.budget));
@@ -613,7 +613,7 @@ fn compare(path: &Path, variants: &[PathBuf], args: &RunArgs, out: &Outputs) -> 
     let mut riders = Vec::new();
     if model.scenario().region.is_some() {
         for arm in 1..model.arms().len() {
-            let rows = ontschot::finance::free_riders(&results, arm);
+            let rows = ontschot::finance::free_riders(&results, arm).map_err(|e| e.to_string())?;
             println!();
             print!("{}", table::free_riders(&model.arms()[arm].label, &rows));
             riders.push(serde_json::json!({ "arm": model.arms()[arm].name, "parties": rows }));

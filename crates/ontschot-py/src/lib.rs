@@ -207,7 +207,7 @@ impl Scenario {
             )));
         }
         let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0)?;
-        let options = py.detach(|| ontschot::finance::compare(&model, &results, arm));
+        let options = py.detach(|| ontschot::finance::compare(&model, &results, arm)).map_err(to_py)?;
         Ok(serde_json::to_string(&options).expect("comparisons serialise"))
     }
 
@@ -353,7 +353,7 @@ impl Scenario {
                 let prefix =
                     if model.arms().len() > 2 { format!("{}: ", model.arms()[arm].label) } else { String::new() };
                 options.extend(
-                    ontschot::finance::compare(&model, &results.inner, arm)
+                    ontschot::finance::compare(&model, &results.inner, arm)?
                         .into_iter()
                         .map(|o| (format!("{prefix}{}", o.label), o.summary, o.budget)),
                 );
@@ -588,7 +588,8 @@ impl Results {
 
     fn free_riders_json(&self, arm: usize) -> PyResult<String> {
         self.check_intervention(arm)?;
-        Ok(serde_json::to_string(&ontschot::finance::free_riders(&self.inner, arm)).expect("rows serialise"))
+        let rows = ontschot::finance::free_riders(&self.inner, arm).map_err(to_py)?;
+        Ok(serde_json::to_string(&rows).expect("rows serialise"))
     }
 
     fn budget_json(&self, arm: usize) -> PyResult<String> {

@@ -93,6 +93,10 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let nets = ontschot::analysis::nets(results, arm)?;
     let nb = meta.budgets.len();
     let payer_rows: Vec<usize> = (nb..nb + meta.payers.len()).collect();
+    // A payer the catalogue has no words for is called by the scenario's label in the language.
+    let shown = |name: &str, label: &str| -> String {
+        meta.payers.iter().find(|p| p.name == name).map_or(label, |p| p.label_in(options.lang.code())).to_owned()
+    };
     // When a party that puts money in earns it back: a calendar year when the run has them.
     let break_even = |f: &ontschot::FlowSummary| -> BreakEven {
         if f.investment.mean <= 0.0 {
@@ -111,7 +115,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         .iter()
         .filter(|p| !p.untouched())
         .map(|p| {
-            let who = t.payer(&p.name, &p.label);
+            let who = t.payer(&p.name, &shown(&p.name, &p.label));
             let bears_risk = meta.payers.iter().find(|x| x.name == p.name).is_none_or(|x| x.bears_risk);
             let sentence = if bears_risk {
                 let after = meta.financed.then_some(p.net_after.mean);
@@ -159,7 +163,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         .filter(|p| !p.untouched())
         .map(|p| {
             (
-                t.payer(&p.name, &p.label),
+                t.payer(&p.name, &shown(&p.name, &p.label)),
                 p.years.iter().map(|y| (y.cumulative.mean, y.cumulative.p2_5, y.cumulative.p97_5)).collect(),
             )
         })
@@ -205,7 +209,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     });
     // Who pays and who benefits.
     let labels: Vec<String> =
-        summary.payers.iter().filter(|p| !p.untouched()).map(|p| t.payer(&p.name, &p.label)).collect();
+        summary.payers.iter().filter(|p| !p.untouched()).map(|p| t.payer(&p.name, &shown(&p.name, &p.label))).collect();
     let who_rows: Vec<Row> = summary
         .payers
         .iter()
@@ -298,7 +302,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
             head: ["payer", "cumulative", "interval", "p_better"].iter().map(|k| t.s(k)).collect(),
             rows,
         });
-        let riders = ontschot::finance::free_riders(results, arm);
+        let riders = ontschot::finance::free_riders(results, arm)?;
         sections.push(Section {
             title: t.s("riders_title"),
             intro: t.s("riders_intro"),
@@ -371,7 +375,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         rows: cum_rows,
     });
     // Arrangements side by side.
-    let options_cmp = ontschot::finance::compare(model, results, arm);
+    let options_cmp = ontschot::finance::compare(model, results, arm)?;
     if options_cmp.len() > 1 {
         // A payer gets a column when some option touches it (the grant funder in a grant option).
         let cols: Vec<usize> =
@@ -398,7 +402,9 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
             intro: t.s("arr_intro"),
             chart: None,
             head: std::iter::once(t.s("option"))
-                .chain(cols.iter().map(|&k| t.payer(&summary.payers[k].name, &summary.payers[k].label)))
+                .chain(cols.iter().map(|&k| {
+                    t.payer(&summary.payers[k].name, &shown(&summary.payers[k].name, &summary.payers[k].label))
+                }))
                 .collect(),
             rows,
         });
@@ -424,7 +430,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
                 values: vec![b.values.0, b.values.1, b.low[k], b.high[k]],
             })
             .collect();
-        let who = t.payer(&p.name, &p.label);
+        let who = t.payer(&p.name, &shown(&p.name, &p.label));
         sections.push(Section {
             title: format!("{}: {who}", t.s("tornado_title")),
             intro: t.s("tornado_intro"),

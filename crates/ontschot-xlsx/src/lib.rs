@@ -571,6 +571,8 @@ pub struct SheetRow {
     pub name: String,
     /// The row, from 1.
     pub row: usize,
+    /// The column of the parameter's name, as Excel names it (`A`).
+    pub column: String,
     /// The distribution and texts the row gives.
     pub spec: ParameterSpec,
 }
@@ -725,7 +727,7 @@ pub fn read_parameters(path: &Path) -> Result<Vec<SheetRow>> {
         if let Some(before) = out.iter().find(|x| x.name == name) {
             return Err(at(r, pc, "parameter", format!("'{name}' has a row already (row {})", before.row)));
         }
-        out.push(SheetRow { name, row: first_row + r + 1, spec });
+        out.push(SheetRow { name, row: first_row + r + 1, column: column_name(first_col + pc), spec });
     }
     Ok(out)
 }
@@ -736,20 +738,27 @@ pub fn read_parameters(path: &Path) -> Result<Vec<SheetRow>> {
 pub fn with_sheet(scenario: &Scenario, path: &Path) -> Result<Scenario> {
     let rows = read_parameters(path)?;
     let mut out = scenario.clone();
-    for SheetRow { name, row, mut spec } in rows {
+    for SheetRow { name, row, column, mut spec } in rows {
         let Some(old) = out.parameters.get(&name) else {
             let hint = ontschot::suggest(&name, scenario.parameters.keys().map(String::as_str));
             return Err(Error::Cell {
                 sheet: PARAMETER_SHEET.into(),
                 row,
-                column: "A".into(),
+                column,
                 header: "parameter".into(),
                 reason: format!("the scenario has no parameter named '{name}'{hint}"),
             });
         };
-        // A sheet without labels keeps the scenario's.
+        // A sheet without labels, unit or source (an empty cell, or no such column) keeps the
+        // scenario's.
         spec.label = spec.label.or_else(|| old.label.clone());
         spec.label_en = spec.label_en.or_else(|| old.label_en.clone());
+        if spec.unit.trim().is_empty() {
+            spec.unit = old.unit.clone();
+        }
+        if spec.source.trim().is_empty() {
+            spec.source = old.source.clone();
+        }
         out.parameters.insert(name, spec);
     }
     Model::new(&out)?;

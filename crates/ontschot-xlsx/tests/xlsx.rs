@@ -168,6 +168,12 @@ fn a_bad_cell_is_named_by_sheet_row_and_column() {
         unknown,
         "sheet 'Parameters', row 3, column A (parameter): the scenario has no parameter named 'uptak' (did you mean 'uptake'?)"
     );
+    // The parameter's column where the sheet has it.
+    let moved = err(&["dist", "parameter", "value"], &[vec![t("fixed"), t("uptak"), n(0.5)]]);
+    assert!(
+        moved.starts_with("sheet 'Parameters', row 2, column B (parameter): the scenario has no parameter"),
+        "{moved}"
+    );
     let column = err(&["parameter", "dist", "avg"], &[vec![t("uptake"), t("fixed"), n(0.5)]]);
     assert!(column.starts_with("sheet 'Parameters', row 1, column C (avg): unknown column"), "{column}");
     let pair = err(&["parameter", "dist", "median", "ci_low"], &[vec![t("rr_gp"), t("lognormal"), n(0.8), n(0.6)]]);

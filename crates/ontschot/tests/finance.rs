@@ -338,7 +338,7 @@ fn comparison_runs_every_option_on_the_same_draws() {
     .unwrap();
     let model = Model::new(&s).unwrap();
     let r = Simulation::new(&model).iterations(3).run().unwrap();
-    let options = compare(&model, &r, 1);
+    let options = compare(&model, &r, 1).unwrap();
     let names: Vec<&str> = options.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(names, ["none", "in_force", "pool"]);
     let wmo = |k: usize| options[k].summary.budgets[1].net_after.mean;

@@ -339,6 +339,18 @@ fn ranges_of_a_run_merge_into_the_whole_run_bit_for_bit() {
     let other = ontschot::Model::new(&ontschot::seeds::samenoud()).unwrap();
     let foreign = Simulation::new(&other).iterations(5).run().unwrap();
     assert!(err(vec![foreign]).contains("not of the scenario 'Welzijn op Recept'"));
+    // The same structure with another value is another scenario too.
+    let changed = ontschot::seeds::welzijn_op_recept().with_values([("uptake", serde_json::json!(0.5))]).unwrap();
+    let changed = ontschot::Model::new(&changed).unwrap();
+    let theirs = Simulation::new(&changed).seed(1).first_iteration(5).iterations(5).run().unwrap();
+    assert!(err(vec![part(0, 5, 1), theirs.clone()]).contains("iterations 5..10 come from another run"));
+    assert!(Results::merge(&changed, vec![part(0, 5, 1)]).unwrap_err().to_string().contains("not of the scenario"));
+    // A range's sensitivity pairs its outputs with its own iterations' draws.
+    let range = Simulation::new(&model).seed(1).first_iteration(300).iterations(400).run().unwrap();
+    let first = ontschot::analysis::first_order(&model, &range, 1).unwrap();
+    let total = first[0].index.len() - 1;
+    let cost = first.iter().find(|f| f.parameter == "coach_trajectory_cost").unwrap();
+    assert!(cost.index[total] > 0.3, "the coach's cost explains much of the total: {}", cost.index[total]);
     // A range draws what the same iterations draw in a whole run: iteration 7's numbers are the same.
     let whole = part(0, 10, 1);
     let range = part(7, 2, 1);

@@ -297,7 +297,7 @@ fn a_free_rider_escapes_its_part_of_the_programme_costs() {
     s.variants.clear();
     let model = Model::new(&with_region(s, TWO)).unwrap();
     let r = Simulation::new(&model).iterations(40).run().unwrap();
-    let rows = ontschot::finance::free_riders(&r, 1);
+    let rows = ontschot::finance::free_riders(&r, 1).unwrap();
     let names: Vec<&str> = rows.iter().map(|x| x.party.as_str()).collect();
     assert_eq!(names, ["east", "west", "a", "b"]);
     // The welfare coach is the municipalities' cost, by residence: staying out saves east its 30%.
@@ -446,7 +446,7 @@ proptest! {
             prop_assert!(close(cash, v.total.years[y].cash.mean));
         }
         // Free riding moves costs between parties, never out of the region.
-        for row in ontschot::finance::free_riders(&r, 1) {
+        for row in ontschot::finance::free_riders(&r, 1).unwrap() {
             prop_assert!(row.cash_free_riding.is_finite() && row.net_joining.is_finite());
         }
     }
@@ -549,7 +549,7 @@ share = 0.5
     // 2024-2026: the IZA funds (2023-2025) pay in 2024 and 2025, not in 2026.
     let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
     let r = Simulation::new(&model).iterations(2).run().unwrap();
-    let options = ontschot::finance::compare(&model, &r, 1);
+    let options = ontschot::finance::compare(&model, &r, 1).unwrap();
     let names: Vec<&str> = options.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(names, ["none", "iza", "fund_shares"]);
     let iza = &options[1];
@@ -563,7 +563,7 @@ share = 0.5
     let later = text.replace("start_year = 2024", "start_year = 2027");
     let model = Model::new(&Scenario::from_toml_str(&later).unwrap()).unwrap();
     let r = Simulation::new(&model).iterations(2).run().unwrap();
-    let names: Vec<String> = ontschot::finance::compare(&model, &r, 1).into_iter().map(|o| o.name).collect();
+    let names: Vec<String> = ontschot::finance::compare(&model, &r, 1).unwrap().into_iter().map(|o| o.name).collect();
     assert_eq!(names, ["none", "fund_shares"]);
     let notes = ontschot::finance::left_out(&model);
     assert!(notes[0].contains("2023-2025") && notes[0].contains("hypothetical = true"), "{notes:?}");

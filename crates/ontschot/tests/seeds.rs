@@ -152,7 +152,7 @@ fn the_lifestyle_seed_splits_the_costs_and_its_result_follows_the_care_saved() {
 fn the_samenoud_grant_pays_the_programme_for_two_years_and_then_stops() {
     let model = Model::new(&ontschot::seeds::samenoud()).unwrap();
     let r = Simulation::new(&model).iterations(200).seed(2026).run().unwrap();
-    let options = ontschot::finance::compare(&model, &r, 1);
+    let options = ontschot::finance::compare(&model, &r, 1).unwrap();
     let option = |n: &str| &options.iter().find(|o| o.name == n).unwrap().budget;
     let (grant, none) = (option("grant_two_years"), option("none"));
     let cash = |v: &ontschot::BudgetView, party: &str, y: usize| v.party(party).unwrap().years[y].cash.mean;

@@ -270,11 +270,12 @@ pub fn parameter_draws(model: &Model, iterations: usize, seed: u64) -> Result<(V
 }
 
 /// Draws of every slot per iteration, recomputed from the seed (they are not stored).
-fn draws(model: &Model, iterations: usize, seed: u64) -> Vec<Vec<f64>> {
+/// The draws of iterations `first..first + iterations` (a range of a larger run starts later).
+fn draws(model: &Model, first: usize, iterations: usize, seed: u64) -> Vec<Vec<f64>> {
     let mut slots = model.mean_slots();
     let mut out = vec![vec![0.0; iterations]; slots.len()];
     for i in 0..iterations {
-        draw(model, seed, i, &mut slots);
+        draw(model, seed, first + i, &mut slots);
         for (s, v) in slots.iter().enumerate() {
             out[s][i] = *v;
         }
@@ -317,7 +318,7 @@ pub fn first_order(model: &Model, results: &Results, arm: usize) -> Result<Vec<F
         return Err(Error::Settings { field: "iterations", reason: format!("needs at least 100 iterations, got {n}") });
     }
     let y = nets(results, arm)?;
-    let x = draws(model, n, meta.seed);
+    let x = draws(model, meta.first_iteration, n, meta.seed);
     let bins = (n as f64).sqrt().round() as usize;
     let mut out = Vec::new();
     for p in model.params.iter().filter(|p| !p.dist.is_fixed()) {
@@ -508,7 +509,7 @@ pub fn evppi(model: &Model, results: &Results, arm: usize, group: &[&str]) -> Re
         })
         .collect::<Result<_>>()?;
     let n = meta.iterations;
-    let x = draws(model, n, meta.seed);
+    let x = draws(model, meta.first_iteration, n, meta.seed);
     let columns: Vec<&[f64]> = slots.iter().map(|&s| x[s].as_slice()).collect();
     let design = regression::quadratic(&columns);
     if n < 5 * design.len() {

@@ -349,13 +349,15 @@ impl Compared {
 /// let s = ontschot::seeds::welzijn_op_recept();
 /// let model = ontschot::Model::new(&s).unwrap();
 /// let results = ontschot::Simulation::new(&model).iterations(100).run().unwrap();
-/// let options = ontschot::finance::compare(&model, &results, 1);
+/// let options = ontschot::finance::compare(&model, &results, 1).unwrap();
+/// assert!(ontschot::finance::compare(&model, &results, 7).is_err()); // no such arm
 /// assert_eq!(options[0].name, "none");
 /// // Arrangements only move money: the total is the same under every option.
 /// let totals: Vec<f64> = options.iter().map(|o| o.summary.total.net_after.mean).collect();
 /// assert!(totals.iter().all(|t| (t - totals[0]).abs() < 1e-6 * totals[0].abs()));
 /// ```
-pub fn compare(model: &Model, results: &Results, arm: usize) -> Vec<Compared> {
+pub fn compare(model: &Model, results: &Results, arm: usize) -> crate::Result<Vec<Compared>> {
+    results.intervention_arm(arm)?;
     let mut out = vec![Compared::new("none".into(), "No arrangement".into(), results, arm, &[])];
     if !model.financing.in_force.is_empty() {
         out.push(Compared::new("in_force".into(), "In force".into(), results, arm, &model.financing.in_force));
@@ -376,7 +378,7 @@ pub fn compare(model: &Model, results: &Results, arm: usize) -> Vec<Compared> {
         c.legal_basis = alt.instrument.as_ref().map(|i| i.2.clone());
         out.push(c);
     }
-    out
+    Ok(out)
 }
 
 /// The alternatives that [`compare`] leaves out, each with the reason: its instrument does not

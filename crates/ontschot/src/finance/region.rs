@@ -73,18 +73,20 @@ fn net(results: &Results, view: View, arm: usize, joiners: &[bool], p: usize) ->
 /// "#).unwrap());
 /// let model = ontschot::Model::new(&s).unwrap();
 /// let r = ontschot::Simulation::new(&model).iterations(50).run().unwrap();
-/// let rows = ontschot::finance::free_riders(&r, 1);
+/// let rows = ontschot::finance::free_riders(&r, 1).unwrap();
 /// assert_eq!(rows.len(), 4);
 /// // The municipalities pay the coach: staying out saves each its share.
 /// assert!(rows[0].incentive_to_stay_out > 0.0);
 /// ```
-pub fn free_riders(results: &Results, arm: usize) -> Vec<FreeRider> {
+pub fn free_riders(results: &Results, arm: usize) -> crate::Result<Vec<FreeRider>> {
+    results.intervention_arm(arm)?;
     let meta = results.meta();
     let n = meta.iterations as f64;
     let all = vec![true; meta.parties.len()];
     let mean = |x: &[f64]| x.iter().sum::<f64>() / n;
     let share = crate::results::share_gaining;
-    meta.parties
+    Ok(meta
+        .parties
         .iter()
         .enumerate()
         .filter(|(_, p)| matches!(p.kind, PartyKind::Municipality | PartyKind::Insurer))
@@ -108,5 +110,5 @@ pub fn free_riders(results: &Results, arm: usize) -> Vec<FreeRider> {
                 incentive_to_stay_out: mean(&cash_out) - mean(&cash_in),
             }
         })
-        .collect()
+        .collect())
 }

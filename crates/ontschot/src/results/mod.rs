@@ -317,6 +317,10 @@ pub struct Meta {
     /// starts at iteration `k` (see [`Simulation::first_iteration`](crate::Simulation::first_iteration)).
     #[serde(default)]
     pub first_iteration: usize,
+    /// A checksum of the scenario the run is of (0 in results saved before it was kept):
+    /// [`Results::merge`] joins only ranges of one scenario.
+    #[serde(default)]
+    pub fingerprint: u32,
     /// Seed used.
     pub seed: u64,
     /// True for the deterministic run at the parameters' means.
@@ -424,6 +428,11 @@ impl<'de> serde::Deserialize<'de> for Results {
     }
 }
 
+/// A checksum of a scenario's contents, to tell results of one scenario from another's.
+fn fingerprint(s: &crate::Scenario) -> u32 {
+    crc32fast::hash(&serde_json::to_vec(s).unwrap_or_default())
+}
+
 impl Results {
     pub(crate) fn new(
         model: &Model,
@@ -449,6 +458,7 @@ impl Results {
             years: model.n_years(),
             iterations,
             first_iteration,
+            fingerprint: fingerprint(s),
             seed,
             deterministic,
             population: model.population(),
@@ -714,7 +724,7 @@ impl Results {
     }
 
     /// `arm` is an intervention arm of this run.
-    fn intervention_arm(&self, arm: usize) -> Result<()> {
+    pub(crate) fn intervention_arm(&self, arm: usize) -> Result<()> {
         let arms = &self.meta.arms;
         let names = || arms.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ");
         let reason = if arm == 0 {
@@ -802,9 +812,6 @@ impl Results {
         Some(ArrayView3::from_shape(shape, &self.data[start..]).expect("layout fits the buffer"))
     }
 
-    /// Keeps the transfers of the arrangements in force, per view `[iteration][arm][year][budget]`
-    /// flat, and in a region the parties' own `[iteration][arm][year][party]` (computed by
-    /// [`crate::finance`], once after a run).
     /// Joins the results of ranges of one run (the same scenario, seed and mode, run with
     /// [`Simulation::first_iteration`](crate::Simulation::first_iteration) over ranges that
     /// follow each other) into the results of the whole run, bit for bit: the ranges can run on
@@ -841,7 +848,8 @@ impl Results {
             ..r.meta.clone()
         };
         let reference = same(first);
-        if reference.arms != model.arms()
+        if reference.fingerprint != fingerprint(model.scenario())
+            || reference.arms != model.arms()
             || reference.budgets != model.budgets()
             || reference.categories != model.categories()
             || first.layout.len != Layout::new(model, first.layout.detail).len
@@ -884,6 +892,9 @@ impl Results {
         Ok(merged)
     }
 
+    /// Keeps the transfers of the arrangements in force, per view `[iteration][arm][year][budget]`
+    /// flat, and in a region the parties' own `[iteration][arm][year][party]` (computed by
+    /// [`crate::finance`], once after a run).
     pub(crate) fn keep_transfers(&mut self, budgets: [&[f64]; 2], parties: [&[f64]; 2]) {
         self.data.extend_from_slice(budgets[0]);
         self.data.extend_from_slice(budgets[1]);
