@@ -511,7 +511,7 @@ class Results:
             english = {p["name"]: p["label_en"] or p["label"] for p in m["payers"]} | {"total": "All parties together"}
             t["label"] = [english.get(name, label) for name, label in zip(t.index, t["label"])]
             cols = ["label", "investment", "savings", "net", "net_p2_5", "net_p97_5", "probability_gain"]
-            if (t["transfers"].abs() > 0.005).any():
+            if m.get("financed"):  # arrangements in force, as in the report
                 cols += ["transfers", "net_after", "probability_gain_after"]
             cols.append("break_even_year")
             parts.append(t[cols].styled("en").hide(axis="index").to_html())

@@ -209,9 +209,8 @@ impl Book {
         let arms = 1..model.arms().len();
         let summaries: Vec<Summary> = arms.clone().map(|a| results.summary(a)).collect::<ontschot::Result<_>>()?;
         let views: Vec<BudgetView> = arms.map(|a| results.budget_view(a)).collect::<ontschot::Result<_>>()?;
-        let financed = summaries.iter().any(|s| {
-            s.total.transfers.mean != 0.0 || s.payers.iter().any(|p| p.transfers.sd != 0.0 || p.transfers.mean != 0.0)
-        });
+        // After-arrangements columns when arrangements are in force, as in the report.
+        let financed = results.meta().financed;
         let mut head: Vec<String> = [
             ("Interventie", "Intervention"),
             ("Niveau", "Level"),
@@ -320,9 +319,7 @@ impl Book {
         let mut rows = Vec::new();
         for v in &views {
             for p in v.payers.iter().chain(std::iter::once(&v.total)) {
-                if p.years.iter().all(|y| y.cash.mean == 0.0 && y.cash.sd == 0.0 && y.transfers == 0.0)
-                    && p.name != "total"
-                {
+                if p.untouched() && p.name != "total" {
                     continue;
                 }
                 let name = if p.name == "total" {
@@ -456,12 +453,9 @@ impl Book {
     }
 }
 
-/// A party the run touches (any flow, or the total): untouched ones would be rows of zeros.
+/// A party the run touches, or the total: an untouched one would be a row of zeros.
 fn touched(f: &FlowSummary) -> bool {
-    f.name == "total"
-        || [f.investment.mean, f.savings.mean, f.transfers.mean, f.net.sd, f.transfers.sd]
-            .iter()
-            .any(|x| x.abs() > 0.005)
+    f.name == "total" || !f.untouched()
 }
 
 fn components(m: &BTreeMap<String, f64>) -> String {
