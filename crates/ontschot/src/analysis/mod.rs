@@ -262,7 +262,7 @@ pub fn parameter_draws(model: &Model, iterations: usize, seed: u64) -> Result<(V
     let mut slots = model.mean_slots();
     for i in 0..iterations {
         draw(model, seed, i, &mut slots);
-        data.extend_from_slice(&slots);
+        data.extend_from_slice(&slots[..model.slot_names.len()]);
     }
     let names = model.slot_names.clone();
     let draws = ndarray::Array2::from_shape_vec((iterations, names.len()), data).expect("one row of slots a draw");
@@ -273,10 +273,10 @@ pub fn parameter_draws(model: &Model, iterations: usize, seed: u64) -> Result<(V
 /// The draws of iterations `first..first + iterations` (a range of a larger run starts later).
 fn draws(model: &Model, first: usize, iterations: usize, seed: u64) -> Vec<Vec<f64>> {
     let mut slots = model.mean_slots();
-    let mut out = vec![vec![0.0; iterations]; slots.len()];
+    let mut out = vec![vec![0.0; iterations]; model.slot_names.len()];
     for i in 0..iterations {
         draw(model, seed, first + i, &mut slots);
-        for (s, v) in slots.iter().enumerate() {
+        for (s, v) in slots[..model.slot_names.len()].iter().enumerate() {
             out[s][i] = *v;
         }
     }

@@ -401,6 +401,7 @@ impl Workspace {
         for &(slot, term) in &m.subgroups.values[h] {
             self.slots[slot] = eval(m, &self.base, term, 1);
         }
+        m.derive(&mut self.slots);
         self.scale = self.shares[h];
     }
 
@@ -1103,10 +1104,13 @@ pub(crate) fn eval(m: &Model, slots: &[f64], term: Term, cycle: usize) -> f64 {
 fn describe(m: &Model, term: Term, cycle: usize) -> String {
     match term {
         Term::Const(_) => "a fixed number".into(),
-        Term::Slot(i) => format!("parameter '{}'", m.slot_names[i as usize]),
+        Term::Slot(i) => m.slot_label(i as usize),
         Term::Table(k) => {
-            let name = m.scenario.tables.keys().nth(k as usize).map_or("?", String::as_str);
-            format!("table '{name}' ({})", describe(m, m.tables[k as usize][cycle - 1], cycle))
+            let name = m.table_names.get(k as usize).map_or("?", String::as_str);
+            match m.tables[k as usize][cycle - 1] {
+                Term::Slot(i) if i as usize >= m.slot_names.len() => name.to_owned(),
+                t => format!("{name} ({})", describe(m, t, cycle)),
+            }
         }
     }
 }

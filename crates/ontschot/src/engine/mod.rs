@@ -303,6 +303,7 @@ impl<'m> Simulation<'m> {
                         for &(slot, value) in fixed {
                             ws.slots[slot] = value;
                         }
+                        model.derive(&mut ws.slots);
                         let out = &mut chunk.record(local);
                         match mode {
                             Mode::Cohort => ws.simulate(model, out),
@@ -342,8 +343,7 @@ impl<'m> Simulation<'m> {
 fn finite(model: &Model, slots: &[f64], out: &crate::results::Record<'_>) -> cohort::Step {
     let Some((what, value)) = out.first_non_finite(model) else { return Ok(()) };
     // The inputs by size: the parameters of this iteration and the numbers written in the scenario.
-    let mut inputs: Vec<(String, f64)> =
-        slots.iter().enumerate().map(|(k, &v)| (model.slot_names[k].clone(), v)).collect();
+    let mut inputs: Vec<(String, f64)> = slots.iter().enumerate().map(|(k, &v)| (model.slot_key(k), v)).collect();
     inputs.extend(model.constants.iter().cloned());
     inputs.sort_by(|a, b| b.1.abs().partial_cmp(&a.1.abs()).unwrap_or(std::cmp::Ordering::Equal));
     let largest: Vec<String> = inputs.iter().take(3).map(|(k, v)| format!("{k} = {v:e}")).collect();

@@ -1,3 +1,4 @@
+use super::expr;
 use super::*;
 use crate::dist::Dist;
 use crate::error::Problem;
@@ -51,6 +52,21 @@ struct Compiler<'a> {
     /// Where a drawn parameter is used in a field with a range: slot, field path, low, high.
     ranges: Vec<(usize, String, f64, f64)>,
     n_cycles: usize,
+    /// Terms of each cycle of every table: the scenario's own, then those of expressions that
+    /// vary by cycle.
+    table_terms: Vec<Vec<Term>>,
+    /// Names of the tables in `table_terms`, for messages.
+    table_names: Vec<String>,
+    /// Slots the parameters' draws fill; derived values come after them.
+    param_slots: usize,
+    /// Values computed from the draws, in the order they are computed.
+    derived: Vec<Derived>,
+    /// Names of the slots derived values fill, for messages.
+    derived_names: Vec<String>,
+    /// `[derived]` values compiled so far, with whether they use the cohort's age.
+    derived_terms: HashMap<String, Option<(Term, bool)>>,
+    /// `[derived]` values being compiled, to catch one defined through itself.
+    visiting: Vec<String>,
 }
 
 /// The longest horizon a scenario may have, in years.
@@ -71,6 +87,13 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         notes: Vec::new(),
         ranges: Vec::new(),
         n_cycles: 0,
+        table_terms: Vec::new(),
+        table_names: Vec::new(),
+        param_slots: 0,
+        derived: Vec::new(),
+        derived_names: Vec::new(),
+        derived_terms: HashMap::new(),
+        visiting: Vec::new(),
     };
     c.check_settings();
     let cycles_per_year = c.cycles_per_year();
@@ -89,7 +112,8 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     // Go on with a bounded count, to find the other problems too.
     c.n_cycles = c.n_cycles.min(MAX_CYCLES);
     let (params, slot_names) = c.parameters();
-    let tables = c.tables();
+    c.param_slots = slot_names.len();
+    c.tables();
     let (states, dead, initial, utility) = c.states();
     let (budgets, payers) = c.budgets();
     let matrix = c.matrix(&s.transitions, "transitions");
@@ -107,6 +131,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
     let financing = super::financing::compile_all(s, &names, &mut c.problems);
     let cash = c.cash(&budgets, &categories);
     let societal = c.societal_year();
+    c.all_derived();
     // A problem of the scenario itself comes back from every variant, sometimes in other words
     // (a NaN has no JSON form, so a variant reads it as null): a variant's problem at, above or
     // below the place of one of the scenario's own is reported once, as the scenario's.
@@ -135,7 +160,10 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         scenario: s.clone(),
         params,
         slot_names,
-        tables,
+        tables: c.table_terms,
+        table_names: c.table_names,
+        derived: c.derived,
+        derived_names: c.derived_names,
         n_cycles: c.n_cycles,
         cycles_per_year: cycles_per_year.unwrap_or(1),
         cycle_years: 1.0 / cycles_per_year.unwrap_or(1) as f64,
@@ -181,6 +209,15 @@ fn draw_risks(params: &[Param], ranges: &[(usize, String, f64, f64)]) -> Vec<sup
         }
     }
     out
+}
+
+/// A compiled term as a leaf of an expression.
+fn leaf(t: Term) -> expr::Leaf {
+    match t {
+        Term::Const(x) => expr::Leaf::Const(x),
+        Term::Slot(i) => expr::Leaf::Slot(i),
+        Term::Table(k) => expr::Leaf::Table(k),
+    }
 }
 
 /// FNV-1a: a stable hash of a parameter name, fixed across Rust versions and platforms.
@@ -371,6 +408,10 @@ impl<'a> Compiler<'a> {
                 self.err(&path, "a parameter name must be non-empty, without '.', and not 'rest'");
                 continue;
             }
+            if expr::reserved(name) {
+                self.err(&path, format!("'{name}' is a variable or function of expressions; choose another name"));
+                continue;
+            }
             match Dist::from_spec(spec) {
                 Ok(dist) => {
                     let slot = names.len();
@@ -387,7 +428,8 @@ impl<'a> Compiler<'a> {
                             names.push(full);
                         }
                     }
-                    params.push(Param { name: name.clone(), key: stable_hash(name), slot, dist });
+                    let base = self.base(&path, spec, &dist);
+                    params.push(Param { name: name.clone(), key: stable_hash(name), slot, dist, base });
                 }
                 Err(ps) => {
                     for p in ps {
@@ -399,13 +441,47 @@ impl<'a> Compiler<'a> {
         (params, names)
     }
 
-    fn tables(&mut self) -> Vec<Vec<Term>> {
+    /// A parameter's base case when it gives one: a finite number the distribution can take.
+    fn base(&mut self, path: &str, spec: &sc::ParameterSpec, dist: &Dist) -> Option<f64> {
+        let x = spec.base?;
+        let path = format!("{path}.base");
+        if !self.finite(&path, x) {
+            return None;
+        }
+        if dist.is_fixed() {
+            self.err(path, "a fixed parameter's value is its base case; remove base");
+            return None;
+        }
+        if !dist.components().is_empty() {
+            self.err(path, "a dirichlet's base case is its mean shares; remove base");
+            return None;
+        }
+        let (lo, hi) = match spec.dist {
+            sc::DistKind::Beta => (0.0, 1.0),
+            sc::DistKind::Gamma | sc::DistKind::Lognormal => (0.0, f64::INFINITY),
+            sc::DistKind::Uniform | sc::DistKind::Triangular | sc::DistKind::Pert => {
+                (spec.min.unwrap_or(f64::NEG_INFINITY), spec.max.unwrap_or(f64::INFINITY))
+            }
+            _ => spec.truncate.map_or((f64::NEG_INFINITY, f64::INFINITY), |[lo, hi]| (lo, hi)),
+        };
+        if x < lo || x > hi {
+            self.err(path, format!("{x} lies outside the values the distribution can take, [{lo}, {hi}]"));
+            return None;
+        }
+        Some(x)
+    }
+
+    fn tables(&mut self) {
         let s = self.s;
         let mut out = Vec::new();
         for (name, t) in &s.tables {
             let path = format!("tables.{name}");
             if self.slots.contains_key(name) || s.parameters.contains_key(name) {
                 self.err(&path, "a table and a parameter share this name");
+                continue;
+            }
+            if expr::reserved(name) {
+                self.err(&path, format!("'{name}' is a variable or function of expressions; choose another name"));
                 continue;
             }
             if t.breaks.is_empty() || t.breaks.len() != t.values.len() {
@@ -492,9 +568,10 @@ impl<'a> Compiler<'a> {
                 })
                 .collect();
             self.tables.insert(name.clone(), out.len());
+            self.table_names.push(format!("table '{name}'"));
             out.push(per_cycle);
         }
-        out
+        self.table_terms = out;
     }
 
     /// Resolves a value to a term; records a problem and returns None when it cannot.
@@ -516,28 +593,7 @@ impl<'a> Compiler<'a> {
                     return Some(Term::Slot(slot as u32));
                 }
                 if let Some(&t) = self.tables.get(n) {
-                    if ctx == Ctx::Fixed {
-                        self.err(
-                            path,
-                            format!("table '{n}' varies by cycle, but this value must be the same in every cycle"),
-                        );
-                        return None;
-                    }
-                    if ctx == Ctx::Calendar && self.s.tables[n].by == TableAxis::Age {
-                        self.err(
-                            path,
-                            format!("table '{n}' is by age, but a budget-view value follows the calendar (entrants are younger): use a table by year or by cycle"),
-                        );
-                        return None;
-                    }
-                    if ctx == Ctx::PerCycle && self.s.tables[n].by == TableAxis::Year {
-                        self.err(
-                            path,
-                            format!("table '{n}' is by calendar year, which is for budget-view values only (tariffs, cash_paid_by, cash_release, indexation, own contributions); use a table by cycle here"),
-                        );
-                        return None;
-                    }
-                    return Some(Term::Table(t as u32));
+                    return self.table_allowed(path, n, ctx).then_some(Term::Table(t as u32));
                 }
                 if let Some(p) = self.s.parameters.get(n)
                     && p.dist == sc::DistKind::Dirichlet
@@ -549,12 +605,223 @@ impl<'a> Compiler<'a> {
                     // Its own definition is broken; that problem is reported there.
                     return None;
                 }
-                let known = self.slots.keys().chain(self.tables.keys()).map(String::as_str);
-                let hint = suggest(n, known);
+                if self.s.derived.contains_key(n) {
+                    let (term, age) = self.derived_value(n)?;
+                    return self.varying_allowed(path, &format!("derived value '{n}'"), term, age, ctx).then_some(term);
+                }
+                if !expr::is_name(n) || expr::Var::named(n).is_some() {
+                    return self.expression(path, n, ctx);
+                }
+                let hint = suggest(n, self.known_names().into_iter());
                 self.err(path, format!("unknown parameter or table '{n}'{hint}"));
                 None
             }
         }
+    }
+
+    /// Every name an expression or a value may use.
+    fn known_names(&self) -> Vec<&'a str> {
+        let s = self.s;
+        let mut out: Vec<&str> = s.parameters.keys().map(String::as_str).collect();
+        out.extend(s.tables.keys().map(String::as_str));
+        out.extend(s.derived.keys().map(String::as_str));
+        out
+    }
+
+    /// Whether table `n` may stand where a value of context `ctx` stands; records why not.
+    fn table_allowed(&mut self, path: &str, n: &str, ctx: Ctx) -> bool {
+        let by = self.s.tables[n].by;
+        let why = match (ctx, by) {
+            (Ctx::Fixed, _) => {
+                format!("table '{n}' varies by cycle, but this value must be the same in every cycle")
+            }
+            (Ctx::Calendar, TableAxis::Age) => format!(
+                "table '{n}' is by age, but a budget-view value follows the calendar (entrants are younger): use a table by year or by cycle"
+            ),
+            (Ctx::PerCycle, TableAxis::Year) => format!(
+                "table '{n}' is by calendar year, which is for budget-view values only (tariffs, cash_paid_by, cash_release, indexation, own contributions); use a table by cycle here"
+            ),
+            _ => return true,
+        };
+        self.err(path, why);
+        false
+    }
+
+    /// Whether a computed value (`what`), which varies by cycle when it is a table and follows
+    /// the cohort's age when `age`, may stand in context `ctx`; records why not.
+    fn varying_allowed(&mut self, path: &str, what: &str, term: Term, age: bool, ctx: Ctx) -> bool {
+        let why = match (ctx, term) {
+            (Ctx::Fixed, Term::Table(_)) => {
+                format!("{what} varies by cycle, but this value must be the same in every cycle")
+            }
+            (Ctx::Calendar, Term::Table(_)) if age => format!(
+                "{what} follows the cohort's age, but a budget-view value follows the calendar (entrants are younger)"
+            ),
+            _ => return true,
+        };
+        self.err(path, why);
+        false
+    }
+
+    /// A `[derived]` value, compiled the first time it is used; None when it cannot be.
+    fn derived_value(&mut self, name: &str) -> Option<(Term, bool)> {
+        if let Some(done) = self.derived_terms.get(name) {
+            return *done;
+        }
+        let path = format!("derived.{name}");
+        if self.visiting.iter().any(|v| v == name) {
+            let chain = self.visiting.join(" -> ");
+            self.err(&path, format!("is defined through itself ({chain} -> {name})"));
+            return None;
+        }
+        self.visiting.push(name.to_owned());
+        let text = self.s.derived[name].clone();
+        let out = if expr::reserved(name) || name.contains('.') {
+            self.err(
+                &path,
+                format!("'{name}' is a variable or function of expressions, or has a '.'; choose another name"),
+            );
+            None
+        } else if self.s.parameters.contains_key(name) || self.s.tables.contains_key(name) {
+            self.err(&path, "a derived value and a parameter or table share this name");
+            None
+        } else {
+            let age = std::cell::Cell::new(false);
+            let term = self.expression_named(&path, &text, Ctx::PerCycle, Some(name), &age);
+            term.map(|t| (t, age.get()))
+        };
+        self.visiting.pop();
+        self.derived_terms.insert(name.to_owned(), out);
+        out
+    }
+
+    /// Every `[derived]` value, so one that nothing uses is checked too.
+    fn all_derived(&mut self) {
+        for name in self.s.derived.keys() {
+            self.derived_value(name);
+        }
+    }
+
+    /// An expression as a term: a number when it is constant, a slot computed once per
+    /// iteration when it reads parameters only, a table when it varies by cycle.
+    fn expression(&mut self, path: &str, text: &str, ctx: Ctx) -> Option<Term> {
+        let age = std::cell::Cell::new(false);
+        let term = self.expression_named(path, text, ctx, None, &age)?;
+        self.varying_allowed(path, &format!("expression '{text}'"), term, age.get(), ctx).then_some(term)
+    }
+
+    fn expression_named(
+        &mut self,
+        path: &str,
+        text: &str,
+        ctx: Ctx,
+        name: Option<&str>,
+        uses_age: &std::cell::Cell<bool>,
+    ) -> Option<Term> {
+        let compiled = {
+            let mut resolve = |n: &str, at: usize| -> std::result::Result<expr::Leaf, expr::ExprError> {
+                let fail = |reason: String| expr::ExprError { at, reason };
+                if let Some(v) = expr::Var::named(n) {
+                    if v == expr::Var::Age {
+                        if self.s.population.start_age.is_none() {
+                            return Err(fail("'age' needs population.start_age".into()));
+                        }
+                        uses_age.set(true);
+                    }
+                    return Ok(expr::Leaf::Var(v));
+                }
+                if self.s.derived.contains_key(n) {
+                    let before = self.problems.len();
+                    return match self.derived_value(n) {
+                        Some((t, age)) => {
+                            uses_age.set(uses_age.get() || age);
+                            Ok(leaf(t))
+                        }
+                        None if self.problems.len() > before => {
+                            Err(fail(format!("derived value '{n}' is not valid (see derived.{n})")))
+                        }
+                        None => Err(fail(format!("derived value '{n}' is not valid"))),
+                    };
+                }
+                if self.tables.get(n).is_some_and(|&k| k >= self.table_terms.len()) {
+                    return Err(fail(format!("table '{n}' cannot be used in the values of a table")));
+                }
+                if self.s.tables.get(n).is_some_and(|t| t.by == TableAxis::Age) {
+                    uses_age.set(true);
+                }
+                let before = self.problems.len();
+                match self.term(path, &Value::Name(n.to_owned()), if ctx == Ctx::Fixed { Ctx::PerCycle } else { ctx }) {
+                    Some(t) => Ok(leaf(t)),
+                    None => {
+                        // The name's own problem, said at the expression's position instead.
+                        let reason = self.problems.drain(before..).map(|p| p.reason).collect::<Vec<_>>().join("; ");
+                        Err(fail(reason))
+                    }
+                }
+            };
+            expr::compile(text, &mut resolve)
+        };
+        let e = match compiled {
+            Ok(e) => e,
+            Err(e) => {
+                self.err(path, format!("in expression '{text}', at character {}: {}", e.at, e.reason));
+                return None;
+            }
+        };
+        let label = name.map_or_else(|| format!("expression '{text}' ({path})"), |n| format!("derived value '{n}'"));
+        if let Some(x) = e.constant() {
+            if !self.finite(path, x) {
+                return None;
+            }
+            self.constants.push((path.to_owned(), x));
+            return Some(Term::Const(x));
+        }
+        if let [expr::Op::Slot(i)] = e.ops.as_slice() {
+            return Some(Term::Slot(*i));
+        }
+        if let [expr::Op::Table(k)] = e.ops.as_slice() {
+            return Some(Term::Table(*k));
+        }
+        let reads = e.reads();
+        if !reads.tables && !reads.vars {
+            let slot = self.param_slots + self.derived_names.len();
+            self.derived_names.push(label);
+            self.derived.push(Derived { expr: e, slot, per_cycle: false });
+            return Some(Term::Slot(slot as u32));
+        }
+        let table = self.table_terms.len();
+        let start_age = self.s.population.start_age.unwrap_or(0.0);
+        let per_year = (1.0 / self.s.cycle_years).round().max(1.0) as usize;
+        let cycle_years = 1.0 / per_year as f64;
+        let constant_tables = !reads.slots
+            && e.ops.iter().all(|op| match op {
+                expr::Op::Table(k) => self.table_terms[*k as usize].iter().all(|t| matches!(t, Term::Const(_))),
+                _ => true,
+            });
+        let per_cycle: Vec<Term> = if constant_tables {
+            (1..=self.n_cycles)
+                .map(|c| {
+                    Term::Const(e.eval(&[], &self.table_terms, c, &expr::Vars::of(c, cycle_years, per_year, start_age)))
+                })
+                .collect()
+        } else {
+            let base = self.param_slots + self.derived_names.len();
+            for c in 1..=self.n_cycles {
+                self.derived_names.push(format!("{label} in cycle {c}"));
+            }
+            self.derived.push(Derived { expr: e, slot: base, per_cycle: true });
+            (0..self.n_cycles).map(|c| Term::Slot((base + c) as u32)).collect()
+        };
+        if let Some((c, x)) = per_cycle.iter().enumerate().find_map(|(c, t)| match t {
+            Term::Const(x) if !x.is_finite() => Some((c, *x)),
+            _ => None,
+        }) {
+            self.err(path, format!("expression '{text}' is {x} in cycle {}", c + 1));
+            return None;
+        }
+        self.table_names.push(label);
+        self.table_terms.push(per_cycle);
+        Some(Term::Table(table as u32))
     }
 
     /// The value of a term known before any draw: a constant or a fixed parameter.

@@ -7,6 +7,7 @@
 
 mod compile;
 pub use compile::suggest;
+pub(crate) mod expr;
 mod financing;
 
 use crate::dist::Dist;
@@ -40,6 +41,15 @@ pub(crate) enum Term {
     Const(f64),
     Slot(u32),
     Table(u32),
+}
+
+/// A value computed from the draws of an iteration: an expression over parameters, written in
+/// one slot, or (`per_cycle`) in one slot per cycle from `slot` on.
+#[derive(Clone, Debug)]
+pub(crate) struct Derived {
+    pub expr: expr::Expr,
+    pub slot: usize,
+    pub per_cycle: bool,
 }
 
 /// A row of shares or probabilities: explicit entries plus an optional `rest` entry.
@@ -193,6 +203,8 @@ pub(crate) struct Param {
     pub name: String,
     pub dist: Dist,
     pub slot: usize,
+    /// The base-case value, when it is not the distribution's mean.
+    pub base: Option<f64>,
     /// Stream key from the parameter's name, so adding a parameter leaves the others' draws alone.
     pub key: u64,
 }
@@ -263,6 +275,12 @@ pub struct Model {
     pub(crate) notes: Vec<String>,
     pub(crate) draw_risks: Vec<DrawRisk>,
     pub(crate) tables: Vec<Vec<Term>>,
+    /// What each table is, for messages: a scenario's table or an expression that varies by cycle.
+    pub(crate) table_names: Vec<String>,
+    /// Values computed from each iteration's draws, in order; their slots follow the parameters'.
+    pub(crate) derived: Vec<Derived>,
+    /// What each derived slot holds, for messages.
+    pub(crate) derived_names: Vec<String>,
     pub(crate) n_cycles: usize,
     pub(crate) cycles_per_year: usize,
     pub(crate) cycle_years: f64,
@@ -656,13 +674,53 @@ impl Model {
         self.slot_names.iter().position(|n| n == name)
     }
 
-    /// Parameter values at their means, slot by slot (what the deterministic run uses).
+    /// Parameter values of the base case, slot by slot (what the deterministic run uses): each
+    /// parameter's `base` when it gives one, its distribution's mean otherwise; the derived
+    /// values computed from them.
     pub(crate) fn mean_slots(&self) -> Vec<f64> {
-        let mut v = vec![0.0; self.slot_names.len()];
+        let mut v = vec![0.0; self.slot_names.len() + self.derived_names.len()];
         for p in &self.params {
-            let m = p.dist.mean();
-            v[p.slot..p.slot + m.len()].copy_from_slice(&m);
+            match p.base {
+                Some(x) => v[p.slot] = x,
+                None => {
+                    let m = p.dist.mean();
+                    v[p.slot..p.slot + m.len()].copy_from_slice(&m);
+                }
+            }
         }
+        self.derive(&mut v);
         v
+    }
+
+    /// Computes the derived values from the parameter values in `slots`.
+    #[inline]
+    pub(crate) fn derive(&self, slots: &mut [f64]) {
+        for d in &self.derived {
+            if d.per_cycle {
+                for c in 1..=self.n_cycles {
+                    let vars = expr::Vars::of(c, self.cycle_years, self.cycles_per_year, self.start_age());
+                    slots[d.slot + c - 1] = d.expr.eval(slots, &self.tables, c, &vars);
+                }
+            } else {
+                slots[d.slot] = d.expr.eval(slots, &self.tables, 1, &expr::Vars::default());
+            }
+        }
+    }
+
+    fn start_age(&self) -> f64 {
+        self.scenario.population.start_age.unwrap_or(0.0)
+    }
+
+    /// The key of slot `i`: a parameter's name, or the expression a derived value is.
+    pub(crate) fn slot_key(&self, i: usize) -> String {
+        self.slot_names.get(i).cloned().unwrap_or_else(|| self.slot_label(i))
+    }
+
+    /// What slot `i` holds, for messages: a parameter, or the expression a derived value is.
+    pub(crate) fn slot_label(&self, i: usize) -> String {
+        match self.slot_names.get(i) {
+            Some(name) => format!("parameter '{name}'"),
+            None => self.derived_names.get(i - self.slot_names.len()).cloned().unwrap_or_default(),
+        }
     }
 }

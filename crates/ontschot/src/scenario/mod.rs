@@ -81,6 +81,13 @@ pub struct Scenario {
     /// Cycle- or age-dependent values (e.g. mortality by age band).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tables: BTreeMap<String, TableSpec>,
+    /// Values defined by an expression over parameters, tables, other derived values and the
+    /// variables `cycle`, `year`, `time`, `age` and `cycle_years`, e.g.
+    /// `p_progress_b = "1 - exp(-r_progress * hr_b * cycle_years)"`. A value that reads only
+    /// parameters is computed once per iteration, one that reads the time once per cycle. See
+    /// docs/scenario-format.md, "Expressions and derived values".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub derived: BTreeMap<String, String>,
     /// Health or risk states, in order; exactly the states the transition matrix uses.
     pub states: Vec<StateSpec>,
     /// Usual-care transitions between states, per cycle.
@@ -444,6 +451,10 @@ pub struct ParameterSpec {
     /// Value of a `fixed` parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+    /// The base-case value the deterministic run uses when it is not the distribution's mean,
+    /// e.g. the published median of a lognormal hazard ratio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<f64>,
     /// Mean (normal, lognormal, gamma, beta).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mean: Option<f64>,
@@ -518,8 +529,8 @@ impl ParameterSpec {
     pub fn describe(&self) -> String {
         let v = serde_json::to_value(self).unwrap_or_default();
         let keys = [
-            "value", "mean", "sd", "median", "ci", "truncate", "meanlog", "sdlog", "shape", "scale", "alpha", "beta",
-            "events", "n", "shares", "min", "mode", "max",
+            "value", "base", "mean", "sd", "median", "ci", "truncate", "meanlog", "sdlog", "shape", "scale", "alpha",
+            "beta", "events", "n", "shares", "min", "mode", "max",
         ];
         let parts: Vec<String> = keys.iter().filter_map(|k| v.get(*k).map(|x| format!("{k} {x}"))).collect();
         format!("{} ({})", v.get("dist").and_then(|d| d.as_str()).unwrap_or(""), parts.join(", "))

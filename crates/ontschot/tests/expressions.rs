@@ -1,0 +1,173 @@
+//! Expressions and derived values: formulas over parameters, tables and the time in the model give
+//! the numbers their closed forms give, in the deterministic run and in every iteration; a bad
+//! formula is named with its field and the character where it goes wrong.
+
+mod common;
+
+use common::*;
+use ontschot::{Model, Scenario, Simulation};
+
+/// Alive and dead, ending-of-cycle counting, no discounting, a care cost of 100 a person-year:
+/// the care costs per year are 100 times the share alive at the end of each year.
+fn two_state(death: &str, extra: &str) -> Scenario {
+    let text = format!(
+        r#"
+name = "expressions"
+horizon_years = 5
+cycle_convention = "end"
+[discount]
+costs = 0
+effects = 0
+[population]
+size = 1
+start_age = 70
+[parameters.r_death]
+dist = "gamma"
+mean = 0.08
+sd = 0.02
+[parameters.hr]
+dist = "lognormal"
+median = 0.7
+ci = [0.5, 0.98]
+[[states]]
+name = "alive"
+initial = 1
+[[states]]
+name = "dead"
+dead = true
+[transitions.from.alive]
+alive = "rest"
+dead = "{death}"
+[[categories]]
+name = "care"
+price = 100
+paid_by = {{ zvw = 1 }}
+use_per_year = {{ alive = 1 }}
+[[arms]]
+name = "usual_care"
+[[arms]]
+name = "same"
+{extra}
+"#
+    );
+    Scenario::from_toml_str(&text).unwrap()
+}
+
+/// Share alive at the end of each of 5 years when the chance of dying in year t is `p(t)`.
+fn alive(p: impl Fn(f64) -> f64) -> Vec<f64> {
+    let mut s = 1.0;
+    (1..=5)
+        .map(|t| {
+            s *= 1.0 - p(t as f64);
+            s
+        })
+        .collect()
+}
+
+#[test]
+fn a_derived_probability_follows_every_iteration_s_draws() {
+    let s = two_state("p_death", "[derived]\np_death = \"1 - exp(-r_death * hr * cycle_years)\"\n");
+    let model = Model::new(&s).unwrap();
+    let r = Simulation::new(&model).iterations(40).seed(3).run().unwrap();
+    let (names, draws) = ontschot::analysis::parameter_draws(&model, 40, 3).unwrap();
+    let col = |n: &str| names.iter().position(|x| x == n).unwrap();
+    for it in 0..40 {
+        let (rate, hr) = (draws[[it, col("r_death")]], draws[[it, col("hr")]]);
+        let expected = alive(|_| 1.0 - (-rate * hr).exp());
+        for (y, e) in expected.iter().enumerate() {
+            let got = r.care(0).unwrap()[[it, y, 0]];
+            assert!(close(got, 100.0 * e, 1e-12), "iteration {it} year {y}: {got} vs {}", 100.0 * e);
+        }
+    }
+    // The deterministic run takes the formula at the base case: the means.
+    let det = Simulation::new(&model).deterministic().unwrap();
+    let hr_mean = (0.7f64.ln() + 0.5 * ((0.98f64.ln() - 0.5f64.ln()) / (2.0 * 1.959_963_984_540_054)).powi(2)).exp();
+    let expected = alive(|_| 1.0 - (-0.08 * hr_mean).exp());
+    assert!(close(det.care(0).unwrap()[[0, 4, 0]], 100.0 * expected[4], 1e-9));
+}
+
+#[test]
+fn a_value_written_as_a_formula_equals_the_number_it_folds_to() {
+    let formula = run(&two_state("1 - exp(-0.1 * 2)", ""), 3, 1);
+    let number = run(&two_state(&format!("{}", 1.0 - (-0.2f64).exp()), ""), 3, 1);
+    assert_eq!(formula.care(0).unwrap(), number.care(0).unwrap());
+}
+
+#[test]
+fn values_that_vary_with_time_and_age_take_each_cycle_s_value() {
+    // Weibull survival S(t) = exp(-(l t)^g): the chance of dying in the cycle from t to t + 1 is
+    // 1 - S(t + 1) / S(t), written with `time` (years since the start, at the cycle's start).
+    let (l, g) = (0.1f64, 1.5f64);
+    let text = "1 - exp((0.1 * time)^1.5 - pow(0.1 * (time + cycle_years), 1.5))";
+    let r = run(&two_state(text, ""), 1, 1);
+    let s = |t: f64| (-(l * t).powf(g)).exp();
+    for (y, e) in alive(|t| 1.0 - s(t) / s(t - 1.0)).iter().enumerate() {
+        assert!(close(r.care(0).unwrap()[[0, y, 0]], 100.0 * e, 1e-12), "year {y}");
+    }
+    // With an uncertain rate the same formula is computed per iteration and cycle.
+    let text = "1 - exp(-r_death * exp(0.05 * (age - 70)))";
+    let model = Model::new(&two_state(text, "")).unwrap();
+    let r = Simulation::new(&model).iterations(10).seed(9).run().unwrap();
+    let (names, draws) = ontschot::analysis::parameter_draws(&model, 10, 9).unwrap();
+    let k = names.iter().position(|x| x == "r_death").unwrap();
+    for it in 0..10 {
+        let rate = draws[[it, k]];
+        let expected = alive(|t| 1.0 - (-rate * (0.05 * (t - 1.0)).exp()).exp());
+        for (y, e) in expected.iter().enumerate() {
+            assert!(close(r.care(0).unwrap()[[it, y, 0]], 100.0 * e, 1e-12), "iteration {it} year {y}");
+        }
+    }
+    // A derived value can read a table and another derived value.
+    let extra = "[derived]\nbase_rate = \"r_death * 2\"\np_death = \"1 - exp(-base_rate * factor)\"\n[tables.factor]\nby = \"cycle\"\nbreaks = [1, 3]\nvalues = [0.5, 1]\n";
+    let model = Model::new(&two_state("p_death", extra)).unwrap();
+    let det = Simulation::new(&model).deterministic().unwrap();
+    let expected = alive(|t| 1.0 - (-0.16f64 * if t < 3.0 { 0.5 } else { 1.0 }).exp());
+    for (y, e) in expected.iter().enumerate() {
+        assert!(close(det.care(0).unwrap()[[0, y, 0]], 100.0 * e, 1e-12), "year {y}");
+    }
+}
+
+#[test]
+fn a_bad_formula_is_named_with_its_field_and_position() {
+    let message = |death: &str, extra: &str| invalid(&two_state(death, extra));
+    let (paths, m) = message("1 - exp(-r_deth * 2)", "");
+    assert_eq!(paths, ["transitions.from.alive.dead"]);
+    assert!(
+        m.contains("in expression '1 - exp(-r_deth * 2)', at character 10: unknown parameter or table 'r_deth' (did you mean 'r_death'?)"),
+        "{m}"
+    );
+    let (_, m) = message("1 - exp(-r_death *)", "");
+    assert!(m.contains("at character 19: expected a number, a name or '(', found ')'"), "{m}");
+    let (paths, m) = message("a", "[derived]\na = \"b + 1\"\nb = \"a / 2\"\n");
+    assert!(paths.contains(&"derived.a".to_string()), "{paths:?}");
+    assert!(m.contains("is defined through itself (a -> b -> a)"), "{m}");
+    // A price must be the same in every cycle; a formula with the time is not.
+    let mut s = two_state("0.1", "");
+    s.categories[0].price = "100 * cycle".into();
+    let (paths, m) = invalid(&s);
+    assert_eq!(paths, ["categories[0].price"]);
+    assert!(m.contains("expression '100 * cycle' varies by cycle"), "{m}");
+    let (_, m) = message("0.1", "[derived]\nage = \"2\"\n");
+    assert!(m.contains("derived.age") && m.contains("variable or function"), "{m}");
+    // A formula that gives a probability above 1 stops the run with what it is.
+    let model = Model::new(&two_state("r_death * 20", "")).unwrap();
+    let err = Simulation::new(&model).iterations(50).seed(1).run().unwrap_err().to_string();
+    assert!(err.contains("transitions.from.alive.dead") && err.contains("r_death * 20"), "{err}");
+}
+
+#[test]
+fn a_base_case_apart_from_the_distribution_is_what_the_deterministic_run_uses() {
+    let s = two_state("1 - exp(-0.1 * hr)", "");
+    let mut with_base = s.clone();
+    with_base.parameters.get_mut("hr").unwrap().base = Some(0.7);
+    let det = Simulation::new(&Model::new(&with_base).unwrap()).deterministic().unwrap();
+    let expected = alive(|_| 1.0 - (-0.07f64).exp());
+    assert!(close(det.care(0).unwrap()[[0, 4, 0]], 100.0 * expected[4], 1e-12));
+    // The draws do not change: the base case is for the deterministic run only.
+    assert_eq!(run(&with_base, 5, 2).care(0).unwrap(), run(&s, 5, 2).care(0).unwrap());
+    let mut bad = s.clone();
+    bad.parameters.get_mut("r_death").unwrap().base = Some(-1.0);
+    let (paths, m) = invalid(&bad);
+    assert_eq!(paths, ["parameters.r_death.base"]);
+    assert!(m.contains("-1 lies outside the values the distribution can take, [0, inf]"), "{m}");
+}
