@@ -1289,7 +1289,14 @@ fn build_matrix(
                 for e in &a.transition_effects {
                     if e.from == i && e.to == j && e.cycles.contains(t) {
                         let r = nonneg(m, slots, e.ratio, t, &e.path, e.field)?;
-                        x *= if w == 1.0 { r } else { r.powf(w) };
+                        let r = if w == 1.0 { r } else { r.powf(w) };
+                        // A hazard ratio on a probability scales the constant hazard within the
+                        // cycle: 1 - (1 - p)^hr.
+                        x = if matrix.kind == TransitionKind::Probability && e.field == "hazard_ratio" {
+                            -(r * (-x).ln_1p()).exp_m1()
+                        } else {
+                            x * r
+                        };
                     }
                 }
             }

@@ -374,6 +374,30 @@ impl<'a> Compiler<'a> {
                 );
             }
         }
+        match (&s.cycle_weights, s.cycle_convention) {
+            (Some(_), c) if c != CycleConvention::Weights => {
+                self.err("cycle_weights", "are only used with cycle_convention = \"weights\"; remove them or set it")
+            }
+            (None, CycleConvention::Weights) => self.err(
+                "cycle_convention",
+                "\"weights\" needs cycle_weights: one weight per trace point, from the start to the end of the last cycle",
+            ),
+            (Some(w), _) => {
+                let points = self.cycles_per_year().map(|k| (s.horizon_years as usize).saturating_mul(k) + 1);
+                if let Some(n) = points
+                    && w.len() != n
+                {
+                    self.err(
+                        "cycle_weights",
+                        format!("needs one weight per trace point: {n} (the start and the end of each of {} cycles), got {}", n - 1, w.len()),
+                    );
+                }
+                for (i, x) in w.iter().enumerate() {
+                    self.finite(&format!("cycle_weights[{i}]"), *x);
+                }
+            }
+            (None, _) => {}
+        }
         if s.cycle_convention == CycleConvention::Simpson
             && let Some(k) = self.cycles_per_year()
             && (s.horizon_years as usize) * k < 2
@@ -557,7 +581,10 @@ impl<'a> Compiler<'a> {
                 .map(|cycle| {
                     let x = match t.by {
                         TableAxis::Cycle => cycle as f64,
-                        TableAxis::Age => start + (cycle - 1) as f64 * s.cycle_years,
+                        TableAxis::Age => {
+                            let end = usize::from(t.age_at == sc::AgeAt::End);
+                            start + (cycle - 1 + end) as f64 * s.cycle_years
+                        }
                         // Whole years of whole cycles: 1 / cycle_years is a whole number.
                         TableAxis::Year => {
                             start + ((cycle - 1) / (1.0 / s.cycle_years).round().max(1.0) as usize) as f64
@@ -1525,9 +1552,9 @@ impl<'a> Compiler<'a> {
         let matrix = matrix?;
         let (ratio_v, field) = match (matrix.kind, &e.relative_risk, &e.hazard_ratio) {
             (TransitionKind::Probability, Some(v), None) => (v, "relative_risk"),
-            (TransitionKind::Rate, None, Some(v)) => (v, "hazard_ratio"),
+            (_, None, Some(v)) => (v, "hazard_ratio"),
             (TransitionKind::Probability, _, _) => {
-                self.err(p, "transitions are probabilities: give a relative_risk (and no hazard_ratio)");
+                self.err(p, "give a relative_risk or a hazard_ratio, one of the two");
                 return None;
             }
             (TransitionKind::Rate, _, _) => {
@@ -2360,6 +2387,11 @@ impl<'a> Compiler<'a> {
                 CycleConvention::End => [(t, 1.0), (t, 0.0), (t, 0.0)],
                 CycleConvention::HalfCycle => [(t - 1, 0.5), (t, 0.5), (t, 0.0)],
                 CycleConvention::Simpson if n < 2 => [(t - 1, 0.5), (t, 0.5), (t, 0.0)],
+                CycleConvention::Weights => {
+                    let w = self.s.cycle_weights.as_deref().unwrap_or_default();
+                    let at = |k: usize| w.get(k).copied().unwrap_or(0.0);
+                    if t == 1 { [(0, at(0)), (1, at(1)), (1, 0.0)] } else { [(t, at(t)), (t, 0.0), (t, 0.0)] }
+                }
                 CycleConvention::Simpson => {
                     // Exact integrals of the parabola through three trace points over each half.
                     if t % 2 == 1 && t < n {

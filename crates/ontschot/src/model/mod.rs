@@ -26,10 +26,10 @@ pub(crate) fn individual_problems(s: &Scenario) -> Vec<(&'static str, String)> {
             out.push((field, format!("the individual mode simulates at most a billion people; got {x}")));
         }
     }
-    if s.cycle_convention == CycleConvention::Simpson {
+    if matches!(s.cycle_convention, CycleConvention::Simpson | CycleConvention::Weights) {
         out.push((
             "cycle_convention",
-            "simpson integrates a smooth cohort trace, but a person's path is a step function; use half_cycle, start or end".into(),
+            "simpson and weights integrate a smooth cohort trace, but a person's path is a step function; use half_cycle, start or end".into(),
         ));
     }
     out

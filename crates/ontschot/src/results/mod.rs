@@ -14,11 +14,13 @@
 
 mod budget;
 mod stats;
+mod strategies;
 
 pub use budget::{BudgetView, CashYear, PartyYears};
 
 pub use stats::Stats;
 pub(crate) use stats::{quantile, share_gaining};
+pub use strategies::{ArmTotals, Dominance, Frontier, FrontierPoint, Strategies};
 
 use crate::error::{Error, Result};
 use crate::model::{BudgetInfo, Label, Model};
@@ -337,6 +339,9 @@ pub struct Meta {
     pub discount_costs: f64,
     /// Yearly discount rate of effects.
     pub discount_effects: f64,
+    /// When within a year amounts count, for discounting.
+    #[serde(default)]
+    pub discount_timing: crate::scenario::DiscountTiming,
     /// Willingness to pay per QALY.
     pub willingness_to_pay: f64,
     /// True when QALYs were computed.
@@ -466,6 +471,7 @@ impl Results {
             mode: mode.as_str().to_owned(),
             discount_costs: s.discount.costs,
             discount_effects: s.discount.effects,
+            discount_timing: s.discount.timing,
             willingness_to_pay: s.analysis.willingness_to_pay(),
             has_qalys: model.has_utilities(),
             price_year: model.societal.1.or(s.price_year),
@@ -583,11 +589,11 @@ impl Results {
     }
     /// Discount factors of costs per year: `(1 + r)^-(year - 1)`.
     pub fn cost_discount_factors(&self) -> Vec<f64> {
-        factors(self.meta.discount_costs, self.meta.years)
+        self.meta.discount_timing.factors(self.meta.discount_costs, self.meta.years)
     }
     /// Discount factors of effects per year.
     pub fn effect_discount_factors(&self) -> Vec<f64> {
-        factors(self.meta.discount_effects, self.meta.years)
+        self.meta.discount_timing.factors(self.meta.discount_effects, self.meta.years)
     }
     /// `array` with its year axis (axis 1) discounted by `factors`.
     pub fn discounted(array: ArrayView3<'_, f64>, factors: &[f64]) -> Array3<f64> {
@@ -1065,10 +1071,6 @@ const MAGIC: &[u8; 4] = b"ONT2";
 
 /// Number of measures per arm-year: life-years, QALYs, participant-years, enrolments.
 pub const MEASURES: usize = 4;
-
-fn factors(rate: f64, years: usize) -> Vec<f64> {
-    (0..years).map(|y| (1.0 + rate).powi(-(y as i32))).collect()
-}
 
 /// Summary of one flow (a budget, a payer, or the total) over the horizon, discounted, for the
 /// intervention against the comparator. Positive `net` means the party gains.

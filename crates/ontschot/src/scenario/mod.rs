@@ -43,6 +43,10 @@ pub struct Scenario {
     /// How occupancy within a cycle is counted; see [`CycleConvention`].
     #[serde(default)]
     pub cycle_convention: CycleConvention,
+    /// With `cycle_convention = "weights"`: one weight per trace point, from the start (point 0)
+    /// to the end of the last cycle (as many as cycles plus one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycle_weights: Option<Vec<f64>>,
     /// The price year of the reference prices and amounts (the societal view's euros).
     #[serde(default)]
     pub price_year: Option<u32>,
@@ -156,6 +160,53 @@ pub enum CycleConvention {
     HalfCycle,
     /// Simpson's 1/3 rule.
     Simpson,
+    /// A weight per trace point, given in `cycle_weights` (e.g. DARTH's Simpson weights, or
+    /// heemod's); point 0 counts in cycle 1, point t in cycle t.
+    Weights,
+}
+
+/// When within a year its amounts count as paid or lived, for discounting: the factor of model
+/// year `y` at yearly rate `r`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscountTiming {
+    /// At the start of the year: `(1 + r)^-(y - 1)`, year 1 undiscounted (the Dutch guideline's
+    /// practice and the default; Briggs et al. 2006 exercise 3.5).
+    #[default]
+    Start,
+    /// At the end of the year: `(1 + r)^-y` (heemod's `discount(first = TRUE)`, Briggs et al.
+    /// 2006 exercise 2.5; TreeAge's default).
+    End,
+    /// In the middle of the year: `(1 + r)^-(y - 1/2)`.
+    Middle,
+    /// Spread evenly over the year, discounted continuously: the mean of `(1 + r)^-t` over the
+    /// year, `((1 + r)^-(y - 1) - (1 + r)^-y) / ln(1 + r)`.
+    Continuous,
+}
+
+impl DiscountTiming {
+    /// The factors of years 1 to `years` at yearly rate `rate`.
+    ///
+    /// ```
+    /// use ontschot::DiscountTiming;
+    /// assert_eq!(DiscountTiming::Start.factors(0.05, 2), vec![1.0, 1.0 / 1.05]);
+    /// assert_eq!(DiscountTiming::End.factors(0.05, 1), vec![1.0 / 1.05]);
+    /// let c = DiscountTiming::Continuous.factors(0.05, 1)[0];
+    /// assert!((c - (1.0 - 1.0 / 1.05) / 1.05f64.ln()).abs() < 1e-15);
+    /// assert_eq!(DiscountTiming::Continuous.factors(0.0, 1), vec![1.0]);
+    /// ```
+    pub fn factors(self, rate: f64, years: usize) -> Vec<f64> {
+        let at = |y: usize| (1.0 + rate).powi(-(y as i32));
+        (1..=years)
+            .map(|y| match self {
+                DiscountTiming::Start => at(y - 1),
+                DiscountTiming::End => at(y),
+                DiscountTiming::Middle => at(y) * (1.0 + rate).sqrt(),
+                DiscountTiming::Continuous if rate == 0.0 => 1.0,
+                DiscountTiming::Continuous => (at(y - 1) - at(y)) / (1.0 + rate).ln(),
+            })
+            .collect()
+    }
 }
 
 /// Yearly discount rates. Defaults follow the Zorginstituut guideline for economic evaluations
@@ -169,6 +220,13 @@ pub struct Discount {
     /// Rate for life-years and QALYs, e.g. 0.015.
     #[serde(default = "default_discount_effects")]
     pub effects: f64,
+    /// When within a year amounts count; see [`DiscountTiming`].
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub timing: DiscountTiming,
+}
+
+fn is_default<T: Default + PartialEq>(x: &T) -> bool {
+    *x == T::default()
 }
 
 fn default_discount_costs() -> f64 {
@@ -180,7 +238,11 @@ fn default_discount_effects() -> f64 {
 
 impl Default for Discount {
     fn default() -> Self {
-        Discount { costs: default_discount_costs(), effects: default_discount_effects() }
+        Discount {
+            costs: default_discount_costs(),
+            effects: default_discount_effects(),
+            timing: DiscountTiming::default(),
+        }
     }
 }
 
@@ -593,15 +655,32 @@ pub enum DistKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableSpec {
-    /// `age` (cohort age at the start of the cycle) or `cycle` (1-based).
+    /// `age` (cohort age at the start of the cycle, or at its end with `age_at = "end"`),
+    /// `cycle` (1-based) or `year` (calendar).
     pub by: TableAxis,
     /// Lower bound of each band, increasing; the first must cover the start.
     pub breaks: Vec<f64>,
     /// Value for each band: numbers or parameter names.
     pub values: Vec<Value>,
+    /// For a table by age: whether a cycle takes the band of the cohort's age at its start (the
+    /// default) or at its end (as Briggs et al. 2006 read a life table: the mortality of cycle t
+    /// at age `start_age + t`).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub age_at: AgeAt,
     /// Where the table comes from.
     #[serde(default)]
     pub source: String,
+}
+
+/// The moment of a cycle whose age a table by age reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeAt {
+    /// The cohort's age at the start of the cycle.
+    #[default]
+    Start,
+    /// The cohort's age at the end of the cycle.
+    End,
 }
 
 /// What a table is indexed by.

@@ -1,0 +1,377 @@
+//! Published Markov models, written natively (no numbers computed outside the tool, no shifted
+//! prices or ages, no dummy arms) and reproduced to 1e-6 relative on every figure the publication
+//! gives: each arm's own discounted costs and effects, the ICER, and trace rows where published.
+
+// The figures are written with every digit the publication gives.
+#![allow(clippy::excessive_precision)]
+
+mod common;
+
+use ontschot::{Model, Results, Scenario, Simulation};
+
+const TOL: f64 = 1e-6;
+
+fn deterministic(text: &str) -> Results {
+    let s = Scenario::from_toml_str(text).unwrap();
+    Simulation::new(&Model::new(&s).unwrap()).deterministic().unwrap()
+}
+
+fn assert_close(what: &str, got: f64, published: f64) {
+    let rel = (got - published).abs() / published.abs();
+    println!("{what}: {got} against {published}, relative difference {rel:.1e}");
+    assert!(rel <= TOL, "{what}: got {got}, published {published} (relative difference {rel:.1e})");
+}
+
+/// Each arm's discounted cost, the chosen effect, and the ICER of the second arm.
+fn totals(r: &Results, qalys: bool) -> ([f64; 2], [f64; 2], f64) {
+    let s = r.strategies().unwrap();
+    let effect = |a: usize| if qalys { s.arms[a].qalys.as_ref().unwrap().mean } else { s.arms[a].life_years.mean };
+    let cost = [s.arms[0].cost.mean, s.arms[1].cost.mean];
+    let eff = [effect(0), effect(1)];
+    let frontier = s
+        .frontiers
+        .iter()
+        .find(|f| f.perspective == "society" && f.effect == if qalys { "qalys" } else { "life_years" })
+        .unwrap();
+    let icer = frontier.points.iter().find(|p| p.arm.name == r.meta().arms[1].name).unwrap().icer.unwrap();
+    (cost, eff, icer)
+}
+
+/// Chancellor et al. 1997, as Briggs, Claxton & Sculpher (2006), *Decision Modelling for Health
+/// Economic Evaluation*, exercise 2.5 (tables 2.3 and 2.4): zidovudine monotherapy against
+/// zidovudine with lamivudine in HIV. Figures to full precision from the book's Excel solution as
+/// heemod's test `exactly match HIV model` gives them (pierucci/heemod,
+/// tests/testthat/test_dmhee.R, commit 98c7da0e). Counting at the end of each cycle, costs
+/// discounted 6% from the first year (end of year), life-years undiscounted.
+const CHANCELLOR: &str = r#"
+name = "Chancellor 1997 HIV model (Briggs et al. 2006, exercise 2.5)"
+horizon_years = 20
+cycle_convention = "end"
+[discount]
+costs = 0.06
+effects = 0
+timing = "end"
+[population]
+size = 1
+[parameters.rr]
+dist = "fixed"
+value = 0.509
+source = "Chancellor et al. 1997; Briggs et al. 2006 table 2.3"
+[[states]]
+name = "a"
+label = "200 < CD4 < 500"
+initial = 1
+[[states]]
+name = "b"
+label = "CD4 < 200"
+[[states]]
+name = "c"
+label = "AIDS"
+[[states]]
+name = "d"
+dead = true
+[transitions.from.a]
+a = "rest"
+b = "350 / 1734"
+c = "116 / 1734"
+d = "17 / 1734"
+[transitions.from.b]
+b = "rest"
+c = "512 / 1258"
+d = "15 / 1258"
+[transitions.from.c]
+c = "rest"
+d = "437 / 1749"
+[[categories]]
+name = "direct_medical"
+price = 1
+paid_by = { zvw = 1 }
+use_per_year = { a = 1701, b = 1774, c = 6948 }
+[[categories]]
+name = "community"
+price = 1
+paid_by = { zvw = 1 }
+use_per_year = { a = 1055, b = 1278, c = 2059 }
+[[categories]]
+name = "zidovudine"
+price = 2278
+paid_by = { zvw = 1 }
+use_per_year = { a = 1, b = 1, c = 1 }
+[[arms]]
+name = "monotherapy"
+[[arms]]
+name = "combination"
+[[arms.costs]]
+name = "lamivudine"
+kind = "per_person_in_state"
+amount = 2086.5
+states = ["a", "b", "c"]
+cycles = [1, 2]
+paid_by = { zvw = 1 }
+[[arms.transition_effects]]
+from = "a"
+to = "b"
+relative_risk = "rr"
+cycles = [1, 2]
+[[arms.transition_effects]]
+from = "a"
+to = "c"
+relative_risk = "rr"
+cycles = [1, 2]
+[[arms.transition_effects]]
+from = "a"
+to = "d"
+relative_risk = "rr"
+cycles = [1, 2]
+[[arms.transition_effects]]
+from = "b"
+to = "c"
+relative_risk = "rr"
+cycles = [1, 2]
+[[arms.transition_effects]]
+from = "b"
+to = "d"
+relative_risk = "rr"
+cycles = [1, 2]
+[[arms.transition_effects]]
+from = "c"
+to = "d"
+relative_risk = "rr"
+cycles = [1, 2]
+"#;
+
+#[test]
+fn chancellor_hiv_model_as_briggs_exercise_2_5() {
+    let r = deterministic(CHANCELLOR);
+    let (cost, ly, icer) = totals(&r, false);
+    assert_close("monotherapy cost", cost[0], 44663.4535637);
+    assert_close("combination cost", cost[1], 50601.6513312);
+    assert_close("monotherapy life-years", ly[0], 7.9912066);
+    assert_close("combination life-years", ly[1], 8.9373889);
+    assert_close("ICER", icer, 6275.95560);
+}
+
+/// Briggs, Claxton & Sculpher (2006), exercise 3.5: total hip replacement, a standard prosthesis
+/// against NP1. Figures from the book's Excel solution as heemod's test `Exactly match THR model`
+/// gives them (pierucci/heemod, tests/testthat/test_dmhee.R, commit 98c7da0e): totals and the
+/// trace of cycles 1 to 8. Counting at the start of each cycle, the first year undiscounted;
+/// revision by a Weibull regression on the cycle; background mortality of a woman by the age at
+/// the end of each cycle.
+const THR: &str = r#"
+name = "Total hip replacement (Briggs et al. 2006, exercise 3.5)"
+horizon_years = 61
+cycle_convention = "start"
+[discount]
+costs = 0.06
+effects = 0.015
+[population]
+size = 1
+start_age = 60
+[parameters.omr_primary]
+dist = "fixed"
+value = 0.02
+[parameters.omr_revision]
+dist = "fixed"
+value = 0.02
+[parameters.rrr]
+dist = "fixed"
+value = 0.04
+[parameters.cons]
+dist = "fixed"
+value = -5.490935
+[parameters.age_c]
+dist = "fixed"
+value = -0.0367022
+[parameters.male_c]
+dist = "fixed"
+value = 0.768536
+[parameters.ln_gamma]
+dist = "fixed"
+value = 0.3740968
+[parameters.ln_rr_np1]
+dist = "fixed"
+value = -1.344474
+[parameters.sex]
+dist = "fixed"
+value = 0
+[derived]
+lambda = "exp(cons + age_c * 60 + male_c * sex)"
+gamma = "exp(ln_gamma)"
+revision = "1 - exp(lambda * ((cycle - 1)^gamma - cycle^gamma))"
+rr_np1 = "exp(ln_rr_np1)"
+[tables.mortality]
+by = "age"
+age_at = "end"
+breaks = [35, 45, 55, 65, 75, 85]
+values = [0.00099, 0.0026, 0.0067, 0.0193, 0.0535, 0.1548]
+source = "Briggs et al. 2006, exercise 3.5: life table, women"
+[[states]]
+name = "primary"
+initial = 1
+utility = 0
+[[states]]
+name = "success_p"
+utility = 0.85
+[[states]]
+name = "revision"
+utility = 0.3
+[[states]]
+name = "success_r"
+utility = 0.75
+[[states]]
+name = "dead"
+dead = true
+[transitions.from.primary]
+success_p = "rest"
+dead = "omr_primary"
+[transitions.from.success_p]
+success_p = "rest"
+revision = "revision"
+dead = "mortality"
+[transitions.from.revision]
+success_r = "rest"
+dead = "omr_revision + mortality"
+[transitions.from.success_r]
+success_r = "rest"
+revision = "rrr"
+dead = "mortality"
+[[categories]]
+name = "standard_prosthesis"
+price = 394
+paid_by = { zvw = 1 }
+use_per_year = { primary = 1 }
+[[categories]]
+name = "revision_surgery"
+price = 5294
+paid_by = { zvw = 1 }
+use_per_year = { revision = 1 }
+[[arms]]
+name = "standard"
+[[arms]]
+name = "np1"
+[[arms.costs]]
+name = "np1_prosthesis"
+kind = "per_person_in_state"
+amount = 579
+states = ["primary"]
+paid_by = { zvw = 1 }
+[[arms.transition_effects]]
+from = "success_p"
+to = "revision"
+hazard_ratio = "rr_np1"
+[arms.state_overrides.primary]
+use_per_year = { standard_prosthesis = 0 }
+"#;
+
+#[test]
+fn total_hip_replacement_as_briggs_exercise_3_5() {
+    let r = deterministic(THR);
+    let (cost, qalys, icer) = totals(&r, true);
+    assert_close("standard cost", cost[0], 512.434658);
+    assert_close("standard QALYs", qalys[0], 14.6531896);
+    assert_close("NP1 cost", cost[1], 610.311818);
+    assert_close("NP1 QALYs", qalys[1], 14.69770986);
+    assert_close("ICER", icer, 2198.486665);
+}
+
+/// Briggs & Sculpher (1998), "Introducing Markov models for economic evaluation",
+/// PharmacoEconomics 13(4):397-409: asymptomatic and progressive disease, a drug that halves
+/// progression. Figures are the values the authors' workbook holds (Excel-R-tutorials/
+/// Markov-model-introduction, original_Excel_files/Media_343196_smxx.xlsm, commit c7177d5e, sheet
+/// "Markov Model" B60:C63, K53, AA53), which Green et al. (2023, PharmacoEconomics 41) print
+/// rounded. Counting at the end of each cycle, costs and QALYs discounted 6% from the first year
+/// (end of year). The workbook charges the cost of a disease death on the progressive state's
+/// occupancy at the end of a cycle (its occupancy times the chance of a disease death in the next
+/// cycle times the cost of a death), up to the last cycle but one: so does this scenario.
+const BRIGGS_SCULPHER: &str = r#"
+name = "Briggs & Sculpher 1998 three-state model"
+horizon_years = 45
+cycle_convention = "end"
+[discount]
+costs = 0.06
+effects = 0.06
+timing = "end"
+[population]
+size = 1
+start_age = 55
+[parameters.tp_prog]
+dist = "fixed"
+value = 0.01
+[parameters.tp_dcm]
+dist = "fixed"
+value = 0.15
+[parameters.effect]
+dist = "fixed"
+value = 0.5
+[parameters.c_death]
+dist = "fixed"
+value = 1000
+[tables.natural_death]
+by = "age"
+breaks = [35, 45, 55, 65, 75, 85]
+values = [0.0017, 0.0044, 0.0138, 0.0379, 0.0912, 0.1958]
+[[states]]
+name = "asymptomatic"
+initial = 1
+utility = 0.95
+[[states]]
+name = "progressive"
+utility = 0.75
+[[states]]
+name = "dead"
+dead = true
+[[states]]
+name = "dead_of_disease"
+dead = true
+[transitions.from.asymptomatic]
+asymptomatic = "rest"
+progressive = "tp_prog * cycle"
+dead = "natural_death"
+[transitions.from.progressive]
+progressive = "rest"
+dead_of_disease = "tp_dcm"
+dead = "natural_death"
+[[categories]]
+name = "asymptomatic_care"
+price = 500
+paid_by = { zvw = 1 }
+use_per_year = { asymptomatic = 1 }
+[[categories]]
+name = "progressive_care"
+price = 3000
+paid_by = { zvw = 1 }
+use_per_year = { progressive = 1 }
+[[categories]]
+name = "disease_death"
+price = "c_death"
+paid_by = { zvw = 1 }
+use_per_year = { progressive = "if(cycle < 45, tp_dcm, 0)" }
+[[arms]]
+name = "no_drug"
+[[arms]]
+name = "drug"
+[[arms.costs]]
+name = "drug"
+kind = "per_person_in_state"
+amount = 1000
+states = ["asymptomatic"]
+paid_by = { zvw = 1 }
+[[arms.transition_effects]]
+from = "asymptomatic"
+to = "progressive"
+relative_risk = "1 - effect"
+"#;
+
+#[test]
+fn briggs_sculpher_three_state_model() {
+    let r = deterministic(BRIGGS_SCULPHER);
+    let (cost, qalys, icer) = totals(&r, true);
+    assert_close("no drug cost", cost[0], 9264.8968067327023);
+    assert_close("no drug QALYs", qalys[0], 7.7559516801447357);
+    assert_close("drug cost", cost[1], 16155.440438662308);
+    assert_close("drug QALYs", qalys[1], 8.6247378423777317);
+    assert_close("ICER", icer, 7931.2308729908855);
+    let (_, ly, _) = totals(&r, false);
+    assert_close("no drug life-years", ly[0], 8.560172448161028);
+    assert_close("drug life-years", ly[1], 9.3504181283309364);
+}
