@@ -50,7 +50,7 @@ pub use model::{BudgetInfo, DrawRisk, Label, Model, PartyInfo, PartyKind, PayerI
 /// The ndarray whose arrays [`Results`] hands out, so a caller need not match its version.
 pub use ndarray;
 pub use results::{
-    ArmTotals, BudgetView, CashYear, Dominance, FlowSummary, Frontier, FrontierPoint, HealthSummary, Meta, PartyYears,
-    ReferenceValue, Results, Stats, Strategies, Summary, View,
+    ArmTotals, ArmTrace, BudgetView, CashYear, Dominance, FlowSummary, Frontier, FrontierPoint, HealthSummary, Meta,
+    PartyYears, ReferenceValue, Results, Stats, Strategies, Summary, TraceSummary, View,
 };
 pub use scenario::*;

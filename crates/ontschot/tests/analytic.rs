@@ -257,3 +257,34 @@ fn participants_and_units_are_counted() {
     assert_eq!((e[[0, 0, 3]], e[[0, 1, 3]]), (1.0, 0.0));
     assert_eq!(r.effects(0).unwrap()[[0, 0, 2]], 0.0, "usual care has no participants");
 }
+
+#[test]
+fn the_trace_and_the_events_follow_the_chain_and_its_participants() {
+    // Half take part; participants die at 0.05 a year, the others at 0.1.
+    let text = common::ALIVE_DEAD
+        .replace("CONVENTION", "end")
+        .replace("name = \"programme\"\n", "name = \"programme\"\nuptake = 0.5\n");
+    let model = Model::new(&Scenario::from_toml_str(&text).unwrap()).unwrap();
+    let r = Simulation::new(&model).iterations(2).trace(true).run().unwrap();
+    for (arm, alive) in [(0, [1.0, 0.9, 0.81, 0.729]), (1, [1.0, 0.925, 0.85625, 0.7931875])] {
+        let (trace, events) = (r.trace(arm).unwrap().unwrap(), r.events(arm).unwrap().unwrap());
+        assert_eq!(trace.shape(), [2, 4, 2]);
+        assert_eq!(events.shape(), [2, 3, 2]);
+        for (p, a) in alive.iter().enumerate() {
+            assert!(close(trace[[1, p, 0]], *a, 1e-12), "arm {arm} point {p}: {}", trace[[1, p, 0]]);
+            assert!(
+                close(trace[[1, p, 0]] + trace[[1, p, 1]], 1.0, 1e-12),
+                "arm {arm} point {p}: everybody is somewhere"
+            );
+        }
+        for y in 0..3 {
+            // Deaths in a year are the fall in the living; nobody enters the living.
+            assert!(close(events[[1, y, 1]], alive[y] - alive[y + 1], 1e-12), "arm {arm} year {y}");
+            assert_eq!(events[[1, y, 0]], 0.0);
+        }
+    }
+    // Without the trace the arrays are not kept; the individual mode refuses it.
+    assert!(run(&alive_dead("end"), 1, 1).trace(0).unwrap().is_none());
+    let err = Simulation::new(&model).mode(ontschot::Mode::Individual).trace(true).iterations(1).run().unwrap_err();
+    assert!(err.to_string().contains("trace"), "{err}");
+}

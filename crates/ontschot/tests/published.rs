@@ -13,7 +13,7 @@ const TOL: f64 = 1e-6;
 
 fn deterministic(text: &str) -> Results {
     let s = Scenario::from_toml_str(text).unwrap();
-    Simulation::new(&Model::new(&s).unwrap()).deterministic().unwrap()
+    Simulation::new(&Model::new(&s).unwrap()).trace(true).deterministic().unwrap()
 }
 
 fn assert_close(what: &str, got: f64, published: f64) {
@@ -272,6 +272,37 @@ fn total_hip_replacement_as_briggs_exercise_3_5() {
     assert_close("NP1 cost", cost[1], 610.311818);
     assert_close("NP1 QALYs", qalys[1], 14.69770986);
     assert_close("ICER", icer, 2198.486665);
+    // The trace of cycles 1 to 8 (success after primary, revision, success after revision,
+    // dead), published to 8 decimals: equal at the digits given.
+    let standard = [
+        [0.98000000, 0.0000000, 0.0000000, 0.0200000],
+        [0.97265720, 0.0007768, 0.0000000, 0.02656600],
+        [0.96516548, 0.00097491, 0.00075606, 0.03310354],
+        [0.95757109, 0.00115802, 0.00166964, 0.03960125],
+        [0.93783561, 0.00132115, 0.00268314, 0.05816010],
+        [0.91838963, 0.00145307, 0.00379326, 0.07636404],
+        [0.89924305, 0.00157339, 0.00496429, 0.09421927],
+        [0.88040225, 0.00168398, 0.00618146, 0.11173231],
+    ];
+    let np1 = [
+        [0.98000000, 0.00000000, 0.00000000, 0.02000000],
+        [0.97323145, 0.00020255, 0.00000000, 0.02656600],
+        [0.96645641, 0.00025438, 0.00019715, 0.03309206],
+        [0.95968665, 0.00030239, 0.00043553, 0.03957543],
+        [0.94083683, 0.00034529, 0.00070021, 0.05811767],
+        [0.92232657, 0.00038012, 0.00099040, 0.07630291],
+        [0.90415327, 0.00041201, 0.00129686, 0.09413786],
+        [0.88631355, 0.00044144, 0.00161577, 0.11162924],
+    ];
+    for (arm, published) in [(0, standard), (1, np1)] {
+        let trace = r.trace(arm).unwrap().unwrap();
+        for (t, row) in published.iter().enumerate() {
+            for (k, &p) in row.iter().enumerate() {
+                let got = trace[[0, t + 1, k + 1]];
+                assert!((got - p).abs() <= 5e-9, "arm {arm} cycle {} state {}: {got} against {p}", t + 1, k + 1);
+            }
+        }
+    }
 }
 
 /// Briggs & Sculpher (1998), "Introducing Markov models for economic evaluation",

@@ -50,6 +50,12 @@ pub(crate) struct Workspace {
     pub(super) mat: Vec<f64>,
     /// Usual-care trace, [point][state], points 0..=T.
     pub(super) uc_trace: Vec<f64>,
+    /// Whether the run keeps the trace and the events.
+    keep_trace: bool,
+    /// With the trace: usual care's people entering each state per cycle `[cycle][state]`, and
+    /// a participant group's.
+    uc_entries: Vec<f64>,
+    entries: Vec<f64>,
     pub(super) trace: Vec<f64>,
     pub(super) occ: Vec<f64>,
     pub(super) use_: Vec<f64>,
@@ -198,7 +204,7 @@ impl Steady {
 }
 
 impl Workspace {
-    pub(crate) fn new(m: &Model, detail: bool) -> Self {
+    pub(crate) fn new(m: &Model, detail: bool, trace: bool) -> Self {
         let (s, b, c, t) = (m.states.len(), m.budgets.len(), m.categories.len(), m.n_cycles);
         let y = m.n_years();
         let k = m.entry_years();
@@ -220,6 +226,9 @@ impl Workspace {
             mat: vec![0.0; s * s],
             uc_trace: vec![0.0; (t + 1) * s],
             trace: vec![0.0; (t + 1) * s],
+            keep_trace: trace,
+            uc_entries: vec![0.0; if trace { (t + 1) * s } else { 0 }],
+            entries: vec![0.0; if trace { (t + 1) * s } else { 0 }],
             occ: vec![0.0; s],
             use_: vec![0.0; c * s],
             util: vec![0.0; s],
@@ -443,6 +452,10 @@ impl Workspace {
         for t in 1..=self.t {
             let (prev, next) = self.uc_trace.split_at_mut(t * s);
             step(&prev[(t - 1) * s..], &self.uc_mats[(t - 1) * s * s..t * s * s], &mut next[..s]);
+            if self.keep_trace {
+                let p = &self.uc_mats[(t - 1) * s * s..t * s * s];
+                entering(&prev[(t - 1) * s..t * s], p, &mut self.uc_entries[t * s..(t + 1) * s]);
+            }
         }
         // Usual care's own flows, per person, for each entry year (whose calendar years differ).
         self.uc_care.fill(0.0);
@@ -483,6 +496,16 @@ impl Workspace {
                     let at = k * y * ps.np..(k + 1) * y * ps.np;
                     out.add_scaled_party(0, ai, &self.uc_party_care[at.clone()], people);
                     out.add_scaled_party(1, ai, &self.uc_party_cash[at], people);
+                }
+                if self.keep_trace {
+                    out.add_course(
+                        ai,
+                        &self.uc_trace,
+                        &self.uc_entries,
+                        people,
+                        k * m.cycles_per_year,
+                        m.cycles_per_year,
+                    );
                 }
             }
         }
@@ -621,6 +644,9 @@ impl Workspace {
                 let e = e0 + 1;
                 // Before the start cycle the group is in usual care.
                 trace[..e * s].copy_from_slice(&self.uc_trace[..e * s]);
+                if self.keep_trace {
+                    self.entries[..e * s].copy_from_slice(&self.uc_entries[..e * s]);
+                }
                 let keep = m.cash.needs_paths();
                 if keep {
                     self.part_mats[..(e - 1) * s * s].copy_from_slice(&self.uc_mats[..(e - 1) * s * s]);
@@ -633,6 +659,9 @@ impl Workspace {
                     }
                     let (prev, next) = trace.split_at_mut(t * s);
                     step(&prev[(t - 1) * s..], &self.mat, &mut next[..s]);
+                    if self.keep_trace {
+                        entering(&prev[(t - 1) * s..t * s], &self.mat, &mut self.entries[t * s..(t + 1) * s]);
+                    }
                     if keep {
                         self.part_mats[(t - 1) * s * s..t * s * s].copy_from_slice(&self.mat);
                     }
@@ -644,6 +673,9 @@ impl Workspace {
                         let offset = k * m.cycles_per_year;
                         let mut sink = Flows::Arm { index: ai, out: &mut *out };
                         self.group_flows(m, &trace, Some(arm), e, weight, offset, None, &mut sink)?;
+                        if self.keep_trace {
+                            out.add_course(ai, &trace, &self.entries, weight, offset, m.cycles_per_year);
+                        }
                     }
                 }
             }
@@ -1073,6 +1105,22 @@ impl Flows<'_, '_> {
 
 /// One cycle of the trace: `next = prev * P`.
 #[inline]
+/// The people entering each state in one cycle: from every other state, by the cycle's matrix.
+fn entering(prev: &[f64], p: &[f64], out: &mut [f64]) {
+    let s = out.len();
+    out.fill(0.0);
+    for (i, &mi) in prev.iter().enumerate() {
+        if mi == 0.0 {
+            continue;
+        }
+        for (j, (o, pij)) in out.iter_mut().zip(&p[i * s..(i + 1) * s]).enumerate() {
+            if j != i {
+                *o += mi * pij;
+            }
+        }
+    }
+}
+
 fn step(prev: &[f64], p: &[f64], next: &mut [f64]) {
     let s = next.len();
     next.fill(0.0);

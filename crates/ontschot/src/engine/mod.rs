@@ -54,6 +54,8 @@ pub struct Simulation<'m> {
     seed: u64,
     threads: Option<usize>,
     detail: bool,
+    /// Keep the state trace and the events.
+    trace: bool,
     mode: Mode,
     /// Parameter slots held at a value in every iteration (sensitivity analyses).
     fixed: Vec<(usize, f64)>,
@@ -87,6 +89,7 @@ impl<'m> Simulation<'m> {
             seed: s.seed,
             threads: None,
             detail: s.detail,
+            trace: false,
             mode: s.mode,
             fixed: Vec::new(),
             max_memory: DEFAULT_MAX_MEMORY,
@@ -110,7 +113,7 @@ impl<'m> Simulation<'m> {
     /// The memory a run of `iterations` needs, estimated in bytes: the results and, as
     /// arrangements and summaries work on them, about as much again.
     pub fn memory_needed(&self, iterations: usize) -> u64 {
-        let layout = Layout::new(self.model, self.detail);
+        let layout = Layout::new(self.model, self.detail, self.trace);
         (iterations as u64).saturating_mul(layout.len as u64).saturating_mul(8 * 2)
     }
     /// Sets the number of Monte Carlo iterations.
@@ -165,6 +168,20 @@ impl<'m> Simulation<'m> {
     /// Keeps care costs per category (see [`Results::detail`]).
     pub fn detail(mut self, detail: bool) -> Self {
         self.detail = detail;
+        self
+    }
+
+    /// Keeps the state trace and the events: the people in each state at each trace point and
+    /// those entering each state per year (see [`Results::trace`] and [`Results::events`]), for
+    /// the cohort mode.
+    ///
+    /// ```
+    /// let model = ontschot::Model::new(&ontschot::seeds::samenoud()).unwrap();
+    /// let r = ontschot::Simulation::new(&model).iterations(3).trace(true).run().unwrap();
+    /// assert!(r.events(0).unwrap().is_some());
+    /// ```
+    pub fn trace(mut self, trace: bool) -> Self {
+        self.trace = trace;
         self
     }
 
@@ -263,12 +280,18 @@ impl<'m> Simulation<'m> {
         {
             return Err(Error::Settings { field: "mode", reason: format!("{field}: {reason}") });
         }
+        if mode == Mode::Individual && self.trace {
+            return Err(Error::Settings {
+                field: "trace",
+                reason: "the state trace is kept in the cohort mode; the individual mode's people are counted in units and effects".into(),
+            });
+        }
         // An individual iteration can be long: smaller blocks keep progress and the threads busy.
         let block = match mode {
             Mode::Cohort => BLOCK,
             Mode::Individual => (BLOCK * 1000 / model.person_cycles().max(1)).clamp(1, BLOCK),
         };
-        let layout = Layout::new(model, self.detail);
+        let layout = Layout::new(model, self.detail, self.trace);
         let mut buffers = layout.allocate(iterations)?;
         let done = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
@@ -287,7 +310,7 @@ impl<'m> Simulation<'m> {
             // shared instead.
             let parallel_people = iterations < 4 * rayon::current_num_threads();
             buffers.blocks_mut(&layout, block).enumerate().try_for_each_init(
-                || Workspace::new(model, layout.detail),
+                || Workspace::new(model, layout.detail, layout.trace),
                 |ws, (index, mut chunk)| -> Result<()> {
                     if stop.load(Ordering::Relaxed) {
                         return Err(Error::Cancelled { done: done.load(Ordering::Relaxed), total: iterations });

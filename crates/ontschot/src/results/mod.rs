@@ -15,12 +15,14 @@
 mod budget;
 mod stats;
 mod strategies;
+mod trace;
 
 pub use budget::{BudgetView, CashYear, PartyYears};
 
 pub use stats::Stats;
 pub(crate) use stats::{quantile, share_gaining};
 pub use strategies::{ArmTotals, Dominance, Frontier, FrontierPoint, Strategies};
+pub use trace::{ArmTrace, TraceSummary};
 
 use crate::error::{Error, Result};
 use crate::model::{BudgetInfo, Label, Model};
@@ -54,16 +56,30 @@ pub(crate) struct Layout {
     weights: usize,
     #[serde(default)]
     party_care: usize,
+    /// With the trace: per iteration the people in each state at each trace point
+    /// `[arm][point][state]`, and the people entering each state per year `[arm][year][state]`.
+    #[serde(default)]
+    pub trace: bool,
+    #[serde(default)]
+    pub states: usize,
+    #[serde(default)]
+    pub points: usize,
+    #[serde(default)]
+    trace_at: usize,
+    #[serde(default)]
+    events_at: usize,
     pub(crate) len: usize,
 }
 
 impl Layout {
-    pub(crate) fn new(m: &Model, detail: bool) -> Layout {
+    pub(crate) fn new(m: &Model, detail: bool, trace: bool) -> Layout {
         let parties = if m.region.is_some() { m.parties.len() } else { 0 };
-        Layout::sizes(m.arms.len(), m.n_years(), m.budgets.len(), m.categories.len(), detail, parties)
+        let shape = Shape { states: m.states.len(), points: m.n_cycles + 1, trace };
+        Layout::sizes(m.arms.len(), m.n_years(), m.budgets.len(), m.categories.len(), detail, parties, shape)
     }
 
-    fn sizes(a: usize, y: usize, b: usize, c: usize, detail: bool, parties: usize) -> Layout {
+    #[allow(clippy::too_many_arguments)]
+    fn sizes(a: usize, y: usize, b: usize, c: usize, detail: bool, parties: usize, shape: Shape) -> Layout {
         let flows = a * y * b;
         let care = 0;
         let programme = flows;
@@ -74,7 +90,10 @@ impl Layout {
         let detail_at = units + a * y * c;
         let weights = detail_at + if detail { a * y * c } else { 0 };
         let party_care = weights + a * y * parties * b;
-        let len = party_care + 2 * a * y * parties;
+        let trace_at = party_care + 2 * a * y * parties;
+        let Shape { states, points, trace } = shape;
+        let events_at = trace_at + if trace { a * points * states } else { 0 };
+        let len = events_at + if trace { a * y * states } else { 0 };
         Layout {
             arms: a,
             years: y,
@@ -91,6 +110,11 @@ impl Layout {
             parties,
             weights,
             party_care,
+            trace,
+            states,
+            points,
+            trace_at,
+            events_at,
             len,
         }
     }
@@ -114,6 +138,14 @@ impl Layout {
             }),
         }
     }
+}
+
+/// The trace's dimensions: states, trace points, and whether the run keeps it.
+#[derive(Clone, Copy)]
+struct Shape {
+    states: usize,
+    points: usize,
+    trace: bool,
 }
 
 /// The flat result buffer: one record of `Layout::len` values per iteration.
@@ -264,6 +296,35 @@ impl Record<'_> {
         let at = l.party_care + (view * l.arms + arm) * l.years * l.parties;
         self.add_scaled(at, l.parties, per_person, people, 0);
     }
+    /// Adds a cohort's course to an arm's trace and events, times `people`: `trace` holds the
+    /// people per state at its points `[point][state]`, `entries` those entering each state in
+    /// each cycle `[cycle][state]` (row 0 unused). The cohort starts `offset` cycles into the
+    /// horizon; what falls past the horizon is dropped.
+    pub(crate) fn add_course(
+        &mut self,
+        arm: usize,
+        trace: &[f64],
+        entries: &[f64],
+        people: f64,
+        offset: usize,
+        cycles_per_year: usize,
+    ) {
+        let l = self.layout;
+        let s = l.states;
+        let points = l.points.saturating_sub(offset);
+        let at = l.trace_at + (arm * l.points + offset) * s;
+        for (v, x) in self.data[at..at + points * s].iter_mut().zip(&trace[..points * s]) {
+            *v += x * people;
+        }
+        for t in 1..points {
+            let year = (offset + t - 1) / cycles_per_year;
+            let at = l.events_at + (arm * l.years + year) * s;
+            for (v, x) in self.data[at..at + s].iter_mut().zip(&entries[t * s..(t + 1) * s]) {
+                *v += x * people;
+            }
+        }
+    }
+
     /// Adds per-person flows `[year][budget]`, times `people`, moved `shift` years later (the
     /// years pushed past the horizon are dropped).
     pub(crate) fn add_scaled_care(&mut self, arm: usize, per_person: &[f64], people: f64, shift: usize) {
@@ -311,6 +372,9 @@ pub struct Meta {
     pub payers: Vec<crate::model::PayerInfo>,
     /// Care categories (the last axis of the detail arrays).
     pub categories: Vec<Label>,
+    /// States (the last axis of the trace and the events).
+    #[serde(default)]
+    pub states: Vec<Label>,
     /// Number of years (the year axis).
     pub years: usize,
     /// Iterations run.
@@ -460,6 +524,7 @@ impl Results {
             budgets: model.budgets().to_vec(),
             payers: model.payers().to_vec(),
             categories: model.categories().to_vec(),
+            states: model.states().to_vec(),
             years: model.n_years(),
             iterations,
             first_iteration,
@@ -501,12 +566,17 @@ impl Results {
         })
     }
 
-    /// A view of one arm's block; the arm is checked by the caller.
+    /// A view of one arm's block of years; the arm is checked by the caller.
     fn view(&self, offset: usize, inner: usize, arm: usize) -> ArrayView3<'_, f64> {
+        self.view_rows(offset, self.layout.years, inner, arm)
+    }
+
+    /// A view of one arm's block of `rows` rows (years, or trace points).
+    fn view_rows(&self, offset: usize, rows: usize, inner: usize, arm: usize) -> ArrayView3<'_, f64> {
         let l = &self.layout;
         debug_assert!(arm < l.arms, "arm {arm} checked by the caller");
-        let shape = (self.meta.iterations, l.years, inner).strides((l.len, inner, 1));
-        let start = offset + arm * l.years * inner;
+        let shape = (self.meta.iterations, rows, inner).strides((l.len, inner, 1));
+        let start = offset + arm * rows * inner;
         ArrayView3::from_shape(shape, &self.data[start..]).expect("layout fits the buffer")
     }
 
@@ -562,6 +632,31 @@ impl Results {
     pub fn detail(&self, arm: usize) -> Result<Option<ArrayView3<'_, f64>>> {
         self.check_arm(arm)?;
         Ok(self.layout.detail.then(|| self.view(self.layout.detail_at, self.layout.categories, arm)))
+    }
+    /// The people in each state at each trace point of an arm, `[iteration, point, state]`, when
+    /// the run kept the trace ([`Simulation::trace`](crate::Simulation::trace)): point 0 is the
+    /// start, point t the end of cycle t; for the whole population, entrants included.
+    ///
+    /// ```
+    /// let model = ontschot::Model::new(&ontschot::seeds::samenoud()).unwrap();
+    /// let r = ontschot::Simulation::new(&model).iterations(5).trace(true).run().unwrap();
+    /// let trace = r.trace(1).unwrap().unwrap();
+    /// assert_eq!(trace.shape(), [5, model.n_cycles() + 1, model.states().len()]);
+    /// // Nobody is lost: at the start everybody is somewhere.
+    /// let start: f64 = trace.slice(ndarray::s![0, 0, ..]).sum();
+    /// assert!((start - model.scenario().population.size).abs() < 1e-6);
+    /// ```
+    pub fn trace(&self, arm: usize) -> Result<Option<ArrayView3<'_, f64>>> {
+        self.check_arm(arm)?;
+        let l = &self.layout;
+        Ok(l.trace.then(|| self.view_rows(l.trace_at, l.points, l.states, arm)))
+    }
+    /// The people entering each state per year of an arm, `[iteration, year, state]`, when the
+    /// run kept the trace: admissions into a hospital state, deaths into a dead state.
+    pub fn events(&self, arm: usize) -> Result<Option<ArrayView3<'_, f64>>> {
+        self.check_arm(arm)?;
+        let l = &self.layout;
+        Ok(l.trace.then(|| self.view(l.events_at, l.states, arm)))
     }
     /// The whole flat record per iteration as a 4-d view of care costs `[iteration, arm, year, budget]`.
     pub fn care_all(&self) -> ArrayView4<'_, f64> {
@@ -691,6 +786,7 @@ impl Results {
             meta.categories.len(),
             layout.detail,
             layout.parties,
+            Shape { states: layout.states, points: layout.points, trace: layout.trace },
         );
         let transfers = if meta.financed {
             [2, meta.iterations, layout.arms, layout.years, layout.budgets.saturating_add(layout.parties)]
@@ -858,7 +954,7 @@ impl Results {
             || reference.arms != model.arms()
             || reference.budgets != model.budgets()
             || reference.categories != model.categories()
-            || first.layout.len != Layout::new(model, first.layout.detail).len
+            || first.layout.len != Layout::new(model, first.layout.detail, first.layout.trace).len
         {
             return Err(refuse(format!(
                 "these results are not of the scenario '{}' given to merge",
