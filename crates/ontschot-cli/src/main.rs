@@ -172,6 +172,14 @@ enum Command {
         /// Rows per `payer`, or per `party`: a region's municipalities and insurers.
         #[arg(long, default_value = "payer", value_parser = ["payer", "party"])]
         by: String,
+        /// Keep the state trace: print the people entering each state (admissions, deaths) per
+        /// arm and what each intervention avoids; the JSON gets the trace per cycle.
+        #[arg(long)]
+        trace: bool,
+        /// Print each arm's own costs, life-years and QALYs and the efficient frontier with its
+        /// ICERs, for society and each payer.
+        #[arg(long)]
+        strategies: bool,
     },
     /// Check a scenario file and list every problem found; also evaluates the model at the
     /// parameters' means and at a number of random draws.
@@ -257,9 +265,9 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Command::Run { scenario, run: args, json, csv, xlsx, lang, view, by } => {
+        Command::Run { scenario, run: args, json, csv, xlsx, lang, view, by, trace, strategies } => {
             let out = Outputs { json: json.as_deref(), csv: csv.as_deref(), xlsx: xlsx.as_deref(), lang: &lang };
-            run(&scenario, &args, &out, &view, by == "party")
+            run(&scenario, &args, &out, &view, by == "party", Extras { trace, strategies })
         }
         Command::Template { scenario, output } => template(&scenario, &output),
         Command::FreeRiders { scenario, run: args, json } => free_riders(&scenario, &args, json.as_deref()),
@@ -327,6 +335,11 @@ fn simulation<'m>(model: &'m Model, args: &RunArgs) -> Simulation<'m> {
 
 /// Runs the Monte Carlo simulation with a progress bar on stderr for long runs.
 fn simulate(model: &Model, args: &RunArgs) -> Result<Results, String> {
+    simulate_with(model, args, false)
+}
+
+/// A run with a progress bar on long runs, keeping the trace when asked.
+fn simulate_with(model: &Model, args: &RunArgs, trace: bool) -> Result<Results, String> {
     let n = args.iterations.unwrap_or(model.scenario().simulation.iterations);
     let individual = args.mode.unwrap_or(model.scenario().simulation.mode) == Mode::Individual;
     let long = if individual { n >= 10 } else { n >= 2_000 };
@@ -338,6 +351,7 @@ fn simulate(model: &Model, args: &RunArgs) -> Result<Results, String> {
     );
     bar.set_message(model.scenario().name.clone());
     let results = simulation(model, args)
+        .trace(trace)
         .run_with_progress(|done, _| {
             bar.set_position(done as u64);
             true
@@ -408,11 +422,17 @@ impl Outputs<'_> {
     }
 }
 
-fn run(path: &Path, args: &RunArgs, out: &Outputs, view: &str, by_party: bool) -> Result<(), String> {
+/// What `ontschot run` prints besides who pays.
+struct Extras {
+    trace: bool,
+    strategies: bool,
+}
+
+fn run(path: &Path, args: &RunArgs, out: &Outputs, view: &str, by_party: bool, extras: Extras) -> Result<(), String> {
     let lang = out.lang()?;
     let model = load_with(path, args)?;
     let deterministic = simulation(&model, args).deterministic().map_err(|e| e.to_string())?;
-    let results = simulate(&model, args)?;
+    let results = simulate_with(&model, args, extras.trace)?;
     let arms = 1..model.arms().len();
     let summaries: Vec<Summary> =
         arms.clone().map(|a| results.summary(a)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
@@ -427,6 +447,14 @@ fn run(path: &Path, args: &RunArgs, out: &Outputs, view: &str, by_party: bool) -
     if view != "budget" {
         print!("{}", table::render(&model, &results, &summaries, &base, by_party));
     }
+    let trace = results.trace_summary().map_err(|e| e.to_string())?;
+    if let Some(t) = &trace {
+        print!("{}", table::events(t));
+    }
+    let strategies = results.strategies().map_err(|e| e.to_string())?;
+    if extras.strategies {
+        print!("{}", table::strategies(&strategies));
+    }
     if let Some(file) = out.json {
         let doc = serde_json::json!({
             "ontschot_version": env!("CARGO_PKG_VERSION"),
@@ -434,6 +462,8 @@ fn run(path: &Path, args: &RunArgs, out: &Outputs, view: &str, by_party: bool) -
             "summaries": summaries,
             "budget": budget,
             "deterministic": base,
+            "strategies": strategies,
+            "trace": trace,
         });
         write(file, &serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?)?;
     }

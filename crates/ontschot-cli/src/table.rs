@@ -443,3 +443,67 @@ pub fn comparison(meta: &ontschot::Meta, rows: &[(String, ontschot::Summary)]) -
     }
     out
 }
+
+/// The people entering each state over the horizon per arm, and what each intervention avoids
+/// (`ontschot run --trace`); states nobody enters are left out.
+pub fn events(t: &ontschot::TraceSummary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\nPeople entering each state over the horizon (mean [95% interval])");
+    let mut head = format!("  {:<24}", "state");
+    for a in &t.arms {
+        let _ = write!(head, " {:>14}", a.arm.label);
+    }
+    for a in t.arms.iter().skip(1) {
+        let _ = write!(head, "  {:>32}", format!("avoided by {}", a.arm.label));
+    }
+    let _ = writeln!(out, "{head}");
+    for (k, state) in t.states.iter().enumerate() {
+        if t.arms.iter().all(|a| a.total_events[k].mean == 0.0 && a.total_events[k].p97_5 == 0.0) {
+            continue;
+        }
+        let mut line = format!("  {:<24}", state.label);
+        for a in &t.arms {
+            let _ = write!(line, " {:>14}", one(a.total_events[k].mean));
+        }
+        for a in t.arms.iter().skip(1) {
+            let s = &a.avoided[k];
+            let _ = write!(line, "  {:>32}", format!("{} [{}, {}]", one(s.mean), one(s.p2_5), one(s.p97_5)));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    out
+}
+
+/// Each arm's own costs and effects, and the frontiers (`ontschot run --strategies`).
+pub fn strategies(s: &ontschot::Strategies) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\nEach arm's own totals (society, discounted, mean)");
+    let _ = writeln!(out, "  {:<30} {:>15} {:>11} {:>11}", "arm", "costs", "life-years", "QALYs");
+    for a in &s.arms {
+        let q = a.qalys.as_ref().map_or("-".to_owned(), |q| format!("{:.3}", q.mean));
+        let _ = writeln!(out, "  {:<30} {:>15} {:>11.3} {:>11}", a.arm.label, eur(a.cost.mean), a.life_years.mean, q);
+    }
+    for f in &s.frontiers {
+        let perspective =
+            s.payers.iter().find(|p| p.name == f.perspective).map_or(f.perspective.as_str(), |p| p.label_in("en"));
+        let label =
+            |key: &str| s.arms.iter().find(|a| a.arm.name == key).map_or(key.to_owned(), |a| a.arm.label.clone());
+        let _ = writeln!(out, "\nEfficient frontier: costs of {perspective}, effect {}", f.effect.replace('_', "-"));
+        for p in &f.points {
+            let standing = match &p.dominance {
+                ontschot::Dominance::Efficient => "efficient".to_owned(),
+                ontschot::Dominance::Dominated { by } => format!("dominated by {}", label(by)),
+                ontschot::Dominance::ExtendedlyDominated { between } => {
+                    format!("extendedly dominated ({} - {})", label(&between[0]), label(&between[1]))
+                }
+            };
+            let icer = match (&p.icer, &p.compared_with) {
+                (Some(i), Some(c)) => format!("ICER {} against {}", eur(*i), label(c)),
+                _ => String::new(),
+            };
+            let _ =
+                writeln!(out, "  {:<30} {:>15} {:>11.3}  {:<40} {icer}", p.arm.label, eur(p.cost), p.effect, standing);
+        }
+    }
+    out
+}

@@ -397,3 +397,38 @@ fn excel_out_and_an_edited_parameter_sheet_back_in() {
     let lang = ontschot(&[run.as_slice(), &["--xlsx", book.to_str().unwrap(), "--lang", "de"]].concat());
     assert_eq!(text(&lang.stderr).trim(), "error: --lang must be nl or en, got 'de'");
 }
+
+#[test]
+fn run_with_trace_and_strategies_says_what_the_intervention_does_for_people() {
+    let json = tmp("samenoud-trace.json");
+    let out = ontschot(&[
+        "run",
+        &seed("samenoud.toml"),
+        "-n",
+        "100",
+        "--trace",
+        "--strategies",
+        "--view",
+        "societal",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("People entering each state over the horizon"), "{stdout}");
+    assert!(stdout.contains("avoided by SamenOud"), "{stdout}");
+    assert!(stdout.contains("Efficient frontier: costs of society, effect qalys"), "{stdout}");
+    assert!(stdout.contains("Efficient frontier: costs of Health insurer"), "{stdout}");
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let dead = doc["trace"]["states"].as_array().unwrap().iter().position(|s| s["name"] == "dead").unwrap();
+    let arms = doc["trace"]["arms"].as_array().unwrap();
+    let deaths = |a: usize| arms[a]["total_events"][dead]["mean"].as_f64().unwrap();
+    let avoided = arms[1]["avoided"][dead]["mean"].as_f64().unwrap();
+    assert!((deaths(0) - deaths(1) - avoided).abs() < 1e-6 * avoided.abs().max(1.0));
+    assert_eq!(doc["strategies"]["frontiers"][0]["perspective"], "society");
+    // Without --trace the JSON says there is none.
+    let plain = ontschot(&["run", &seed("samenoud.toml"), "-n", "50", "-q", "--json", json.to_str().unwrap()]);
+    assert!(plain.status.success());
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(doc["trace"].is_null());
+}

@@ -75,8 +75,8 @@ pub struct Frontier {
 /// QALYs (when the states have utilities) and by life-years.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Strategies {
-    /// The payers of [`ArmTotals::payers`]: keys and labels.
-    pub payers: Vec<Label>,
+    /// The payers of [`ArmTotals::payers`].
+    pub payers: Vec<crate::model::PayerInfo>,
     /// Per arm, in the scenario's order.
     pub arms: Vec<ArmTotals>,
     /// Society's frontiers first, then each payer's.
@@ -172,8 +172,7 @@ impl Results {
                 });
             }
         }
-        let payers = meta.payers.iter().map(|p| Label { name: p.name.clone(), label: p.label.clone() }).collect();
-        Ok(Strategies { payers, arms: out_arms, frontiers })
+        Ok(Strategies { payers: meta.payers.clone(), arms: out_arms, frontiers })
     }
 
     /// Per willingness to pay, the share of iterations in which each arm has the highest net
