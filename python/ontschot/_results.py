@@ -389,6 +389,118 @@ class Results:
             )
         return pd.concat(frames, ignore_index=True)
 
+    # --- people, and several strategies --------------------------------------------------------
+    def _trace(self) -> dict[str, Any]:
+        t = json.loads(self._inner.trace_json())
+        if t is None:
+            raise ValueError("this run did not keep the trace: run the scenario with scenario.run(trace=True)")
+        return t  # type: ignore[no-any-return]
+
+    def trace(self) -> pd.DataFrame:
+        """The people in each state at each trace point, per arm, over the iterations: a tidy
+        table with columns ``arm``, ``point`` (0 is the start, t the end of cycle t), ``time``
+        (years since the start), ``state``, ``label``, ``mean``, ``p2_5``, ``p97_5``. Needs a run
+        with ``trace=True``."""
+        t = self._trace()
+        cycle_years = 1.0 / max(1, round((len(t["arms"][0]["occupancy"]) - 1) / self._meta["years"]))
+        rows = []
+        for a in t["arms"]:
+            for p, states in enumerate(a["occupancy"]):
+                for s, st in zip(t["states"], states):
+                    rows.append({"arm": a["arm"]["name"], "point": p, "time": p * cycle_years, "state": s["name"], "label": s["label"], "mean": st["mean"], "p2_5": st["p2_5"], "p97_5": st["p97_5"]})
+        return Table(rows)
+
+    def events(self) -> pd.DataFrame:
+        """The people entering each state per year, per arm (admissions into a hospital state,
+        deaths into a dead state): a tidy table with columns ``arm``, ``year``, ``state``,
+        ``label``, ``mean``, ``p2_5``, ``p97_5``, and for the interventions ``avoided`` (mean
+        entries over the horizon avoided against the comparator, on the year's rows per state the
+        same number) with ``avoided_p2_5`` and ``avoided_p97_5``. Needs ``trace=True``."""
+        t = self._trace()
+        rows = []
+        for a in t["arms"]:
+            for y, states in enumerate(a["events"]):
+                for k, (s, st) in enumerate(zip(t["states"], states)):
+                    row = {"arm": a["arm"]["name"], "year": y + 1, "state": s["name"], "label": s["label"], "mean": st["mean"], "p2_5": st["p2_5"], "p97_5": st["p97_5"]}
+                    avoided = a["avoided"][k] if a["avoided"] else None
+                    row["avoided"] = avoided["mean"] if avoided else float("nan")
+                    row["avoided_p2_5"] = avoided["p2_5"] if avoided else float("nan")
+                    row["avoided_p97_5"] = avoided["p97_5"] if avoided else float("nan")
+                    rows.append(row)
+        return Table(rows)
+
+    def avoided(self, arm: int | str = 1) -> pd.DataFrame:
+        """Per state, the entries over the horizon in the comparator and in ``arm`` and those the
+        intervention avoids (mean and 95% interval), indexed by state. Needs ``trace=True``."""
+        index = self._arm(arm, intervention=True)
+        t = self._trace()
+        a, c = t["arms"][index], t["arms"][0]
+        rows = [
+            {"state": s["name"], "label": s["label"], "comparator": c["total_events"][k]["mean"], "arm": a["total_events"][k]["mean"], "avoided": a["avoided"][k]["mean"], "avoided_p2_5": a["avoided"][k]["p2_5"], "avoided_p97_5": a["avoided"][k]["p97_5"]}
+            for k, s in enumerate(t["states"])
+        ]
+        return Table(rows).set_index("state")
+
+    def strategies(self) -> pd.DataFrame:
+        """Each arm's own discounted totals (not increments): ``cost`` (all budgets), the cost
+        of each payer (``cost_<payer>``), ``life_years`` and ``qalys``, means with 95% intervals,
+        indexed by arm."""
+        s = json.loads(self._inner.strategies_json())
+        rows = []
+        for a in s["arms"]:
+            row: dict[str, Any] = {"arm": a["arm"]["name"], "label": a["arm"]["label"], "cost": a["cost"]["mean"], "cost_p2_5": a["cost"]["p2_5"], "cost_p97_5": a["cost"]["p97_5"]}
+            for p, st in zip(s["payers"], a["payers"]):
+                row[f"cost_{p['name']}"] = st["mean"]
+            row["life_years"] = a["life_years"]["mean"]
+            q = a.get("qalys")
+            row["qalys"] = q["mean"] if q else float("nan")
+            row["qalys_p2_5"] = q["p2_5"] if q else float("nan")
+            row["qalys_p97_5"] = q["p97_5"] if q else float("nan")
+            rows.append(row)
+        return Table(rows).set_index("arm")
+
+    def frontier(self, perspective: str = "society", effect: str = "qalys") -> pd.DataFrame:
+        """The efficient frontier from one perspective (``"society"`` or a payer's key, whose
+        costs are its own budgets') by ``"qalys"`` or ``"life_years"``: every arm, cheapest first,
+        with its mean cost and effect, its ``status`` (``efficient``, ``dominated`` or
+        ``extendedly_dominated``), what dominates it, and for an efficient arm after the first
+        its ``icer`` against the efficient arm before it."""
+        s = json.loads(self._inner.strategies_json())
+        found = [f for f in s["frontiers"] if f["perspective"] == perspective and f["effect"] == effect]
+        if not found:
+            known = sorted({f"{f['perspective']}/{f['effect']}" for f in s["frontiers"]})
+            raise ValueError(f"no frontier for {perspective!r} by {effect!r}; there are: {', '.join(known)}")
+        rows = []
+        for p in found[0]["points"]:
+            by = p.get("by") or (" and ".join(p["between"]) if p.get("between") else None)
+            rows.append({"arm": p["arm"]["name"], "label": p["arm"]["label"], "cost": p["cost"], "effect": p["effect"], "status": p["status"], "dominated_by": by, "compared_with": p["compared_with"], "icer": p["icer"] if p["icer"] is not None else float("nan")})
+        return Table(rows).set_index("arm")
+
+    def acceptability(self, wtp: Sequence[float] | None = None, perspective: str = "society", effect: str = "qalys") -> pd.DataFrame:
+        """Per willingness to pay (default 0 to 100,000 euros per unit of effect), the share of
+        iterations in which each arm has the highest net monetary benefit (the acceptability
+        curves of several strategies, one column per arm) and ``optimal``, the arm with the
+        highest mean net benefit: the acceptability frontier follows its column."""
+        grid = list(np.linspace(0, 100_000, 41)) if wtp is None else [float(w) for w in wtp]
+        out = json.loads(self._inner.acceptability_json(grid, perspective, effect))
+        df = pd.DataFrame(out["chances"], columns=self.arms)
+        df.insert(0, "wtp", grid)
+        df["optimal"] = [self.arms[b] for b in out["best"]]
+        return df
+
+    def plot_trace(self, states: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
+        """The people in each state over time, one line per arm and state with its 95% band."""
+        from . import plot
+
+        return plot.trace(self, states=states, ax=ax)
+
+    def plot_frontier(self, perspective: str = "society", effect: str = "qalys", ax: Axes | None = None) -> Axes:
+        """The cost-effectiveness plane of every arm (each iteration a dot, the means as
+        markers) with the efficient frontier drawn through the efficient arms."""
+        from . import plot
+
+        return plot.frontier(self, perspective=perspective, effect=effect, ax=ax)
+
     # --- plots (matplotlib, imported when used) ------------------------------------------------
     def plot_who_pays(self, arm: int | str = 1, by: str = "budget", ax: Axes | None = None) -> Axes:
         """Bar chart of each party's net over the horizon with its 95% interval."""

@@ -175,6 +175,7 @@ class Scenario:
         mode: Literal["cohort", "individual"] | None = None,
         max_memory: float | None = None,
         first_iteration: int = 0,
+        trace: bool = False,
     ) -> Results:
         """Runs the Monte Carlo simulation.
 
@@ -193,6 +194,9 @@ class Scenario:
             first_iteration: run the range of ``iterations`` that starts at this iteration of a
                 larger run (default 0): iteration ``k`` draws the same numbers in any range, and
                 :meth:`Results.merge` joins ranges into the whole run, bit for bit.
+            trace: keep the people in each state at each point and those entering each state per
+                year (:meth:`Results.trace`, :meth:`Results.events`, :meth:`Results.avoided`);
+                cohort mode.
 
         The GIL is released while the simulation runs; Ctrl-C stops it within a fraction of a
         second with ``KeyboardInterrupt``.
@@ -202,7 +206,7 @@ class Scenario:
         iterations, seed, threads, first = _counts(iterations=iterations, seed=seed, threads=threads, first_iteration=first_iteration)
         callback = resolve(progress, self._inner_name())
         results = Results._wrap(
-            self._inner.run(iterations, seed, threads, detail, callback, mode, _bytes(max_memory), first or 0)
+            self._inner.run(iterations, seed, threads, detail, callback, mode, _bytes(max_memory), first or 0, trace)
         )
         object.__setattr__(results, "_scenario", self)
         return results

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
     from matplotlib.axes import Axes
 
@@ -179,3 +181,56 @@ def acceptability(curve: "pd.DataFrame", ax: Axes | None = None) -> Axes:
     from ._sensitivity import plot_acceptability
 
     return plot_acceptability(curve, ax=ax)
+
+
+def trace(results: Results, states: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
+    """People per state over time per arm (from :meth:`Results.trace`): one colour per state,
+    the comparator dashed, 95% bands."""
+    ax = _axes(ax)
+    t = results.trace()
+    names = list(dict.fromkeys(t["state"])) if states is None else list(states)
+    unknown = [n for n in names if n not in set(t["state"])]
+    if unknown:
+        raise KeyError(f"no state named {unknown[0]!r}; states: {', '.join(dict.fromkeys(t['state']))}")
+    arms = results.arms
+    for k, state in enumerate(names):
+        for a, arm in enumerate(arms):
+            rows = t[(t["state"] == state) & (t["arm"] == arm)]
+            colour = PALETTE[k % len(PALETTE)]
+            style = "--" if a == 0 else "-"
+            ax.plot(rows["time"], rows["mean"], style, color=colour, label=f"{rows['label'].iloc[0]} ({arm})")
+            ax.fill_between(rows["time"], rows["p2_5"], rows["p97_5"], color=colour, alpha=0.12, linewidth=0)
+    ax.set_xlabel("years since the start")
+    ax.set_ylabel("people")
+    ax.set_title("People per state (mean, 95% interval); comparator dashed")
+    ax.legend(fontsize="small")
+    return ax
+
+
+def frontier(results: Results, perspective: str = "society", effect: str = "qalys", ax: Axes | None = None) -> Axes:
+    """The cost-effectiveness plane with the efficient frontier (from :meth:`Results.frontier`):
+    each iteration of each arm a dot, each arm's mean a marker, the frontier a line."""
+    ax = _axes(ax)
+    table = results.frontier(perspective, effect)
+    costs_df = results.strategies()
+    measure = {"qalys": 1, "life_years": 0}[effect]
+    df, de = results.discount_factors("costs"), results.discount_factors("effects")
+    budgets = results.meta["budgets"]
+    payer = None if perspective == "society" else results.payers.index(perspective)
+    keep = [b for b, info in enumerate(budgets) if payer is None or info["payer"] == payer]
+    for a, arm in enumerate(results.arms):
+        money = results.array(kind="care", arm=a)[:, :, keep] + results.array(kind="programme", arm=a)[:, :, keep]
+        cost = (money.sum(axis=2) * df).sum(axis=1)
+        eff = (results.effects(a)[:, :, measure] * de).sum(axis=1)
+        colour = PALETTE[a % len(PALETTE)]
+        ax.scatter(eff, cost, s=4, alpha=0.25, color=colour, linewidths=0)
+        ax.scatter([np.mean(eff)], [np.mean(cost)], s=60, color=colour, edgecolors="black", label=str(costs_df.loc[arm, "label"]), zorder=3)
+    efficient = table[table["status"] == "efficient"]
+    ax.plot(efficient["effect"], efficient["cost"], "-", color="black", linewidth=1, label="efficient frontier")
+    _euro_axis(ax)
+    ax.set_xlabel(effect.replace("_", "-"))
+    who = "society" if payer is None else results.meta["payers"][payer]["label_en"] or perspective
+    ax.set_ylabel(f"costs of {who}")
+    ax.set_title("Cost-effectiveness plane: each iteration a dot, the means as markers")
+    ax.legend(fontsize="small")
+    return ax

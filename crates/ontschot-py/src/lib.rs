@@ -38,6 +38,7 @@ impl Scenario {
         mode: Option<&str>,
         max_memory: Option<u64>,
         first_iteration: usize,
+        trace: bool,
     ) -> PyResult<(Model, ontschot::Results)> {
         let model = Model::new(&self.inner).map_err(to_py)?;
         let mode = mode
@@ -45,7 +46,8 @@ impl Scenario {
             .transpose()
             .map_err(|reason| to_py(ontschot::Error::Settings { field: "mode", reason }))?;
         let results = {
-            let mut sim = configure(&model, iterations, seed, threads, detail).first_iteration(first_iteration);
+            let mut sim =
+                configure(&model, iterations, seed, threads, detail).first_iteration(first_iteration).trace(trace);
             if let Some(mode) = mode {
                 sim = sim.mode(mode);
             }
@@ -113,7 +115,7 @@ impl Scenario {
         Model::new(&self.inner).map(|m| m.warnings(self.inner.simulation.iterations)).map_err(to_py)
     }
 
-    #[pyo3(signature = (iterations=None, seed=None, threads=None, detail=None, progress=None, mode=None, max_memory=None, first_iteration=0))]
+    #[pyo3(signature = (iterations=None, seed=None, threads=None, detail=None, progress=None, mode=None, max_memory=None, first_iteration=0, trace=false))]
     #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
@@ -126,8 +128,9 @@ impl Scenario {
         mode: Option<&str>,
         max_memory: Option<u64>,
         first_iteration: usize,
+        trace: bool,
     ) -> PyResult<Results> {
-        self.simulate(py, iterations, seed, threads, detail, progress, mode, max_memory, first_iteration)
+        self.simulate(py, iterations, seed, threads, detail, progress, mode, max_memory, first_iteration, trace)
             .map(|(_, r)| Results::new(r))
     }
 
@@ -182,7 +185,7 @@ impl Scenario {
                 )));
             }
         };
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0, false)?;
         let options = SolveOptions { arm, alternative, ..SolveOptions::new(arrangement, term, (low, high), goal) };
         let answer = py.detach(|| ontschot::finance::solve(&model, &results, &options)).map_err(to_py)?;
         Ok(serde_json::to_string(&answer).expect("answers serialise"))
@@ -206,7 +209,7 @@ impl Scenario {
                 arms.saturating_sub(1)
             )));
         }
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0, false)?;
         let options = py.detach(|| ontschot::finance::compare(&model, &results, arm)).map_err(to_py)?;
         Ok(serde_json::to_string(&options).expect("comparisons serialise"))
     }
@@ -261,7 +264,7 @@ impl Scenario {
         threads: Option<usize>,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0, false)?;
         let doc = py
             .detach(|| -> ontschot::Result<serde_json::Value> {
                 let first = ontschot::analysis::first_order(&model, &results, arm)?;
@@ -302,7 +305,7 @@ impl Scenario {
         threads: Option<usize>,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0)?;
+        let (model, results) = self.simulate(py, iterations, seed, threads, None, progress, None, None, 0, false)?;
         let options =
             SolveOptions { arm, alternative, ..SolveOptions::new(arrangement, term, (0.0, 1.0), Goal::ExpectedGain) };
         let curve = py.detach(|| ontschot::finance::sweep(&model, &results, &options, &values)).map_err(to_py)?;
@@ -644,6 +647,31 @@ impl Results {
 
     fn effect_discount_factors(&self) -> Vec<f64> {
         self.inner.effect_discount_factors()
+    }
+
+    fn trace<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Option<Bound<'py, PyArray3<f64>>>> {
+        slf.get().check_arm(arm)?;
+        slf.get().inner.trace(arm).map_err(to_py)?.map(|t| view(&t, slf)).transpose()
+    }
+
+    fn events<'py>(slf: &Bound<'py, Self>, arm: usize) -> PyResult<Option<Bound<'py, PyArray3<f64>>>> {
+        slf.get().check_arm(arm)?;
+        slf.get().inner.events(arm).map_err(to_py)?.map(|t| view(&t, slf)).transpose()
+    }
+
+    fn trace_json(&self) -> PyResult<String> {
+        let t = self.inner.trace_summary().map_err(to_py)?;
+        Ok(serde_json::to_string(&t).expect("the trace serialises"))
+    }
+
+    fn strategies_json(&self) -> PyResult<String> {
+        let s = self.inner.strategies().map_err(to_py)?;
+        Ok(serde_json::to_string(&s).expect("strategies serialise"))
+    }
+
+    fn acceptability_json(&self, wtps: Vec<f64>, perspective: &str, effect: &str) -> PyResult<String> {
+        let (chances, best) = self.inner.acceptability(&wtps, perspective, effect).map_err(to_py)?;
+        Ok(serde_json::json!({ "chances": chances, "best": best }).to_string())
     }
 
     fn summary_json(&self, arm: usize) -> PyResult<String> {
