@@ -212,3 +212,81 @@ fn a_truncated_normal_stays_in_its_interval_with_the_cut_normals_mean() {
     let err = Dist::from_spec(&gamma).unwrap_err();
     assert!(err[0].to_string().contains("only a normal is truncated"), "{:?}", err);
 }
+
+fn mvn(covariance: &[(&str, &[(&str, f64)])]) -> ParameterSpec {
+    let means = [("log_shape", 0.37), ("log_scale", 3.1), ("beta_age", -0.02)];
+    ParameterSpec {
+        means: Some(means.iter().map(|(k, v)| (k.to_string(), *v)).collect()),
+        covariance: Some(
+            covariance
+                .iter()
+                .map(|(row, cols)| (row.to_string(), cols.iter().map(|(k, v)| (k.to_string(), *v)).collect()))
+                .collect(),
+        ),
+        ..spec(DistKind::MultivariateNormal)
+    }
+}
+
+/// A survival regression's variance-covariance matrix (shape, scale, age coefficient).
+const COVARIANCE: [(&str, &[(&str, f64)]); 3] = [
+    ("log_shape", &[("log_shape", 0.0100), ("log_scale", -0.0030), ("beta_age", 0.0002)]),
+    ("log_scale", &[("log_shape", -0.0030), ("log_scale", 0.0400), ("beta_age", -0.0004)]),
+    ("beta_age", &[("log_shape", 0.0002), ("log_scale", -0.0004), ("beta_age", 0.0001)]),
+];
+
+#[test]
+fn a_multivariate_normal_reproduces_its_means_and_covariance() {
+    let d = Dist::from_spec(&mvn(&COVARIANCE)).unwrap();
+    // Components in name order.
+    assert_eq!(d.components(), ["beta_age", "log_scale", "log_shape"]);
+    let (means, cov) =
+        ([-0.02, 3.1, 0.37], [[0.0001, -0.0004, 0.0002], [-0.0004, 0.04, -0.003], [0.0002, -0.003, 0.01]]);
+    assert_eq!(d.mean(), means);
+    let n = 200_000;
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(7);
+    let draws: Vec<[f64; 3]> = (0..n)
+        .map(|_| {
+            let mut out = [0.0; 3];
+            d.sample_into(&mut rng, &mut out);
+            out
+        })
+        .collect();
+    let mean = |i: usize| draws.iter().map(|x| x[i]).sum::<f64>() / n as f64;
+    let m: Vec<f64> = (0..3).map(mean).collect();
+    for i in 0..3 {
+        // Within 4 standard errors of the mean.
+        assert!((m[i] - means[i]).abs() < 4.0 * (cov[i][i] / n as f64).sqrt(), "mean {i}: {}", m[i]);
+        for j in 0..3 {
+            let c = draws.iter().map(|x| (x[i] - m[i]) * (x[j] - m[j])).sum::<f64>() / (n - 1) as f64;
+            // The standard error of a sample covariance: sqrt((s_ii s_jj + s_ij^2) / n).
+            let se = ((cov[i][i] * cov[j][j] + cov[i][j] * cov[i][j]) / n as f64).sqrt();
+            assert!((c - cov[i][j]).abs() < 4.0 * se, "covariance {i},{j}: {c} against {}", cov[i][j]);
+        }
+    }
+}
+
+#[test]
+fn a_covariance_that_cannot_be_one_is_named() {
+    let reason = |c: &[(&str, &[(&str, f64)])]| {
+        let problems = Dist::from_spec(&mvn(c)).unwrap_err();
+        format!("{}: {}", problems[0].path, problems[0].reason)
+    };
+    let mut asymmetric = COVARIANCE;
+    asymmetric[0] = ("log_shape", &[("log_shape", 0.0100), ("log_scale", -0.0031), ("beta_age", 0.0002)]);
+    assert_eq!(
+        reason(&asymmetric),
+        "covariance: must be symmetric: log_shape.log_scale = -0.0031 but log_scale.log_shape = -0.003"
+    );
+    let mut missing = COVARIANCE;
+    missing[2] = ("beta_age", &[("log_shape", 0.0002), ("log_scale", -0.0004)]);
+    assert_eq!(reason(&missing), "covariance.beta_age: has no entry for 'beta_age'");
+    // A correlation above 1: variances 0.01 and 0.04, covariance 0.03 (correlation 1.5).
+    let mut too_strong = COVARIANCE;
+    too_strong[0] = ("log_shape", &[("log_shape", 0.0100), ("log_scale", 0.03), ("beta_age", 0.0002)]);
+    too_strong[1] = ("log_scale", &[("log_shape", 0.03), ("log_scale", 0.0400), ("beta_age", -0.0004)]);
+    assert!(
+        reason(&too_strong).starts_with("covariance: is not positive definite (at component"),
+        "{}",
+        reason(&too_strong)
+    );
+}

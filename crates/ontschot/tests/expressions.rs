@@ -171,3 +171,74 @@ fn a_base_case_apart_from_the_distribution_is_what_the_deterministic_run_uses() 
     assert_eq!(paths, ["parameters.r_death.base"]);
     assert!(m.contains("-1 lies outside the values the distribution can take, [0, inf]"), "{m}");
 }
+
+#[test]
+fn survival_transitions_keep_the_cohort_on_its_survival_curve() {
+    // With p = 1 - S(time + dt) / S(time) the products telescope: the share alive at the end of
+    // cycle k is S(k dt), for every family, here with half-year cycles.
+    type Survival = fn(f64) -> f64;
+    let families: [(&str, Survival); 5] = [
+        ("surv_exp(T, 0.15)", |t| (-0.15 * t).exp()),
+        ("surv_weibull(T, 1.4, 6)", |t| (-(t / 6.0).powf(1.4)).exp()),
+        ("surv_gompertz(T, 0.12, 0.05)", |t| (-0.05 / 0.12 * ((0.12 * t).exp() - 1.0)).exp()),
+        ("surv_llogis(T, 2.2, 5)", |t| 1.0 / (1.0 + (t / 5.0).powf(2.2))),
+        ("surv_lnorm(T, 1.6, 0.7)", |t| {
+            if t == 0.0 { 1.0 } else { 0.5 * erfc_series((t.ln() - 1.6) / (0.7 * std::f64::consts::SQRT_2)) }
+        }),
+    ];
+    for (s, closed) in families {
+        let p = format!("1 - {} / {}", s.replace('T', "(time + cycle_years)"), s.replace('T', "time"));
+        let mut scenario = two_state(&p, "");
+        scenario.cycle_years = 0.5;
+        let model = Model::new(&scenario).unwrap();
+        let r = Simulation::new(&model).trace(true).deterministic().unwrap();
+        let trace = r.trace(0).unwrap().unwrap();
+        for k in 0..=10 {
+            let expected = closed(k as f64 * 0.5);
+            assert!(close(trace[[0, k, 0]], expected, 1e-12), "{s} at point {k}: {} vs {expected}", trace[[0, k, 0]]);
+        }
+    }
+}
+
+/// The complementary error function from the Taylor series of erf, for the small arguments this
+/// test needs (|x| < 3), to about 1e-15: a reference independent of the engine's.
+fn erfc_series(x: f64) -> f64 {
+    // erf(x) = 2/sqrt(pi) * sum (-1)^n x^(2n+1) / (n! (2n+1))
+    let (mut sum, mut term, mut n) = (0.0, x, 0.0);
+    while term.abs() > 1e-18 {
+        sum += term / (2.0 * n + 1.0);
+        n += 1.0;
+        term *= -x * x / n;
+    }
+    1.0 - 2.0 / std::f64::consts::PI.sqrt() * sum
+}
+
+#[test]
+fn correlated_survival_coefficients_drive_each_iteration_s_curve() {
+    let extra = r#"
+[parameters.weibull]
+dist = "multivariate_normal"
+means = { log_shape = 0.3, log_scale = 1.8 }
+covariance = { log_shape = { log_shape = 0.01, log_scale = -0.004 }, log_scale = { log_shape = -0.004, log_scale = 0.02 } }
+[derived]
+shape = "exp(weibull.log_shape)"
+scale = "exp(weibull.log_scale)"
+p_death = "1 - surv_weibull(time + cycle_years, shape, scale) / surv_weibull(time, shape, scale)"
+"#;
+    let model = Model::new(&two_state("p_death", extra)).unwrap();
+    let r = Simulation::new(&model).iterations(20).seed(4).trace(true).run().unwrap();
+    let (names, draws) = ontschot::analysis::parameter_draws(&model, 20, 4).unwrap();
+    let col = |n: &str| names.iter().position(|x| x == n).unwrap();
+    let trace = r.trace(0).unwrap().unwrap();
+    for it in 0..20 {
+        let (k, l) = (draws[[it, col("weibull.log_shape")]].exp(), draws[[it, col("weibull.log_scale")]].exp());
+        for t in 0..=5 {
+            let s = (-(t as f64 / l).powf(k)).exp();
+            assert!(close(trace[[it, t, 0]], s, 1e-12), "iteration {it} point {t}");
+        }
+    }
+    // The parameter as a whole is not a number.
+    let (paths, m) = invalid(&two_state("weibull", extra));
+    assert_eq!(paths, ["transitions.from.alive.dead"]);
+    assert!(m.contains("'weibull' is a multivariate normal: name one of its components"), "{m}");
+}

@@ -58,6 +58,8 @@ enum Kind {
     /// Gammas per component (of alpha + 1 where alpha < 1, with 1 / alpha for the boost) and
     /// the means.
     Dirichlet(Vec<(Gamma<f64>, Option<f64>)>, Vec<f64>),
+    /// The means and the lower Cholesky factor of the covariance, row by row.
+    MvNormal(Vec<f64>, Vec<f64>),
 }
 
 impl Tails {
@@ -129,6 +131,7 @@ fn forms(kind: DistKind) -> &'static [&'static [&'static str]] {
         DistKind::Triangular => &[&["min", "mode", "max"]],
         DistKind::Pert => &[&["min", "mode", "max", "shape"], &["min", "mode", "max"]],
         DistKind::Dirichlet => &[&["alpha"], &["shares", "n"]],
+        DistKind::MultivariateNormal => &[&["means", "covariance"]],
     }
 }
 
@@ -143,6 +146,7 @@ fn kind_name(kind: DistKind) -> &'static str {
         DistKind::Triangular => "triangular",
         DistKind::Pert => "pert",
         DistKind::Dirichlet => "dirichlet",
+        DistKind::MultivariateNormal => "multivariate_normal",
     }
 }
 
@@ -175,6 +179,12 @@ fn present(spec: &ParameterSpec) -> Vec<(&'static str, Option<f64>)> {
     }
     if let Some(sh) = &spec.shares {
         v.extend(sh.values().map(|a| ("shares", Some(*a))));
+    }
+    if let Some(m) = &spec.means {
+        v.extend(m.values().map(|a| ("means", Some(*a))));
+    }
+    if let Some(c) = &spec.covariance {
+        v.extend(c.values().flat_map(|row| row.values()).map(|a| ("covariance", Some(*a))));
     }
     v
 }
@@ -237,15 +247,19 @@ impl Dist {
             (Some(Alpha::PerComponent(m)), _) | (_, Some(m)) if spec.dist == DistKind::Dirichlet => {
                 m.keys().cloned().collect()
             }
+            _ if spec.dist == DistKind::MultivariateNormal => {
+                spec.means.as_ref().map(|m| m.keys().cloned().collect()).unwrap_or_default()
+            }
             _ => Vec::new(),
         };
         Ok(Dist { kind, components, tails })
     }
 
-    /// Number of values the parameter holds: 1, or the Dirichlet's number of components.
+    /// Number of values the parameter holds: 1, or the number of components of a Dirichlet or a
+    /// multivariate normal.
     pub fn width(&self) -> usize {
         match &self.kind {
-            Kind::Dirichlet(_, m) => m.len(),
+            Kind::Dirichlet(_, m) | Kind::MvNormal(m, _) => m.len(),
             _ => 1,
         }
     }
@@ -281,7 +295,7 @@ impl Dist {
             | Kind::Uniform(_, m)
             | Kind::Triangular(_, m)
             | Kind::Pert(_, m) => vec![*m],
-            Kind::Dirichlet(_, m) => m.clone(),
+            Kind::Dirichlet(_, m) | Kind::MvNormal(m, _) => m.clone(),
         }
     }
 
@@ -308,6 +322,17 @@ impl Dist {
             Kind::Uniform(d, _) => out[0] = d.sample(rng),
             Kind::Triangular(d, _) => out[0] = d.sample(rng),
             Kind::Pert(d, _) => out[0] = d.sample(rng),
+            Kind::MvNormal(mu, l) => {
+                // mu + L z with independent standard normals z.
+                let n = mu.len();
+                let mut z = [0.0f64; MAX_COMPONENTS];
+                for zi in z.iter_mut().take(n) {
+                    *zi = rand_distr::StandardNormal.sample(rng);
+                }
+                for (i, o) in out.iter_mut().enumerate() {
+                    *o = mu[i] + l[i * n..i * n + i + 1].iter().zip(&z).map(|(a, b)| a * b).sum::<f64>();
+                }
+            }
             Kind::Dirichlet(gs, _) if gs.iter().all(|(_, boost)| boost.is_none()) => {
                 // Normalised independent gammas: the standard construction of a Dirichlet draw.
                 let mut total = 0.0;
@@ -342,6 +367,78 @@ impl Dist {
             }
         }
     }
+}
+
+/// The most components a multivariate normal may have.
+pub const MAX_COMPONENTS: usize = 32;
+
+/// A multivariate normal from its means and covariance by component name: the covariance must
+/// name the same components, be symmetric and positive definite.
+fn multivariate_normal(spec: &ParameterSpec) -> Result<(Kind, Tails), Problem> {
+    let means = spec.means.clone().unwrap_or_default();
+    let cov = spec.covariance.clone().unwrap_or_default();
+    let names: Vec<&String> = means.keys().collect();
+    let n = names.len();
+    if n < 2 {
+        return Err(bad("means", "a multivariate normal needs at least two components"));
+    }
+    if n > MAX_COMPONENTS {
+        return Err(bad("means", format!("at most {MAX_COMPONENTS} components, got {n}")));
+    }
+    if let Some(k) = names.iter().find(|k| k.is_empty() || k.contains('.')) {
+        return Err(bad("means", format!("component '{k}': a name must be non-empty and without '.'")));
+    }
+    let mut c = vec![0.0; n * n];
+    for (i, a) in names.iter().enumerate() {
+        let Some(row) = cov.get(*a) else {
+            return Err(bad("covariance", format!("has no row for component '{a}'")));
+        };
+        if let Some(extra) =
+            row.keys().find(|k| !means.contains_key(*k)).or(cov.keys().find(|k| !means.contains_key(*k)))
+        {
+            return Err(bad("covariance", format!("names '{extra}', which is not a component of means")));
+        }
+        for (j, b) in names.iter().enumerate() {
+            let Some(&x) = row.get(*b) else {
+                return Err(bad(&format!("covariance.{a}"), format!("has no entry for '{b}'")));
+            };
+            c[i * n + j] = x;
+        }
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let (x, y) = (c[i * n + j], c[j * n + i]);
+            if (x - y).abs() > 1e-12 * x.abs().max(y.abs()).max(f64::MIN_POSITIVE) {
+                return Err(bad(
+                    "covariance",
+                    format!("must be symmetric: {}.{} = {x} but {}.{} = {y}", names[i], names[j], names[j], names[i]),
+                ));
+            }
+        }
+    }
+    // Cholesky: C = L L^T, row by row.
+    let mut l = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i * n + k] * l[j * n + k]).sum();
+            if i == j {
+                let d = c[i * n + i] - s;
+                if d.is_nan() || d <= 0.0 {
+                    return Err(bad(
+                        "covariance",
+                        format!(
+                            "is not positive definite (at component '{}'): a variance must be > 0 and each correlation within (-1, 1), jointly",
+                            names[i]
+                        ),
+                    ));
+                }
+                l[i * n + i] = d.sqrt();
+            } else {
+                l[i * n + j] = (c[i * n + j] - s) / l[j * n + j];
+            }
+        }
+    }
+    Ok((Kind::MvNormal(means.values().copied().collect(), l), Tails::Inside))
 }
 
 fn build(spec: &ParameterSpec, form: &[&str]) -> Result<(Kind, Tails), Problem> {
@@ -382,6 +479,7 @@ fn build(spec: &ParameterSpec, form: &[&str]) -> Result<(Kind, Tails), Problem> 
         }
     };
     Ok(match (spec.dist, form) {
+        (DistKind::MultivariateNormal, _) => multivariate_normal(spec)?,
         (DistKind::Fixed, _) => (Kind::Fixed(g("value")), Tails::Inside),
         (DistKind::Normal, ["mean", "sd"]) => {
             let (m, s) = (g("mean"), positive("sd")?);

@@ -477,7 +477,7 @@ impl<'a> Compiler<'a> {
             return None;
         }
         if !dist.components().is_empty() {
-            self.err(path, "a dirichlet's base case is its mean shares; remove base");
+            self.err(path, "a parameter of several components has its means as base case; remove base");
             return None;
         }
         let (lo, hi) = match spec.dist {
@@ -623,9 +623,10 @@ impl<'a> Compiler<'a> {
                     return self.table_allowed(path, n, ctx).then_some(Term::Table(t as u32));
                 }
                 if let Some(p) = self.s.parameters.get(n)
-                    && p.dist == sc::DistKind::Dirichlet
+                    && matches!(p.dist, sc::DistKind::Dirichlet | sc::DistKind::MultivariateNormal)
                 {
-                    self.err(path, format!("'{n}' is a dirichlet: name one of its components, as '{n}.COMPONENT'"));
+                    let kind = if p.dist == sc::DistKind::Dirichlet { "a dirichlet" } else { "a multivariate normal" };
+                    self.err(path, format!("'{n}' is {kind}: name one of its components, as '{n}.COMPONENT'"));
                     return None;
                 }
                 if self.s.parameters.contains_key(n) || self.s.tables.contains_key(n) {

@@ -94,6 +94,12 @@ pub(crate) enum Op {
     Max,
     /// `if(condition, then, else)`.
     If,
+    /// Survival functions `S(t)` of parametric distributions, as flexsurv parameterises them.
+    SurvExp,
+    SurvWeibull,
+    SurvGompertz,
+    SurvLogLogistic,
+    SurvLogNormal,
 }
 
 impl Op {
@@ -102,7 +108,7 @@ impl Op {
         match self {
             Op::Const(_) | Op::Slot(_) | Op::Table(_) | Op::Var(_) => 0,
             Op::Neg | Op::Not | Op::Exp | Op::Ln | Op::Log10 | Op::Sqrt | Op::Abs | Op::Logistic | Op::Logit => 1,
-            Op::If => 3,
+            Op::If | Op::SurvWeibull | Op::SurvGompertz | Op::SurvLogLogistic | Op::SurvLogNormal => 3,
             _ => 2,
         }
     }
@@ -144,6 +150,13 @@ impl Op {
                     c
                 }
             }
+            Op::SurvExp => (-b * a).exp(),
+            Op::SurvWeibull => (-(a / c).powf(b)).exp(),
+            Op::SurvGompertz if b == 0.0 => (-c * a).exp(),
+            Op::SurvGompertz => (-c / b * (b * a).exp_m1()).exp(),
+            Op::SurvLogLogistic => 1.0 / (1.0 + (a / c).powf(b)),
+            Op::SurvLogNormal if a <= 0.0 => 1.0,
+            Op::SurvLogNormal => 0.5 * libm::erfc((a.ln() - b) / (c * std::f64::consts::SQRT_2)),
             Op::Const(_) | Op::Slot(_) | Op::Table(_) | Op::Var(_) => f64::NAN,
         }
     }
@@ -251,7 +264,7 @@ enum Node {
 
 /// The functions an expression may call: name, step, and the number of arguments (`None`: two
 /// or more, folded pairwise).
-const FUNCTIONS: [(&str, Op, Option<usize>); 12] = [
+const FUNCTIONS: [(&str, Op, Option<usize>); 17] = [
     ("exp", Op::Exp, Some(1)),
     ("ln", Op::Ln, Some(1)),
     ("log", Op::Ln, Some(1)),
@@ -264,6 +277,11 @@ const FUNCTIONS: [(&str, Op, Option<usize>); 12] = [
     ("min", Op::Min, None),
     ("max", Op::Max, None),
     ("if", Op::If, Some(3)),
+    ("surv_exp", Op::SurvExp, Some(2)),
+    ("surv_weibull", Op::SurvWeibull, Some(3)),
+    ("surv_gompertz", Op::SurvGompertz, Some(3)),
+    ("surv_llogis", Op::SurvLogLogistic, Some(3)),
+    ("surv_lnorm", Op::SurvLogNormal, Some(3)),
 ];
 
 /// True for a word an expression cannot use as a parameter name.
@@ -598,6 +616,27 @@ mod tests {
         assert_eq!(value("if(x < y, 10, 20)", &s), 10.0);
         assert_eq!(value("if(x >= y || x == 0.3, 1, 0)", &s), 1.0);
         assert_eq!(value("(x > 0) && !(y != 2)", &s), 1.0);
+    }
+
+    #[test]
+    fn survival_functions_have_their_closed_forms() {
+        let s = [0.0; 3];
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-14 * b.abs().max(1.0);
+        // S(t) at t = 2.5 for each family, as flexsurv writes it.
+        assert!(close(value("surv_exp(2.5, 0.2)", &s), (-0.5f64).exp()));
+        assert!(close(value("surv_weibull(2.5, 1.5, 10)", &s), (-(0.25f64).powf(1.5)).exp()));
+        assert!(close(value("surv_gompertz(2.5, 0.1, 0.02)", &s), (-0.02 / 0.1 * ((0.25f64).exp() - 1.0)).exp()));
+        assert!(close(value("surv_gompertz(2.5, 0, 0.02)", &s), (-0.05f64).exp()));
+        assert!(close(value("surv_llogis(2.5, 2, 5)", &s), 1.0 / (1.0 + 0.25)));
+        // Log-normal: S(exp(mu)) = 1/2; S(exp(mu + sigma)) = 1 - Phi(1).
+        assert!(close(value("surv_lnorm(exp(1), 1, 0.5)", &s), 0.5));
+        let x = value("surv_lnorm(exp(1.5), 1, 0.5)", &s);
+        assert!((x - 0.158_655_253_931_457_05).abs() < 1e-12, "{x}");
+        assert_eq!(value("surv_lnorm(0, 1, 0.5)", &s), 1.0);
+        // Every survival function starts at 1.
+        for f in ["surv_exp(0, 0.3)", "surv_weibull(0, 2, 3)", "surv_gompertz(0, 0.1, 0.3)", "surv_llogis(0, 2, 3)"] {
+            assert_eq!(value(f, &s), 1.0, "{f}");
+        }
     }
 
     #[test]

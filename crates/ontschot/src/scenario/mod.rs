@@ -560,6 +560,13 @@ pub struct ParameterSpec {
     /// Shares per component (Dirichlet, with `n`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shares: Option<BTreeMap<String, f64>>,
+    /// Mean per component (multivariate normal), e.g. `{ log_shape = 0.37, log_scale = 3.1 }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub means: Option<BTreeMap<String, f64>>,
+    /// Covariance per pair of components (multivariate normal), by name, as a regression's
+    /// variance-covariance matrix gives it: `{ a = { a = 0.01, b = -0.002 }, b = { ... } }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covariance: Option<BTreeMap<String, BTreeMap<String, f64>>>,
     /// Lower bound (uniform, triangular, PERT).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
@@ -649,6 +656,8 @@ pub enum DistKind {
     Pert,
     /// Dirichlet (shares over several components that sum to 1).
     Dirichlet,
+    /// Multivariate normal (correlated components, e.g. a survival regression's coefficients).
+    MultivariateNormal,
 }
 
 /// A table of values by age band or by cycle, referenced by name like a parameter.
