@@ -2,6 +2,8 @@
 //!
 //! Target (issue: core engine): 100,000 SamenOud iterations in under 1 second on 2 cores.
 //! Target (issue: the region): a deal among 8 parties in seconds on this 2-core machine.
+//! Target (issue: the modeller's toolkit): formulas cost at most 10% of a cohort run with the
+//! same values written as numbers (`expressions/*`).
 //! Run with `cargo bench -p ontschot --bench cohort`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -67,5 +69,86 @@ fn deal(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, cohort, deal);
+/// A four-state model over 20 yearly cycles whose transitions are written as formulas (rates
+/// converted to probabilities, a Gompertz mortality by age) or as the same kind of inputs given as
+/// numbers (the drawn values used as probabilities, mortality from a table by cycle).
+fn expressions(c: &mut Criterion) {
+    let head = r#"
+name = "bench"
+horizon_years = 20
+[population]
+size = 1000
+start_age = 40
+[parameters.a]
+dist = "gamma"
+mean = 0.15
+sd = 0.02
+[parameters.b]
+dist = "gamma"
+mean = 0.1
+sd = 0.02
+[parameters.m0]
+dist = "gamma"
+mean = 0.005
+sd = 0.001
+[parameters.rr]
+dist = "lognormal"
+median = 0.7
+ci = [0.5, 0.9]
+[[states]]
+name = "well"
+initial = 1
+utility = 0.9
+[[states]]
+name = "sick"
+utility = 0.7
+[[states]]
+name = "sicker"
+utility = 0.5
+[[states]]
+name = "dead"
+dead = true
+[[categories]]
+name = "care"
+price = 1000
+paid_by = { zvw = 1 }
+use_per_year = { well = 1, sick = 4, sicker = 12 }
+[[arms]]
+name = "usual_care"
+[[arms]]
+name = "treatment"
+[[arms.transition_effects]]
+from = "sick"
+to = "sicker"
+relative_risk = "rr"
+"#;
+    let rows = |p_ws: &str, p_ss: &str, death: &str| {
+        format!(
+            "[transitions.from.well]\nwell = \"rest\"\nsick = \"{p_ws}\"\ndead = \"{death}\"\n[transitions.from.sick]\nsick = \"rest\"\nsicker = \"{p_ss}\"\ndead = \"{death}\"\n[transitions.from.sicker]\nsicker = \"rest\"\ndead = \"{death}\"\n"
+        )
+    };
+    let mortality: Vec<String> =
+        (0..20).map(|k| format!("{}", 1.0 - (-0.005 * (0.08 * k as f64).exp()).exp())).collect();
+    let numbers = format!(
+        "{head}{}[tables.mortality]\nby = \"cycle\"\nbreaks = [{}]\nvalues = [{}]\n",
+        rows("a", "b", "mortality"),
+        (1..=20).map(|k| k.to_string()).collect::<Vec<_>>().join(", "),
+        mortality.join(", ")
+    );
+    let formulas = format!(
+        "{head}{}[derived]\np_ws = \"1 - exp(-a * cycle_years)\"\np_ss = \"1 - exp(-b * cycle_years)\"\nmortality = \"1 - exp(-m0 * exp(0.08 * (age - 40)) * cycle_years)\"\n",
+        rows("p_ws", "p_ss", "mortality")
+    );
+    let mut g = c.benchmark_group("expressions");
+    g.sample_size(10);
+    for (name, text) in [("numbers", numbers), ("formulas", formulas)] {
+        let model = Model::new(&Scenario::from_toml_str(&text).expect("reads")).expect("compiles");
+        g.bench_function(format!("four_states_20_cycles_10k_iterations_{name}"), |b| {
+            b.iter(|| Simulation::new(&model).iterations(10_000).threads(Some(1)).run().expect("runs"))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, cohort, deal, expressions);
 criterion_main!(benches);

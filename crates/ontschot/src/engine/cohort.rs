@@ -410,7 +410,11 @@ impl Workspace {
         for &(slot, term) in &m.subgroups.values[h] {
             self.slots[slot] = eval(m, &self.base, term, 1);
         }
-        m.derive(&mut self.slots);
+        // The base's derived values were computed from the same draws; a subgroup's own values
+        // change them.
+        if !m.subgroups.values[h].is_empty() {
+            m.derive(&mut self.slots);
+        }
         self.scale = self.shares[h];
     }
 

@@ -750,6 +750,10 @@ impl<'a> Compiler<'a> {
             let mut resolve = |n: &str, at: usize| -> std::result::Result<expr::Leaf, expr::ExprError> {
                 let fail = |reason: String| expr::ExprError { at, reason };
                 if let Some(v) = expr::Var::named(n) {
+                    // The same in every cycle: a number, so what uses it can be folded.
+                    if v == expr::Var::CycleYears {
+                        return Ok(expr::Leaf::Const(1.0 / (1.0 / self.s.cycle_years).round().max(1.0)));
+                    }
                     if v == expr::Var::Age {
                         if self.s.population.start_age.is_none() {
                             return Err(fail("'age' needs population.start_age".into()));
