@@ -835,7 +835,9 @@ fn report(path: &Path, output: &Path, args: &RunArgs, lang: &str, arm: Option<&s
             }
         },
     };
-    let results = simulate(&model, args)?;
+    // The trace tells what the intervention changes in people's course (cohort mode).
+    let cohort = args.mode.unwrap_or(model.scenario().simulation.mode) == Mode::Cohort;
+    let results = simulate_with(&model, args, cohort)?;
     let mut command = format!("ontschot report {} -o {} --lang {}", path.display(), output.display(), lang.code());
     if let Some(name) = arm {
         command += &format!(" --arm {name}");

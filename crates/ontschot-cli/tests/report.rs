@@ -212,6 +212,11 @@ fn the_first_screen_says_what_it_brings_people_and_all_parties_with_intervals_in
     assert!(first.contains("De gemeente betaalt circa €\u{a0}") && first.contains(" minder tot €\u{a0}"), "{first}");
     assert!(!first.contains("(95%-interval: -€"), "an interval against its sentence: {first}");
     assert!(html.contains("--arm samenoud"), "the command that reproduces it");
+    // What it changes in people's course comes before what it costs: the nursing-home admissions
+    // and deaths, from the trace.
+    let events = first.find("Instroom over de looptijd: ").expect("the events sentence");
+    assert!(events < first.find("De gemeente").unwrap(), "{first}");
+    assert!(first.contains("Nursing home (Wlz) circa ") && first.contains(" minder (95%-interval "), "{first}");
     // Welzijn op Recept changes no one's health in the model and has no arrangements in force:
     // no health line, and no columns "after the arrangements" that would repeat "before".
     let path = tmp("wor-answer.html");

@@ -93,6 +93,14 @@ health = For people: about { $measures ->
        *[years] { $years } life-years (95% interval { $years-lo } … { $years-hi }) gained
     }, over the horizon, discounted.
 
+# What the intervention changes in people's course, from the state trace: $list holds one
+# phrase per state (event-fewer or event-more), joined by semicolons.
+events = People entering a state over the horizon: { $list }.
+# Fewer people entering state $state over the horizon: $count (whole people), 95% interval $lo to $hi.
+event-fewer = { $state } about { $count } fewer (95% interval { $lo } … { $hi })
+# More people entering state $state over the horizon: $count, 95% interval $lo to $hi.
+event-more = { $state } about { $count } more (95% interval { $lo } … { $hi })
+
 # The smallest chance of gaining, $chance, that the best split of a joint fund reaches.
 deal = With these shares every party gains with a chance of at least { $chance }; a higher chance for one lowers another's.
 

@@ -89,6 +89,14 @@ health = Voor de mensen: circa { $measures ->
        *[years] { $years } levensjaren (95%-interval { $years-lo } … { $years-hi }) erbij
     }, over de looptijd en verdisconteerd.
 
+# What the intervention changes in people's course, from the state trace: $list holds one
+# phrase per state (event-fewer or event-more), joined by semicolons.
+events = Instroom over de looptijd: { $list }.
+# Fewer people entering state $state over the horizon: $count (whole people), 95% interval $lo to $hi.
+event-fewer = { $state } circa { $count } minder (95%-interval { $lo } … { $hi })
+# More people entering state $state over the horizon: $count, 95% interval $lo to $hi.
+event-more = { $state } circa { $count } meer (95%-interval { $lo } … { $hi })
+
 # The smallest chance of gaining, $chance, that the best split of a joint fund reaches.
 deal = Met deze aandelen wint elke partij met een kans van minstens { $chance }; bij een hogere kans voor de één wordt die voor een ander kleiner.
 

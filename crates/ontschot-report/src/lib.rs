@@ -148,6 +148,16 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
     let h = &summary.health;
     let health_sentence = t
         .health(h.qalys.map(|q| (q.mean, q.p2_5, q.p97_5)), (h.life_years.mean, h.life_years.p2_5, h.life_years.p97_5));
+    // What changes in people's course, when the run kept the trace.
+    let events_sentence = results.trace_summary()?.and_then(|tr| {
+        let rows: Vec<(String, f64, f64, f64)> = tr
+            .states
+            .iter()
+            .zip(&tr.arms[arm].avoided)
+            .map(|(s, a)| (s.label.clone(), a.mean, a.p2_5, a.p97_5))
+            .collect();
+        t.events(&rows)
+    });
     let n = meta.iterations;
     let active: Vec<usize> = payer_rows.iter().copied().filter(|&k| nets[k].iter().any(|v| *v != 0.0)).collect();
     // A fund administered without risk neither wins nor loses: it does not count here.
@@ -496,6 +506,7 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         "headlines": headlines,
         "total": total_sentence,
         "health": health_sentence,
+        "events": events_sentence,
         "all_gain": t.all_gain(all_gain),
         "all_gain_value": all_gain,
         "sections": sections,

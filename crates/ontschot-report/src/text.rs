@@ -225,6 +225,32 @@ impl Text {
         Some(self.message("health", Some(&args)))
     }
 
+    /// What the intervention changes in people's course, from the trace: per state (its label,
+    /// and the entries avoided over the horizon with the 95% interval, negative for more) a
+    /// phrase; nothing when no state's entries change by half a person or more.
+    pub(crate) fn events(&self, rows: &[(String, f64, f64, f64)]) -> Option<String> {
+        let n = |x: f64| FluentValue::from(ontschot::format::decimal(x, 0, self.lang));
+        let phrases: Vec<String> = rows
+            .iter()
+            .filter(|(_, mean, ..)| mean.abs() >= 0.5)
+            .map(|(state, mean, lo, hi)| {
+                let (id, count, lo, hi) =
+                    if *mean > 0.0 { ("event-fewer", *mean, *lo, *hi) } else { ("event-more", -mean, -hi, -lo) };
+                let args = FluentArgs::from_iter([
+                    ("state", FluentValue::from(state.clone())),
+                    ("count", n(count)),
+                    ("lo", n(lo)),
+                    ("hi", n(hi)),
+                ]);
+                self.message(id, Some(&args))
+            })
+            .collect();
+        if phrases.is_empty() {
+            return None;
+        }
+        Some(self.message("events", Some(&FluentArgs::from_iter([("list", FluentValue::from(phrases.join("; ")))]))))
+    }
+
     /// The outcome of the max-min deal: the smallest chance of gaining it reaches.
     pub(crate) fn deal(&self, p: f64) -> String {
         self.message("deal", Some(&FluentArgs::from_iter([("chance", self.pct(p))])))
@@ -566,6 +592,27 @@ mod tests {
             )
         );
         assert_eq!(nl().model_year(3), "jaar 3");
+    }
+
+    #[test]
+    fn events_say_fewer_or_more_people_per_state() {
+        let rows = vec![
+            ("Nursing home".to_owned(), 15.5, -29.4, 57.1),
+            ("Dead".to_owned(), 26.6, -54.1, 101.8),
+            ("Robust".to_owned(), -41.0, -176.4, 64.4),
+            ("Complex care needs".to_owned(), 0.3, -2.0, 3.0),
+        ];
+        assert_eq!(
+            en().events(&rows).unwrap(),
+            "People entering a state over the horizon: Nursing home about 16 fewer (95% interval -29 … 57); \
+             Dead about 27 fewer (95% interval -54 … 102); Robust about 41 more (95% interval -64 … 176)."
+        );
+        assert_eq!(
+            nl().events(&rows).unwrap(),
+            "Instroom over de looptijd: Nursing home circa 16 minder (95%-interval -29 … 57); \
+             Dead circa 27 minder (95%-interval -54 … 102); Robust circa 41 meer (95%-interval -64 … 176)."
+        );
+        assert_eq!(en().events(&rows[3..]), None, "less than half a person is no change");
     }
 
     #[test]
