@@ -459,6 +459,22 @@ class Results:
             rows.append(row)
         return Table(rows).set_index("arm")
 
+    def values_per_year(self) -> pd.DataFrame:
+        """Each arm's undiscounted flows per model year (means over the iterations): ``cost``
+        (all budgets), ``cost_<payer>``, ``life_years`` and ``qalys``; a tidy table with
+        ``arm`` and ``year``."""
+        s = json.loads(self._inner.strategies_json())
+        rows = []
+        for a in s["arms"]:
+            for y, v in enumerate(a["years"]):
+                row: dict[str, Any] = {"arm": a["arm"]["name"], "year": y + 1, "cost": v["cost"]}
+                for p, x in zip(s["payers"], v["payers"]):
+                    row[f"cost_{p['name']}"] = x
+                row["life_years"] = v["life_years"]
+                row["qalys"] = v["qalys"]
+                rows.append(row)
+        return Table(rows)
+
     def frontier(self, perspective: str = "society", effect: str = "qalys") -> pd.DataFrame:
         """The efficient frontier from one perspective (``"society"`` or a payer's key, whose
         costs are its own budgets') by ``"qalys"`` or ``"life_years"``: every arm, cheapest first,

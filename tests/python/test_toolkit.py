@@ -94,6 +94,16 @@ def test_each_arm_s_own_totals_add_up_to_the_increments(results):
     assert s.loc["dear", "cost_municipality"] > 0 and s.loc["usual_care", "cost_municipality"] == 0
 
 
+def test_values_per_year_discount_to_each_arm_s_totals(results):
+    v = results.values_per_year()
+    s = results.strategies()
+    df, de = results.discount_factors("costs"), results.discount_factors("effects")
+    for arm in results.arms:
+        rows = v[v["arm"] == arm]
+        assert (rows["cost"].to_numpy() * df).sum() == pytest.approx(s.loc[arm, "cost"], rel=1e-12)
+        assert (rows["qalys"].to_numpy() * de).sum() == pytest.approx(s.loc[arm, "qalys"], rel=1e-12)
+
+
 def test_the_frontier_orders_the_arms_and_gives_icers_per_perspective(results):
     f = results.frontier("society", "qalys")
     assert list(f["cost"]) == sorted(f["cost"])

@@ -21,7 +21,7 @@ pub use budget::{BudgetView, CashYear, PartyYears};
 
 pub use stats::Stats;
 pub(crate) use stats::{quantile, share_gaining};
-pub use strategies::{ArmTotals, Dominance, Frontier, FrontierPoint, Strategies};
+pub use strategies::{ArmTotals, ArmYear, Dominance, Frontier, FrontierPoint, Strategies};
 pub use trace::{ArmTrace, TraceSummary};
 
 use crate::error::{Error, Result};

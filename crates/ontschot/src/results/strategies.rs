@@ -21,6 +21,21 @@ pub struct ArmTotals {
     pub life_years: Stats,
     /// QALYs, when the states have utilities.
     pub qalys: Option<Stats>,
+    /// Per model year, undiscounted means: what the arm costs and brings that year.
+    pub years: Vec<ArmYear>,
+}
+
+/// One arm's undiscounted flows in one model year (means over the iterations).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArmYear {
+    /// Costs of all budgets (care and the arm's own costs).
+    pub cost: f64,
+    /// Costs per payer, in the order of [`Strategies::payers`].
+    pub payers: Vec<f64>,
+    /// Life-years lived in the year.
+    pub life_years: f64,
+    /// QALYs lived in the year (0 without utilities).
+    pub qalys: f64,
 }
 
 /// How a strategy stands on a frontier.
@@ -83,8 +98,11 @@ pub struct Strategies {
     pub frontiers: Vec<Frontier>,
 }
 
-/// Per iteration, each arm's discounted totals: cost per payer, life-years and QALYs.
+/// Per iteration, each arm's discounted totals: cost per payer, life-years and QALYs; and each
+/// arm's undiscounted yearly means.
 struct Draws {
+    /// [arm][year]
+    years: Vec<Vec<ArmYear>>,
     /// [arm][payer][iteration]
     payer_costs: Vec<Vec<Vec<f64>>>,
     /// [arm][iteration]
@@ -97,20 +115,28 @@ impl Results {
         let meta = &self.meta;
         let (n, years, np) = (meta.iterations, meta.years, meta.payers.len());
         let (df, de) = (self.cost_discount_factors(), self.effect_discount_factors());
-        let mut d = Draws { payer_costs: Vec::new(), life_years: Vec::new(), qalys: Vec::new() };
+        let mut d = Draws { years: Vec::new(), payer_costs: Vec::new(), life_years: Vec::new(), qalys: Vec::new() };
         for arm in 0..meta.arms.len() {
             let (care, programme, effects) = (self.care(arm)?, self.programme(arm)?, self.effects(arm)?);
             let mut costs = vec![vec![0.0; n]; np];
             let (mut ly, mut q) = (vec![0.0; n], vec![0.0; n]);
+            let mut yearly = vec![ArmYear { cost: 0.0, payers: vec![0.0; np], life_years: 0.0, qalys: 0.0 }; years];
+            let share = 1.0 / n.max(1) as f64;
             for i in 0..n {
                 for (y, (&fc, &fe)) in df.iter().zip(&de).enumerate().take(years) {
                     for (b, budget) in meta.budgets.iter().enumerate() {
-                        costs[budget.payer][i] += fc * (care[[i, y, b]] + programme[[i, y, b]]);
+                        let x = care[[i, y, b]] + programme[[i, y, b]];
+                        costs[budget.payer][i] += fc * x;
+                        yearly[y].payers[budget.payer] += x * share;
+                        yearly[y].cost += x * share;
                     }
                     ly[i] += fe * effects[[i, y, 0]];
                     q[i] += fe * effects[[i, y, 1]];
+                    yearly[y].life_years += effects[[i, y, 0]] * share;
+                    yearly[y].qalys += effects[[i, y, 1]] * share;
                 }
             }
+            d.years.push(yearly);
             d.payer_costs.push(costs);
             d.life_years.push(ly);
             d.qalys.push(q);
@@ -146,6 +172,7 @@ impl Results {
                 payers: d.payer_costs[a].iter().map(|p| Stats::of(p)).collect(),
                 life_years: Stats::of(&d.life_years[a]),
                 qalys: meta.has_qalys.then(|| Stats::of(&d.qalys[a])),
+                years: d.years[a].clone(),
             })
             .collect::<Vec<_>>();
         let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len().max(1) as f64;
