@@ -181,7 +181,8 @@ class Results:
         return self._inner.units(self._arm(arm))
 
     def discount_factors(self, of: str = "costs") -> np.ndarray:
-        """Discount factor per year (year 1 undiscounted), for ``"costs"`` or ``"effects"``."""
+        """Discount factor per year, for ``"costs"`` or ``"effects"``, by the scenario's
+        ``discount.timing`` (by default year 1 undiscounted)."""
         if of == "costs":
             return np.asarray(self._inner.cost_discount_factors())
         if of == "effects":

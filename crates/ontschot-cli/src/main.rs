@@ -335,11 +335,21 @@ fn simulation<'m>(model: &'m Model, args: &RunArgs) -> Simulation<'m> {
 
 /// Runs the Monte Carlo simulation with a progress bar on stderr for long runs.
 fn simulate(model: &Model, args: &RunArgs) -> Result<Results, String> {
-    simulate_with(model, args, false)
+    simulate_with(model, args, Keep::Flows)
 }
 
-/// A run with a progress bar on long runs, keeping the trace when asked.
-fn simulate_with(model: &Model, args: &RunArgs, trace: bool) -> Result<Results, String> {
+/// What a run keeps besides the flows.
+#[derive(Clone, Copy, PartialEq)]
+enum Keep {
+    Flows,
+    /// The people entering each state per year.
+    Events,
+    /// The people in each state at each point, and the events.
+    Trace,
+}
+
+/// A run with a progress bar on long runs, keeping the trace or the events when asked.
+fn simulate_with(model: &Model, args: &RunArgs, keep: Keep) -> Result<Results, String> {
     let n = args.iterations.unwrap_or(model.scenario().simulation.iterations);
     let individual = args.mode.unwrap_or(model.scenario().simulation.mode) == Mode::Individual;
     let long = if individual { n >= 10 } else { n >= 2_000 };
@@ -351,7 +361,8 @@ fn simulate_with(model: &Model, args: &RunArgs, trace: bool) -> Result<Results, 
     );
     bar.set_message(model.scenario().name.clone());
     let results = simulation(model, args)
-        .trace(trace)
+        .trace(keep == Keep::Trace)
+        .events(keep == Keep::Events)
         .run_with_progress(|done, _| {
             bar.set_position(done as u64);
             true
@@ -432,7 +443,7 @@ fn run(path: &Path, args: &RunArgs, out: &Outputs, view: &str, by_party: bool, e
     let lang = out.lang()?;
     let model = load_with(path, args)?;
     let deterministic = simulation(&model, args).deterministic().map_err(|e| e.to_string())?;
-    let results = simulate_with(&model, args, extras.trace)?;
+    let results = simulate_with(&model, args, if extras.trace { Keep::Trace } else { Keep::Flows })?;
     let arms = 1..model.arms().len();
     let summaries: Vec<Summary> =
         arms.clone().map(|a| results.summary(a)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
@@ -835,9 +846,9 @@ fn report(path: &Path, output: &Path, args: &RunArgs, lang: &str, arm: Option<&s
             }
         },
     };
-    // The trace tells what the intervention changes in people's course (cohort mode).
+    // The events tell what the intervention changes in people's course (cohort mode).
     let cohort = args.mode.unwrap_or(model.scenario().simulation.mode) == Mode::Cohort;
-    let results = simulate_with(&model, args, cohort)?;
+    let results = simulate_with(&model, args, if cohort { Keep::Events } else { Keep::Flows })?;
     let mut command = format!("ontschot report {} -o {} --lang {}", path.display(), output.display(), lang.code());
     if let Some(name) = arm {
         command += &format!(" --arm {name}");

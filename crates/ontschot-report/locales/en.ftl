@@ -101,6 +101,14 @@ event-fewer = { $state } about { $count } fewer (95% interval { $lo } … { $hi 
 # More people entering state $state over the horizon: $count, 95% interval $lo to $hi.
 event-more = { $state } about { $count } more (95% interval { $lo } … { $hi })
 
+# When within a year amounts count for discounting ($timing: start, end, middle, continuous).
+discount-timing = { $timing ->
+        [end] discounted to the end of each year
+        [middle] discounted to the middle of each year
+        [continuous] discounted continuously over each year
+       *[start] year 1 undiscounted
+    }
+
 # The smallest chance of gaining, $chance, that the best split of a joint fund reaches.
 deal = With these shares every party gains with a chance of at least { $chance }; a higher chance for one lowers another's.
 

@@ -97,6 +97,14 @@ event-fewer = { $state } circa { $count } minder (95%-interval { $lo } … { $hi
 # More people entering state $state over the horizon: $count, 95% interval $lo to $hi.
 event-more = { $state } circa { $count } meer (95%-interval { $lo } … { $hi })
 
+# When within a year amounts count for discounting ($timing: start, end, middle, continuous).
+discount-timing = { $timing ->
+        [end] verdisconteerd naar het eind van elk jaar
+        [middle] verdisconteerd naar het midden van elk jaar
+        [continuous] continu verdisconteerd over elk jaar
+       *[start] jaar 1 niet verdisconteerd
+    }
+
 # The smallest chance of gaining, $chance, that the best split of a joint fund reaches.
 deal = Met deze aandelen wint elke partij met een kans van minstens { $chance }; bij een hogere kans voor de één wordt die voor een ander kleiner.
 

@@ -482,9 +482,10 @@ pub fn render(model: &Model, results: &Results, options: &Options) -> Result<Str
         (
             t.s("discount"),
             format!(
-                "{} / {}",
+                "{} / {} ({})",
                 ontschot::format::percent(meta.discount_costs, 1, lang),
-                ontschot::format::percent(meta.discount_effects, 1, lang)
+                ontschot::format::percent(meta.discount_effects, 1, lang),
+                t.discount_timing(meta.discount_timing),
             ),
         ),
         (t.s("convention"), meta.cycle_convention.clone()),

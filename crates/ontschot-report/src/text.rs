@@ -251,6 +251,17 @@ impl Text {
         Some(self.message("events", Some(&FluentArgs::from_iter([("list", FluentValue::from(phrases.join("; ")))]))))
     }
 
+    /// When within a year amounts are discounted, in words.
+    pub(crate) fn discount_timing(&self, timing: ontschot::DiscountTiming) -> String {
+        let key = match timing {
+            ontschot::DiscountTiming::Start => "start",
+            ontschot::DiscountTiming::End => "end",
+            ontschot::DiscountTiming::Middle => "middle",
+            ontschot::DiscountTiming::Continuous => "continuous",
+        };
+        self.message("discount-timing", Some(&FluentArgs::from_iter([("timing", FluentValue::from(key))])))
+    }
+
     /// The outcome of the max-min deal: the smallest chance of gaining it reaches.
     pub(crate) fn deal(&self, p: f64) -> String {
         self.message("deal", Some(&FluentArgs::from_iter([("chance", self.pct(p))])))

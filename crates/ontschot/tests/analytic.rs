@@ -288,3 +288,30 @@ fn the_trace_and_the_events_follow_the_chain_and_its_participants() {
     let err = Simulation::new(&model).mode(ontschot::Mode::Individual).trace(true).iterations(1).run().unwrap_err();
     assert!(err.to_string().contains("trace"), "{err}");
 }
+
+#[test]
+fn weights_per_cycle_give_the_conventions_they_spell_out() {
+    // [0.5, 0.5] in every cycle is the half-cycle correction, [1, 0] counting at the start: the
+    // same numbers, bit for bit.
+    for (convention, pair) in [("half_cycle", [0.5, 0.5]), ("start", [1.0, 0.0]), ("end", [0.0, 1.0])] {
+        let mut weighted = alive_dead("weights");
+        weighted.cycle_weights = Some(vec![pair; 3]);
+        let (a, b) = (run(&weighted, 2, 1), run(&alive_dead(convention), 2, 1));
+        for arm in 0..2 {
+            assert_eq!(a.care(arm).unwrap(), b.care(arm).unwrap(), "{convention}");
+            assert_eq!(a.effects(arm).unwrap(), b.effects(arm).unwrap(), "{convention}");
+        }
+    }
+    // One pair per cycle; not with entrants, whose courses are shorter.
+    let mut s = alive_dead("weights");
+    s.cycle_weights = Some(vec![[0.5, 0.5]; 2]);
+    let (paths, m) = invalid(&s);
+    assert_eq!(paths, ["cycle_weights"]);
+    assert!(m.contains("needs one pair [start, end] per cycle: 3, got 2"), "{m}");
+    s.cycle_weights = Some(vec![[0.5, 0.5]; 3]);
+    s.population.inflow = 10.0;
+    let (paths, _) = invalid(&s);
+    assert_eq!(paths, ["cycle_convention"]);
+    let (paths, _) = invalid(&alive_dead("weights"));
+    assert_eq!(paths, ["cycle_convention"], "weights without cycle_weights");
+}

@@ -219,7 +219,8 @@ fn comparator_takes_no_intervention_fields_and_effects_need_the_right_ratio() {
     s.arms[1].transition_effects[0].hazard_ratio = Some(Value::Number(0.5));
     let (paths, message) = invalid(&s);
     assert!(paths.contains(&"arms[0]".to_string()), "{message}");
-    assert!(message.contains("give a relative_risk (and no hazard_ratio)"), "{message}");
+    // A hazard ratio may scale a probability too, but not beside a relative risk.
+    assert!(message.contains("give a relative_risk or a hazard_ratio, one of the two"), "{message}");
 }
 
 #[test]

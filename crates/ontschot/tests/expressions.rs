@@ -242,3 +242,36 @@ p_death = "1 - surv_weibull(time + cycle_years, shape, scale) / surv_weibull(tim
     assert_eq!(paths, ["transitions.from.alive.dead"]);
     assert!(m.contains("'weibull' is a multivariate normal: name one of its components"), "{m}");
 }
+
+#[test]
+fn tables_derived_values_and_hazard_ratios_at_their_edges() {
+    // A table's values cannot name a table, earlier or later: an error, never a crash.
+    let tables = "[tables.a]\nby = \"cycle\"\nbreaks = [1]\nvalues = [\"b\"]\n[tables.b]\nby = \"cycle\"\nbreaks = [1]\nvalues = [0.1]\n";
+    let (paths, m) = invalid(&two_state("a", tables));
+    assert!(paths.contains(&"tables.a.values[0]".to_string()), "{paths:?}");
+    assert!(m.contains("table 'b' cannot be used in the values of a table"), "{m}");
+    let (_, m) = invalid(&two_state("a", &tables.replace("values = [\"b\"]", "values = [\"2 * b\"]")));
+    assert!(
+        m.contains("in expression '2 * b', at character 5: table 'b' cannot be used in the values of a table"),
+        "{m}"
+    );
+    // A derived value of a table by calendar year stands where a budget-view value does, not in
+    // a transition.
+    let by_year = "price_year = 2024\n[tables.index]\nby = \"year\"\nbreaks = [2024]\nvalues = [1.02]\n[derived]\np_death = \"0.1 * index\"\n";
+    let mut s = two_state("p_death", "");
+    s.price_year = Some(2024);
+    let text = toml::to_string(&s).unwrap() + &by_year.replace("price_year = 2024\n", "");
+    let (paths, m) = invalid(&Scenario::from_toml_str(&text).unwrap());
+    assert_eq!(paths, ["transitions.from.alive.dead"]);
+    assert!(
+        m.contains("derived value 'p_death' uses a table by calendar year, which is for budget-view values only"),
+        "{m}"
+    );
+    // A hazard ratio of 0 on a certain event removes it; any other keeps it certain.
+    let extra = "[[arms.transition_effects]]\nfrom = \"alive\"\nto = \"dead\"\nhazard_ratio = HR\n";
+    for (hr, alive) in [("0", 1.0), ("0.5", 0.0)] {
+        let r =
+            Simulation::new(&Model::new(&two_state("1", &extra.replace("HR", hr))).unwrap()).deterministic().unwrap();
+        assert_eq!(r.effects(1).unwrap()[[0, 0, 0]], alive, "hazard ratio {hr}");
+    }
+}

@@ -109,7 +109,8 @@ pub struct TornadoBar {
     pub label_en: String,
     /// The low and high values tried.
     pub values: (f64, f64),
-    /// Net per party with the parameter at its low value (others at their means).
+    /// Net per party with the parameter at its low value (others at their base case: the means,
+    /// or `base` where a parameter gives one).
     pub low: Vec<f64>,
     /// Net per party at the high value.
     pub high: Vec<f64>,
@@ -131,7 +132,7 @@ pub struct Tornado {
 }
 
 /// One-way sensitivity: each uncertain parameter in turn at its 2.5 and 97.5 percentiles (or at
-/// the `values` given for it), all others at their means; bars ranked by the swing of `party`.
+/// the `values` given for it), all others at their base case; bars ranked by the swing of `party`.
 ///
 /// ```
 /// let model = ontschot::Model::new(&ontschot::seeds::welzijn_op_recept()).unwrap();

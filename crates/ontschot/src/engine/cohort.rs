@@ -50,7 +50,7 @@ pub(crate) struct Workspace {
     pub(super) mat: Vec<f64>,
     /// Usual-care trace, [point][state], points 0..=T.
     pub(super) uc_trace: Vec<f64>,
-    /// Whether the run keeps the trace and the events.
+    /// Whether the run keeps the events (and perhaps the trace): the courses are then recorded.
     keep_trace: bool,
     /// With the trace: usual care's people entering each state per cycle `[cycle][state]`, and
     /// a participant group's.
@@ -204,7 +204,7 @@ impl Steady {
 }
 
 impl Workspace {
-    pub(crate) fn new(m: &Model, detail: bool, trace: bool) -> Self {
+    pub(crate) fn new(m: &Model, detail: bool, courses: bool) -> Self {
         let (s, b, c, t) = (m.states.len(), m.budgets.len(), m.categories.len(), m.n_cycles);
         let y = m.n_years();
         let k = m.entry_years();
@@ -226,9 +226,9 @@ impl Workspace {
             mat: vec![0.0; s * s],
             uc_trace: vec![0.0; (t + 1) * s],
             trace: vec![0.0; (t + 1) * s],
-            keep_trace: trace,
-            uc_entries: vec![0.0; if trace { (t + 1) * s } else { 0 }],
-            entries: vec![0.0; if trace { (t + 1) * s } else { 0 }],
+            keep_trace: courses,
+            uc_entries: vec![0.0; if courses { (t + 1) * s } else { 0 }],
+            entries: vec![0.0; if courses { (t + 1) * s } else { 0 }],
             occ: vec![0.0; s],
             use_: vec![0.0; c * s],
             util: vec![0.0; s],
@@ -1345,7 +1345,14 @@ fn build_matrix(
                         // A hazard ratio on a probability scales the constant hazard within the
                         // cycle: 1 - (1 - p)^hr.
                         x = if matrix.kind == TransitionKind::Probability && e.field == "hazard_ratio" {
-                            -(r * (-x).ln_1p()).exp_m1()
+                            // A certain event stays certain under any hazard but none.
+                            if r == 0.0 {
+                                0.0
+                            } else if x >= 1.0 {
+                                1.0
+                            } else {
+                                -(r * (-x).ln_1p()).exp_m1()
+                            }
                         } else {
                             x * r
                         };

@@ -56,6 +56,8 @@ pub struct Simulation<'m> {
     detail: bool,
     /// Keep the state trace and the events.
     trace: bool,
+    /// Keep the events (the people entering each state per year) without the trace.
+    events: bool,
     mode: Mode,
     /// Parameter slots held at a value in every iteration (sensitivity analyses).
     fixed: Vec<(usize, f64)>,
@@ -90,6 +92,7 @@ impl<'m> Simulation<'m> {
             threads: None,
             detail: s.detail,
             trace: false,
+            events: false,
             mode: s.mode,
             fixed: Vec::new(),
             max_memory: DEFAULT_MAX_MEMORY,
@@ -113,7 +116,7 @@ impl<'m> Simulation<'m> {
     /// The memory a run of `iterations` needs, estimated in bytes: the results and, as
     /// arrangements and summaries work on them, about as much again.
     pub fn memory_needed(&self, iterations: usize) -> u64 {
-        let layout = Layout::new(self.model, self.detail, self.trace);
+        let layout = Layout::new(self.model, self.detail, self.trace, self.events);
         (iterations as u64).saturating_mul(layout.len as u64).saturating_mul(8 * 2)
     }
     /// Sets the number of Monte Carlo iterations.
@@ -152,7 +155,11 @@ impl<'m> Simulation<'m> {
     pub fn fix(mut self, name: &str, value: f64) -> Result<Self> {
         let slot = self.model.slot_of(name).ok_or_else(|| Error::Settings {
             field: "fix",
-            reason: format!("no parameter named '{name}' (a dirichlet component is written 'name.part')"),
+            reason: if self.model.scenario.derived.contains_key(name) {
+                format!("'{name}' is a derived value, computed from the parameters: fix the parameters it uses")
+            } else {
+                format!("no parameter named '{name}' (a component is written 'name.part')")
+            },
         })?;
         if !value.is_finite() {
             return Err(Error::Settings {
@@ -182,6 +189,20 @@ impl<'m> Simulation<'m> {
     /// ```
     pub fn trace(mut self, trace: bool) -> Self {
         self.trace = trace;
+        self
+    }
+
+    /// Keeps the events only: the people entering each state per year
+    /// ([`Results::events`], [`Results::trace_summary`] without the occupancy), a small part of
+    /// the trace's memory (years rather than cycles), for the cohort mode.
+    ///
+    /// ```
+    /// let model = ontschot::Model::new(&ontschot::seeds::samenoud()).unwrap();
+    /// let r = ontschot::Simulation::new(&model).iterations(3).events(true).run().unwrap();
+    /// assert!(r.events(1).unwrap().is_some() && r.trace(1).unwrap().is_none());
+    /// ```
+    pub fn events(mut self, events: bool) -> Self {
+        self.events = events;
         self
     }
 
@@ -280,7 +301,7 @@ impl<'m> Simulation<'m> {
         {
             return Err(Error::Settings { field: "mode", reason: format!("{field}: {reason}") });
         }
-        if mode == Mode::Individual && self.trace {
+        if mode == Mode::Individual && (self.trace || self.events) {
             return Err(Error::Settings {
                 field: "trace",
                 reason: "the state trace is kept in the cohort mode; the individual mode's people are counted in units and effects".into(),
@@ -291,7 +312,7 @@ impl<'m> Simulation<'m> {
             Mode::Cohort => BLOCK,
             Mode::Individual => (BLOCK * 1000 / model.person_cycles().max(1)).clamp(1, BLOCK),
         };
-        let layout = Layout::new(model, self.detail, self.trace);
+        let layout = Layout::new(model, self.detail, self.trace, self.events);
         let mut buffers = layout.allocate(iterations)?;
         let done = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
@@ -310,7 +331,7 @@ impl<'m> Simulation<'m> {
             // shared instead.
             let parallel_people = iterations < 4 * rayon::current_num_threads();
             buffers.blocks_mut(&layout, block).enumerate().try_for_each_init(
-                || Workspace::new(model, layout.detail, layout.trace),
+                || Workspace::new(model, layout.detail, layout.events),
                 |ws, (index, mut chunk)| -> Result<()> {
                     if stop.load(Ordering::Relaxed) {
                         return Err(Error::Cancelled { done: done.load(Ordering::Relaxed), total: iterations });

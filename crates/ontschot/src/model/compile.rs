@@ -33,6 +33,17 @@ enum Ctx {
     PerCycle,
     /// A budget-view value: may vary by cycle or by calendar year.
     Calendar,
+    /// A derived value, checked where it is used: any table.
+    Any,
+}
+
+/// What a computed value reads that limits where it may stand.
+#[derive(Clone, Copy, Debug, Default)]
+struct Uses {
+    /// The cohort's age (a variable or a table by age).
+    age: bool,
+    /// A table by calendar year.
+    year: bool,
 }
 
 struct Compiler<'a> {
@@ -64,9 +75,11 @@ struct Compiler<'a> {
     /// Names of the slots derived values fill, for messages.
     derived_names: Vec<String>,
     /// `[derived]` values compiled so far, with whether they use the cohort's age.
-    derived_terms: HashMap<String, Option<(Term, bool)>>,
+    derived_terms: HashMap<String, Option<(Term, Uses)>>,
     /// `[derived]` values being compiled, to catch one defined through itself.
     visiting: Vec<String>,
+    /// The tables are compiled (a table's values cannot use a table).
+    tables_done: bool,
 }
 
 /// The longest horizon a scenario may have, in years.
@@ -94,6 +107,7 @@ pub(super) fn compile(s: &Scenario) -> std::result::Result<Model, Vec<Problem>> 
         derived_names: Vec::new(),
         derived_terms: HashMap::new(),
         visiting: Vec::new(),
+        tables_done: false,
     };
     c.check_settings();
     let cycles_per_year = c.cycles_per_year();
@@ -380,20 +394,25 @@ impl<'a> Compiler<'a> {
             }
             (None, CycleConvention::Weights) => self.err(
                 "cycle_convention",
-                "\"weights\" needs cycle_weights: one weight per trace point, from the start to the end of the last cycle",
+                "\"weights\" needs cycle_weights: per cycle the weights [start, end] of its two trace points",
             ),
             (Some(w), _) => {
-                let points = self.cycles_per_year().map(|k| (s.horizon_years as usize).saturating_mul(k) + 1);
-                if let Some(n) = points
+                let cycles = self.cycles_per_year().map(|k| (s.horizon_years as usize).saturating_mul(k));
+                if let Some(n) = cycles
                     && w.len() != n
                 {
-                    self.err(
-                        "cycle_weights",
-                        format!("needs one weight per trace point: {n} (the start and the end of each of {} cycles), got {}", n - 1, w.len()),
-                    );
+                    self.err("cycle_weights", format!("needs one pair [start, end] per cycle: {n}, got {}", w.len()));
                 }
-                for (i, x) in w.iter().enumerate() {
-                    self.finite(&format!("cycle_weights[{i}]"), *x);
+                for (i, pair) in w.iter().enumerate() {
+                    for (j, x) in pair.iter().enumerate() {
+                        self.finite(&format!("cycle_weights[{i}][{j}]"), *x);
+                    }
+                }
+                if s.population.inflow > 0.0 {
+                    self.err(
+                        "cycle_convention",
+                        "\"weights\" are given for the cycles of the cohort followed from the start; with entrants (population.inflow) a later cohort's course is shorter: use start, end, half_cycle or simpson",
+                    );
                 }
             }
             (None, _) => {}
@@ -508,6 +527,10 @@ impl<'a> Compiler<'a> {
                 self.err(&path, format!("'{name}' is a variable or function of expressions; choose another name"));
                 continue;
             }
+            if t.age_at != sc::AgeAt::Start && t.by != TableAxis::Age {
+                self.err(format!("{path}.age_at"), "is for a table by age; remove it");
+                continue;
+            }
             if t.breaks.is_empty() || t.breaks.len() != t.values.len() {
                 self.err(
                     &path,
@@ -599,6 +622,7 @@ impl<'a> Compiler<'a> {
             out.push(per_cycle);
         }
         self.table_terms = out;
+        self.tables_done = true;
     }
 
     /// Resolves a value to a term; records a problem and returns None when it cannot.
@@ -629,13 +653,19 @@ impl<'a> Compiler<'a> {
                     self.err(path, format!("'{n}' is {kind}: name one of its components, as '{n}.COMPONENT'"));
                     return None;
                 }
+                if self.s.tables.contains_key(n) && !self.tables_done {
+                    self.err(path, format!("table '{n}' cannot be used in the values of a table"));
+                    return None;
+                }
                 if self.s.parameters.contains_key(n) || self.s.tables.contains_key(n) {
                     // Its own definition is broken; that problem is reported there.
                     return None;
                 }
                 if self.s.derived.contains_key(n) {
-                    let (term, age) = self.derived_value(n)?;
-                    return self.varying_allowed(path, &format!("derived value '{n}'"), term, age, ctx).then_some(term);
+                    let (term, uses) = self.derived_value(n)?;
+                    return self
+                        .varying_allowed(path, &format!("derived value '{n}'"), term, uses, ctx)
+                        .then_some(term);
                 }
                 if !expr::is_name(n) || expr::Var::named(n).is_some() {
                     return self.expression(path, n, ctx);
@@ -675,15 +705,18 @@ impl<'a> Compiler<'a> {
         false
     }
 
-    /// Whether a computed value (`what`), which varies by cycle when it is a table and follows
-    /// the cohort's age when `age`, may stand in context `ctx`; records why not.
-    fn varying_allowed(&mut self, path: &str, what: &str, term: Term, age: bool, ctx: Ctx) -> bool {
+    /// Whether a computed value (`what`), which varies by cycle when it is a table and reads
+    /// what `uses` says, may stand in context `ctx`; records why not.
+    fn varying_allowed(&mut self, path: &str, what: &str, term: Term, uses: Uses, ctx: Ctx) -> bool {
         let why = match (ctx, term) {
             (Ctx::Fixed, Term::Table(_)) => {
                 format!("{what} varies by cycle, but this value must be the same in every cycle")
             }
-            (Ctx::Calendar, Term::Table(_)) if age => format!(
+            (Ctx::Calendar, Term::Table(_)) if uses.age => format!(
                 "{what} follows the cohort's age, but a budget-view value follows the calendar (entrants are younger)"
+            ),
+            (Ctx::PerCycle, Term::Table(_)) if uses.year => format!(
+                "{what} uses a table by calendar year, which is for budget-view values only (tariffs, cash_paid_by, cash_release, indexation, own contributions)"
             ),
             _ => return true,
         };
@@ -692,7 +725,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// A `[derived]` value, compiled the first time it is used; None when it cannot be.
-    fn derived_value(&mut self, name: &str) -> Option<(Term, bool)> {
+    fn derived_value(&mut self, name: &str) -> Option<(Term, Uses)> {
         if let Some(done) = self.derived_terms.get(name) {
             return *done;
         }
@@ -714,9 +747,9 @@ impl<'a> Compiler<'a> {
             self.err(&path, "a derived value and a parameter or table share this name");
             None
         } else {
-            let age = std::cell::Cell::new(false);
-            let term = self.expression_named(&path, &text, Ctx::PerCycle, Some(name), &age);
-            term.map(|t| (t, age.get()))
+            let uses = std::cell::Cell::new(Uses::default());
+            let term = self.expression_named(&path, &text, Ctx::Any, Some(name), &uses);
+            term.map(|t| (t, uses.get()))
         };
         self.visiting.pop();
         self.derived_terms.insert(name.to_owned(), out);
@@ -733,9 +766,9 @@ impl<'a> Compiler<'a> {
     /// An expression as a term: a number when it is constant, a slot computed once per
     /// iteration when it reads parameters only, a table when it varies by cycle.
     fn expression(&mut self, path: &str, text: &str, ctx: Ctx) -> Option<Term> {
-        let age = std::cell::Cell::new(false);
-        let term = self.expression_named(path, text, ctx, None, &age)?;
-        self.varying_allowed(path, &format!("expression '{text}'"), term, age.get(), ctx).then_some(term)
+        let uses = std::cell::Cell::new(Uses::default());
+        let term = self.expression_named(path, text, ctx, None, &uses)?;
+        self.varying_allowed(path, &format!("expression '{text}'"), term, uses.get(), ctx).then_some(term)
     }
 
     fn expression_named(
@@ -744,8 +777,12 @@ impl<'a> Compiler<'a> {
         text: &str,
         ctx: Ctx,
         name: Option<&str>,
-        uses_age: &std::cell::Cell<bool>,
+        uses: &std::cell::Cell<Uses>,
     ) -> Option<Term> {
+        let add = |more: Uses| {
+            let u = uses.get();
+            uses.set(Uses { age: u.age || more.age, year: u.year || more.year });
+        };
         let compiled = {
             let mut resolve = |n: &str, at: usize| -> std::result::Result<expr::Leaf, expr::ExprError> {
                 let fail = |reason: String| expr::ExprError { at, reason };
@@ -758,15 +795,15 @@ impl<'a> Compiler<'a> {
                         if self.s.population.start_age.is_none() {
                             return Err(fail("'age' needs population.start_age".into()));
                         }
-                        uses_age.set(true);
+                        add(Uses { age: true, year: false });
                     }
                     return Ok(expr::Leaf::Var(v));
                 }
                 if self.s.derived.contains_key(n) {
                     let before = self.problems.len();
                     return match self.derived_value(n) {
-                        Some((t, age)) => {
-                            uses_age.set(uses_age.get() || age);
+                        Some((t, more)) => {
+                            add(more);
                             Ok(leaf(t))
                         }
                         None if self.problems.len() > before => {
@@ -775,11 +812,13 @@ impl<'a> Compiler<'a> {
                         None => Err(fail(format!("derived value '{n}' is not valid"))),
                     };
                 }
-                if self.tables.get(n).is_some_and(|&k| k >= self.table_terms.len()) {
+                if self.s.tables.contains_key(n) && !self.tables_done {
                     return Err(fail(format!("table '{n}' cannot be used in the values of a table")));
                 }
-                if self.s.tables.get(n).is_some_and(|t| t.by == TableAxis::Age) {
-                    uses_age.set(true);
+                match self.s.tables.get(n).map(|t| t.by) {
+                    Some(TableAxis::Age) => add(Uses { age: true, year: false }),
+                    Some(TableAxis::Year) => add(Uses { age: false, year: true }),
+                    _ => {}
                 }
                 let before = self.problems.len();
                 match self.term(path, &Value::Name(n.to_owned()), if ctx == Ctx::Fixed { Ctx::PerCycle } else { ctx }) {
@@ -787,7 +826,11 @@ impl<'a> Compiler<'a> {
                     None => {
                         // The name's own problem, said at the expression's position instead.
                         let reason = self.problems.drain(before..).map(|p| p.reason).collect::<Vec<_>>().join("; ");
-                        Err(fail(reason))
+                        Err(fail(if reason.is_empty() {
+                            format!("'{n}' is not valid (see its own definition)")
+                        } else {
+                            reason
+                        }))
                     }
                 }
             };
@@ -802,7 +845,8 @@ impl<'a> Compiler<'a> {
         };
         let label = name.map_or_else(|| format!("expression '{text}' ({path})"), |n| format!("derived value '{n}'"));
         if let Some(x) = e.constant() {
-            if !self.finite(path, x) {
+            if !x.is_finite() {
+                self.err(path, format!("expression '{text}' is {x}, not a finite number"));
                 return None;
             }
             self.constants.push((path.to_owned(), x));
@@ -2393,9 +2437,9 @@ impl<'a> Compiler<'a> {
                 CycleConvention::HalfCycle => [(t - 1, 0.5), (t, 0.5), (t, 0.0)],
                 CycleConvention::Simpson if n < 2 => [(t - 1, 0.5), (t, 0.5), (t, 0.0)],
                 CycleConvention::Weights => {
-                    let w = self.s.cycle_weights.as_deref().unwrap_or_default();
-                    let at = |k: usize| w.get(k).copied().unwrap_or(0.0);
-                    if t == 1 { [(0, at(0)), (1, at(1)), (1, 0.0)] } else { [(t, at(t)), (t, 0.0), (t, 0.0)] }
+                    let [a, b] =
+                        self.s.cycle_weights.as_deref().and_then(|w| w.get(t - 1)).copied().unwrap_or_default();
+                    [(t - 1, a), (t, b), (t, 0.0)]
                 }
                 CycleConvention::Simpson => {
                     // Exact integrals of the parabola through three trace points over each half.

@@ -10,6 +10,10 @@ use super::Term;
 
 /// The deepest stack an expression may need; a deeper formula is refused when compiled.
 pub(crate) const MAX_DEPTH: usize = 32;
+/// The longest formula, in characters, and the most brackets, signs and calls one may nest:
+/// what the parser's recursion handles well within any thread's stack.
+pub(crate) const MAX_LEN: usize = 2_000;
+const MAX_NESTING: usize = 64;
 
 /// The variables an expression may use, besides parameters and tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -305,7 +309,13 @@ pub(crate) fn compile(
     text: &str,
     resolve: &mut dyn FnMut(&str, usize) -> Result<Leaf, ExprError>,
 ) -> Result<Expr, ExprError> {
-    let mut p = Parser { chars: text.chars().collect(), at: 0 };
+    let mut p = Parser { chars: text.chars().collect(), at: 0, nesting: 0 };
+    if p.chars.len() > MAX_LEN {
+        return Err(ExprError::new(
+            MAX_LEN + 1,
+            format!("is longer than {MAX_LEN} characters; split it into derived values"),
+        ));
+    }
     p.skip_space();
     if p.at == p.chars.len() {
         return Err(ExprError::new(1, "the expression is empty"));
@@ -382,6 +392,8 @@ fn depth(ops: &[Op]) -> usize {
 struct Parser {
     chars: Vec<char>,
     at: usize,
+    /// Brackets, signs and calls open around the current position.
+    nesting: usize,
 }
 
 /// Infix operators: text, step, binding power (higher binds tighter), right-associative.
@@ -417,6 +429,19 @@ impl Parser {
     }
 
     fn expression(&mut self, min: u8) -> Result<Node, ExprError> {
+        self.nesting += 1;
+        if self.nesting > MAX_NESTING {
+            return Err(ExprError::new(
+                self.at + 1,
+                format!("nests deeper than {MAX_NESTING} levels; split it into derived values"),
+            ));
+        }
+        let out = self.infix(min);
+        self.nesting -= 1;
+        out
+    }
+
+    fn infix(&mut self, min: u8) -> Result<Node, ExprError> {
         let mut left = self.prefix()?;
         loop {
             self.skip_space();
@@ -668,8 +693,17 @@ mod tests {
         assert_eq!(err("x y"), ExprError::new(3, "unexpected 'y'"));
         assert_eq!(err("  "), ExprError::new(1, "the expression is empty"));
         assert_eq!(err("1..2").reason, "'1..2' is not a number");
-        let deep = format!("{}x{}", "(x + ".repeat(40), ")".repeat(40));
-        assert!(err(&deep).reason.contains("deeper than 32"));
+        // Each right-associative power holds one more value on the stack.
+        let deep = format!("{}x", "x ^ ".repeat(40));
+        assert!(err(&deep).reason.contains("deeper than 32"), "{:?}", err(&deep));
+        // Brackets or signs nested without end, and formulas without end, are refused before
+        // they can exhaust the stack.
+        let brackets = format!("{}x{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(err(&brackets).reason, "is longer than 2000 characters; split it into derived values");
+        let signs = format!("{}x", "-".repeat(1_000));
+        assert_eq!(err(&signs), ExprError::new(65, "nests deeper than 64 levels; split it into derived values"));
+        let chain = format!("x{}", " + x".repeat(499));
+        assert!(compile(&chain, &mut leaf).is_ok(), "a long sum is fine");
     }
 
     #[test]

@@ -57,9 +57,12 @@ pub(crate) struct Layout {
     #[serde(default)]
     party_care: usize,
     /// With the trace: per iteration the people in each state at each trace point
-    /// `[arm][point][state]`, and the people entering each state per year `[arm][year][state]`.
+    /// `[arm][point][state]`; with the events (always with the trace) the people entering each
+    /// state per year `[arm][year][state]`.
     #[serde(default)]
     pub trace: bool,
+    #[serde(default)]
+    pub events: bool,
     #[serde(default)]
     pub states: usize,
     #[serde(default)]
@@ -72,9 +75,9 @@ pub(crate) struct Layout {
 }
 
 impl Layout {
-    pub(crate) fn new(m: &Model, detail: bool, trace: bool) -> Layout {
+    pub(crate) fn new(m: &Model, detail: bool, trace: bool, events: bool) -> Layout {
         let parties = if m.region.is_some() { m.parties.len() } else { 0 };
-        let shape = Shape { states: m.states.len(), points: m.n_cycles + 1, trace };
+        let shape = Shape { states: m.states.len(), points: m.n_cycles + 1, trace, events: events || trace };
         Layout::sizes(m.arms.len(), m.n_years(), m.budgets.len(), m.categories.len(), detail, parties, shape)
     }
 
@@ -91,9 +94,9 @@ impl Layout {
         let weights = detail_at + if detail { a * y * c } else { 0 };
         let party_care = weights + a * y * parties * b;
         let trace_at = party_care + 2 * a * y * parties;
-        let Shape { states, points, trace } = shape;
+        let Shape { states, points, trace, events } = shape;
         let events_at = trace_at + if trace { a * points * states } else { 0 };
-        let len = events_at + if trace { a * y * states } else { 0 };
+        let len = events_at + if events { a * y * states } else { 0 };
         Layout {
             arms: a,
             years: y,
@@ -111,6 +114,7 @@ impl Layout {
             weights,
             party_care,
             trace,
+            events,
             states,
             points,
             trace_at,
@@ -140,12 +144,14 @@ impl Layout {
     }
 }
 
-/// The trace's dimensions: states, trace points, and whether the run keeps it.
+/// The trace's dimensions: states, trace points, and whether the run keeps the trace and the
+/// events.
 #[derive(Clone, Copy)]
 struct Shape {
     states: usize,
     points: usize,
     trace: bool,
+    events: bool,
 }
 
 /// The flat result buffer: one record of `Layout::len` values per iteration.
@@ -209,6 +215,8 @@ impl Record<'_> {
             )
         } else if k < l.units {
             "health effects (life-years or QALYs)".to_owned()
+        } else if k >= l.trace_at && (l.trace || l.events) {
+            "the people in a state, or entering one (the trace)".to_owned()
         } else {
             "care use or a party's share".to_owned()
         };
@@ -312,9 +320,11 @@ impl Record<'_> {
         let l = self.layout;
         let s = l.states;
         let points = l.points.saturating_sub(offset);
-        let at = l.trace_at + (arm * l.points + offset) * s;
-        for (v, x) in self.data[at..at + points * s].iter_mut().zip(&trace[..points * s]) {
-            *v += x * people;
+        if l.trace {
+            let at = l.trace_at + (arm * l.points + offset) * s;
+            for (v, x) in self.data[at..at + points * s].iter_mut().zip(&trace[..points * s]) {
+                *v += x * people;
+            }
         }
         for t in 1..points {
             let year = (offset + t - 1) / cycles_per_year;
@@ -652,11 +662,12 @@ impl Results {
         Ok(l.trace.then(|| self.view_rows(l.trace_at, l.points, l.states, arm)))
     }
     /// The people entering each state per year of an arm, `[iteration, year, state]`, when the
-    /// run kept the trace: admissions into a hospital state, deaths into a dead state.
+    /// run kept the trace or the events: admissions into a hospital state, deaths into a dead
+    /// state.
     pub fn events(&self, arm: usize) -> Result<Option<ArrayView3<'_, f64>>> {
         self.check_arm(arm)?;
         let l = &self.layout;
-        Ok(l.trace.then(|| self.view(l.events_at, l.states, arm)))
+        Ok(l.events.then(|| self.view(l.events_at, l.states, arm)))
     }
     /// The whole flat record per iteration as a 4-d view of care costs `[iteration, arm, year, budget]`.
     pub fn care_all(&self) -> ArrayView4<'_, f64> {
@@ -767,7 +778,7 @@ impl Results {
         let len = usize::try_from(u64::from_le_bytes(len.try_into().expect("8 bytes")))
             .map_err(|_| bad("the header's length does not fit"))?;
         let (header, values) = rest.split_at_checked(len).ok_or_else(|| bad("truncated header"))?;
-        let (meta, layout): (Meta, Layout) =
+        let (meta, mut layout): (Meta, Layout) =
             serde_json::from_slice(header).map_err(|e| bad(&format!("bad header: {e}")))?;
         let usable = meta.iterations > 0
             && meta.arms.len() >= 2
@@ -775,7 +786,9 @@ impl Results {
             && meta.budgets.iter().all(|b| b.payer < meta.payers.len())
             && meta.joiners.len() == meta.parties.len()
             && (layout.parties == 0 || layout.parties == meta.parties.len())
-            && (layout.parties > 0 || meta.parties.iter().all(|p| meta.payers.iter().any(|q| q.name == p.name)));
+            && (layout.parties > 0 || meta.parties.iter().all(|p| meta.payers.iter().any(|q| q.name == p.name)))
+            && (!layout.events || (layout.states == meta.states.len() && layout.points > 0))
+            && (layout.events || !layout.trace);
         if !usable {
             return Err(bad("the header describes no usable run (iterations, arms, years, payers or parties)"));
         }
@@ -786,8 +799,14 @@ impl Results {
             meta.categories.len(),
             layout.detail,
             layout.parties,
-            Shape { states: layout.states, points: layout.points, trace: layout.trace },
+            Shape { states: layout.states, points: layout.points, trace: layout.trace, events: layout.events },
         );
+        // Results written before the trace existed have no offsets for it: where there is none,
+        // its offsets are the end of the record, as now.
+        if !layout.events {
+            layout.trace_at = expected.trace_at;
+            layout.events_at = expected.events_at;
+        }
         let transfers = if meta.financed {
             [2, meta.iterations, layout.arms, layout.years, layout.budgets.saturating_add(layout.parties)]
                 .iter()
@@ -954,7 +973,7 @@ impl Results {
             || reference.arms != model.arms()
             || reference.budgets != model.budgets()
             || reference.categories != model.categories()
-            || first.layout.len != Layout::new(model, first.layout.detail, first.layout.trace).len
+            || first.layout.len != Layout::new(model, first.layout.detail, first.layout.trace, first.layout.events).len
         {
             return Err(refuse(format!(
                 "these results are not of the scenario '{}' given to merge",

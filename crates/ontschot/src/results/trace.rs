@@ -14,7 +14,7 @@ pub struct ArmTrace {
     /// The arm.
     pub arm: Label,
     /// People in each state at each trace point, `[point][state]`: point 0 is the start, point t
-    /// the end of cycle t.
+    /// the end of cycle t; empty when the run kept the events only.
     pub occupancy: Vec<Vec<Stats>>,
     /// People entering each state per year, `[year][state]`.
     pub events: Vec<Vec<Stats>>,
@@ -25,7 +25,7 @@ pub struct ArmTrace {
     pub avoided: Vec<Stats>,
 }
 
-/// The trace of every arm, when the run kept it.
+/// The trace of every arm, when the run kept it (or its events only).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TraceSummary {
     /// The states (the last axis).
@@ -42,7 +42,8 @@ fn horizon_entries(events: &ArrayView3<'_, f64>) -> Vec<Vec<f64>> {
 
 impl Results {
     /// The trace and the events of every arm, summarised over the iterations; `None` when the
-    /// run did not keep the trace.
+    /// run kept neither (see [`Simulation::trace`](crate::Simulation::trace) and
+    /// [`Simulation::events`](crate::Simulation::events)).
     ///
     /// ```
     /// let model = ontschot::Model::new(&ontschot::seeds::samenoud()).unwrap();
@@ -55,7 +56,7 @@ impl Results {
     /// assert!((avoided - difference).abs() < 1e-9 * difference.abs().max(1.0));
     /// ```
     pub fn trace_summary(&self) -> Result<Option<TraceSummary>> {
-        if !self.layout.trace {
+        if !self.layout.events {
             return Ok(None);
         }
         let stats_of = |a: &ArrayView3<'_, f64>| -> Vec<Vec<Stats>> {
@@ -66,7 +67,8 @@ impl Results {
         let comparator = self.events(0)?.map(|e| horizon_entries(&e)).unwrap_or_default();
         let mut arms = Vec::new();
         for (a, label) in self.meta.arms.iter().enumerate() {
-            let (Some(trace), Some(events)) = (self.trace(a)?, self.events(a)?) else { return Ok(None) };
+            let Some(events) = self.events(a)? else { return Ok(None) };
+            let occupancy = self.trace(a)?.map(|t| stats_of(&t)).unwrap_or_default();
             let totals = horizon_entries(&events);
             let avoided = if a == 0 {
                 Vec::new()
@@ -79,7 +81,7 @@ impl Results {
             };
             arms.push(ArmTrace {
                 arm: label.clone(),
-                occupancy: stats_of(&trace),
+                occupancy,
                 events: stats_of(&events),
                 total_events: totals.iter().map(|t| Stats::of(t)).collect(),
                 avoided,

@@ -43,10 +43,10 @@ pub struct Scenario {
     /// How occupancy within a cycle is counted; see [`CycleConvention`].
     #[serde(default)]
     pub cycle_convention: CycleConvention,
-    /// With `cycle_convention = "weights"`: one weight per trace point, from the start (point 0)
-    /// to the end of the last cycle (as many as cycles plus one).
+    /// With `cycle_convention = "weights"`: per cycle, the weights `[start, end]` of the trace
+    /// points at its start and its end (as many pairs as cycles).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cycle_weights: Option<Vec<f64>>,
+    pub cycle_weights: Option<Vec<[f64; 2]>>,
     /// The price year of the reference prices and amounts (the societal view's euros).
     #[serde(default)]
     pub price_year: Option<u32>,
@@ -160,8 +160,8 @@ pub enum CycleConvention {
     HalfCycle,
     /// Simpson's 1/3 rule.
     Simpson,
-    /// A weight per trace point, given in `cycle_weights` (e.g. DARTH's Simpson weights, or
-    /// heemod's); point 0 counts in cycle 1, point t in cycle t.
+    /// Weights given per cycle in `cycle_weights`: cycle t counts `a m[t-1] + b m[t]` with its
+    /// pair `[a, b]` (e.g. a published model's own correction).
     Weights,
 }
 
