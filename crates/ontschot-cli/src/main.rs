@@ -462,9 +462,14 @@ fn run(path: &Path, args: &RunArgs, out: &Outputs, view: &str, by_party: bool, e
     if let Some(t) = &trace {
         print!("{}", table::events(t));
     }
-    let strategies = results.strategies().map_err(|e| e.to_string())?;
-    if extras.strategies {
-        print!("{}", table::strategies(&strategies));
+    // Each arm's totals: printed on request, always in the JSON.
+    let strategies = if extras.strategies || out.json.is_some() {
+        Some(results.strategies().map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    if let (true, Some(s)) = (extras.strategies, &strategies) {
+        print!("{}", table::strategies(s));
     }
     if let Some(file) = out.json {
         let doc = serde_json::json!({
