@@ -76,13 +76,15 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub const PARAMETER_SHEET: &str = "Parameters";
 
 /// Columns of the parameter sheet, in order. `ci_*` and `truncate_*` are the two ends of the
-/// scenario's `ci` and `truncate`; Dirichlet `alpha` and `shares` are written `name: value; ...`.
-pub const PARAMETER_COLUMNS: [&str; 27] = [
+/// scenario's `ci` and `truncate`; Dirichlet `alpha` and `shares` and a multivariate normal's
+/// `means` are written `name: value; ...`, its `covariance` `row.column: value; ...`.
+pub const PARAMETER_COLUMNS: [&str; 30] = [
     "parameter",
     "label",
     "label_en",
     "dist",
     "value",
+    "base",
     "mean",
     "sd",
     "median",
@@ -102,6 +104,8 @@ pub const PARAMETER_COLUMNS: [&str; 27] = [
     "mode",
     "max",
     "shares",
+    "means",
+    "covariance",
     "unit",
     "source",
     "assumption",
@@ -486,6 +490,7 @@ pub fn template(scenario: &Scenario) -> Result<Vec<u8>> {
         sheet.write_string(r, text("dist"), &dist)?;
         let numbers = [
             ("value", p.value),
+            ("base", p.base),
             ("mean", p.mean),
             ("sd", p.sd),
             ("median", p.median),
@@ -517,6 +522,16 @@ pub fn template(scenario: &Scenario) -> Result<Vec<u8>> {
         if let Some(m) = &p.shares {
             sheet.write_string(r, text("shares"), components(m))?;
         }
+        if let Some(m) = &p.means {
+            sheet.write_string(r, text("means"), components(m))?;
+        }
+        if let Some(c) = &p.covariance {
+            let pairs: BTreeMap<String, f64> = c
+                .iter()
+                .flat_map(|(row, cols)| cols.iter().map(move |(col, v)| (format!("{row}.{col}"), *v)))
+                .collect();
+            sheet.write_string(r, text("covariance"), components(&pairs))?;
+        }
         sheet.write_string(r, text("unit"), &p.unit)?;
         sheet.write_string(r, text("source"), &p.source)?;
         sheet.write_boolean(r, text("assumption"), p.assumption)?;
@@ -524,8 +539,9 @@ pub fn template(scenario: &Scenario) -> Result<Vec<u8>> {
     sheet.set_column_width(0, 28)?;
     sheet.set_column_width(1, 36)?;
     sheet.set_column_width(2, 36)?;
-    sheet.set_column_width(24, 30)?;
-    sheet.set_column_width(25, 60)?;
+    let at = |c: &str| PARAMETER_COLUMNS.iter().position(|x| *x == c).expect("a known column") as u16;
+    sheet.set_column_width(at("unit"), 30)?;
+    sheet.set_column_width(at("source"), 60)?;
     sheet.set_freeze_panes(1, 1)?;
     let help = workbook.add_worksheet();
     help.set_name("Read me")?;
@@ -533,7 +549,7 @@ pub fn template(scenario: &Scenario) -> Result<Vec<u8>> {
         format!("Parameters of '{}', for ontschot (who pays, who benefits).", scenario.name),
         "Edit values in the sheet 'Parameters' and read it back with `ontschot run SCENARIO --params FILE.xlsx` or, in Python, `scenario.with_sheet(path)`.".into(),
         "Each row replaces that parameter's distribution: give exactly one complete key set of the family in 'dist' (see docs/scenario-format.md, Parameters). Leave other cells empty.".into(),
-        "Numbers are numbers (not text); ci_low/ci_high and truncate_low/truncate_high go in pairs; Dirichlet alpha and shares are written 'name: value; name: value'.".into(),
+        "Numbers are numbers (not text); ci_low/ci_high and truncate_low/truncate_high go in pairs; Dirichlet alpha and shares, and a multivariate normal's means, are written 'name: value; name: value', its covariance 'row.column: value; ...'. base is the value of the deterministic run when it is not the mean.".into(),
         "Rows may be deleted: a parameter without a row keeps the scenario's value. A row for a parameter the scenario does not have is an error.".into(),
         "Pas waarden aan in het blad 'Parameters' en lees het terug met `ontschot run SCENARIO --params BESTAND.xlsx` of in Python `scenario.with_sheet(pad)`. Elke rij vervangt de verdeling van die parameter.".into(),
     ];
@@ -651,7 +667,7 @@ pub fn read_parameters(path: &Path) -> Result<Vec<SheetRow>> {
                     spec.dist = serde_json::from_value::<DistKind>(serde_json::Value::String(s.trim().to_lowercase()))
                         .map_err(|_| {
                             err(format!(
-                                "'{s}' is no distribution; one of fixed, normal, lognormal, gamma, beta, uniform, triangular, pert, dirichlet"
+                                "'{s}' is no distribution; one of fixed, normal, lognormal, gamma, beta, uniform, triangular, pert, dirichlet, multivariate_normal"
                             ))
                         })?;
                 }
@@ -669,6 +685,27 @@ pub fn read_parameters(path: &Path) -> Result<Vec<SheetRow>> {
                         None => None,
                     }
                 }
+                "means" => {
+                    spec.means = match text(cell).filter(|s| !s.trim().is_empty()) {
+                        Some(s) => Some(parse_components(&s).map_err(err)?),
+                        None => None,
+                    }
+                }
+                "covariance" => {
+                    spec.covariance = match text(cell).filter(|s| !s.trim().is_empty()) {
+                        Some(s) => {
+                            let mut rows: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+                            for (pair, v) in parse_components(&s).map_err(err)? {
+                                let (row, col) = pair.split_once('.').ok_or_else(|| {
+                                    err(format!("'{pair}' names no pair of components; write 'row.column: value'"))
+                                })?;
+                                rows.entry(row.to_owned()).or_default().insert(col.to_owned(), v);
+                            }
+                            Some(rows)
+                        }
+                        None => None,
+                    }
+                }
                 "ci_low" | "ci_high" | "truncate_low" | "truncate_high" => {
                     pairs.insert(col, (number(cell).map_err(err)?, c));
                 }
@@ -676,6 +713,7 @@ pub fn read_parameters(path: &Path) -> Result<Vec<SheetRow>> {
                     let x = number(cell).map_err(err)?;
                     let slot = match key {
                         "value" => &mut spec.value,
+                        "base" => &mut spec.base,
                         "mean" => &mut spec.mean,
                         "sd" => &mut spec.sd,
                         "median" => &mut spec.median,

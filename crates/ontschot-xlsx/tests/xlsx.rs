@@ -86,6 +86,41 @@ fn every_seeds_parameters_survive_the_template_and_back() {
     }
 }
 
+#[test]
+fn a_multivariate_normal_and_a_base_case_survive_the_template_and_back() {
+    let mut scenario = ontschot::seeds::samenoud();
+    let extra = ontschot::Scenario::from_toml_str(
+        r#"
+name = "x"
+horizon_years = 1
+states = []
+categories = []
+arms = []
+transitions = { from = {} }
+[population]
+size = 1
+[parameters.weibull]
+dist = "multivariate_normal"
+means = { log_shape = 0.3, log_scale = 1.8 }
+covariance = { log_shape = { log_shape = 0.01, log_scale = -0.004 }, log_scale = { log_shape = -0.004, log_scale = 0.02 } }
+[parameters.hr]
+dist = "lognormal"
+median = 0.7
+ci = [0.5, 0.98]
+base = 0.7
+"#,
+    )
+    .unwrap();
+    scenario.parameters.extend(extra.parameters);
+    let path = temp("template-mvn.xlsx");
+    std::fs::write(&path, ontschot_xlsx::template(&scenario).unwrap()).unwrap();
+    let rows = ontschot_xlsx::read_parameters(&path).unwrap();
+    for name in ["weibull", "hr"] {
+        let row = rows.iter().find(|r| r.name == name).unwrap();
+        assert_eq!(&row.spec, &scenario.parameters[name], "{name}");
+    }
+}
+
 /// A parameter sheet with the given header and rows of cells.
 fn sheet(header: &[&str], rows: &[Vec<Option<Data>>]) -> PathBuf {
     let mut wb = rust_xlsxwriter::Workbook::new();
