@@ -156,3 +156,12 @@ def test_without_the_trace_the_tables_say_how_to_get_it():
 def test_a_bad_formula_names_its_field_and_position():
     with pytest.raises(ontschot.ScenarioError, match=r"derived.p_death: in expression .*at character 10: unknown parameter or table 'r_deth' \(did you mean 'r_death'\?\)"):
         ontschot.Scenario.from_dict(tomllib.loads(THREE_ARMS.replace("-r_death *", "-r_deth *"))).run(5, progress=False)
+
+
+def test_the_trace_survives_pickling(results):
+    import pickle
+
+    back = pickle.loads(pickle.dumps(results))
+    assert back == results
+    assert back.trace().equals(results.trace())
+    assert back.frontier().equals(results.frontier())
