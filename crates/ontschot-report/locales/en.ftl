@@ -106,6 +106,7 @@ discount-timing = { $timing ->
         [end] discounted to the end of each year
         [middle] discounted to the middle of each year
         [continuous] discounted continuously over each year
+        [point] discounted at each point of the cohort trace
        *[start] year 1 undiscounted
     }
 

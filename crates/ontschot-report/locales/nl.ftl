@@ -102,6 +102,7 @@ discount-timing = { $timing ->
         [end] verdisconteerd naar het eind van elk jaar
         [middle] verdisconteerd naar het midden van elk jaar
         [continuous] continu verdisconteerd over elk jaar
+        [point] verdisconteerd op elk punt van het cohortverloop
        *[start] jaar 1 niet verdisconteerd
     }
 

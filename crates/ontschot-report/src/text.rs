@@ -258,6 +258,7 @@ impl Text {
             ontschot::DiscountTiming::End => "end",
             ontschot::DiscountTiming::Middle => "middle",
             ontschot::DiscountTiming::Continuous => "continuous",
+            ontschot::DiscountTiming::Point => "point",
         };
         self.message("discount-timing", Some(&FluentArgs::from_iter([("timing", FluentValue::from(key))])))
     }

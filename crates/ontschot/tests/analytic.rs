@@ -315,3 +315,34 @@ fn weights_per_cycle_give_the_conventions_they_spell_out() {
     let (paths, _) = invalid(&alive_dead("weights"));
     assert_eq!(paths, ["cycle_convention"], "weights without cycle_weights");
 }
+
+#[test]
+fn discounting_at_each_point_discounts_every_trace_point_at_its_own_time() {
+    // Half-cycle counting, each point at its own time: usual care's care costs are
+    // 100 * sum over cycles of (m[t-1] d^(t-1) + m[t] d^t) / 2 with d = 1/1.03, over 3 years.
+    let mut s = alive_dead("half_cycle");
+    s.discount.timing = ontschot::DiscountTiming::Point;
+    let r = run(&s, 1, 1);
+    let m = |t: i32| 0.9f64.powi(t);
+    let d = |t: i32| 1.03f64.powi(-t);
+    let expected: f64 = (1..=3).map(|t| 100.0 * (m(t - 1) * d(t - 1) + m(t) * d(t)) / 2.0).sum();
+    let got = r.strategies().unwrap().arms[0].cost.mean;
+    assert!(close(got, expected, 1e-12), "{got} vs {expected}");
+    // Life-years at their own rate (1.5%).
+    let de = |t: i32| 1.015f64.powi(-t);
+    let ly: f64 = (1..=3).map(|t| (m(t - 1) * de(t - 1) + m(t) * de(t)) / 2.0).sum();
+    assert!(close(r.strategies().unwrap().arms[0].life_years.mean, ly, 1e-12));
+    // The budget view, the units and the people are never discounted.
+    let plain = run(&alive_dead("half_cycle"), 1, 1);
+    for arm in 0..2 {
+        assert_eq!(r.cash(arm).unwrap(), plain.cash(arm).unwrap());
+        assert_eq!(r.units(arm).unwrap(), plain.units(arm).unwrap());
+        assert_eq!(r.effects(arm).unwrap()[[0, 2, 2]], plain.effects(arm).unwrap()[[0, 2, 2]], "participant-years");
+    }
+    // Not in the individual mode, which has no trace.
+    let mut s = alive_dead("half_cycle");
+    s.discount.timing = ontschot::DiscountTiming::Point;
+    s.simulation.mode = ontschot::Mode::Individual;
+    let (paths, _) = invalid(&s);
+    assert_eq!(paths, ["discount.timing"]);
+}

@@ -1,4 +1,4 @@
-//! Published Markov models, written natively (no numbers computed outside the tool, no shifted
+//! Published Markov models (the scenarios are in examples/published), written natively (no numbers computed outside the tool, no shifted
 //! prices or ages, no dummy arms) and reproduced to 1e-6 relative on every figure the publication
 //! gives: each arm's own discounted costs and effects, the ICER, and trace rows where published.
 
@@ -129,4 +129,64 @@ fn briggs_sculpher_three_state_model() {
     let (_, ly, _) = totals(&r, false);
     assert_close("no drug life-years", ly[0], 8.560172448161028);
     assert_close("drug life-years", ly[1], 9.3504181283309364);
+}
+
+/// Alarid-Escudero et al. (2023), the DARTH time-independent Sick-Sicker model with four
+/// strategies: every trace point weighted by DARTH's Simpson weights and discounted at its own
+/// time. The publication (manuscript/cSTM_Tutorial_Intro.tex of
+/// DARTH-git/cohort-modeling-tutorial-intro, commit d3c5497) prints costs to $1, QALYs and the
+/// trace to 0.001: equal at those digits. The reference code's own figures (computed from
+/// analysis/cSTM_time_indep.R operation for operation) to 1e-9.
+const DARTH: &str = include_str!("../../../examples/published/darth_sick_sicker.toml");
+
+#[test]
+fn darth_sick_sicker_with_four_strategies() {
+    let r = deterministic(DARTH);
+    let s = r.strategies().unwrap();
+    let code = [
+        (151579.8659573899, 20.711331464322),
+        (284804.5133705726, 21.498662808438),
+        (259100.4106170045, 22.184465140845),
+        (378875.1983944922, 23.136844135003),
+    ];
+    let printed = [(151_580.0, 20.711), (284_805.0, 21.499), (259_100.0, 22.184), (378_875.0, 23.137)];
+    for (a, arm) in s.arms.iter().enumerate() {
+        let (cost, qalys) = (arm.cost.mean, arm.qalys.as_ref().unwrap().mean);
+        let rel = |x: f64, y: f64| (x - y).abs() / y;
+        println!(
+            "{}: cost {cost} (code {}, {:.1e}), QALYs {qalys} (code {}, {:.1e})",
+            arm.arm.name,
+            code[a].0,
+            rel(cost, code[a].0),
+            code[a].1,
+            rel(qalys, code[a].1)
+        );
+        assert!(rel(cost, code[a].0) <= 1e-9 && rel(qalys, code[a].1) <= 1e-9, "{}", arm.arm.name);
+        assert_eq!(
+            (cost.round(), (qalys * 1000.0).round() / 1000.0),
+            printed[a],
+            "{} at the printed digits",
+            arm.arm.name
+        );
+    }
+    let f = s.frontiers.iter().find(|f| f.perspective == "society" && f.effect == "qalys").unwrap();
+    let at = |name: &str| f.points.iter().find(|p| p.arm.name == name).unwrap();
+    assert_eq!(at("b").icer.unwrap().round(), 72_988.0);
+    assert_eq!(at("ab").icer.unwrap().round(), 125_764.0);
+    assert_eq!(at("a").dominance, ontschot::Dominance::Dominated { by: "b".into() });
+    // The trace of standard of care, cycles 0 to 5 (healthy, sick, sicker, dead).
+    let published = [
+        [1.000, 0.000, 0.000, 0.000],
+        [0.859, 0.139, 0.000, 0.002],
+        [0.792, 0.189, 0.014, 0.005],
+        [0.755, 0.206, 0.032, 0.008],
+        [0.729, 0.208, 0.052, 0.011],
+        [0.707, 0.206, 0.072, 0.015],
+    ];
+    let trace = r.trace(0).unwrap().unwrap();
+    for (t, row) in published.iter().enumerate() {
+        for (k, p) in row.iter().enumerate() {
+            assert_eq!((trace[[0, t, k]] * 1000.0).round() / 1000.0, *p, "cycle {t} state {k}");
+        }
+    }
 }

@@ -58,6 +58,10 @@ pub(crate) struct Workspace {
     entries: Vec<f64>,
     pub(super) trace: Vec<f64>,
     pub(super) occ: Vec<f64>,
+    /// With discounting at each trace point: the occupancy of the cycle with each point
+    /// discounted to the start of its year, for costs and for effects.
+    occ_cost: Vec<f64>,
+    occ_effect: Vec<f64>,
     pub(super) use_: Vec<f64>,
     pub(super) util: Vec<f64>,
     /// Usual care's per-person flows of one run for each entry year, kept to weight into each
@@ -230,6 +234,8 @@ impl Workspace {
             uc_entries: vec![0.0; if courses { (t + 1) * s } else { 0 }],
             entries: vec![0.0; if courses { (t + 1) * s } else { 0 }],
             occ: vec![0.0; s],
+            occ_cost: vec![0.0; s],
+            occ_effect: vec![0.0; s],
             use_: vec![0.0; c * s],
             util: vec![0.0; s],
             uc_care: vec![0.0; k * y * b],
@@ -550,7 +556,9 @@ impl Workspace {
             let amount = nonneg(m, &self.slots, cost.amount, 1, &cost.path, "amount")?;
             let per_cycle = match cost.kind {
                 CostKind::OneOff => {
-                    self.programme(m, out, ai, k, (cost.cycle - 1) / m.cycles_per_year, amount);
+                    let year = (cost.cycle - 1) / m.cycles_per_year;
+                    let valued = m.within_year(cost.cycle - 1, year).map_or(amount, |(gc, _)| amount * gc);
+                    self.programme(m, out, ai, k, year, amount, valued);
                     continue;
                 }
                 CostKind::PerFte => amount * nonneg(m, &self.slots, cost.fte, 1, &cost.path, "fte")? * m.cycle_years,
@@ -558,7 +566,9 @@ impl Workspace {
             };
             for t in 1..=self.t {
                 if cost.cycles.contains(t) {
-                    self.programme(m, out, ai, k, (t - 1) / m.cycles_per_year, per_cycle);
+                    let year = (t - 1) / m.cycles_per_year;
+                    let valued = m.within_year(t - 1, year).map_or(per_cycle, |(gc, _)| per_cycle * gc);
+                    self.programme(m, out, ai, k, year, per_cycle, valued);
                 }
             }
         }
@@ -568,10 +578,13 @@ impl Workspace {
     /// Adds `amount` of the current arm's cost `k` in `year` to both views: split over budgets,
     /// and in the budget view indexed to the calendar year.
     #[inline]
-    fn programme(&self, m: &Model, out: &mut Record<'_>, ai: usize, k: usize, year: usize, amount: f64) {
+    /// An arm's own cost `k` in a year: `amount` in the budget view, `valued` (the same, or
+    /// discounted within the year at each trace point) in the societal view.
+    #[allow(clippy::too_many_arguments)]
+    fn programme(&self, m: &Model, out: &mut Record<'_>, ai: usize, k: usize, year: usize, amount: f64, valued: f64) {
         let (b, y) = (self.b, m.n_years());
         let split = &self.cost_splits[k * b..(k + 1) * b];
-        out.add_programme(ai, year, split, amount * m.societal.0);
+        out.add_programme(ai, year, split, valued * m.societal.0);
         out.add_cash_programme(ai, year, split, &self.cost_index[(k * y + year) * b..(k * y + year + 1) * b], amount);
         if let Some(ps) = &self.party {
             ps.key_costs(year, split, amount, out.keys_mut(ai, year));
@@ -736,6 +749,22 @@ impl Workspace {
                     }
                 }
             }
+            // Discounting at each point: each point of the cycle to the start of its year.
+            let discounted = sampled.is_none() && m.within_year(0, 0).is_some();
+            if discounted {
+                self.occ_cost.fill(0.0);
+                self.occ_effect.fill(0.0);
+                for &(point, coef) in &m.convention[t - 1] {
+                    let (gc, ge) = m.within_year(point + offset, year).expect("timing is point");
+                    for o in 0..s {
+                        let x = coef * trace[point * s + o] * cy;
+                        self.occ_cost[o] += x * gc;
+                        self.occ_effect[o] += x * ge;
+                    }
+                }
+            }
+            // Amounts not counted on the trace: at the start of the cycle.
+            let at_start = m.within_year(t - 1 + offset, year);
             // People at the start of the group's start cycle, for enrolments.
             let starting_people = |trace: &[f64]| -> f64 {
                 match sampled.as_ref().and_then(|x| x.starts) {
@@ -773,7 +802,12 @@ impl Workspace {
                 }
                 for ci in 0..c {
                     let person_units: f64 = (0..s).map(|si| self.occ[si] * self.use_[ci * s + si]).sum();
-                    let cost = self.prices[ci] * person_units * weight;
+                    let cost = if discounted {
+                        let units: f64 = (0..s).map(|si| self.occ_cost[si] * self.use_[ci * s + si]).sum();
+                        self.prices[ci] * units * weight
+                    } else {
+                        self.prices[ci] * person_units * weight
+                    };
                     if person_units != 0.0 {
                         sink.care(self, year, tc, ci, cost, person_units * weight);
                         self.per_unit_contributions(m, sink, year, tc, ci, person_units * weight);
@@ -805,15 +839,17 @@ impl Workspace {
                 let steady = part.map_or(self.steady.uc_utility, |a| self.steady.arm_utility[a.index]);
                 self.util_for = steady.then_some(key);
             }
+            let lived = if discounted { &self.occ_effect } else { &self.occ };
             for si in 0..s {
                 if !m.dead[si] {
-                    ly += self.occ[si];
-                    qaly += self.occ[si] * self.util[si];
+                    ly += lived[si];
+                    qaly += lived[si] * self.util[si];
                 }
             }
-            // Participants alive, and people starting in this cycle.
+            // Participants alive, and people starting in this cycle: counts, never discounted.
+            let alive = if discounted { (0..s).filter(|&si| !m.dead[si]).map(|si| self.occ[si]).sum() } else { ly };
             let (participant_years, starting) = match part {
-                Some(_) => (ly, if t == start { starting_people(trace) } else { 0.0 }),
+                Some(_) => (alive, if t == start { starting_people(trace) } else { 0.0 }),
                 None => (0.0, 0.0),
             };
             let qaly = if m.utility.is_some() { qaly } else { 0.0 };
@@ -824,18 +860,30 @@ impl Workspace {
                     if !cost.cycles.contains(t) {
                         continue;
                     }
-                    let units = match cost.kind {
+                    let in_states = |occ: &[f64]| {
+                        (0..s).filter(|&si| !m.dead[si] && cost.states[si]).map(|si| occ[si]).sum::<f64>()
+                    };
+                    let alive = |occ: &[f64]| (0..s).filter(|&si| !m.dead[si]).map(|si| occ[si]).sum::<f64>();
+                    // The units counted, and the units the societal view discounts.
+                    let (units, valued) = match cost.kind {
+                        CostKind::PerParticipantYear if discounted => (alive(&self.occ), alive(&self.occ_cost)),
                         CostKind::PerParticipantYear => {
-                            (0..s).filter(|&si| !m.dead[si]).map(|si| self.occ[si]).sum::<f64>()
+                            let u = alive(&self.occ);
+                            (u, u)
                         }
+                        CostKind::PerPersonInState if discounted => (in_states(&self.occ), in_states(&self.occ_cost)),
                         CostKind::PerPersonInState => {
-                            (0..s).filter(|&si| !m.dead[si] && cost.states[si]).map(|si| self.occ[si]).sum::<f64>()
+                            let u = in_states(&self.occ);
+                            (u, u)
                         }
-                        CostKind::PerEnrolment if t == start => starting_people(trace),
+                        CostKind::PerEnrolment if t == start => {
+                            let u = starting_people(trace);
+                            (u, at_start.map_or(u, |(gc, _)| u * gc))
+                        }
                         _ => continue,
                     };
                     let amount = nonneg(m, &self.slots, cost.amount, t, &cost.path, "amount")?;
-                    self.programme(m, out, *index, k, year, amount * units * weight);
+                    self.programme(m, out, *index, k, year, amount * units * weight, amount * valued * weight);
                 }
             }
         }

@@ -26,6 +26,12 @@ pub(crate) fn individual_problems(s: &Scenario) -> Vec<(&'static str, String)> {
             out.push((field, format!("the individual mode simulates at most a billion people; got {x}")));
         }
     }
+    if s.discount.timing == crate::scenario::DiscountTiming::Point {
+        out.push((
+            "discount.timing",
+            "\"point\" discounts each point of the cohort trace; the individual mode has no trace: use start, end, middle or continuous".into(),
+        ));
+    }
     if matches!(s.cycle_convention, CycleConvention::Simpson | CycleConvention::Weights) {
         out.push((
             "cycle_convention",
@@ -714,6 +720,18 @@ impl Model {
     /// The key of slot `i`: a parameter's name, or the expression a derived value is.
     pub(crate) fn slot_key(&self, i: usize) -> String {
         self.slot_names.get(i).cloned().unwrap_or_else(|| self.slot_label(i))
+    }
+
+    /// With discounting at each trace point: the factors (costs, effects) that bring an amount
+    /// counted at time `at` (in cycles from the start) to the start of model year `year`
+    /// (0-based); `None` with any other timing.
+    #[inline]
+    pub(crate) fn within_year(&self, at: usize, year: usize) -> Option<(f64, f64)> {
+        let d = &self.scenario.discount;
+        (d.timing == crate::scenario::DiscountTiming::Point).then(|| {
+            let t = at as f64 * self.cycle_years - year as f64;
+            ((1.0 + d.costs).powf(-t), (1.0 + d.effects).powf(-t))
+        })
     }
 
     /// What slot `i` holds, for messages: a parameter, or the expression a derived value is.

@@ -182,6 +182,12 @@ pub enum DiscountTiming {
     /// Spread evenly over the year, discounted continuously: the mean of `(1 + r)^-t` over the
     /// year, `((1 + r)^-(y - 1) - (1 + r)^-y) / ln(1 + r)`.
     Continuous,
+    /// At each trace point, as the DARTH tutorials do: what is counted on the trace point at
+    /// time `t` (years) by `(1 + r)^-t`, the start undiscounted; amounts not counted on the
+    /// trace (one-off costs, per FTE, per enrolment) at the start of their cycle. The year's
+    /// factor is then `(1 + r)^-(y - 1)` and the arrays of the societal view hold each year's
+    /// amounts discounted to the year's start (the budget view stays undiscounted). Cohort mode.
+    Point,
 }
 
 impl DiscountTiming {
@@ -199,7 +205,7 @@ impl DiscountTiming {
         let at = |y: usize| (1.0 + rate).powi(-(y as i32));
         (1..=years)
             .map(|y| match self {
-                DiscountTiming::Start => at(y - 1),
+                DiscountTiming::Start | DiscountTiming::Point => at(y - 1),
                 DiscountTiming::End => at(y),
                 DiscountTiming::Middle => at(y) * (1.0 + rate).sqrt(),
                 DiscountTiming::Continuous if rate == 0.0 => 1.0,
