@@ -729,6 +729,7 @@ impl Workspace {
         self.util_for = None;
         self.paid_for.fill(None);
         self.counts_for = None;
+        let point = m.within_year(0, 0).is_some();
         for t in 1..=self.t - offset {
             let year = (t - 1 + offset) / m.cycles_per_year;
             // The calendar cycle, for the budget view's values of the year.
@@ -750,7 +751,7 @@ impl Workspace {
                 }
             }
             // Discounting at each point: each point of the cycle to the start of its year.
-            let discounted = sampled.is_none() && m.within_year(0, 0).is_some();
+            let discounted = point && sampled.is_none();
             if discounted {
                 self.occ_cost.fill(0.0);
                 self.occ_effect.fill(0.0);
@@ -764,7 +765,7 @@ impl Workspace {
                 }
             }
             // Amounts not counted on the trace: at the start of the cycle.
-            let at_start = m.within_year(t - 1 + offset, year);
+            let at_start = if point { m.within_year(t - 1 + offset, year) } else { None };
             // People at the start of the group's start cycle, for enrolments.
             let starting_people = |trace: &[f64]| -> f64 {
                 match sampled.as_ref().and_then(|x| x.starts) {
