@@ -1393,7 +1393,7 @@ fn build_matrix(
                         let r = if w == 1.0 { r } else { r.powf(w) };
                         // A hazard ratio on a probability scales the constant hazard within the
                         // cycle: 1 - (1 - p)^hr.
-                        x = if matrix.kind == TransitionKind::Probability && e.field == "hazard_ratio" {
+                        x = if e.on_hazard {
                             // A certain event stays certain under any hazard but none.
                             if r == 0.0 {
                                 0.0

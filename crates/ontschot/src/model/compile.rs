@@ -1622,7 +1622,8 @@ impl<'a> Compiler<'a> {
         }
         let ratio = self.bounded(&format!("{p}.{field}"), ratio_v, Ctx::PerCycle, false)?;
         let cycles = self.cycles(&format!("{p}.cycles"), &e.cycles);
-        Some(TransitionEffect { from, to, ratio, cycles, path: p.to_owned(), field })
+        let on_hazard = matrix.kind == TransitionKind::Probability && field == "hazard_ratio";
+        Some(TransitionEffect { from, to, ratio, cycles, path: p.to_owned(), field, on_hazard })
     }
 
     fn arm_cost(&mut self, p: &str, c: &sc::ArmCost) -> Option<ArmCost> {

@@ -108,6 +108,8 @@ pub(crate) struct TransitionEffect {
     pub path: String,
     /// `relative_risk` or `hazard_ratio`, for messages.
     pub field: &'static str,
+    /// A hazard ratio on a probability, `1 - (1 - p)^hr`, rather than a factor on the entry.
+    pub on_hazard: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -3,7 +3,8 @@
 //! A run keeps, per iteration, arm, year and budget, in two views of money:
 //! - the *societal view*: care at reference prices and the intervention's own (programme) costs,
 //!   in euros of the price year, undiscounted, for the whole population; the summaries discount
-//!   them with the scenario's yearly rates, year 1 undiscounted (see [`Results::summary`]);
+//!   them with the scenario's yearly rates and `discount.timing` (by default year 1
+//!   undiscounted; see [`Results::summary`]);
 //! - the *budget view*: each budget's cash, in nominal euros of each calendar year: use at the
 //!   tariff the budget pays, times the share of a changed unit that releases cash, indexed, with
 //!   own contributions by their rules, never discounted (see [`Results::budget_view`]).
@@ -693,7 +694,8 @@ impl Results {
             View::Budget => vec![1.0; self.meta.years],
         }
     }
-    /// Discount factors of costs per year: `(1 + r)^-(year - 1)`.
+    /// Discount factors of costs per year, by the scenario's `discount.timing` (by default
+    /// `(1 + r)^-(year - 1)`).
     pub fn cost_discount_factors(&self) -> Vec<f64> {
         self.meta.discount_timing.factors(self.meta.discount_costs, self.meta.years)
     }

@@ -110,6 +110,14 @@ struct Draws {
     qalys: Vec<Vec<f64>>,
 }
 
+impl Draws {
+    /// Per iteration, an arm's cost to society: all its payers together.
+    fn society(&self, arm: usize) -> Vec<f64> {
+        let payers = &self.payer_costs[arm];
+        (0..payers.first().map_or(0, Vec::len)).map(|i| payers.iter().map(|p| p[i]).sum()).collect()
+    }
+}
+
 impl Results {
     fn strategy_draws(&self) -> Result<Draws> {
         let meta = &self.meta;
@@ -161,10 +169,7 @@ impl Results {
         let d = self.strategy_draws()?;
         let meta = &self.meta;
         let arms = meta.arms.len();
-        let total = |arm: usize| -> Vec<f64> {
-            (0..meta.iterations).map(|i| d.payer_costs[arm].iter().map(|p| p[i]).sum()).collect()
-        };
-        let totals: Vec<Vec<f64>> = (0..arms).map(total).collect();
+        let totals: Vec<Vec<f64>> = (0..arms).map(|a| d.society(a)).collect();
         let out_arms = (0..arms)
             .map(|a| ArmTotals {
                 arm: meta.arms[a].clone(),
