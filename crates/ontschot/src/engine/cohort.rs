@@ -113,14 +113,21 @@ pub(crate) struct Workspace {
     use_for: Option<(usize, u64)>,
     util_for: Option<(usize, u64)>,
     /// Per own-contribution rule: what one person pays in a cycle by the pair of states at its
-    /// start and end, `[rule][from][to]`, while the inputs in `paid_for` stay the same.
+    /// start and end, `[rule][way][from][to]`, for the inputs in `paid_for` `[rule][way]`: a
+    /// few sets of inputs are kept at once, as the groups of a cohort (usual care, participants,
+    /// those entering in later years) meet the same inputs again; `paid_next` is the way each
+    /// rule fills next.
     paid: Vec<f64>,
     paid_for: Vec<Option<PaidStamp>>,
+    paid_next: Vec<usize>,
     /// A deductible's counts by category and pair of states `[category][from][to]` (their
     /// first probabilities, which the prices do not change), while `counts_for` stays the same.
     counts: Vec<super::counts::Count>,
     counts_for: Option<PaidStamp>,
 }
+
+/// Sets of inputs of an own-contribution rule whose payments per pair of states are kept at once.
+const WAYS: usize = 8;
 
 /// The inputs of a cycle's expected own contribution per person: the same stamp, the same values.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -265,8 +272,9 @@ impl Workspace {
             steady: Steady::of(m),
             use_for: None,
             util_for: None,
-            paid: vec![0.0; nr * m.states.len() * m.states.len()],
-            paid_for: vec![None; nr],
+            paid: vec![0.0; nr * WAYS * m.states.len() * m.states.len()],
+            paid_for: vec![None; nr * WAYS],
+            paid_next: vec![0; nr],
             counts: vec![super::counts::Count::default(); c * m.states.len() * m.states.len()],
             counts_for: None,
         }
@@ -276,6 +284,7 @@ impl Workspace {
     /// splits and usual care's transition matrices.
     pub(super) fn prepare(&mut self, m: &Model) -> Step {
         let s = self.s;
+        self.forget();
         eval_row(m, &self.slots, &m.initial, 1, &mut self.initial)?;
         self.prices_and_splits(m)?;
         for t in 1..=self.t {
@@ -289,10 +298,21 @@ impl Workspace {
         Ok(())
     }
 
+    /// Forgets the values kept from cycle to cycle and from group to group (use, utilities, own
+    /// contributions): they hold for one set of slots, which is about to change.
+    fn forget(&mut self) {
+        self.use_for = None;
+        self.util_for = None;
+        self.paid_for.fill(None);
+        self.paid_next.fill(0);
+        self.counts_for = None;
+    }
+
     /// Evaluates the prices and budget splits of the categories: all that accounting for counted
     /// units needs besides the slots.
     pub(super) fn prices_and_splits(&mut self, m: &Model) -> Step {
         let b = self.b;
+        self.forget();
         for (ci, cat) in m.categories.iter().enumerate() {
             self.prices[ci] = nonneg(m, &self.slots, cat.price, 1, &cat.path, "price")? * m.societal.0;
             eval_row(m, &self.slots, &cat.split, 1, &mut self.splits[ci * b..(ci + 1) * b])?;
@@ -615,6 +635,8 @@ impl Workspace {
     /// participants' at effect weight `w`.
     pub(super) fn use_rates(&mut self, m: &Model, part: Option<&Arm>, w: f64, t: usize) -> Step {
         let s = self.s;
+        // The caller says whose rates these are once they are evaluated.
+        self.use_for = None;
         for (ci, cat) in m.categories.iter().enumerate() {
             for (si, term) in cat.use_.iter().enumerate() {
                 self.use_[ci * s + si] = nonneg(m, &self.slots, *term, t, &cat.path, "use_per_year")?;
@@ -725,10 +747,6 @@ impl Workspace {
         if let Some(ps) = &mut self.party {
             ps.entry = offset / m.cycles_per_year;
         }
-        self.use_for = None;
-        self.util_for = None;
-        self.paid_for.fill(None);
-        self.counts_for = None;
         let point = m.within_year(0, 0).is_some();
         for t in 1..=self.t - offset {
             let year = (t - 1 + offset) / m.cycles_per_year;
@@ -971,17 +989,22 @@ impl Workspace {
             Some(PaidStamp {
                 use_for,
                 weights: (at_start.to_bits(), at_end.to_bits(), simpson),
-                amount: amount.to_bits(),
+                // A fee's share of users is kept without its amount, which multiplies it after.
+                amount: if matches!(rule.kind, RuleKind::FlatFee { .. }) { 0 } else { amount.to_bits() },
                 rates,
                 participants,
             })
         });
-        let pairs = r * s * s..(r + 1) * s * s;
-        // A pair not yet worked out under this stamp is NaN: worked out when first needed.
-        if stamp.is_none() || self.paid_for[r] != stamp {
-            self.paid[pairs.clone()].fill(f64::NAN);
-            self.paid_for[r] = stamp;
-        }
+        let kept = stamp.and_then(|_| (0..WAYS).find(|&w| self.paid_for[r * WAYS + w] == stamp));
+        let way = kept.unwrap_or_else(|| {
+            // A pair not yet worked out under this stamp is NaN: worked out when first needed.
+            let w = self.paid_next[r];
+            self.paid_next[r] = (w + 1) % WAYS;
+            self.paid_for[r * WAYS + w] = stamp;
+            self.paid[(r * WAYS + w) * s * s..(r * WAYS + w + 1) * s * s].fill(f64::NAN);
+            w
+        });
+        let pairs = (r * WAYS + way) * s * s..(r * WAYS + way + 1) * s * s;
         // A deductible's counts do not depend on the prices: kept over a change of rates.
         let counts_stamp = stamp.map(|p| PaidStamp { rates: 0, amount: 0, ..p });
         if matches!(rule.kind, RuleKind::Deductible { .. })

@@ -24,6 +24,7 @@ pub(crate) use crate::model::{Arrangement, Party};
 use crate::model::{Label, Model};
 use crate::results::{BudgetView, Results, Summary, Transfers, View};
 use crate::scenario::{Per, Settle};
+use rayon::prelude::*;
 use serde::Serialize;
 
 impl Arrangement {
@@ -144,17 +145,17 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
     // carry their budgets' transfers, to know a named party's savings as arrangements apply.
     let base = regional.then(|| results.party_flows(view, arm, &Transfers::none(results), &meta.joiners));
     let (own, books) = (results.own_parties(), results.books());
-    let mut pays = vec![0.0; if regional { years * np * nb } else { 0 }];
     // The intervention's own costs not yet taken over by a pool or an investor, so that a second
     // pool or bond in the same set does not refund them again.
     let mut unfunded = prog.clone();
-    // A party's savings in iteration `i`, year `y`, given the transfers so far.
+    // A party's savings in iteration `i`, year `y`, given the transfers so far in that
+    // iteration's rows (`t`, `inc` `[year][budget]`, `direct` `[year][party]`).
     let savings_of = |t: &[f64], inc: &[f64], direct: &[f64], pays: &[f64], p: &Party, i: usize, y: usize| -> f64 {
-        let row = (i * years + y) * nb;
+        let row = y * nb;
         match (p.region, &base) {
             (Some(q), Some(base)) => {
-                let (k, prow) = ((i * years + y) * np + q, (i * years + y) * np);
-                let mut paid = direct[k];
+                let (k, prow) = ((i * years + y) * np + q, y * np);
+                let mut paid = direct[prow + q];
                 for b in 0..nb {
                     let named: f64 = (0..np).filter(|&r| books[r] == Some(b)).map(|r| direct[prow + r]).sum();
                     paid += (t[row + b] - named) * pays[(y * np + q) * nb + b];
@@ -164,9 +165,11 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
             _ => -p.budgets.iter().map(|&b| inc[row + b]).sum::<f64>(),
         }
     };
-    for a in arrangements {
-        // Parties' expected discounted care savings, for a pool keyed by expected benefit.
-        let expected_key = match a {
+    // Parties' expected discounted care savings, for a pool keyed by expected benefit: before
+    // any arrangement, over all iterations.
+    let expected_keys: Vec<Option<Vec<f64>>> = arrangements
+        .iter()
+        .map(|a| match a {
             Arrangement::PooledBudget { key: None, parties } => {
                 let savings: Vec<f64> = parties
                     .iter()
@@ -185,116 +188,128 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                     })
                     .collect();
                 let total: f64 = savings.iter().sum();
-                Some(
-                    savings
-                        .iter()
-                        .map(|s| if total > 0.0 { s / total } else { 1.0 / parties.len() as f64 })
-                        .collect::<Vec<f64>>(),
-                )
+                Some(savings.iter().map(|s| if total > 0.0 { s / total } else { 1.0 / parties.len() as f64 }).collect())
             }
             _ => None,
-        };
-        for i in 0..n {
-            if regional {
-                for y in 0..years {
-                    results.pays(&own, i, arm, y, &meta.joiners, &mut pays[y * np * nb..(y + 1) * np * nb]);
+        })
+        .collect();
+    // Iteration by iteration, in parallel: each applies the arrangements in order to its own rows.
+    let rows = (years * nb).max(1);
+    let party_rows = if regional { (years * np).max(1) } else { 0 };
+    let mut direct_rows: Vec<&mut [f64]> =
+        if regional { direct.chunks_mut(party_rows).collect() } else { (0..n).map(|_| Default::default()).collect() };
+    t.par_chunks_mut(rows)
+        .zip(inc.par_chunks_mut(rows))
+        .zip(unfunded.par_chunks_mut(rows))
+        .zip(direct_rows.par_iter_mut())
+        .enumerate()
+        .for_each_init(
+            || vec![0.0; if regional { years * np * nb } else { 0 }],
+            |pays, (i, (((t, inc), unfunded), direct))| {
+                let direct: &mut [f64] = direct;
+                if regional {
+                    for y in 0..years {
+                        results.pays(&own, i, arm, y, &meta.joiners, &mut pays[y * np * nb..(y + 1) * np * nb]);
+                    }
                 }
-            }
-            let row = |y: usize| (i * years + y) * nb;
-            let prow = |y: usize| if regional { (i * years + y) * np } else { 0 };
-            let pay = |t: &mut [f64],
-                       inc: &mut [f64],
-                       direct: &mut [f64],
-                       y: usize,
-                       from: &Party,
-                       to: &Party,
-                       amount: f64| {
-                from.book_on(t, inc, direct, row(y), prow(y), amount);
-                to.book_on(t, inc, direct, row(y), prow(y), -amount);
-            };
-            match a {
-                Arrangement::SharedSavings { from, to, share, cap, floor, losses, settle } => {
-                    let rule = |s: f64| {
-                        let base = if *losses { s } else { s.max(0.0) };
-                        // `cap` prevails over `floor` (clamp would panic when a solver sets floor > cap).
-                        (share * base).max(*floor).min(*cap)
-                    };
-                    match settle {
-                        Settle::Yearly => {
-                            for y in 0..years {
-                                let amount = rule(savings_of(&t, &inc, &direct, &pays, from, i, y));
-                                pay(&mut t, &mut inc, &mut direct, y, from, to, amount);
+                let row = |y: usize| y * nb;
+                let prow = |y: usize| if regional { y * np } else { 0 };
+                let pay = |t: &mut [f64],
+                           inc: &mut [f64],
+                           direct: &mut [f64],
+                           y: usize,
+                           from: &Party,
+                           to: &Party,
+                           amount: f64| {
+                    from.book_on(t, inc, direct, row(y), prow(y), amount);
+                    to.book_on(t, inc, direct, row(y), prow(y), -amount);
+                };
+                for (a, expected_key) in arrangements.iter().zip(&expected_keys) {
+                    match a {
+                        Arrangement::SharedSavings { from, to, share, cap, floor, losses, settle } => {
+                            let rule = |s: f64| {
+                                let base = if *losses { s } else { s.max(0.0) };
+                                // `cap` prevails over `floor` (clamp would panic when a solver sets floor > cap).
+                                (share * base).max(*floor).min(*cap)
+                            };
+                            match settle {
+                                Settle::Yearly => {
+                                    for y in 0..years {
+                                        let amount = rule(savings_of(t, inc, direct, pays, from, i, y));
+                                        pay(t, inc, direct, y, from, to, amount);
+                                    }
+                                }
+                                Settle::End => {
+                                    let total: f64 =
+                                        (0..years).map(|y| savings_of(t, inc, direct, pays, from, i, y)).sum();
+                                    pay(t, inc, direct, years - 1, from, to, rule(total));
+                                }
                             }
                         }
-                        Settle::End => {
-                            let total: f64 = (0..years).map(|y| savings_of(&t, &inc, &direct, &pays, from, i, y)).sum();
-                            pay(&mut t, &mut inc, &mut direct, years - 1, from, to, rule(total));
+                        Arrangement::FixedContribution { from, to, amount, per } => {
+                            for y in 0..years {
+                                let units = match per {
+                                    Per::Year => 1.0,
+                                    Per::ParticipantYear => effects[[i, y, 2]],
+                                    Per::Enrolment => effects[[i, y, 3]],
+                                };
+                                pay(t, inc, direct, y, from, to, amount * units);
+                            }
+                        }
+                        Arrangement::PooledBudget { key, parties } => {
+                            for y in 0..years {
+                                let total: f64 = (0..nb).map(|b| unfunded[row(y) + b]).sum();
+                                // Each budget gets back what it paid for the intervention ...
+                                for b in 0..nb {
+                                    let k = row(y) + b;
+                                    t[k] -= unfunded[k];
+                                    inc[k] -= unfunded[k];
+                                    unfunded[k] = 0.0;
+                                }
+                                // ... and the parties pay the total by their shares.
+                                let shares: Vec<(&Party, f64)> = match (key, expected_key) {
+                                    (Some(key), _) => key.iter().map(|(p, s)| (p, *s)).collect(),
+                                    (None, Some(w)) => parties.iter().zip(w.iter().copied()).collect(),
+                                    (None, None) => Vec::new(),
+                                };
+                                for (p, s) in shares {
+                                    p.book_on(t, inc, direct, row(y), prow(y), s * total);
+                                }
+                            }
+                        }
+                        Arrangement::OutcomePayment { from, to, price, category, unit_size, cap } => {
+                            for y in 0..years {
+                                let outcomes = (units_c[[i, y, *category]] - units_i[[i, y, *category]]) / unit_size;
+                                pay(t, inc, direct, y, from, to, (price * outcomes.max(0.0)).min(*cap));
+                            }
+                        }
+                        Arrangement::SocialImpactBond { investor, payer, price, category, unit_size, max_return } => {
+                            // The investor takes over the intervention's own costs ...
+                            // The investor's outstanding balance earns at most `max_return` a year; what is
+                            // repaid stops earning, so the investor's return never exceeds the maximum.
+                            let mut balance = 0.0;
+                            for y in 0..years {
+                                let mut invested = 0.0;
+                                for b in 0..nb {
+                                    let k = row(y) + b;
+                                    invested += unfunded[k];
+                                    t[k] -= unfunded[k];
+                                    inc[k] -= unfunded[k];
+                                    unfunded[k] = 0.0;
+                                }
+                                investor.book_on(t, inc, direct, row(y), prow(y), invested);
+                                // ... and is repaid per outcome, up to its balance grown at the maximum return.
+                                balance = (balance + invested) * (1.0 + max_return);
+                                let outcomes = (units_c[[i, y, *category]] - units_i[[i, y, *category]]) / unit_size;
+                                let amount = (price * outcomes.max(0.0)).min(balance.max(0.0));
+                                balance -= amount;
+                                pay(t, inc, direct, y, payer, investor, amount);
+                            }
                         }
                     }
                 }
-                Arrangement::FixedContribution { from, to, amount, per } => {
-                    for y in 0..years {
-                        let units = match per {
-                            Per::Year => 1.0,
-                            Per::ParticipantYear => effects[[i, y, 2]],
-                            Per::Enrolment => effects[[i, y, 3]],
-                        };
-                        pay(&mut t, &mut inc, &mut direct, y, from, to, amount * units);
-                    }
-                }
-                Arrangement::PooledBudget { key, parties } => {
-                    for y in 0..years {
-                        let total: f64 = (0..nb).map(|b| unfunded[row(y) + b]).sum();
-                        // Each budget gets back what it paid for the intervention ...
-                        for b in 0..nb {
-                            let k = row(y) + b;
-                            t[k] -= unfunded[k];
-                            inc[k] -= unfunded[k];
-                            unfunded[k] = 0.0;
-                        }
-                        // ... and the parties pay the total by their shares.
-                        let shares: Vec<(&Party, f64)> = match (key, &expected_key) {
-                            (Some(key), _) => key.iter().map(|(p, s)| (p, *s)).collect(),
-                            (None, Some(w)) => parties.iter().zip(w.iter().copied()).collect(),
-                            (None, None) => Vec::new(),
-                        };
-                        for (p, s) in shares {
-                            p.book_on(&mut t, &mut inc, &mut direct, row(y), prow(y), s * total);
-                        }
-                    }
-                }
-                Arrangement::OutcomePayment { from, to, price, category, unit_size, cap } => {
-                    for y in 0..years {
-                        let outcomes = (units_c[[i, y, *category]] - units_i[[i, y, *category]]) / unit_size;
-                        pay(&mut t, &mut inc, &mut direct, y, from, to, (price * outcomes.max(0.0)).min(*cap));
-                    }
-                }
-                Arrangement::SocialImpactBond { investor, payer, price, category, unit_size, max_return } => {
-                    // The investor takes over the intervention's own costs ...
-                    // The investor's outstanding balance earns at most `max_return` a year; what is
-                    // repaid stops earning, so the investor's return never exceeds the maximum.
-                    let mut balance = 0.0;
-                    for y in 0..years {
-                        let mut invested = 0.0;
-                        for b in 0..nb {
-                            let k = row(y) + b;
-                            invested += unfunded[k];
-                            t[k] -= unfunded[k];
-                            inc[k] -= unfunded[k];
-                            unfunded[k] = 0.0;
-                        }
-                        investor.book_on(&mut t, &mut inc, &mut direct, row(y), prow(y), invested);
-                        // ... and is repaid per outcome, up to its balance grown at the maximum return.
-                        balance = (balance + invested) * (1.0 + max_return);
-                        let outcomes = (units_c[[i, y, *category]] - units_i[[i, y, *category]]) / unit_size;
-                        let amount = (price * outcomes.max(0.0)).min(balance.max(0.0));
-                        balance -= amount;
-                        pay(&mut t, &mut inc, &mut direct, y, payer, investor, amount);
-                    }
-                }
-            }
-        }
-    }
+            },
+        );
     Transfers { budgets: t, parties: direct }
 }
 

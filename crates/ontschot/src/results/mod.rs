@@ -127,12 +127,19 @@ impl Layout {
     /// The result buffer, or an error (rather than an abort) when memory cannot hold it.
     pub(crate) fn allocate(&self, iterations: usize) -> crate::Result<Buffers> {
         let values = iterations.checked_mul(self.len);
-        let mut data = Vec::new();
-        match values.map(|n| (n, data.try_reserve_exact(n))) {
-            Some((n, Ok(()))) => {
-                data.resize(n, 0.0);
-                Ok(Buffers { data })
+        // Zeroed memory straight from the system (`alloc_zeroed`): its pages are touched first by
+        // the worker that writes each record, in parallel, rather than filled here on one thread.
+        let data = values.and_then(|n| {
+            let layout = std::alloc::Layout::array::<f64>(n).ok().filter(|l| l.size() > 0)?;
+            // SAFETY: the layout has a non-zero size; all-zero bytes are the f64 0.0; the pointer
+            // comes from the global allocator with this layout, as `Vec::from_raw_parts` needs.
+            unsafe {
+                let ptr = std::alloc::alloc_zeroed(layout).cast::<f64>();
+                (!ptr.is_null()).then(|| Vec::from_raw_parts(ptr, n, n))
             }
+        });
+        match data {
+            Some(data) => Ok(Buffers { data }),
             _ => Err(crate::Error::Settings {
                 field: "iterations",
                 reason: format!(
@@ -712,18 +719,29 @@ impl Results {
         out
     }
 
+    /// The extra programme costs of `arm` over the comparator in iteration `i`, year `y` and
+    /// budget `b`, and the care costs it saves, in one view of money; the arm is checked by the
+    /// caller. Read in place: summaries need no copy of the arrays.
+    #[inline]
+    pub(crate) fn extra_at(&self, view: View, arm: usize, i: usize, y: usize, b: usize) -> (f64, f64) {
+        let l = &self.layout;
+        let (care, programme) = match view {
+            View::Societal => (l.care, l.programme),
+            View::Budget => (l.cash, l.cash_programme),
+        };
+        let row = i * l.len;
+        let (at_arm, at_comparator) = ((arm * l.years + y) * l.budgets + b, y * l.budgets + b);
+        let d = &self.data;
+        (
+            d[row + programme + at_arm] - d[row + programme + at_comparator],
+            d[row + care + at_comparator] - d[row + care + at_arm],
+        )
+    }
+
     /// Per iteration, year and budget (flat, in that order): the extra programme costs of `arm`
     /// over the comparator, and the care costs it saves, in one view of money.
     pub(crate) fn extra_flows(&self, view: View, arm: usize) -> (Vec<f64>, Vec<f64>) {
         let (n, years, nb) = (self.meta.iterations, self.layout.years, self.layout.budgets);
-        let (care_i, care_c, prog_i, prog_c) = match view {
-            View::Societal => (self.care(arm), self.care(0), self.programme(arm), self.programme(0)),
-            View::Budget => (self.cash(arm), self.cash(0), self.cash_programme(arm), self.cash_programme(0)),
-        };
-        let (care_i, care_c, prog_i, prog_c) = match (care_i, care_c, prog_i, prog_c) {
-            (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d),
-            _ => unreachable!("arm checked by the callers of extra_flows"),
-        };
         let mut programme = vec![0.0; n * years * nb];
         let mut saved = vec![0.0; n * years * nb];
         // Iteration by iteration, in parallel: each writes its own rows.
@@ -731,8 +749,7 @@ impl Results {
         programme.par_chunks_mut(row).zip(saved.par_chunks_mut(row)).enumerate().for_each(|(i, (prog, sav))| {
             for y in 0..years {
                 for b in 0..nb {
-                    prog[y * nb + b] = prog_i[[i, y, b]] - prog_c[[i, y, b]];
-                    sav[y * nb + b] = care_c[[i, y, b]] - care_i[[i, y, b]];
+                    (prog[y * nb + b], sav[y * nb + b]) = self.extra_at(view, arm, i, y, b);
                 }
             }
         });
@@ -1104,7 +1121,6 @@ impl Results {
         let (n, ny, nb, np) = (self.meta.iterations, self.layout.years, self.layout.budgets, self.meta.parties.len());
         let own = self.own_parties();
         let books = self.books();
-        let (prog, saved) = self.extra_flows(view, arm);
         let mut out = PartyFlows {
             programme: vec![0.0; n * ny * np],
             saved: vec![0.0; n * ny * np],
@@ -1120,6 +1136,11 @@ impl Results {
             .for_each_init(
                 || (vec![0.0; np * nb], vec![0.0; nb]),
                 |(pays, shared), (i, ((programme, saved_out), paid))| {
+                    // Written before any `+=` reads them: a fresh page read first is mapped to the
+                    // zero page and then copied on the write, each a fault.
+                    programme.fill(0.0);
+                    saved_out.fill(0.0);
+                    paid.fill(0.0);
                     for y in 0..ny {
                         let at = (i * ny + y) * nb;
                         let (row, global) = (y * np, (i * ny + y) * np);
@@ -1141,9 +1162,10 @@ impl Results {
                             }
                             for b in 0..nb {
                                 let w = pays[p * nb + b];
-                                programme[k] += prog[at + b] * w;
+                                let (prog, saved) = self.extra_at(view, arm, i, y, b);
+                                programme[k] += prog * w;
                                 if self.layout.parties == 0 && own[b] == Some(p) {
-                                    saved_out[k] += saved[at + b];
+                                    saved_out[k] += saved;
                                 }
                                 paid[k] += shared[b] * w;
                             }
@@ -1291,8 +1313,15 @@ struct Party {
     savings: Vec<f64>,
     /// Discounted money received through arrangements (negative: paid).
     received: Vec<f64>,
-    /// [iteration][year] discounted net in that year.
-    net_year: Vec<f64>,
+    /// The mean over iterations of the discounted net up to the end of each year.
+    cumulative: Vec<f64>,
+}
+
+impl Party {
+    fn new(iterations: usize, years: usize) -> Party {
+        let zeros = || vec![0.0; iterations];
+        Party { investment: zeros(), savings: zeros(), received: zeros(), cumulative: vec![0.0; years] }
+    }
 }
 
 fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
@@ -1300,25 +1329,24 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
     let meta = &r.meta;
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let df = r.cost_discount_factors();
-    let (inv_flat, sav_flat) = r.extra_flows(View::Societal, arm);
-    // A party's flows: the sum of its budgets' (in budget order), per iteration and year.
+    // A party's flows: the sum of its budgets' (in budget order), read in place per iteration
+    // and year; the mean cumulative net is summed as it goes, in the order of the iterations.
     let party = |members: &[usize]| -> Party {
-        let mut p = Party {
-            investment: vec![0.0; n],
-            savings: vec![0.0; n],
-            received: vec![0.0; n],
-            net_year: vec![0.0; n * years],
-        };
+        let mut p = Party::new(n, years);
         let dot = |v: &[f64], at: usize| -> f64 { members.iter().map(|&b| v[at + b]).sum() };
         for i in 0..n {
+            let (mut investment, mut savings, mut received, mut acc) = (0.0, 0.0, 0.0, 0.0);
             for y in 0..years {
                 let at = (i * years + y) * nb;
-                let (inv, sav) = (dot(&inv_flat, at), dot(&sav_flat, at));
-                p.investment[i] += inv * df[y];
-                p.savings[i] += sav * df[y];
-                p.received[i] -= dot(transfers, at) * df[y];
-                p.net_year[i * years + y] = (sav - inv) * df[y];
+                let inv: f64 = members.iter().map(|&b| r.extra_at(View::Societal, arm, i, y, b).0).sum();
+                let sav: f64 = members.iter().map(|&b| r.extra_at(View::Societal, arm, i, y, b).1).sum();
+                investment += inv * df[y];
+                savings += sav * df[y];
+                received -= dot(transfers, at) * df[y];
+                acc += (sav - inv) * df[y];
+                p.cumulative[y] += acc / n as f64;
             }
+            (p.investment[i], p.savings[i], p.received[i]) = (investment, savings, received);
         }
         p
     };
@@ -1327,14 +1355,7 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
     let total_investment = stats::mean(&total_party.investment);
     let flow = |name: String, label: String, payer: Option<String>, p: Party| -> FlowSummary {
         let net: Vec<f64> = p.savings.iter().zip(&p.investment).map(|(s, i)| s - i).collect();
-        let mut cumulative = vec![0.0; years];
-        for i in 0..n {
-            let mut acc = 0.0;
-            for (y, c) in cumulative.iter_mut().enumerate() {
-                acc += p.net_year[i * years + y];
-                *c += acc / n as f64;
-            }
-        }
+        let cumulative = p.cumulative;
         // A party without any flow has nothing to break even on.
         let break_even_year = (0..years)
             .find(|&y| cumulative[y..].iter().all(|c| *c >= 0.0))
@@ -1386,20 +1407,18 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
         .par_iter()
         .enumerate()
         .map(|(p, info)| {
-            let mut party = Party {
-                investment: vec![0.0; n],
-                savings: vec![0.0; n],
-                received: vec![0.0; n],
-                net_year: vec![0.0; n * years],
-            };
+            let mut party = Party::new(n, years);
             for i in 0..n {
+                let (mut investment, mut savings, mut received, mut acc) = (0.0, 0.0, 0.0, 0.0);
                 for y in 0..years {
                     let k = (i * years + y) * np + p;
-                    party.investment[i] += flows.programme[k] * df[y];
-                    party.savings[i] += flows.saved[k] * df[y];
-                    party.received[i] -= flows.paid[k] * df[y];
-                    party.net_year[i * years + y] = (flows.saved[k] - flows.programme[k]) * df[y];
+                    investment += flows.programme[k] * df[y];
+                    savings += flows.saved[k] * df[y];
+                    received -= flows.paid[k] * df[y];
+                    acc += (flows.saved[k] - flows.programme[k]) * df[y];
+                    party.cumulative[y] += acc / n as f64;
                 }
+                (party.investment[i], party.savings[i], party.received[i]) = (investment, savings, received);
             }
             flow(info.name.clone(), info.label.clone(), Some(info.payer.clone()), party)
         })
