@@ -3,6 +3,7 @@
 use super::{Results, Stats, View};
 use crate::model::Label;
 use ndarray::Array2;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// One calendar year of one party in the budget view. Amounts are the change in the party's cash
@@ -143,20 +144,24 @@ impl Results {
 /// Per iteration and year (flat): a party's change in cash before and after the transfers.
 fn cash_of(r: &Results, arm: usize, transfers: &[f64], weights: &[f64]) -> (Vec<f64>, Vec<f64>) {
     let (n, years, nb) = (r.meta.iterations, r.layout.years, r.layout.budgets);
-    let (programme, saved) = r.extra_flows(View::Budget, arm);
     let mut before = vec![0.0; n * years];
     let mut after = vec![0.0; n * years];
-    for k in 0..n * years {
-        let at = k * nb;
-        let mut b = 0.0;
-        let mut t = 0.0;
-        for j in 0..nb {
-            b += (saved[at + j] - programme[at + j]) * weights[j];
-            t += transfers[at + j] * weights[j];
+    // Iteration by iteration, in parallel, reading the arrays in place.
+    let rows = years.max(1);
+    before.par_chunks_mut(rows).zip(after.par_chunks_mut(rows)).enumerate().for_each(|(i, (before, after))| {
+        for y in 0..years {
+            let at = (i * years + y) * nb;
+            let mut b = 0.0;
+            let mut t = 0.0;
+            for j in 0..nb {
+                let (programme, saved) = r.extra_at(View::Budget, arm, i, y, j);
+                b += (saved - programme) * weights[j];
+                t += transfers[at + j] * weights[j];
+            }
+            before[y] = b;
+            after[y] = b - t;
         }
-        before[k] = b;
-        after[k] = b - t;
-    }
+    });
     (before, after)
 }
 
@@ -198,9 +203,10 @@ pub(super) fn budget_view(r: &Results, arm: usize, all: &super::Transfers) -> Bu
     let (years, calendar) = years(r);
     let nb = m.budgets.len();
     let unit = |b: usize| -> Vec<f64> { (0..nb).map(|k| if k == b { 1.0 } else { 0.0 }).collect() };
+    // Each party on its own thread: the same numbers, in the same order.
     let budgets = m
         .budgets
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(bi, b)| {
             let payer = &m.payers[b.payer];
@@ -216,7 +222,7 @@ pub(super) fn budget_view(r: &Results, arm: usize, all: &super::Transfers) -> Bu
         .collect();
     let payers = m
         .payers
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(pi, p)| {
             let w: Vec<f64> = m.budgets.iter().map(|b| if b.payer == pi { 1.0 } else { 0.0 }).collect();
@@ -234,7 +240,7 @@ pub(super) fn budget_view(r: &Results, arm: usize, all: &super::Transfers) -> Bu
     let flows = r.party_flows(View::Budget, arm, all, &m.joiners);
     let parties = m
         .parties
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(p, info)| {
             let ny = years.len();
