@@ -113,7 +113,7 @@ pub fn deal(results: &Results, arm: usize, parties: &[String], goal: DealGoal, v
         return Err(bad(format!("arm {arm} is not an intervention: choose 1 to {}", meta.arms.len() - 1)));
     }
     let (n, years, np) = (meta.iterations, meta.years, meta.parties.len());
-    let flows = results.party_flows(view, arm, &crate::results::Transfers::none(results), &vec![true; np]);
+    let flows = results.party_flows(view, arm, &crate::results::Transfers::none(), &vec![true; np]);
     // A party the intervention does not touch (a grant funder outside its grant) has nothing
     // to bring to a pool.
     let touched =

@@ -143,7 +143,7 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
     let mut inc: Vec<f64> = prog.iter().zip(&saved).map(|(p, s)| p - s).collect();
     // A region's parties: their own flows before arrangements, and the shares by which they
     // carry their budgets' transfers, to know a named party's savings as arrangements apply.
-    let base = regional.then(|| results.party_flows(view, arm, &Transfers::none(results), &meta.joiners));
+    let base = regional.then(|| results.party_flows(view, arm, &Transfers::none(), &meta.joiners));
     let (own, books) = (results.own_parties(), results.books());
     // The intervention's own costs not yet taken over by a pool or an investor, so that a second
     // pool or bond in the same set does not refund them again.

@@ -39,7 +39,7 @@ fn net(results: &Results, view: View, arm: usize, joiners: &[bool], p: usize) ->
     // Before arrangements: an arrangement settles between budgets, and a budget's refund would
     // be shared by its parties whether they paid into it or not.
     let w = results.money_weights(view);
-    let f = results.party_flows(view, arm, &Transfers::none(results), joiners);
+    let f = results.party_flows(view, arm, &Transfers::none(), joiners);
     (0..n)
         .map(|i| {
             (0..years)

@@ -156,7 +156,9 @@ fn cash_of(r: &Results, arm: usize, transfers: &[f64], weights: &[f64]) -> (Vec<
             for j in 0..nb {
                 let (programme, saved) = r.extra_at(View::Budget, arm, i, y, j);
                 b += (saved - programme) * weights[j];
-                t += transfers[at + j] * weights[j];
+                if !transfers.is_empty() {
+                    t += transfers[at + j] * weights[j];
+                }
             }
             before[y] = b;
             after[y] = b - t;

@@ -693,6 +693,15 @@ impl Results {
     pub fn increment(&self, arm: usize) -> Result<Array3<f64>> {
         Ok(self.costs(arm)? - self.costs(0)?)
     }
+    /// The measures of `arm` in iteration `i`, `[year][measure]` flat (in place); the arm is
+    /// checked by the caller.
+    #[inline]
+    fn effects_row(&self, arm: usize, i: usize) -> &[f64] {
+        let l = &self.layout;
+        let at = i * l.len + l.effects + arm * l.years * MEASURES;
+        &self.data[at..at + l.years * MEASURES]
+    }
+
     /// The yearly weights of money in a view: the cost discount factors in the societal view,
     /// ones in the budget view (cash is never discounted).
     pub fn money_weights(&self, view: View) -> Vec<f64> {
@@ -913,7 +922,7 @@ impl Results {
 
     /// The transfers of the arrangements in force for `arm` in one view (none without them).
     pub(crate) fn kept(&self, view: View, arm: usize) -> Transfers {
-        let Some(t) = self.transfers_in(view, arm) else { return Transfers::none(self) };
+        let Some(t) = self.transfers_in(view, arm) else { return Transfers::none() };
         let l = &self.layout;
         let n = self.meta.iterations;
         let mut parties = Vec::new();
@@ -1145,7 +1154,9 @@ impl Results {
                         let at = (i * ny + y) * nb;
                         let (row, global) = (y * np, (i * ny + y) * np);
                         self.pays(&own, i, arm, y, joiners, pays);
-                        shared.copy_from_slice(&transfers.budgets[at..at + nb]);
+                        for (b, v) in shared.iter_mut().enumerate() {
+                            *v = transfers.budget(at + b);
+                        }
                         if !transfers.parties.is_empty() {
                             for p in 0..np {
                                 let direct = transfers.parties[global + p];
@@ -1188,9 +1199,15 @@ pub(crate) struct Transfers {
 }
 
 impl Transfers {
-    /// No transfers for a run's axes.
-    pub(crate) fn none(r: &Results) -> Transfers {
-        Transfers { budgets: vec![0.0; r.meta.iterations * r.layout.years * r.layout.budgets], parties: Vec::new() }
+    /// No transfers: empty, read as zeros by [`Transfers::budget`].
+    pub(crate) fn none() -> Transfers {
+        Transfers::default()
+    }
+
+    /// What budget `k` (`[iteration][year][budget]` flat) pays: 0 when nothing moves.
+    #[inline]
+    pub(crate) fn budget(&self, k: usize) -> f64 {
+        if self.budgets.is_empty() { 0.0 } else { self.budgets[k] }
     }
 }
 
@@ -1325,34 +1342,41 @@ impl Party {
 }
 
 fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
-    let transfers = &all.budgets[..];
     let meta = &r.meta;
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let df = r.cost_discount_factors();
-    // A party's flows: the sum of its budgets' (in budget order), read in place per iteration
-    // and year; the mean cumulative net is summed as it goes, in the order of the iterations.
-    let party = |members: &[usize]| -> Party {
-        let mut p = Party::new(n, years);
-        let dot = |v: &[f64], at: usize| -> f64 { members.iter().map(|&b| v[at + b]).sum() };
+    // The total, each budget and each payer: each set of budgets' flows summed in budget order,
+    // read in place in one pass over the iterations (each record read once for all of them); the
+    // mean cumulative net is summed as it goes, in the order of the iterations.
+    let mut members: Vec<Vec<usize>> = vec![(0..nb).collect()];
+    members.extend((0..nb).map(|b| vec![b]));
+    members.extend((0..meta.payers.len()).map(|pi| (0..nb).filter(|&k| meta.budgets[k].payer == pi).collect()));
+    let sets = || -> Vec<Party> {
+        let mut out: Vec<Party> = members.iter().map(|_| Party::new(n, years)).collect();
         for i in 0..n {
-            let (mut investment, mut savings, mut received, mut acc) = (0.0, 0.0, 0.0, 0.0);
-            for y in 0..years {
-                let at = (i * years + y) * nb;
-                let inv: f64 = members.iter().map(|&b| r.extra_at(View::Societal, arm, i, y, b).0).sum();
-                let sav: f64 = members.iter().map(|&b| r.extra_at(View::Societal, arm, i, y, b).1).sum();
-                investment += inv * df[y];
-                savings += sav * df[y];
-                received -= dot(transfers, at) * df[y];
-                acc += (sav - inv) * df[y];
-                p.cumulative[y] += acc / n as f64;
+            for (set, p) in members.iter().zip(&mut out) {
+                let (mut investment, mut savings, mut received, mut acc) = (0.0, 0.0, 0.0, 0.0);
+                for y in 0..years {
+                    let at = (i * years + y) * nb;
+                    let inv: f64 = set.iter().map(|&b| r.extra_at(View::Societal, arm, i, y, b).0).sum();
+                    let sav: f64 = set.iter().map(|&b| r.extra_at(View::Societal, arm, i, y, b).1).sum();
+                    investment += inv * df[y];
+                    savings += sav * df[y];
+                    if !all.budgets.is_empty() {
+                        received -= set.iter().map(|&b| all.budgets[at + b]).sum::<f64>() * df[y];
+                    }
+                    acc += (sav - inv) * df[y];
+                    p.cumulative[y] += acc / n as f64;
+                }
+                (p.investment[i], p.savings[i], p.received[i]) = (investment, savings, received);
             }
-            (p.investment[i], p.savings[i], p.received[i]) = (investment, savings, received);
         }
-        p
+        out
     };
-    let every: Vec<usize> = (0..nb).collect();
-    let total_party = party(&every);
-    let total_investment = stats::mean(&total_party.investment);
+    // Beside the parties' flows, on the other thread.
+    let (raw, flows) = rayon::join(sets, || r.party_flows(View::Societal, arm, all, &meta.joiners));
+    let total_investment = stats::mean(&raw[0].investment);
+    let total_costs: Vec<f64> = raw[0].investment.iter().zip(&raw[0].savings).map(|(i, s)| i - s).collect();
     let flow = |name: String, label: String, payer: Option<String>, p: Party| -> FlowSummary {
         let net: Vec<f64> = p.savings.iter().zip(&p.investment).map(|(s, i)| s - i).collect();
         let cumulative = p.cumulative;
@@ -1381,27 +1405,23 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
         }
     };
     // Each party's summary on its own thread: the same numbers, in the same order.
+    let mut raw = raw.into_iter();
+    let total_party = raw.next().expect("the total is first");
+    let budget_parties: Vec<Party> = raw.by_ref().take(nb).collect();
+    let payer_parties: Vec<Party> = raw.collect();
     let budgets = meta
         .budgets
         .par_iter()
-        .enumerate()
-        .map(|(bi, b)| {
-            let p = party(&[bi]);
-            flow(b.name.clone(), b.label.clone(), Some(meta.payers[b.payer].name.clone()), p)
-        })
+        .zip(budget_parties)
+        .map(|(b, p)| flow(b.name.clone(), b.label.clone(), Some(meta.payers[b.payer].name.clone()), p))
         .collect();
     let payers = meta
         .payers
         .par_iter()
-        .enumerate()
-        .map(|(pi, pl)| {
-            let members: Vec<usize> = (0..nb).filter(|&k| meta.budgets[k].payer == pi).collect();
-            let p = party(&members);
-            flow(pl.name.clone(), pl.label.clone(), None, p)
-        })
+        .zip(payer_parties)
+        .map(|(pl, p)| flow(pl.name.clone(), pl.label.clone(), None, p))
         .collect();
     let np = meta.parties.len();
-    let flows = r.party_flows(View::Societal, arm, all, &meta.joiners);
     let parties = meta
         .parties
         .par_iter()
@@ -1423,13 +1443,17 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
             flow(info.name.clone(), info.label.clone(), Some(info.payer.clone()), party)
         })
         .collect();
-    let total_costs: Vec<f64> = total_party.investment.iter().zip(&total_party.savings).map(|(i, s)| i - s).collect();
     let total = flow("total".into(), "Total".into(), None, total_party);
     // Health.
     let de = r.effect_discount_factors();
-    let (eff_i, eff_c) = (r.effects(arm).expect("arm checked by summary"), r.effects(0).expect("the comparator"));
     let gained = |measure: usize| -> Vec<f64> {
-        (0..n).map(|i| (0..years).map(|y| (eff_i[[i, y, measure]] - eff_c[[i, y, measure]]) * de[y]).sum()).collect()
+        (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let (gain, comparator) = (r.effects_row(arm, i), r.effects_row(0, i));
+                (0..years).map(|y| (gain[y * MEASURES + measure] - comparator[y * MEASURES + measure]) * de[y]).sum()
+            })
+            .collect()
     };
     let ly = gained(0);
     let wtp = meta.willingness_to_pay;
