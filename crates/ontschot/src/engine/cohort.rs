@@ -761,10 +761,9 @@ impl Workspace {
                     }
                 }
                 None => {
+                    let points = &m.convention[t - 1];
                     for (o, occ) in self.occ.iter_mut().enumerate() {
-                        *occ =
-                            m.convention[t - 1].iter().map(|&(point, coef)| coef * trace[point * s + o]).sum::<f64>()
-                                * cy;
+                        *occ = points.iter().map(|&(point, coef)| coef * trace[point * s + o]).sum::<f64>() * cy;
                     }
                 }
             }
@@ -820,9 +819,10 @@ impl Workspace {
                     self.use_for = steady.then_some(key);
                 }
                 for ci in 0..c {
-                    let person_units: f64 = (0..s).map(|si| self.occ[si] * self.use_[ci * s + si]).sum();
+                    let use_ = &self.use_[ci * s..(ci + 1) * s];
+                    let person_units: f64 = self.occ.iter().zip(use_).map(|(o, u)| o * u).sum();
                     let cost = if discounted {
-                        let units: f64 = (0..s).map(|si| self.occ_cost[si] * self.use_[ci * s + si]).sum();
+                        let units: f64 = self.occ_cost.iter().zip(use_).map(|(o, u)| o * u).sum();
                         self.prices[ci] * units * weight
                     } else {
                         self.prices[ci] * person_units * weight
