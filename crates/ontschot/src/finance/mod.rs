@@ -89,22 +89,33 @@ pub(crate) fn apply_in_force(model: &Model, results: &mut Results) {
     }
     let meta = results.meta();
     let (n, a, y, b, np) = (meta.iterations, meta.arms.len(), meta.years, meta.budgets.len(), meta.parties.len());
-    let mut budgets = [vec![0.0; n * a * y * b], vec![0.0; n * a * y * b]];
-    let mut parties = [vec![0.0; n * a * y * np], vec![0.0; n * a * y * np]];
-    for ((all, own), view) in budgets.iter_mut().zip(parties.iter_mut()).zip([View::Societal, View::Budget]) {
-        for arm in 1..a {
-            let t = transfers(results, arm, arrangements, view);
-            for i in 0..n {
-                let dst = (i * a + arm) * y * b;
-                all[dst..dst + y * b].copy_from_slice(&t.budgets[i * y * b..(i + 1) * y * b]);
-                if !t.parties.is_empty() {
-                    let dst = (i * a + arm) * y * np;
-                    own[dst..dst + y * np].copy_from_slice(&t.parties[i * y * np..(i + 1) * y * np]);
-                }
+    // Kept as `[view][iteration][arm][year][budget]`, then a region's parties'
+    // `[view][iteration][arm][year][party]`; the comparator's rows stay zero.
+    let parties = if results.layout_parties() > 0 { np } else { 0 };
+    let mut moved = vec![0.0; 2 * n * a * y * (b + parties)];
+    let (all_budgets, all_parties) = moved.split_at_mut(2 * n * a * y * b);
+    let (societal, budget) = all_budgets.split_at_mut(n * a * y * b);
+    let (societal_parties, budget_parties) = all_parties.split_at_mut(n * a * y * parties);
+    let views = [(View::Societal, societal, societal_parties), (View::Budget, budget, budget_parties)];
+    for (view, budgets, own) in views {
+        let arms: Vec<Transfers> = (1..a).map(|arm| transfers(results, arm, arrangements, view)).collect();
+        // Iteration by iteration, in parallel: each copies its own rows.
+        budgets.par_chunks_mut((a * y * b).max(1)).enumerate().for_each(|(i, row)| {
+            for (arm, t) in arms.iter().enumerate().map(|(k, t)| (k + 1, t)) {
+                row[arm * y * b..(arm + 1) * y * b].copy_from_slice(&t.budgets[i * y * b..(i + 1) * y * b]);
             }
+        });
+        if parties > 0 {
+            own.par_chunks_mut((a * y * np).max(1)).enumerate().for_each(|(i, row)| {
+                for (arm, t) in arms.iter().enumerate().map(|(k, t)| (k + 1, t)) {
+                    if !t.parties.is_empty() {
+                        row[arm * y * np..(arm + 1) * y * np].copy_from_slice(&t.parties[i * y * np..(i + 1) * y * np]);
+                    }
+                }
+            });
         }
     }
-    results.keep_transfers([&budgets[0], &budgets[1]], [&parties[0], &parties[1]]);
+    results.keep_transfers(moved);
 }
 
 impl Party {
@@ -140,14 +151,15 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
     let df = results.money_weights(view);
     // Extra programme costs, and extra costs per budget (updated as arrangements apply).
     let (prog, saved) = results.extra_flows(view, arm);
-    let mut inc: Vec<f64> = prog.iter().zip(&saved).map(|(p, s)| p - s).collect();
+    // Filled per iteration below, in parallel.
+    let mut inc = vec![0.0; n * years * nb];
     // A region's parties: their own flows before arrangements, and the shares by which they
     // carry their budgets' transfers, to know a named party's savings as arrangements apply.
     let base = regional.then(|| results.party_flows(view, arm, &Transfers::none(), &meta.joiners));
     let (own, books) = (results.own_parties(), results.books());
     // The intervention's own costs not yet taken over by a pool or an investor, so that a second
     // pool or bond in the same set does not refund them again.
-    let mut unfunded = prog.clone();
+    let mut unfunded = vec![0.0; n * years * nb];
     // A party's savings in iteration `i`, year `y`, given the transfers so far in that
     // iteration's rows (`t`, `inc` `[year][budget]`, `direct` `[year][party]`).
     let savings_of = |t: &[f64], inc: &[f64], direct: &[f64], pays: &[f64], p: &Party, i: usize, y: usize| -> f64 {
@@ -207,6 +219,15 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
             || vec![0.0; if regional { years * np * nb } else { 0 }],
             |pays, (i, (((t, inc), unfunded), direct))| {
                 let direct: &mut [f64] = direct;
+                // Each row written before any `-=` reads it: a fresh page read first is mapped to
+                // the zero page and then copied on the write, each a fault.
+                t.fill(0.0);
+                direct.fill(0.0);
+                let rows = i * years * nb..(i + 1) * years * nb;
+                for ((inc, p), s) in inc.iter_mut().zip(&prog[rows.clone()]).zip(&saved[rows.clone()]) {
+                    *inc = p - s;
+                }
+                unfunded.copy_from_slice(&prog[rows]);
                 if regional {
                     for y in 0..years {
                         results.pays(&own, i, arm, y, &meta.joiners, &mut pays[y * np * nb..(y + 1) * np * nb]);
@@ -267,10 +288,10 @@ pub(crate) fn transfers(results: &Results, arm: usize, arrangements: &[Arrangeme
                                     unfunded[k] = 0.0;
                                 }
                                 // ... and the parties pay the total by their shares.
-                                let shares: Vec<(&Party, f64)> = match (key, expected_key) {
-                                    (Some(key), _) => key.iter().map(|(p, s)| (p, *s)).collect(),
-                                    (None, Some(w)) => parties.iter().zip(w.iter().copied()).collect(),
-                                    (None, None) => Vec::new(),
+                                let shares: &mut dyn Iterator<Item = (&Party, f64)> = match (key, expected_key) {
+                                    (Some(key), _) => &mut key.iter().map(|(p, s)| (p, *s)),
+                                    (None, Some(w)) => &mut parties.iter().zip(w.iter().copied()),
+                                    (None, None) => &mut std::iter::empty(),
                                 };
                                 for (p, s) in shares {
                                     p.book_on(t, inc, direct, row(y), prow(y), s * total);

@@ -469,6 +469,9 @@ pub struct Results {
     meta: Meta,
     layout: Layout,
     data: Vec<f64>,
+    /// The transfers of the arrangements in force, when applied (see [`Results::keep_transfers`]);
+    /// saved after `data`.
+    moved: Vec<f64>,
 }
 
 /// Results serialise as their saved bytes ([`Results::to_bytes`]: header, values and checksum),
@@ -564,7 +567,7 @@ impl Results {
             parties: model.parties().to_vec(),
             joiners: model.joiners(),
         };
-        Results { meta, layout, data: buffers.data }
+        Results { meta, layout, data: buffers.data, moved: Vec::new() }
     }
 
     /// Names, settings and sizes of this run.
@@ -778,11 +781,11 @@ impl Results {
     /// ```
     pub fn to_bytes(&self) -> Vec<u8> {
         let header = serde_json::to_vec(&(&self.meta, &self.layout)).expect("meta and layout serialise");
-        let mut out = Vec::with_capacity(12 + header.len() + 8 * self.data.len());
+        let mut out = Vec::with_capacity(12 + header.len() + 8 * (self.data.len() + self.moved.len()));
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(header.len() as u64).to_le_bytes());
         out.extend_from_slice(&header);
-        for x in &self.data {
+        for x in self.data.iter().chain(&self.moved) {
             out.extend_from_slice(&x.to_le_bytes());
         }
         // A checksum over everything before it: damaged bytes are refused, not read.
@@ -847,8 +850,10 @@ impl Results {
         if expected != layout || values.len() % 8 != 0 || Some(values.len() / 8) != values_expected {
             return Err(bad("the values do not match the axes in the header"));
         }
-        let data = values.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
-        Ok(Results { meta, layout, data })
+        let mut data: Vec<f64> =
+            values.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes"))).collect();
+        let moved = data.split_off(meta.iterations * layout.len);
+        Ok(Results { meta, layout, data, moved })
     }
 
     /// Who pays and who benefits in the societal view: the increment of `arm` over the
@@ -928,11 +933,11 @@ impl Results {
         let mut parties = Vec::new();
         if l.parties > 0 {
             // After both views' budgets: [view][iteration][arm][year][party].
-            let start = n * l.len + 2 * n * l.arms * l.years * l.budgets;
+            let start = 2 * n * l.arms * l.years * l.budgets;
             let block = usize::from(view == View::Budget) * n * l.arms * l.years * l.parties;
             for i in 0..n {
                 let at = start + block + (i * l.arms + arm) * l.years * l.parties;
-                parties.extend_from_slice(&self.data[at..at + l.years * l.parties]);
+                parties.extend_from_slice(&self.moved[at..at + l.years * l.parties]);
             }
         }
         Transfers { budgets: t.iter().copied().collect(), parties }
@@ -956,9 +961,9 @@ impl Results {
             View::Societal => 0,
             View::Budget => self.meta.iterations * per_iteration,
         };
-        let start = self.meta.iterations * l.len + block + arm * l.years * l.budgets;
+        let start = block + arm * l.years * l.budgets;
         let shape = (self.meta.iterations, l.years, l.budgets).strides((per_iteration, l.budgets, 1));
-        Some(ArrayView3::from_shape(shape, &self.data[start..]).expect("layout fits the buffer"))
+        Some(ArrayView3::from_shape(shape, &self.moved[start..]).expect("layout fits the buffer"))
     }
 
     /// Joins the results of ranges of one run (the same scenario, seed and mode, run with
@@ -1033,25 +1038,25 @@ impl Results {
         let mut data = Vec::with_capacity(total * len);
         for r in &parts {
             // Each part's own transfers are left behind: they are computed on the whole below.
-            data.extend_from_slice(&r.data[..r.meta.iterations * len]);
+            data.extend_from_slice(&r.data);
         }
         let meta = Meta { iterations: total, financed: false, ..first.meta.clone() };
-        let mut merged = Results { meta, layout: first.layout.clone(), data };
+        let mut merged = Results { meta, layout: first.layout.clone(), data, moved: Vec::new() };
         crate::finance::apply_in_force(model, &mut merged);
         Ok(merged)
     }
 
-    /// Keeps the transfers of the arrangements in force, per view `[iteration][arm][year][budget]`
-    /// flat, and in a region the parties' own `[iteration][arm][year][party]` (computed by
-    /// [`crate::finance`], once after a run).
-    pub(crate) fn keep_transfers(&mut self, budgets: [&[f64]; 2], parties: [&[f64]; 2]) {
-        self.data.extend_from_slice(budgets[0]);
-        self.data.extend_from_slice(budgets[1]);
-        if self.layout.parties > 0 {
-            self.data.extend_from_slice(parties[0]);
-            self.data.extend_from_slice(parties[1]);
-        }
+    /// Keeps the transfers of the arrangements in force: per view `[iteration][arm][year][budget]`
+    /// flat, then in a region the parties' own `[iteration][arm][year][party]` per view
+    /// (computed by [`crate::finance`], once after a run).
+    pub(crate) fn keep_transfers(&mut self, moved: Vec<f64>) {
+        self.moved = moved;
         self.meta.financed = true;
+    }
+
+    /// The region's parties in the record (0 without a region).
+    pub(crate) fn layout_parties(&self) -> usize {
+        self.layout.parties
     }
 }
 
