@@ -284,7 +284,6 @@ impl Workspace {
     /// splits and usual care's transition matrices.
     pub(super) fn prepare(&mut self, m: &Model) -> Step {
         let s = self.s;
-        self.forget();
         eval_row(m, &self.slots, &m.initial, 1, &mut self.initial)?;
         self.prices_and_splits(m)?;
         for t in 1..=self.t {
@@ -309,7 +308,8 @@ impl Workspace {
     }
 
     /// Evaluates the prices and budget splits of the categories: all that accounting for counted
-    /// units needs besides the slots.
+    /// units needs besides the slots, which have changed: what was kept for the last slots is
+    /// forgotten.
     pub(super) fn prices_and_splits(&mut self, m: &Model) -> Step {
         let b = self.b;
         self.forget();
