@@ -50,7 +50,8 @@ pub use model::{BudgetInfo, DrawRisk, Label, Model, PartyInfo, PartyKind, PayerI
 /// The ndarray whose arrays [`Results`] hands out, so a caller need not match its version.
 pub use ndarray;
 pub use results::{
-    ArmTotals, ArmTrace, BudgetView, CashYear, Dominance, FlowSummary, Frontier, FrontierPoint, HealthSummary, Meta,
-    PartyYears, ReferenceValue, Results, Stats, Strategies, Summary, TraceSummary, View,
+    ArmSummary, ArmTotals, ArmTrace, BudgetView, CashYear, Dominance, FlowSummary, Frontier, FrontierPoint,
+    HealthSummary, Meta, PartyYears, ReferenceValue, Results, Stats, Strategies, Summaries, Summary, TraceSummary,
+    View,
 };
 pub use scenario::*;

@@ -13,7 +13,7 @@ mod parties;
 
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::results::{Layout, Results};
+use crate::results::{ArmSummary, BudgetTally, Layout, Results, Summaries, SummaryTally, Transfers, View};
 use crate::scenario::Mode;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -63,6 +63,8 @@ pub struct Simulation<'m> {
     fixed: Vec<(usize, f64)>,
     /// The most memory the run may take, in bytes.
     max_memory: u64,
+    /// Iterations per block of a run that keeps no records, when not chosen by size (tests).
+    stream_block: Option<usize>,
 }
 
 /// Iterations per unit of work: progress is reported and cancellation checked between blocks.
@@ -96,6 +98,7 @@ impl<'m> Simulation<'m> {
             mode: s.mode,
             fixed: Vec::new(),
             max_memory: DEFAULT_MAX_MEMORY,
+            stream_block: None,
         }
     }
 
@@ -250,12 +253,153 @@ impl<'m> Simulation<'m> {
         self.clone().mode(Mode::Cohort).first_iteration(0).execute(Draws::Means, 1, &|_, _| true)
     }
 
+    /// Runs all iterations and summarises each intervention arm against the comparator in both
+    /// views ([`Results::summary`] and [`Results::budget_view`]), without keeping the iterations'
+    /// records: blocks of iterations are simulated into one buffer and added to the summaries in
+    /// their order, so the numbers are those of [`Simulation::run`] to the bit, in a small part of
+    /// its memory and time. The trace, the events and the costs per category are not kept.
+    ///
+    /// Arrangements in force are applied block by block, as they work iteration by iteration; a
+    /// pooled budget keyed by expected savings needs every iteration's savings first, and with
+    /// one in force this runs and keeps all iterations, as `run` does.
+    ///
+    /// ```
+    /// # use ontschot::{Model, Simulation};
+    /// let model = Model::new(&ontschot::seeds::samenoud()).unwrap();
+    /// let sim = Simulation::new(&model).iterations(300).seed(5);
+    /// let summaries = sim.summarise().unwrap();
+    /// let kept = sim.run().unwrap();
+    /// assert_eq!(summaries.arms[0].summary, kept.summary(1).unwrap());
+    /// assert_eq!(summaries.arms[0].budget, kept.budget_view(1).unwrap());
+    /// assert_eq!(&summaries.meta, kept.meta());
+    /// ```
+    pub fn summarise(&self) -> Result<Summaries> {
+        self.summarise_with_progress(|_, _| true)
+    }
+
+    /// [`Simulation::summarise`], calling `progress(done, total)` as blocks of iterations
+    /// finish; returning `false` stops the run with [`Error::Cancelled`].
+    pub fn summarise_with_progress<F>(&self, progress: F) -> Result<Summaries>
+    where
+        F: Fn(usize, usize) -> bool + Sync,
+    {
+        let model = self.model;
+        let arms = 1..model.arms.len();
+        let in_force = &model.financing.in_force[..];
+        // A pool keyed by expected savings needs every iteration's savings before it moves money.
+        if in_force.iter().any(|a| matches!(a, crate::finance::Arrangement::PooledBudget { key: None, .. })) {
+            let r = self.run_with_progress(progress)?;
+            let arms = arms.map(|arm| Ok(ArmSummary { summary: r.summary(arm)?, budget: r.budget_view(arm)? }));
+            return Ok(Summaries { arms: arms.collect::<Result<_>>()?, meta: r.meta().clone() });
+        }
+        let iterations = self.iterations;
+        let lean = Simulation { detail: false, trace: false, events: false, ..self.clone() };
+        let layout = Layout::new(model, false, false, false);
+        let per = lean.stream_block(&layout);
+        lean.check(Draws::Random, iterations, lean.summaries_memory(iterations, per))?;
+        let tick = Tick::new(iterations, &progress);
+        lean.in_pool(|| {
+            let mut results: Option<Results> = None;
+            let mut tallies = Vec::new();
+            for start in (0..iterations).step_by(per) {
+                let m = per.min(iterations - start);
+                let mut buffers = match results.as_mut() {
+                    None => layout.allocate(m)?,
+                    Some(r) => r.take_buffers(),
+                };
+                buffers.truncate(&layout, m);
+                let first = self.first_iteration + start;
+                lean.fill(Draws::Random, &layout, &mut buffers, first, results.is_some(), &tick)?;
+                let r = match results.take() {
+                    None => Results::new(model, layout.clone(), buffers, (first, m), self.seed, false, self.mode),
+                    Some(mut r) => {
+                        r.put_buffers(buffers, first, m);
+                        r
+                    }
+                };
+                if tallies.is_empty() {
+                    tallies = arms
+                        .clone()
+                        .map(|arm| {
+                            (SummaryTally::new(r.meta(), arm, iterations), BudgetTally::new(r.meta(), arm, iterations))
+                        })
+                        .collect();
+                }
+                // Arrangements in force work iteration by iteration: applied to each block, they
+                // move what they move in the whole run.
+                let moved = |arm: usize, view: View| match in_force {
+                    [] => Transfers::none(),
+                    _ => crate::finance::transfers(&r, arm, in_force, view),
+                };
+                tallies.par_iter_mut().for_each(|(summary, budget)| {
+                    let arm = summary.arm();
+                    rayon::join(
+                        || summary.add(&r, &moved(arm, View::Societal)),
+                        || budget.add(&r, &moved(arm, View::Budget)),
+                    );
+                });
+                results = Some(r);
+            }
+            let mut meta = results.expect("at least one block").meta().clone();
+            (meta.first_iteration, meta.iterations) = (self.first_iteration, iterations);
+            meta.financed = !in_force.is_empty();
+            let arms = tallies
+                .into_par_iter()
+                .map(|(summary, budget)| ArmSummary { summary: summary.finish(&meta), budget: budget.finish(&meta) })
+                .collect();
+            Ok(Summaries { meta, arms })
+        })
+    }
+
+    /// Iterations per block of a run that keeps no records: a buffer of a few megabytes, which
+    /// stays in the processor's cache, and at least four units of work per thread.
+    fn stream_block(&self, layout: &Layout) -> usize {
+        const BYTES: usize = 4 << 20;
+        if let Some(n) = self.stream_block {
+            return n;
+        }
+        let threads = self.threads.unwrap_or_else(rayon::current_num_threads).max(1);
+        let by_size = BYTES / (8 * layout.len).max(1);
+        by_size.max(4 * threads * BLOCK).div_ceil(BLOCK) * BLOCK
+    }
+
+    /// The memory [`Simulation::summarise`] needs, estimated in bytes: one block of records,
+    /// and per iteration and intervention arm the values the summaries keep.
+    fn summaries_memory(&self, iterations: usize, per: usize) -> u64 {
+        let m = self.model;
+        let years = m.n_years();
+        let (nb, payers, parties) = (m.budgets.len(), m.payers().len(), m.parties().len());
+        let flows = 1 + nb + payers + parties;
+        // Investment, savings and money received per flow, life-years and QALYs, and the cash
+        // per year of each flow; about as much again while the statistics sort them.
+        let values = (m.arms.len().saturating_sub(1) * (3 * flows + 2 + years * flows)) as u64;
+        let block = Layout::new(m, false, false, false).len as u64 * per.min(iterations) as u64;
+        (iterations as u64).saturating_mul(values).saturating_mul(8 * 2).saturating_add(block * 8)
+    }
+
     fn execute(
         &self,
         draws: Draws,
         iterations: usize,
         progress: &(dyn Fn(usize, usize) -> bool + Sync),
     ) -> Result<Results> {
+        self.check(draws, iterations, self.memory_needed(iterations))?;
+        let model = self.model;
+        let layout = Layout::new(model, self.detail, self.trace, self.events);
+        let mut buffers = layout.allocate(iterations)?;
+        let tick = Tick::new(iterations, progress);
+        self.in_pool(|| self.fill(draws, &layout, &mut buffers, self.first_iteration, false, &tick))?;
+        let offset = self.first_iteration;
+        let mut results =
+            Results::new(model, layout, buffers, (offset, iterations), self.seed, draws == Draws::Means, self.mode);
+        crate::finance::apply_in_force(model, &mut results);
+        Ok(results)
+    }
+
+    /// Refuses a run that cannot or should not start, before any work: no iterations, a thread
+    /// count or memory beyond the limits, draws likely outside a field's range, a mode or trace
+    /// the scenario cannot have.
+    fn check(&self, draws: Draws, iterations: usize, needed: u64) -> Result<()> {
         if iterations == 0 {
             return Err(Error::Settings { field: "iterations", reason: "must be at least 1".into() });
         }
@@ -267,7 +411,6 @@ impl<'m> Simulation<'m> {
                 reason: format!("must be between 1 and {MAX_THREADS}, got {n} (leave it out for one per core)"),
             });
         }
-        let needed = self.memory_needed(iterations);
         if needed > self.max_memory {
             return Err(Error::Settings {
                 field: "iterations",
@@ -307,78 +450,106 @@ impl<'m> Simulation<'m> {
                 reason: "the state trace is kept in the cohort mode; the individual mode's people are counted in units and effects".into(),
             });
         }
+        if self.first_iteration.checked_add(iterations).is_none() {
+            return Err(Error::Settings {
+                field: "first_iteration",
+                reason: format!("{} plus the iterations does not fit", self.first_iteration),
+            });
+        }
+        Ok(())
+    }
+
+    /// Runs `work` on the run's threads: rayon's global pool, or a pool of the threads asked for.
+    fn in_pool<T: Send>(&self, work: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+        match self.threads {
+            None => work(),
+            Some(n) => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| Error::Settings { field: "threads", reason: e.to_string() })?
+                .install(work),
+        }
+    }
+
+    /// Simulates the iterations `first..` of the run into `buffers`, one record each, in
+    /// parallel; `reused` buffers hold an earlier block's records, cleared first.
+    fn fill(
+        &self,
+        draws: Draws,
+        layout: &Layout,
+        buffers: &mut crate::results::Buffers,
+        first: usize,
+        reused: bool,
+        tick: &Tick<'_>,
+    ) -> Result<()> {
+        let model = self.model;
+        let mode = self.mode;
         // An individual iteration can be long: smaller blocks keep progress and the threads busy.
         let block = match mode {
             Mode::Cohort => BLOCK,
             Mode::Individual => (BLOCK * 1000 / model.person_cycles().max(1)).clamp(1, BLOCK),
         };
-        let layout = Layout::new(model, self.detail, self.trace, self.events);
-        let mut buffers = layout.allocate(iterations)?;
-        let done = AtomicUsize::new(0);
-        let stop = AtomicBool::new(false);
         let means = model.mean_slots();
-        let seed = self.seed;
-        let fixed = &self.fixed;
-        let offset = self.first_iteration;
-        if offset.checked_add(iterations).is_none() {
-            return Err(Error::Settings {
-                field: "first_iteration",
-                reason: format!("{offset} plus the iterations does not fit"),
-            });
+        let (seed, fixed) = (self.seed, &self.fixed);
+        // With fewer iterations than threads can share, the people of each iteration are shared
+        // instead.
+        let parallel_people = tick.total < 4 * rayon::current_num_threads();
+        buffers.blocks_mut(layout, block).enumerate().try_for_each_init(
+            || Workspace::new(model, layout.detail, layout.events),
+            |ws, (index, mut chunk)| -> Result<()> {
+                if tick.stop.load(Ordering::Relaxed) {
+                    return Err(Error::Cancelled { done: tick.done.load(Ordering::Relaxed), total: tick.total });
+                }
+                for local in 0..chunk.len() {
+                    // The iteration's number in the whole run: it decides its draws.
+                    let iteration = first + index * block + local;
+                    match draws {
+                        Draws::Means => ws.slots.copy_from_slice(&means),
+                        Draws::Random => draw(model, seed, iteration, &mut ws.slots),
+                    }
+                    for &(slot, value) in fixed {
+                        ws.slots[slot] = value;
+                    }
+                    model.derive(&mut ws.slots);
+                    let out = &mut chunk.record(local);
+                    if reused {
+                        out.clear();
+                    }
+                    match mode {
+                        Mode::Cohort => ws.simulate(model, out),
+                        Mode::Individual => ws.simulate_people(model, seed, iteration, parallel_people, out),
+                    }
+                    .and_then(|()| ws.party_weights(model, out))
+                    .and_then(|()| finite(model, &ws.slots, out))
+                    .map_err(|d| d.into_error(model, iteration))?;
+                }
+                tick.advance(chunk.len())
+            },
+        )
+    }
+}
+
+/// Progress of a run over its blocks, and whether it was told to stop.
+struct Tick<'p> {
+    done: AtomicUsize,
+    stop: AtomicBool,
+    total: usize,
+    progress: &'p (dyn Fn(usize, usize) -> bool + Sync),
+}
+
+impl<'p> Tick<'p> {
+    fn new(total: usize, progress: &'p (dyn Fn(usize, usize) -> bool + Sync)) -> Tick<'p> {
+        Tick { done: AtomicUsize::new(0), stop: AtomicBool::new(false), total, progress }
+    }
+
+    /// Counts `n` more iterations done and tells the caller; a `false` from it stops the run.
+    fn advance(&self, n: usize) -> Result<()> {
+        let finished = self.done.fetch_add(n, Ordering::Relaxed) + n;
+        if !(self.progress)(finished, self.total) {
+            self.stop.store(true, Ordering::Relaxed);
+            return Err(Error::Cancelled { done: finished, total: self.total });
         }
-        let work = |buffers: &mut crate::results::Buffers| -> Result<()> {
-            // With fewer iterations than threads can share, the people of each iteration are
-            // shared instead.
-            let parallel_people = iterations < 4 * rayon::current_num_threads();
-            buffers.blocks_mut(&layout, block).enumerate().try_for_each_init(
-                || Workspace::new(model, layout.detail, layout.events),
-                |ws, (index, mut chunk)| -> Result<()> {
-                    if stop.load(Ordering::Relaxed) {
-                        return Err(Error::Cancelled { done: done.load(Ordering::Relaxed), total: iterations });
-                    }
-                    let first = index * block;
-                    for local in 0..chunk.len() {
-                        // The iteration's number in the whole run: it decides its draws.
-                        let iteration = offset + first + local;
-                        match draws {
-                            Draws::Means => ws.slots.copy_from_slice(&means),
-                            Draws::Random => draw(model, seed, iteration, &mut ws.slots),
-                        }
-                        for &(slot, value) in fixed {
-                            ws.slots[slot] = value;
-                        }
-                        model.derive(&mut ws.slots);
-                        let out = &mut chunk.record(local);
-                        match mode {
-                            Mode::Cohort => ws.simulate(model, out),
-                            Mode::Individual => ws.simulate_people(model, seed, iteration, parallel_people, out),
-                        }
-                        .and_then(|()| ws.party_weights(model, out))
-                        .and_then(|()| finite(model, &ws.slots, out))
-                        .map_err(|d| d.into_error(model, iteration))?;
-                    }
-                    let finished = done.fetch_add(chunk.len(), Ordering::Relaxed) + chunk.len();
-                    if !progress(finished, iterations) {
-                        stop.store(true, Ordering::Relaxed);
-                        return Err(Error::Cancelled { done: finished, total: iterations });
-                    }
-                    Ok(())
-                },
-            )
-        };
-        match self.threads {
-            None => work(&mut buffers)?,
-            Some(n) => {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(n)
-                    .build()
-                    .map_err(|e| Error::Settings { field: "threads", reason: e.to_string() })?;
-                pool.install(|| work(&mut buffers))?;
-            }
-        }
-        let mut results = Results::new(model, layout, buffers, (offset, iterations), seed, draws == Draws::Means, mode);
-        crate::finance::apply_in_force(model, &mut results);
-        Ok(results)
+        Ok(())
     }
 }
 
@@ -424,5 +595,52 @@ pub(crate) fn draw(model: &Model, seed: u64, iteration: usize, slots: &mut [f64]
         if !p.dist.is_fixed() {
             p.dist.sample_into(&mut stream(seed, iteration, p.key), out);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The summaries of a run that keeps no records, as JSON (which also compares the NaN of an
+    /// undefined ratio), and those of the same run kept.
+    fn both(sim: &Simulation<'_>) -> (String, String) {
+        let kept = sim.run().unwrap();
+        let arms = (1..kept.meta().arms.len())
+            .map(|a| ArmSummary { summary: kept.summary(a).unwrap(), budget: kept.budget_view(a).unwrap() })
+            .collect();
+        let whole = Summaries { meta: kept.meta().clone(), arms };
+        let streamed = sim.summarise().unwrap();
+        (serde_json::to_string(&streamed).unwrap(), serde_json::to_string(&whole).unwrap())
+    }
+
+    #[test]
+    fn summaries_without_records_equal_those_of_the_kept_run_to_the_bit() {
+        for name in crate::seeds::names() {
+            let scenario = crate::seeds::load(name).unwrap();
+            let model = Model::new(&scenario).unwrap();
+            for (mode, n) in [(Mode::Cohort, 150), (Mode::Individual, 7)] {
+                if mode == Mode::Individual && !crate::model::individual_problems(&scenario).is_empty() {
+                    continue;
+                }
+                // Blocks of 64 and 3 iterations, the last one shorter, on one and two threads.
+                for (block, threads) in [(64, 1), (3, 2)] {
+                    let mut sim = Simulation::new(&model).mode(mode).iterations(n).seed(9).first_iteration(5);
+                    sim = sim.threads(Some(threads));
+                    sim.stream_block = Some(block);
+                    let (streamed, kept) = both(&sim);
+                    assert!(streamed == kept, "{name}, {mode:?}, blocks of {block}: the summaries differ");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn summaries_without_records_can_be_cancelled() {
+        let model = Model::new(&crate::seeds::samenoud()).unwrap();
+        let mut sim = Simulation::new(&model).iterations(1000);
+        sim.stream_block = Some(128);
+        let err = sim.summarise_with_progress(|done, _| done < 256).unwrap_err();
+        assert!(matches!(err, Error::Cancelled { total: 1000, .. }), "{err}");
     }
 }

@@ -91,9 +91,9 @@ impl BudgetView {
 }
 
 /// The calendar years of a run: from its start year, else 1, 2, ...
-pub(crate) fn years(r: &Results) -> (Vec<i32>, bool) {
-    let n = r.meta.years as i32;
-    match r.meta.start_year {
+fn years(meta: &super::Meta) -> (Vec<i32>, bool) {
+    let n = meta.years as i32;
+    match meta.start_year {
         Some(y0) => ((y0..y0 + n).collect(), true),
         None => ((1..=n).collect(), false),
     }
@@ -123,7 +123,8 @@ impl Results {
                 (0..n * ny).map(|k| f.saved[k * np + p] - f.programme[k * np + p] - f.paid[k * np + p]).collect();
             return Some(Array2::from_shape_vec((n, ny), after).expect("shape"));
         };
-        let (_, after) = cash_of(self, arm, &t.budgets, &weights);
+        let mut after = vec![0.0; self.meta.iterations * self.layout.years];
+        cash_of(self, arm, &t.budgets, &weights, &mut after);
         Some(Array2::from_shape_vec((self.meta.iterations, self.layout.years), after).expect("shape"))
     }
 
@@ -141,11 +142,11 @@ impl Results {
     }
 }
 
-/// Per iteration and year (flat): a party's change in cash before and after the transfers.
-fn cash_of(r: &Results, arm: usize, transfers: &[f64], weights: &[f64]) -> (Vec<f64>, Vec<f64>) {
+/// Per iteration and year (flat): a party's change in cash after the transfers, written into
+/// `after`; returned, the change before them.
+fn cash_of(r: &Results, arm: usize, transfers: &[f64], weights: &[f64], after: &mut [f64]) -> Vec<f64> {
     let (n, years, nb) = (r.meta.iterations, r.layout.years, r.layout.budgets);
     let mut before = vec![0.0; n * years];
-    let mut after = vec![0.0; n * years];
     // Iteration by iteration, in parallel, reading the arrays in place.
     let rows = years.max(1);
     before.par_chunks_mut(rows).zip(after.par_chunks_mut(rows)).enumerate().for_each(|(i, (before, after))| {
@@ -164,123 +165,218 @@ fn cash_of(r: &Results, arm: usize, transfers: &[f64], weights: &[f64]) -> (Vec<
             after[y] = b - t;
         }
     });
-    (before, after)
+    before
 }
 
-fn party_years(r: &Results, arm: usize, transfers: &[f64], weights: &[f64], years: &[i32]) -> Vec<CashYear> {
-    let (before, after) = cash_of(r, arm, transfers, weights);
-    years_of(r.meta.iterations, &before, &after, years)
+/// One party's change in cash gathered block by block: per iteration and year after the
+/// arrangements, and the sum over iterations before them, in the order of the iterations.
+struct Ledger {
+    /// `[year][iteration]` flat: a year's values side by side for its statistics.
+    after: Vec<f64>,
+    /// Per year, the sum of the change before the arrangements.
+    before: Vec<f64>,
 }
 
-/// The yearly and cumulative statistics of a party's cash, `[iteration][year]` flat, before and
-/// after the arrangements.
-fn years_of(n: usize, before: &[f64], after: &[f64], years: &[i32]) -> Vec<CashYear> {
-    let ny = years.len();
-    let share = super::stats::share_gaining;
-    let mut cumulative = vec![0.0; n];
-    let mut out = Vec::with_capacity(ny);
-    for (y, &year) in years.iter().enumerate() {
-        let cash: Vec<f64> = (0..n).map(|i| after[i * ny + y]).collect();
-        for (c, x) in cumulative.iter_mut().zip(&cash) {
-            *c += x;
-        }
-        let before_mean = (0..n).map(|i| before[i * ny + y]).sum::<f64>() / n as f64;
-        let cash_stats = Stats::of(&cash);
-        out.push(CashYear {
-            year,
-            probability_better: share(&cash),
-            probability_better_cumulative: share(&cumulative),
-            cumulative: Stats::of(&cumulative),
-            transfers: cash_stats.mean - before_mean,
-            before: before_mean,
-            cash: cash_stats,
-        });
+impl Ledger {
+    fn new(n: usize, years: usize) -> Ledger {
+        // `-0.0`, where a sum of floats starts, so that the sums are those of `Iterator::sum`.
+        Ledger { after: vec![0.0; n * years], before: vec![-0.0; years] }
     }
-    out
+
+    /// Adds a block of iterations from `first` on: the changes before and after the
+    /// arrangements, `[iteration][year]` flat.
+    fn add(&mut self, first: usize, before: &[f64], after: &[f64]) {
+        let years = self.before.len().max(1);
+        let n = self.after.len() / years;
+        for (i, (before, after)) in before.chunks(years).zip(after.chunks(years)).enumerate() {
+            for (y, (sum, x)) in self.before.iter_mut().zip(before).enumerate() {
+                *sum += x;
+                self.after[y * n + first + i] = after[y];
+            }
+        }
+    }
+
+    /// The yearly and cumulative statistics of the party's cash: the years side by side, beside
+    /// the cumulative values, which add up year after year.
+    fn years(&self, n: usize, years: &[i32]) -> Vec<CashYear> {
+        let ny = years.len();
+        let share = super::stats::share_gaining;
+        let row = |y: usize| &self.after[y * n..(y + 1) * n];
+        let (yearly, cumulative) = rayon::join(
+            || (0..ny).into_par_iter().map(|y| (Stats::of(row(y)), share(row(y)))).collect::<Vec<_>>(),
+            || {
+                let mut cumulative = vec![0.0; n];
+                (0..ny)
+                    .map(|y| {
+                        for (c, x) in cumulative.iter_mut().zip(row(y)) {
+                            *c += x;
+                        }
+                        (Stats::of(&cumulative), share(&cumulative))
+                    })
+                    .collect::<Vec<_>>()
+            },
+        );
+        (years.iter().zip(yearly).zip(cumulative).enumerate())
+            .map(|(y, ((&year, (cash, probability_better)), (cumulative, probability_better_cumulative)))| {
+                let before = self.before[y] / n as f64;
+                CashYear {
+                    year,
+                    probability_better,
+                    probability_better_cumulative,
+                    cumulative,
+                    transfers: cash.mean - before,
+                    before,
+                    cash,
+                }
+            })
+            .collect()
+    }
 }
 
-pub(super) fn budget_view(r: &Results, arm: usize, all: &super::Transfers) -> BudgetView {
-    let transfers = &all.budgets[..];
-    let m = &r.meta;
-    let (years, calendar) = years(r);
-    let nb = m.budgets.len();
-    let unit = |b: usize| -> Vec<f64> { (0..nb).map(|k| if k == b { 1.0 } else { 0.0 }).collect() };
-    // Each party on its own thread: the same numbers, in the same order.
-    let budgets = m
-        .budgets
-        .par_iter()
-        .enumerate()
-        .map(|(bi, b)| {
-            let payer = &m.payers[b.payer];
-            PartyYears {
-                name: b.name.clone(),
-                label: b.label.clone(),
-                label_en: b.label.clone(),
-                payer: Some(payer.name.clone()),
-                bears_risk: payer.bears_risk,
-                years: party_years(r, arm, transfers, &unit(bi), &years),
-            }
-        })
-        .collect();
-    let payers = m
-        .payers
-        .par_iter()
-        .enumerate()
-        .map(|(pi, p)| {
-            let w: Vec<f64> = m.budgets.iter().map(|b| if b.payer == pi { 1.0 } else { 0.0 }).collect();
-            PartyYears {
+/// A budget view gathered block by block of iterations, in their order (see
+/// [`super::SummaryTally`]): per party the change in cash per iteration and year.
+pub(crate) struct BudgetTally {
+    arm: usize,
+    /// Iterations in the whole run.
+    n: usize,
+    /// Iterations added so far.
+    filled: usize,
+    /// Each different set of budget weights among the budgets, the payers and the total (a
+    /// payer of one budget has that budget's numbers: they are worked out once).
+    weights: Vec<Vec<f64>>,
+    /// For each budget, each payer and the total, in that order, its weights in `weights`.
+    ledger_of: Vec<usize>,
+    /// Per set of weights.
+    ledgers: Vec<Ledger>,
+    /// A region's parties.
+    parties: Vec<Ledger>,
+    /// Some transfer is not zero.
+    financed: bool,
+}
+
+impl BudgetTally {
+    pub(crate) fn new(meta: &super::Meta, arm: usize, n: usize) -> BudgetTally {
+        let (nb, years) = (meta.budgets.len(), meta.years);
+        let mut weights: Vec<Vec<f64>> =
+            (0..nb).map(|b| (0..nb).map(|k| if k == b { 1.0 } else { 0.0 }).collect()).collect();
+        weights.extend(
+            (0..meta.payers.len())
+                .map(|pi| meta.budgets.iter().map(|b| if b.payer == pi { 1.0 } else { 0.0 }).collect()),
+        );
+        weights.push(vec![1.0; nb]);
+        let (weights, ledger_of) = super::distinct(weights);
+        BudgetTally {
+            arm,
+            n,
+            filled: 0,
+            ledgers: weights.iter().map(|_| Ledger::new(n, years)).collect(),
+            weights,
+            ledger_of,
+            parties: meta.parties.iter().map(|_| Ledger::new(n, years)).collect(),
+            financed: false,
+        }
+    }
+
+    /// Adds the iterations of `r`, the next block of the run, with the transfers `all` of the
+    /// arrangements over those iterations.
+    pub(crate) fn add(&mut self, r: &Results, all: &super::Transfers) {
+        let (m, ny, arm) = (r.meta.iterations, r.meta.years, self.arm);
+        let transfers = &all.budgets[..];
+        self.financed |= transfers.iter().any(|t| *t != 0.0);
+        // Each party on its own thread: the same numbers, in the same order.
+        let first = self.filled;
+        self.ledgers.par_iter_mut().zip(&self.weights).for_each(|(ledger, weights)| {
+            let mut after = vec![0.0; m * ny];
+            let before = cash_of(r, arm, transfers, weights, &mut after);
+            ledger.add(first, &before, &after);
+        });
+        let np = r.meta.parties.len();
+        if np > 0 {
+            let flows = r.party_flows(View::Budget, arm, all, &r.meta.joiners);
+            self.parties.par_iter_mut().enumerate().for_each(|(p, ledger)| {
+                let mut before = vec![0.0; m * ny];
+                let mut after = vec![0.0; m * ny];
+                for (k, (before, after)) in before.iter_mut().zip(&mut after).enumerate() {
+                    let at = k * np + p;
+                    *before = flows.saved[at] - flows.programme[at];
+                    *after = *before - flows.paid[at];
+                }
+                ledger.add(first, &before, &after);
+            });
+        }
+        self.filled += m;
+    }
+
+    /// The budget view of all iterations added.
+    pub(crate) fn finish(self, m: &super::Meta) -> BudgetView {
+        assert_eq!(self.filled, self.n, "a budget view of a part of the iterations");
+        let n = self.n;
+        let (years, calendar) = years(m);
+        let nb = m.budgets.len();
+        // Each set of weights on its own thread: the same numbers, in the same order.
+        let sets: Vec<Vec<CashYear>> = self.ledgers.par_iter().map(|ledger| ledger.years(n, &years)).collect();
+        let of = |k: usize| sets[self.ledger_of[k]].clone();
+        let budgets = (m.budgets.iter().enumerate())
+            .map(|(k, b)| {
+                let payer = &m.payers[b.payer];
+                PartyYears {
+                    name: b.name.clone(),
+                    label: b.label.clone(),
+                    label_en: b.label.clone(),
+                    payer: Some(payer.name.clone()),
+                    bears_risk: payer.bears_risk,
+                    years: of(k),
+                }
+            })
+            .collect();
+        let payers = (m.payers.iter().enumerate())
+            .map(|(k, p)| PartyYears {
                 name: p.name.clone(),
                 label: p.label.clone(),
                 label_en: p.label_in("en").to_owned(),
                 payer: None,
                 bears_risk: p.bears_risk,
-                years: party_years(r, arm, transfers, &w, &years),
-            }
-        })
-        .collect();
-    let np = m.parties.len();
-    let flows = r.party_flows(View::Budget, arm, all, &m.joiners);
-    let parties = m
-        .parties
-        .par_iter()
-        .enumerate()
-        .map(|(p, info)| {
-            let ny = years.len();
-            let mut before = vec![0.0; m.iterations * ny];
-            let mut after = vec![0.0; m.iterations * ny];
-            for k in 0..m.iterations * ny {
-                let at = k * np + p;
-                before[k] = flows.saved[at] - flows.programme[at];
-                after[k] = before[k] - flows.paid[at];
-            }
-            PartyYears {
+                years: of(nb + k),
+            })
+            .collect();
+        let parties = m
+            .parties
+            .par_iter()
+            .zip(self.parties)
+            .map(|(info, ledger)| PartyYears {
                 name: info.name.clone(),
                 label: info.label.clone(),
                 label_en: info.label_en.clone(),
                 payer: Some(info.payer.clone()),
                 bears_risk: info.bears_risk,
-                years: years_of(m.iterations, &before, &after, &years),
-            }
-        })
-        .collect();
-    let total = PartyYears {
-        name: "total".into(),
-        label: "Totaal".into(),
-        label_en: "Total".into(),
-        payer: None,
-        bears_risk: true,
-        years: party_years(r, arm, transfers, &vec![1.0; nb], &years),
-    };
-    BudgetView {
-        arm: m.arms[arm].clone(),
-        comparator: m.arms[0].clone(),
-        years,
-        calendar,
-        financed: transfers.iter().any(|t| *t != 0.0),
-        budgets,
-        payers,
-        parties,
-        total,
-        iterations: m.iterations,
+                years: ledger.years(n, &years),
+            })
+            .collect();
+        let total = PartyYears {
+            name: "total".into(),
+            label: "Totaal".into(),
+            label_en: "Total".into(),
+            payer: None,
+            bears_risk: true,
+            years: of(nb + m.payers.len()),
+        };
+        BudgetView {
+            arm: m.arms[self.arm].clone(),
+            comparator: m.arms[0].clone(),
+            years,
+            calendar,
+            financed: self.financed,
+            budgets,
+            payers,
+            parties,
+            total,
+            iterations: n,
+        }
     }
+}
+
+pub(super) fn budget_view(r: &Results, arm: usize, all: &super::Transfers) -> BudgetView {
+    let mut tally = BudgetTally::new(&r.meta, arm, r.meta.iterations);
+    tally.add(r, all);
+    tally.finish(&r.meta)
 }

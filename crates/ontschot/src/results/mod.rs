@@ -18,6 +18,7 @@ mod stats;
 mod strategies;
 mod trace;
 
+pub(crate) use budget::BudgetTally;
 pub use budget::{BudgetView, CashYear, PartyYears};
 
 pub use stats::Stats;
@@ -175,6 +176,11 @@ impl Buffers {
         block: usize,
     ) -> impl IndexedParallelIterator<Item = Chunk<'a>> + 'a {
         self.data.par_chunks_mut(block * layout.len).map(move |data| Chunk { data, layout })
+    }
+
+    /// Keeps the records of the first `iterations` (a run's last, shorter block).
+    pub(crate) fn truncate(&mut self, layout: &Layout, iterations: usize) {
+        self.data.truncate(iterations * layout.len);
     }
 }
 
@@ -568,6 +574,19 @@ impl Results {
             joiners: model.joiners(),
         };
         Results { meta, layout, data: buffers.data, moved: Vec::new() }
+    }
+
+    /// The record buffer, to fill with the next block of a run that keeps no records
+    /// ([`crate::Simulation::summarise`]); [`Results::put_buffers`] puts it back.
+    pub(crate) fn take_buffers(&mut self) -> Buffers {
+        Buffers { data: std::mem::take(&mut self.data) }
+    }
+
+    /// The records of iterations `first..first + iterations`, in the buffer taken before.
+    pub(crate) fn put_buffers(&mut self, buffers: Buffers, first: usize, iterations: usize) {
+        assert_eq!(buffers.data.len(), iterations * self.layout.len, "a record per iteration");
+        self.data = buffers.data;
+        (self.meta.first_iteration, self.meta.iterations) = (first, iterations);
     }
 
     /// Names, settings and sizes of this run.
@@ -1329,6 +1348,42 @@ pub struct Summary {
     pub iterations: usize,
 }
 
+/// The different items of `all`, in the order they first come, and for each item of `all` its
+/// index among them.
+pub(crate) fn distinct<T: PartialEq>(all: Vec<T>) -> (Vec<T>, Vec<usize>) {
+    let mut out: Vec<T> = Vec::new();
+    let index = all
+        .into_iter()
+        .map(|x| match out.iter().position(|o| *o == x) {
+            Some(k) => k,
+            None => {
+                out.push(x);
+                out.len() - 1
+            }
+        })
+        .collect();
+    (out, index)
+}
+
+/// What [`crate::Simulation::summarise`] gives: the run's names, settings and sizes, and each
+/// intervention arm's summaries.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct Summaries {
+    /// Names, settings and sizes of the run, as [`Results::meta`] gives them.
+    pub meta: Meta,
+    /// Arms 1, 2, ... against the comparator, arm 0.
+    pub arms: Vec<ArmSummary>,
+}
+
+/// One intervention arm against the comparator in both views of money.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct ArmSummary {
+    /// Who pays and who benefits, discounted, in the societal view ([`Results::summary`]).
+    pub summary: Summary,
+    /// Each party's cash per calendar year in the budget view ([`Results::budget_view`]).
+    pub budget: BudgetView,
+}
+
 /// Per iteration: discounted cumulative flows of one party, and its yearly discounted net.
 struct Party {
     investment: Vec<f64>,
@@ -1347,93 +1402,110 @@ impl Party {
 }
 
 fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
-    let meta = &r.meta;
-    let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
-    let df = r.cost_discount_factors();
-    // The total, each budget and each payer: each set of budgets' flows summed in budget order,
-    // read in place in one pass over the iterations (each record read once for all of them); the
-    // mean cumulative net is summed as it goes, in the order of the iterations.
-    let mut members: Vec<Vec<usize>> = vec![(0..nb).collect()];
-    members.extend((0..nb).map(|b| vec![b]));
-    members.extend((0..meta.payers.len()).map(|pi| (0..nb).filter(|&k| meta.budgets[k].payer == pi).collect()));
-    let sets = || -> Vec<Party> {
-        let mut out: Vec<Party> = members.iter().map(|_| Party::new(n, years)).collect();
-        for i in 0..n {
-            for (set, p) in members.iter().zip(&mut out) {
-                let (mut investment, mut savings, mut received, mut acc) = (0.0, 0.0, 0.0, 0.0);
-                for y in 0..years {
-                    let at = (i * years + y) * nb;
-                    let inv: f64 = set.iter().map(|&b| r.extra_at(View::Societal, arm, i, y, b).0).sum();
-                    let sav: f64 = set.iter().map(|&b| r.extra_at(View::Societal, arm, i, y, b).1).sum();
-                    investment += inv * df[y];
-                    savings += sav * df[y];
-                    if !all.budgets.is_empty() {
-                        received -= set.iter().map(|&b| all.budgets[at + b]).sum::<f64>() * df[y];
+    let mut tally = SummaryTally::new(&r.meta, arm, r.meta.iterations);
+    tally.add(r, all);
+    tally.finish(&r.meta)
+}
+
+/// A summary gathered block by block of iterations, in their order: a run that keeps no records
+/// ([`crate::Simulation::summarise`]) adds each block as it is simulated; a kept run adds itself
+/// as one block. Per iteration it keeps only the discounted totals, and the mean cumulative net
+/// is summed as it goes, so both give the same numbers to the bit.
+pub(crate) struct SummaryTally {
+    arm: usize,
+    /// Iterations in the whole run.
+    n: usize,
+    /// Iterations added so far.
+    filled: usize,
+    /// Each different set of budgets among the total, the budgets and the payers (a payer of
+    /// one budget has that budget's numbers: they are worked out once).
+    members: Vec<Vec<usize>>,
+    /// For the total, each budget and each payer, in that order, its set in `members`.
+    set_of: Vec<usize>,
+    /// Per set in `members`.
+    sets: Vec<Party>,
+    /// A region's parties.
+    parties: Vec<Party>,
+    /// Life-years gained per iteration.
+    life_years: Vec<f64>,
+    /// QALYs gained per iteration (empty without QALYs).
+    qalys: Vec<f64>,
+}
+
+impl SummaryTally {
+    pub(crate) fn new(meta: &Meta, arm: usize, n: usize) -> SummaryTally {
+        let (years, nb) = (meta.years, meta.budgets.len());
+        let mut flows: Vec<Vec<usize>> = vec![(0..nb).collect()];
+        flows.extend((0..nb).map(|b| vec![b]));
+        flows.extend((0..meta.payers.len()).map(|pi| (0..nb).filter(|&k| meta.budgets[k].payer == pi).collect()));
+        let (members, set_of) = distinct(flows);
+        SummaryTally {
+            arm,
+            n,
+            filled: 0,
+            sets: members.iter().map(|_| Party::new(n, years)).collect(),
+            members,
+            set_of,
+            parties: meta.parties.iter().map(|_| Party::new(n, years)).collect(),
+            life_years: vec![0.0; n],
+            qalys: if meta.has_qalys { vec![0.0; n] } else { Vec::new() },
+        }
+    }
+
+    /// The intervention arm summarised.
+    pub(crate) fn arm(&self) -> usize {
+        self.arm
+    }
+
+    /// Adds the iterations of `r`, the next block of the run, with the transfers `all` of the
+    /// arrangements over those iterations.
+    pub(crate) fn add(&mut self, r: &Results, all: &Transfers) {
+        let meta = &r.meta;
+        let (m, years, nb, arm) = (meta.iterations, meta.years, meta.budgets.len(), self.arm);
+        let (first, n) = (self.filled, self.n);
+        assert!(first + m <= n, "a tally of {n} iterations was given {}", first + m);
+        let df = r.cost_discount_factors();
+        // The total, each budget and each payer: each set of budgets' flows summed in budget
+        // order, read in place, iteration by iteration in parallel into `rows`: per set the
+        // discounted net to the end of each year, then investment, savings and money received.
+        // The mean cumulative net is then summed in the order of the iterations.
+        let (members, sets) = (&self.members, &mut self.sets);
+        let width = years + 3;
+        let tally_sets = || {
+            let mut rows = vec![0.0; m * members.len() * width];
+            rows.par_chunks_mut((members.len() * width).max(1)).enumerate().for_each(|(i, row)| {
+                for (set, row) in members.iter().zip(row.chunks_mut(width)) {
+                    let (mut investment, mut savings, mut received, mut acc) = (0.0, 0.0, 0.0, 0.0);
+                    for y in 0..years {
+                        let at = (i * years + y) * nb;
+                        let inv: f64 = set.iter().map(|&b| r.extra_at(View::Societal, arm, i, y, b).0).sum();
+                        let sav: f64 = set.iter().map(|&b| r.extra_at(View::Societal, arm, i, y, b).1).sum();
+                        investment += inv * df[y];
+                        savings += sav * df[y];
+                        if !all.budgets.is_empty() {
+                            received -= set.iter().map(|&b| all.budgets[at + b]).sum::<f64>() * df[y];
+                        }
+                        acc += (sav - inv) * df[y];
+                        row[y] = acc;
                     }
-                    acc += (sav - inv) * df[y];
-                    p.cumulative[y] += acc / n as f64;
+                    row[years..].copy_from_slice(&[investment, savings, received]);
                 }
-                (p.investment[i], p.savings[i], p.received[i]) = (investment, savings, received);
+            });
+            for (i, rows) in rows.chunks(members.len() * width).enumerate() {
+                for (p, row) in sets.iter_mut().zip(rows.chunks(width)) {
+                    for (c, acc) in p.cumulative.iter_mut().zip(&row[..years]) {
+                        *c += acc / n as f64;
+                    }
+                    (p.investment[first + i], p.savings[first + i], p.received[first + i]) =
+                        (row[years], row[years + 1], row[years + 2]);
+                }
             }
-        }
-        out
-    };
-    // Beside the parties' flows, on the other thread.
-    let (raw, flows) = rayon::join(sets, || r.party_flows(View::Societal, arm, all, &meta.joiners));
-    let total_investment = stats::mean(&raw[0].investment);
-    let total_costs: Vec<f64> = raw[0].investment.iter().zip(&raw[0].savings).map(|(i, s)| i - s).collect();
-    let flow = |name: String, label: String, payer: Option<String>, p: Party| -> FlowSummary {
-        let net: Vec<f64> = p.savings.iter().zip(&p.investment).map(|(s, i)| s - i).collect();
-        let cumulative = p.cumulative;
-        // A party without any flow has nothing to break even on.
-        let break_even_year = (0..years)
-            .find(|&y| cumulative[y..].iter().all(|c| *c >= 0.0))
-            .map(|y| y + 1)
-            .filter(|_| cumulative.iter().any(|c| *c != 0.0));
-        let savings = Stats::of(&p.savings);
-        let return_per_euro = (total_investment > 0.0).then(|| savings.mean / total_investment);
-        let after: Vec<f64> = net.iter().zip(&p.received).map(|(n, r)| n + r).collect();
-        FlowSummary {
-            name,
-            label,
-            payer,
-            investment: Stats::of(&p.investment),
-            probability_gain: stats::share_gaining(&net),
-            net: Stats::of(&net),
-            transfers: Stats::of(&p.received),
-            probability_gain_after: stats::share_gaining(&after),
-            net_after: Stats::of(&after),
-            savings,
-            break_even_year,
-            return_per_euro,
-            cumulative_net: cumulative,
-        }
-    };
-    // Each party's summary on its own thread: the same numbers, in the same order.
-    let mut raw = raw.into_iter();
-    let total_party = raw.next().expect("the total is first");
-    let budget_parties: Vec<Party> = raw.by_ref().take(nb).collect();
-    let payer_parties: Vec<Party> = raw.collect();
-    let budgets = meta
-        .budgets
-        .par_iter()
-        .zip(budget_parties)
-        .map(|(b, p)| flow(b.name.clone(), b.label.clone(), Some(meta.payers[b.payer].name.clone()), p))
-        .collect();
-    let payers = meta
-        .payers
-        .par_iter()
-        .zip(payer_parties)
-        .map(|(pl, p)| flow(pl.name.clone(), pl.label.clone(), None, p))
-        .collect();
-    let np = meta.parties.len();
-    let parties = meta
-        .parties
-        .par_iter()
-        .enumerate()
-        .map(|(p, info)| {
-            let mut party = Party::new(n, years);
-            for i in 0..n {
+        };
+        // Beside the parties' flows, on the other thread.
+        let ((), flows) = rayon::join(tally_sets, || r.party_flows(View::Societal, arm, all, &meta.joiners));
+        let np = meta.parties.len();
+        self.parties.par_iter_mut().enumerate().for_each(|(p, party)| {
+            for i in 0..m {
                 let (mut investment, mut savings, mut received, mut acc) = (0.0, 0.0, 0.0, 0.0);
                 for y in 0..years {
                     let k = (i * years + y) * np + p;
@@ -1443,67 +1515,130 @@ fn summarise(r: &Results, arm: usize, all: &Transfers) -> Summary {
                     acc += (flows.saved[k] - flows.programme[k]) * df[y];
                     party.cumulative[y] += acc / n as f64;
                 }
-                (party.investment[i], party.savings[i], party.received[i]) = (investment, savings, received);
+                (party.investment[first + i], party.savings[first + i], party.received[first + i]) =
+                    (investment, savings, received);
             }
-            flow(info.name.clone(), info.label.clone(), Some(info.payer.clone()), party)
-        })
-        .collect();
-    let total = flow("total".into(), "Total".into(), None, total_party);
-    // Health.
-    let de = r.effect_discount_factors();
-    let gained = |measure: usize| -> Vec<f64> {
-        (0..n)
-            .into_par_iter()
-            .map(|i| {
+        });
+        // Health.
+        let de = r.effect_discount_factors();
+        let gained = |measure: usize, out: &mut [f64]| {
+            out[first..first + m].par_iter_mut().enumerate().for_each(|(i, out)| {
                 let (gain, comparator) = (r.effects_row(arm, i), r.effects_row(0, i));
-                (0..years).map(|y| (gain[y * MEASURES + measure] - comparator[y * MEASURES + measure]) * de[y]).sum()
-            })
-            .collect()
-    };
-    let ly = gained(0);
-    let wtp = meta.willingness_to_pay;
-    let (qalys, icer, nmb, p_ce, reference_values) = if meta.has_qalys {
-        let q = gained(1);
-        let qs = Stats::of(&q);
-        let mean_cost = stats::mean(&total_costs);
-        let icer = (qs.mean != 0.0).then(|| mean_cost / qs.mean);
-        let at = |wtp: f64| -> (Stats, f64) {
-            let nmb: Vec<f64> = q.iter().zip(&total_costs).map(|(q, c)| wtp * q - c).collect();
-            (Stats::of(&nmb), stats::share_gaining(&nmb))
+                *out = (0..years)
+                    .map(|y| (gain[y * MEASURES + measure] - comparator[y * MEASURES + measure]) * de[y])
+                    .sum();
+            });
         };
-        let (nmb, p) = at(wtp);
-        let reference_values = crate::Burden::ALL
-            .iter()
-            .map(|&burden| {
-                let (net_monetary_benefit, probability_cost_effective) = at(burden.reference_value());
-                ReferenceValue {
-                    burden,
-                    willingness_to_pay: burden.reference_value(),
-                    net_monetary_benefit,
-                    probability_cost_effective,
-                }
-            })
+        gained(0, &mut self.life_years);
+        if !self.qalys.is_empty() {
+            gained(1, &mut self.qalys);
+        }
+        self.filled += m;
+    }
+
+    /// The summary of all iterations added.
+    pub(crate) fn finish(self, meta: &Meta) -> Summary {
+        assert_eq!(self.filled, self.n, "a summary of a part of the iterations");
+        let (n, years, arm) = (self.n, meta.years, self.arm);
+        let total_investment = stats::mean(&self.sets[self.set_of[0]].investment);
+        let total_costs: Vec<f64> = {
+            let total = &self.sets[self.set_of[0]];
+            total.investment.iter().zip(&total.savings).map(|(i, s)| i - s).collect()
+        };
+        let flow = |p: Party| -> FlowSummary {
+            let net: Vec<f64> = p.savings.iter().zip(&p.investment).map(|(s, i)| s - i).collect();
+            let cumulative = p.cumulative;
+            // A party without any flow has nothing to break even on.
+            let break_even_year = (0..years)
+                .find(|&y| cumulative[y..].iter().all(|c| *c >= 0.0))
+                .map(|y| y + 1)
+                .filter(|_| cumulative.iter().any(|c| *c != 0.0));
+            let savings = Stats::of(&p.savings);
+            let return_per_euro = (total_investment > 0.0).then(|| savings.mean / total_investment);
+            let after: Vec<f64> = net.iter().zip(&p.received).map(|(n, r)| n + r).collect();
+            FlowSummary {
+                name: String::new(),
+                label: String::new(),
+                payer: None,
+                investment: Stats::of(&p.investment),
+                probability_gain: stats::share_gaining(&net),
+                net: Stats::of(&net),
+                transfers: Stats::of(&p.received),
+                probability_gain_after: stats::share_gaining(&after),
+                net_after: Stats::of(&after),
+                savings,
+                break_even_year,
+                return_per_euro,
+                cumulative_net: cumulative,
+            }
+        };
+        let named = |f: &FlowSummary, name: &str, label: &str, payer: Option<&str>| FlowSummary {
+            name: name.to_owned(),
+            label: label.to_owned(),
+            payer: payer.map(str::to_owned),
+            ..f.clone()
+        };
+        // Each set's summary on its own thread: the same numbers, in the same order.
+        let sets: Vec<FlowSummary> = self.sets.into_par_iter().map(flow).collect();
+        let nb = meta.budgets.len();
+        let budgets = (meta.budgets.iter().enumerate())
+            .map(|(k, b)| named(&sets[self.set_of[1 + k]], &b.name, &b.label, Some(&meta.payers[b.payer].name)))
             .collect();
-        (Some(qs), icer, Some(nmb), Some(p), reference_values)
-    } else {
-        (None, None, None, None, Vec::new())
-    };
-    Summary {
-        arm: meta.arms[arm].clone(),
-        comparator: meta.arms[0].clone(),
-        budgets,
-        payers,
-        parties,
-        total,
-        health: HealthSummary {
-            life_years: Stats::of(&ly),
-            qalys,
-            icer,
-            net_monetary_benefit: nmb,
-            probability_cost_effective: p_ce,
-            willingness_to_pay: wtp,
-            reference_values,
-        },
-        iterations: n,
+        let payers = (meta.payers.iter().enumerate())
+            .map(|(k, p)| named(&sets[self.set_of[1 + nb + k]], &p.name, &p.label, None))
+            .collect();
+        let parties = meta
+            .parties
+            .par_iter()
+            .zip(self.parties)
+            .map(|(info, p)| named(&flow(p), &info.name, &info.label, Some(&info.payer)))
+            .collect();
+        let total = named(&sets[self.set_of[0]], "total", "Total", None);
+        let ly = self.life_years;
+        let wtp = meta.willingness_to_pay;
+        let (qalys, icer, nmb, p_ce, reference_values) = if meta.has_qalys {
+            let q = self.qalys;
+            let qs = Stats::of(&q);
+            let mean_cost = stats::mean(&total_costs);
+            let icer = (qs.mean != 0.0).then(|| mean_cost / qs.mean);
+            let at = |wtp: f64| -> (Stats, f64) {
+                let nmb: Vec<f64> = q.iter().zip(&total_costs).map(|(q, c)| wtp * q - c).collect();
+                (Stats::of(&nmb), stats::share_gaining(&nmb))
+            };
+            let (nmb, p) = at(wtp);
+            let reference_values = crate::Burden::ALL
+                .iter()
+                .map(|&burden| {
+                    let (net_monetary_benefit, probability_cost_effective) = at(burden.reference_value());
+                    ReferenceValue {
+                        burden,
+                        willingness_to_pay: burden.reference_value(),
+                        net_monetary_benefit,
+                        probability_cost_effective,
+                    }
+                })
+                .collect();
+            (Some(qs), icer, Some(nmb), Some(p), reference_values)
+        } else {
+            (None, None, None, None, Vec::new())
+        };
+        Summary {
+            arm: meta.arms[arm].clone(),
+            comparator: meta.arms[0].clone(),
+            budgets,
+            payers,
+            parties,
+            total,
+            health: HealthSummary {
+                life_years: Stats::of(&ly),
+                qalys,
+                icer,
+                net_monetary_benefit: nmb,
+                probability_cost_effective: p_ce,
+                willingness_to_pay: wtp,
+                reference_values,
+            },
+            iterations: n,
+        }
     }
 }
