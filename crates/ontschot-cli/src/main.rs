@@ -348,8 +348,8 @@ enum Keep {
     Trace,
 }
 
-/// A run with a progress bar on long runs, keeping the trace or the events when asked.
-fn simulate_with(model: &Model, args: &RunArgs, keep: Keep) -> Result<Results, String> {
+/// A progress bar on stderr for a long run (hidden for a short or quiet one).
+fn progress_bar(model: &Model, args: &RunArgs) -> ProgressBar {
     let n = args.iterations.unwrap_or(model.scenario().simulation.iterations);
     let individual = args.mode.unwrap_or(model.scenario().simulation.mode) == Mode::Individual;
     let long = if individual { n >= 10 } else { n >= 2_000 };
@@ -360,6 +360,12 @@ fn simulate_with(model: &Model, args: &RunArgs, keep: Keep) -> Result<Results, S
             .progress_chars("=> "),
     );
     bar.set_message(model.scenario().name.clone());
+    bar
+}
+
+/// A run with a progress bar on long runs, keeping the trace or the events when asked.
+fn simulate_with(model: &Model, args: &RunArgs, keep: Keep) -> Result<Results, String> {
+    let bar = progress_bar(model, args);
     let results = simulation(model, args)
         .trace(keep == Keep::Trace)
         .events(keep == Keep::Events)
@@ -443,21 +449,41 @@ fn run(path: &Path, args: &RunArgs, out: &Outputs, view: &str, by_party: bool, e
     let lang = out.lang()?;
     let model = load_with(path, args)?;
     let deterministic = simulation(&model, args).deterministic().map_err(|e| e.to_string())?;
-    let results = simulate_with(&model, args, if extras.trace { Keep::Trace } else { Keep::Flows })?;
     let arms = 1..model.arms().len();
-    let summaries: Vec<Summary> =
-        arms.clone().map(|a| results.summary(a)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
     let base: Vec<Summary> =
         arms.clone().map(|a| deterministic.summary(a)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let print = |meta: &ontschot::Meta, summaries: &[Summary], budget: &[ontschot::BudgetView]| {
+        print!("{}", table::header(&model, meta));
+        if view != "societal" {
+            print!("{}", table::render_budget(&model, budget, by_party));
+        }
+        if view != "budget" {
+            print!("{}", table::render(&model, meta, summaries, &base, by_party));
+        }
+    };
+    // Only the summaries asked for: the records are not kept (less memory, less time).
+    if !extras.trace && !extras.strategies && out.json.is_none() && out.xlsx.is_none() {
+        let bar = progress_bar(&model, args);
+        let run = simulation(&model, args).summarise_with_progress(|done, _| {
+            bar.set_position(done as u64);
+            true
+        });
+        bar.finish_and_clear();
+        let run = run.map_err(|e| e.to_string())?;
+        let (summaries, budget): (Vec<Summary>, Vec<ontschot::BudgetView>) =
+            run.arms.into_iter().map(|a| (a.summary, a.budget)).unzip();
+        print(&run.meta, &summaries, &budget);
+        if let Some(file) = out.csv {
+            write(file, &table::csv(&summaries, &budget, model.scenario().region.is_some()))?;
+        }
+        return Ok(());
+    }
+    let results = simulate_with(&model, args, if extras.trace { Keep::Trace } else { Keep::Flows })?;
+    let summaries: Vec<Summary> =
+        arms.clone().map(|a| results.summary(a)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
     let budget: Vec<ontschot::BudgetView> =
         arms.map(|a| results.budget_view(a)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
-    print!("{}", table::header(&model, &results));
-    if view != "societal" {
-        print!("{}", table::render_budget(&model, &budget, by_party));
-    }
-    if view != "budget" {
-        print!("{}", table::render(&model, &results, &summaries, &base, by_party));
-    }
+    print(results.meta(), &summaries, &budget);
     let trace = results.trace_summary().map_err(|e| e.to_string())?;
     if let Some(t) = &trace {
         print!("{}", table::events(t));

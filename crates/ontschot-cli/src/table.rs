@@ -1,6 +1,6 @@
 //! Text and CSV rendering of summaries.
 
-use ontschot::{BudgetView, FlowSummary, Model, Results, Summary};
+use ontschot::{BudgetView, FlowSummary, Meta, Model, Summary};
 use std::fmt::Write;
 
 /// Euros with thousands separators and a sign, e.g. `-1,234,567`.
@@ -35,8 +35,7 @@ fn bears_risk(meta: &ontschot::Meta, name: Option<&str>) -> bool {
 }
 
 /// The heading of `ontschot run`: the scenario and the run's settings.
-pub fn header(model: &Model, results: &Results) -> String {
-    let meta = results.meta();
+pub fn header(model: &Model, meta: &Meta) -> String {
     let s = model.scenario();
     let mut out = String::new();
     let _ = writeln!(out, "{} ({})", meta.scenario, meta.origin);
@@ -142,8 +141,7 @@ fn untouched_note(out: &mut String, hidden: &[String]) {
 
 /// The societal view printed by `ontschot run`: who pays and who benefits at reference prices,
 /// discounted over the horizon.
-pub fn render(model: &Model, results: &Results, summaries: &[Summary], base: &[Summary], by_party: bool) -> String {
-    let meta = results.meta();
+pub fn render(model: &Model, meta: &Meta, summaries: &[Summary], base: &[Summary], by_party: bool) -> String {
     let mut out = String::new();
     for (sum, det) in summaries.iter().zip(base) {
         let _ = writeln!(out);
