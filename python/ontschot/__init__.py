@@ -20,7 +20,7 @@ from . import format, plot, seeds
 from ._errors import DrawError, OntschotError, ResultsError, ScenarioError
 from ._finance import Solution, compare
 from ._ontschot import __version__
-from ._results import Results
+from ._results import Results, Summaries
 from ._scenario import Scenario
 from ._sensitivity import Sensitivity
 
@@ -33,6 +33,7 @@ __all__ = [
     "ScenarioError",
     "Sensitivity",
     "Solution",
+    "Summaries",
     "compare",
     "format",
     "__version__",

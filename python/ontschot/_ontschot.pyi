@@ -35,6 +35,16 @@ class Scenario:
         first_iteration: int = 0,
         trace: bool = False,
     ) -> Results: ...
+    def summarise(
+        self,
+        iterations: int | None = None,
+        seed: int | None = None,
+        threads: int | None = None,
+        progress: Callable[[int, int], object] | None = None,
+        mode: str | None = None,
+        max_memory: int | None = None,
+        first_iteration: int = 0,
+    ) -> str: ...
     def parameter_draws(
         self, iterations: int | None = None, seed: int | None = None
     ) -> tuple[list[str], npt.NDArray[np.float64]]: ...

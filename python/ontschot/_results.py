@@ -31,83 +31,24 @@ def _shown(x: Any, spec: str) -> str:
     return format(x, spec)
 
 
-class Results:
-    """The arrays and summaries of one run.
+class _Summarised:
+    """The tables of who pays and who benefits, shared by :class:`Results` and
+    :class:`Summaries`: both give each intervention arm's summary (``_summary``) and budget view
+    (``_budget_view``) as the core's JSON."""
 
-    Money comes in two views. The *societal view* (``array``, ``increment``, ``summary``,
-    ``who_pays``) values use at reference prices of the price year, and its summaries discount.
-    The *budget view* (``budget``, ``budget_array``, ``array(kind="cash")``) is each party's own
-    cash: tariffs, the share of a changed unit that releases cash, indexation to each calendar
-    year and own contributions by their rules, nominal and never discounted.
+    __slots__ = ()
+    _meta: dict[str, Any]
 
-    Flow arrays have axes ``[iteration, year, budget]`` in euros for the whole population,
-    undiscounted; effects ``[iteration, year, measure]`` with measure 0 = life-years, 1 = QALYs,
-    2 = participant-years, 3 = people starting the intervention.
-    Arrays are read-only views of the result's own memory (no copy). Arms and budgets can be given
-    by name or index; arm 0 is the comparator (usual care).
+    def _summary(self, arm: int | str) -> dict[str, Any]:
+        raise NotImplementedError
 
-    >>> import ontschot
-    >>> r = ontschot.seeds.welzijn_op_recept().run(iterations=100, seed=3, progress=False)
-    >>> r.increment("zvw").shape   # [iteration, year] for the first intervention
-    (100, 3)
-    """
-
-    __slots__ = ("_inner", "_meta", "_scenario")
-
-    def __init__(self) -> None:
-        raise TypeError("Results come from Scenario.run()")
-
-    @classmethod
-    def _wrap(cls, inner: _ontschot.Results) -> Results:
-        self = object.__new__(cls)
-        object.__setattr__(self, "_inner", inner)
-        object.__setattr__(self, "_meta", json.loads(inner.meta_json()))
-        object.__setattr__(self, "_scenario", None)
-        return self
-
-    # --- what the run is -------------------------------------------------------------------
-    @property
-    def meta(self) -> dict[str, Any]:
-        """Names of the axes and the run's settings (iterations, seed, discount rates, ...)."""
-        return dict(self._meta)
+    def _budget_view(self, arm: int | str) -> dict[str, Any]:
+        raise NotImplementedError
 
     @property
     def arms(self) -> list[str]:
         """Arm names; the first is the comparator."""
         return [a["name"] for a in self._meta["arms"]]
-
-    @property
-    def budgets(self) -> list[str]:
-        """Budget names: the last axis of the flow arrays."""
-        return [b["name"] for b in self._meta["budgets"]]
-
-    @property
-    def payers(self) -> list[str]:
-        """Payer names."""
-        return [p["name"] for p in self._meta["payers"]]
-
-    @property
-    def categories(self) -> list[str]:
-        """Care category names: the last axis of the detail arrays."""
-        return [c["name"] for c in self._meta["categories"]]
-
-    @property
-    def years(self) -> list[int]:
-        """Years of the horizon, from 1."""
-        return list(range(1, self._meta["years"] + 1))
-
-    @property
-    def calendar_years(self) -> list[int]:
-        """Calendar years of the horizon (the budget view's years), from the scenario's
-        ``start_year`` (or ``price_year``); model years 1, 2, ... when it gives neither."""
-        start = self._meta.get("start_year")
-        first = 1 if start is None else int(start)
-        return list(range(first, first + self._meta["years"]))
-
-    @property
-    def iterations(self) -> int:
-        """Number of iterations."""
-        return int(self._meta["iterations"])
 
     def _arm(self, arm: int | str, intervention: bool = False) -> int:
         names = self.arms
@@ -124,74 +65,6 @@ class Results:
         if intervention and index == 0:
             raise ValueError(f"arm {names[0]!r} is the comparator; choose an intervention: {', '.join(names[1:])}")
         return index
-
-    def _budget(self, budget: int | str) -> int:
-        names = self.budgets
-        if isinstance(budget, str):
-            if budget not in names:
-                raise KeyError(f"no budget named {budget!r}; budgets: {', '.join(names)}")
-            return names.index(budget)
-        index = int(budget)
-        if not 0 <= index < len(names):
-            raise IndexError(f"budget {index} out of range: the run has {len(names)} budgets")
-        return index
-
-    # --- arrays ------------------------------------------------------------------------------
-    def array(self, arm: int | str = 1, budget: int | str | None = None, kind: str = "care") -> np.ndarray:
-        """Costs of one arm: ``kind`` is ``"care"`` (care use at reference prices),
-        ``"programme"`` (the intervention's own costs), or their budget-view counterparts
-        ``"cash"`` and ``"cash_programme"`` (nominal cash of each calendar year). Axes
-        ``[iteration, year, budget]``, or ``[iteration, year]`` when ``budget`` is given. A
-        read-only view, no copy."""
-        a = self._arm(arm)
-        kinds = {
-            "care": self._inner.care,
-            "programme": self._inner.programme,
-            "cash": self._inner.cash,
-            "cash_programme": self._inner.cash_programme,
-        }
-        if kind not in kinds:
-            raise ValueError(f"kind must be one of {', '.join(map(repr, kinds))}, not {kind!r}")
-        arr = kinds[kind](a)
-        return arr if budget is None else arr[:, :, self._budget(budget)]
-
-    def increment(self, budget: int | str | None = None, arm: int | str = 1) -> np.ndarray:
-        """Total costs (care + programme) of ``arm`` minus the comparator's, per iteration and
-        year: positive means the budget pays more with the intervention. Axes
-        ``[iteration, year, budget]``, or ``[iteration, year]`` for one budget. A read-only view."""
-        arr = self._inner.increment(self._arm(arm, intervention=True))
-        return arr if budget is None else arr[:, :, self._budget(budget)]
-
-    def effects(self, arm: int | str = 1) -> np.ndarray:
-        """Life-years (measure 0), QALYs (1), participant-years (2) and people starting the
-        intervention (3), ``[iteration, year, measure]``."""
-        return self._inner.effects(self._arm(arm))
-
-    def detail(self, arm: int | str = 1) -> np.ndarray | None:
-        """Care costs per category ``[iteration, year, category]``, when run with ``detail=True``."""
-        return self._inner.detail(self._arm(arm))
-
-    def transfers(self, arm: int | str = 1) -> np.ndarray | None:
-        """Money moved by the financing arrangements in force, ``[iteration, year, budget]``:
-        positive where a budget pays, negative where it receives; ``None`` without arrangements."""
-        return self._inner.transfers(self._arm(arm))
-
-    def units(self, arm: int | str = 1) -> np.ndarray:
-        """Units of care use per category (contacts, days, hours), ``[iteration, year, category]``."""
-        return self._inner.units(self._arm(arm))
-
-    def discount_factors(self, of: str = "costs") -> np.ndarray:
-        """Discount factor per year, for ``"costs"`` or ``"effects"``, by the scenario's
-        ``discount.timing`` (by default year 1 undiscounted)."""
-        if of == "costs":
-            return np.asarray(self._inner.cost_discount_factors())
-        if of == "effects":
-            return np.asarray(self._inner.effect_discount_factors())
-        raise ValueError(f"of must be 'costs' or 'effects', not {of!r}")
-
-    # --- tables ------------------------------------------------------------------------------
-    def _summary(self, arm: int | str) -> dict[str, Any]:
-        return json.loads(self._inner.summary_json(self._arm(arm, intervention=True)))  # type: ignore[no-any-return]
 
     def summary(self, arm: int | str = 1) -> pd.DataFrame:
         """Who pays and who benefits, discounted over the horizon: one row per budget, per payer,
@@ -268,7 +141,7 @@ class Results:
         """
         if by not in ("payer", "budget", "party", "total"):
             raise ValueError(f"by must be 'payer', 'budget', 'party' or 'total', not {by!r}")
-        view = json.loads(self._inner.budget_json(self._arm(arm, intervention=True)))
+        view = self._budget_view(arm)
         parties = {"payer": view["payers"], "budget": view["budgets"], "party": view["parties"], "total": [view["total"]]}[by]
         rows = []
         for p in parties:
@@ -292,6 +165,202 @@ class Results:
                     }
                 )
         return Table(rows)
+
+
+
+class Summaries(_Summarised):
+    """What a run shows without its records (:meth:`Scenario.summarise`): per intervention arm
+    the societal summary and the budget view, the same numbers to the bit as those of
+    :meth:`Scenario.run` with the same settings, in a small part of its memory and time. The
+    tables are those of :class:`Results`: :meth:`summary`, :meth:`who_pays` and :meth:`budget`.
+
+    >>> import ontschot
+    >>> s = ontschot.seeds.welzijn_op_recept()
+    >>> lean = s.summarise(iterations=200, seed=3, progress=False)
+    >>> kept = s.run(iterations=200, seed=3, progress=False)
+    >>> lean.summary().equals(kept.summary())
+    True
+    """
+
+    __slots__ = ("_arms", "_meta")
+
+    def __init__(self) -> None:
+        raise TypeError("Summaries come from Scenario.summarise()")
+
+    @classmethod
+    def _wrap(cls, text: str) -> Summaries:
+        data = json.loads(text)
+        self = object.__new__(cls)
+        object.__setattr__(self, "_meta", data["meta"])
+        object.__setattr__(self, "_arms", data["arms"])
+        return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Summaries are read-only")
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Names of the axes and the run's settings (iterations, seed, discount rates, ...)."""
+        return dict(self._meta)
+
+    @property
+    def iterations(self) -> int:
+        """Number of iterations."""
+        return int(self._meta["iterations"])
+
+    def _summary(self, arm: int | str) -> dict[str, Any]:
+        return self._arms[self._arm(arm, intervention=True) - 1]["summary"]  # type: ignore[no-any-return]
+
+    def _budget_view(self, arm: int | str) -> dict[str, Any]:
+        return self._arms[self._arm(arm, intervention=True) - 1]["budget"]  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return f"<Summaries of {self._meta['scenario']}: {self.iterations} iterations, arms {', '.join(self.arms)}>"
+
+
+class Results(_Summarised):
+    """The arrays and summaries of one run.
+
+    Money comes in two views. The *societal view* (``array``, ``increment``, ``summary``,
+    ``who_pays``) values use at reference prices of the price year, and its summaries discount.
+    The *budget view* (``budget``, ``budget_array``, ``array(kind="cash")``) is each party's own
+    cash: tariffs, the share of a changed unit that releases cash, indexation to each calendar
+    year and own contributions by their rules, nominal and never discounted.
+
+    Flow arrays have axes ``[iteration, year, budget]`` in euros for the whole population,
+    undiscounted; effects ``[iteration, year, measure]`` with measure 0 = life-years, 1 = QALYs,
+    2 = participant-years, 3 = people starting the intervention.
+    Arrays are read-only views of the result's own memory (no copy). Arms and budgets can be given
+    by name or index; arm 0 is the comparator (usual care).
+
+    >>> import ontschot
+    >>> r = ontschot.seeds.welzijn_op_recept().run(iterations=100, seed=3, progress=False)
+    >>> r.increment("zvw").shape   # [iteration, year] for the first intervention
+    (100, 3)
+    """
+
+    __slots__ = ("_inner", "_meta", "_scenario")
+
+    def __init__(self) -> None:
+        raise TypeError("Results come from Scenario.run()")
+
+    @classmethod
+    def _wrap(cls, inner: _ontschot.Results) -> Results:
+        self = object.__new__(cls)
+        object.__setattr__(self, "_inner", inner)
+        object.__setattr__(self, "_meta", json.loads(inner.meta_json()))
+        object.__setattr__(self, "_scenario", None)
+        return self
+
+    # --- what the run is -------------------------------------------------------------------
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Names of the axes and the run's settings (iterations, seed, discount rates, ...)."""
+        return dict(self._meta)
+
+    @property
+    def budgets(self) -> list[str]:
+        """Budget names: the last axis of the flow arrays."""
+        return [b["name"] for b in self._meta["budgets"]]
+
+    @property
+    def payers(self) -> list[str]:
+        """Payer names."""
+        return [p["name"] for p in self._meta["payers"]]
+
+    @property
+    def categories(self) -> list[str]:
+        """Care category names: the last axis of the detail arrays."""
+        return [c["name"] for c in self._meta["categories"]]
+
+    @property
+    def years(self) -> list[int]:
+        """Years of the horizon, from 1."""
+        return list(range(1, self._meta["years"] + 1))
+
+    @property
+    def calendar_years(self) -> list[int]:
+        """Calendar years of the horizon (the budget view's years), from the scenario's
+        ``start_year`` (or ``price_year``); model years 1, 2, ... when it gives neither."""
+        start = self._meta.get("start_year")
+        first = 1 if start is None else int(start)
+        return list(range(first, first + self._meta["years"]))
+
+    @property
+    def iterations(self) -> int:
+        """Number of iterations."""
+        return int(self._meta["iterations"])
+
+    def _budget(self, budget: int | str) -> int:
+        names = self.budgets
+        if isinstance(budget, str):
+            if budget not in names:
+                raise KeyError(f"no budget named {budget!r}; budgets: {', '.join(names)}")
+            return names.index(budget)
+        index = int(budget)
+        if not 0 <= index < len(names):
+            raise IndexError(f"budget {index} out of range: the run has {len(names)} budgets")
+        return index
+
+    # --- arrays ------------------------------------------------------------------------------
+    def array(self, arm: int | str = 1, budget: int | str | None = None, kind: str = "care") -> np.ndarray:
+        """Costs of one arm: ``kind`` is ``"care"`` (care use at reference prices),
+        ``"programme"`` (the intervention's own costs), or their budget-view counterparts
+        ``"cash"`` and ``"cash_programme"`` (nominal cash of each calendar year). Axes
+        ``[iteration, year, budget]``, or ``[iteration, year]`` when ``budget`` is given. A
+        read-only view, no copy."""
+        a = self._arm(arm)
+        kinds = {
+            "care": self._inner.care,
+            "programme": self._inner.programme,
+            "cash": self._inner.cash,
+            "cash_programme": self._inner.cash_programme,
+        }
+        if kind not in kinds:
+            raise ValueError(f"kind must be one of {', '.join(map(repr, kinds))}, not {kind!r}")
+        arr = kinds[kind](a)
+        return arr if budget is None else arr[:, :, self._budget(budget)]
+
+    def increment(self, budget: int | str | None = None, arm: int | str = 1) -> np.ndarray:
+        """Total costs (care + programme) of ``arm`` minus the comparator's, per iteration and
+        year: positive means the budget pays more with the intervention. Axes
+        ``[iteration, year, budget]``, or ``[iteration, year]`` for one budget. A read-only view."""
+        arr = self._inner.increment(self._arm(arm, intervention=True))
+        return arr if budget is None else arr[:, :, self._budget(budget)]
+
+    def effects(self, arm: int | str = 1) -> np.ndarray:
+        """Life-years (measure 0), QALYs (1), participant-years (2) and people starting the
+        intervention (3), ``[iteration, year, measure]``."""
+        return self._inner.effects(self._arm(arm))
+
+    def detail(self, arm: int | str = 1) -> np.ndarray | None:
+        """Care costs per category ``[iteration, year, category]``, when run with ``detail=True``."""
+        return self._inner.detail(self._arm(arm))
+
+    def transfers(self, arm: int | str = 1) -> np.ndarray | None:
+        """Money moved by the financing arrangements in force, ``[iteration, year, budget]``:
+        positive where a budget pays, negative where it receives; ``None`` without arrangements."""
+        return self._inner.transfers(self._arm(arm))
+
+    def units(self, arm: int | str = 1) -> np.ndarray:
+        """Units of care use per category (contacts, days, hours), ``[iteration, year, category]``."""
+        return self._inner.units(self._arm(arm))
+
+    def discount_factors(self, of: str = "costs") -> np.ndarray:
+        """Discount factor per year, for ``"costs"`` or ``"effects"``, by the scenario's
+        ``discount.timing`` (by default year 1 undiscounted)."""
+        if of == "costs":
+            return np.asarray(self._inner.cost_discount_factors())
+        if of == "effects":
+            return np.asarray(self._inner.effect_discount_factors())
+        raise ValueError(f"of must be 'costs' or 'effects', not {of!r}")
+
+    # --- tables ------------------------------------------------------------------------------
+    def _summary(self, arm: int | str) -> dict[str, Any]:
+        return json.loads(self._inner.summary_json(self._arm(arm, intervention=True)))  # type: ignore[no-any-return]
+
+    def _budget_view(self, arm: int | str) -> dict[str, Any]:
+        return json.loads(self._inner.budget_json(self._arm(arm, intervention=True)))  # type: ignore[no-any-return]
 
     def free_riders(self, arm: int | str = 1) -> pd.DataFrame:
         """A region's municipalities and insurers, each when every party joins and pays by the

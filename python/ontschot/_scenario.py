@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ._finance import Solution
-    from ._results import Results
+    from ._results import Results, Summaries
     from ._sensitivity import Sensitivity
 
 
@@ -210,6 +210,36 @@ class Scenario:
         )
         object.__setattr__(results, "_scenario", self)
         return results
+
+    def summarise(
+        self,
+        iterations: int | None = None,
+        seed: int | None = None,
+        threads: int | None = None,
+        *,
+        progress: bool | ProgressCallback | None = None,
+        mode: Literal["cohort", "individual"] | None = None,
+        max_memory: float | None = None,
+        first_iteration: int = 0,
+    ) -> Summaries:
+        """Runs the Monte Carlo simulation and keeps only the summaries: per intervention arm who
+        pays and who benefits (:meth:`Summaries.summary`, :meth:`Summaries.who_pays`) and each
+        party's cash per year (:meth:`Summaries.budget`), the same numbers to the bit as those of
+        :meth:`run` with the same settings. Blocks of iterations are simulated and added to the
+        summaries in their order, so the run needs a small part of the memory of :meth:`run`
+        (100,000 SamenOud iterations: under 100 MB rather than about 450 MB) and less time. The
+        arguments are those of :meth:`run`; there are no arrays, trace or costs per category.
+
+        >>> import ontschot
+        >>> s = ontschot.seeds.samenoud().summarise(iterations=300, seed=1, progress=False)
+        >>> s.who_pays(by="payer")["net"].notna().all().item()
+        True
+        """
+        from ._results import Summaries
+
+        iterations, seed, threads, first = _counts(iterations=iterations, seed=seed, threads=threads, first_iteration=first_iteration)
+        callback = resolve(progress, self._inner_name())
+        return Summaries._wrap(self._inner.summarise(iterations, seed, threads, callback, mode, _bytes(max_memory), first or 0))
 
     def solve(
         self,

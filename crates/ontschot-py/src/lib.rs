@@ -41,22 +41,39 @@ impl Scenario {
         trace: bool,
     ) -> PyResult<(Model, ontschot::Results)> {
         let model = Model::new(&self.inner).map_err(to_py)?;
+        let results = {
+            let sim = self.configured(&model, iterations, seed, threads, detail, mode, max_memory)?;
+            let sim = sim.first_iteration(first_iteration).trace(trace);
+            let total = iterations.unwrap_or(self.inner.simulation.iterations);
+            run_interruptibly(py, total, progress, |tick| sim.run_with_progress(tick))?
+        };
+        Ok((model, results))
+    }
+
+    /// A run of `model` with the settings given from Python.
+    #[allow(clippy::too_many_arguments)]
+    fn configured<'m>(
+        &self,
+        model: &'m Model,
+        iterations: Option<usize>,
+        seed: Option<u64>,
+        threads: Option<usize>,
+        detail: Option<bool>,
+        mode: Option<&str>,
+        max_memory: Option<u64>,
+    ) -> PyResult<Simulation<'m>> {
         let mode = mode
             .map(str::parse::<Mode>)
             .transpose()
             .map_err(|reason| to_py(ontschot::Error::Settings { field: "mode", reason }))?;
-        let results = {
-            let mut sim =
-                configure(&model, iterations, seed, threads, detail).first_iteration(first_iteration).trace(trace);
-            if let Some(mode) = mode {
-                sim = sim.mode(mode);
-            }
-            if let Some(bytes) = max_memory {
-                sim = sim.max_memory(bytes);
-            }
-            run_interruptibly(py, &sim, iterations.unwrap_or(self.inner.simulation.iterations), progress)?
-        };
-        Ok((model, results))
+        let mut sim = configure(model, iterations, seed, threads, detail);
+        if let Some(mode) = mode {
+            sim = sim.mode(mode);
+        }
+        if let Some(bytes) = max_memory {
+            sim = sim.max_memory(bytes);
+        }
+        Ok(sim)
     }
 }
 
@@ -132,6 +149,28 @@ impl Scenario {
     ) -> PyResult<Results> {
         self.simulate(py, iterations, seed, threads, detail, progress, mode, max_memory, first_iteration, trace)
             .map(|(_, r)| Results::new(r))
+    }
+
+    /// Runs the scenario without keeping the records; returns `Simulation::summarise` as JSON.
+    #[pyo3(signature = (iterations=None, seed=None, threads=None, progress=None, mode=None, max_memory=None, first_iteration=0))]
+    #[allow(clippy::too_many_arguments)]
+    fn summarise(
+        &self,
+        py: Python<'_>,
+        iterations: Option<usize>,
+        seed: Option<u64>,
+        threads: Option<usize>,
+        progress: Option<Bound<'_, PyAny>>,
+        mode: Option<&str>,
+        max_memory: Option<u64>,
+        first_iteration: usize,
+    ) -> PyResult<String> {
+        let model = Model::new(&self.inner).map_err(to_py)?;
+        let sim = self.configured(&model, iterations, seed, threads, None, mode, max_memory)?;
+        let sim = sim.first_iteration(first_iteration);
+        let total = iterations.unwrap_or(self.inner.simulation.iterations);
+        let summaries = run_interruptibly(py, total, progress, |tick| sim.summarise_with_progress(tick))?;
+        serde_json::to_string(&summaries).map_err(|e| PyValueError::new_err(e.to_string()))
     }
 
     /// The results of ranges of one run of this scenario joined into the whole run.
@@ -413,12 +452,12 @@ impl Drop for Finish<'_> {
 
 /// Runs the simulation on a worker thread while this thread, without the GIL, wakes every 100 ms
 /// to notice Ctrl-C (signals are only seen on the main thread) and to call `progress(done, total)`.
-fn run_interruptibly(
+fn run_interruptibly<T: Send>(
     py: Python<'_>,
-    sim: &Simulation<'_>,
     total: usize,
     progress: Option<Bound<'_, PyAny>>,
-) -> PyResult<ontschot::Results> {
+    work: impl FnOnce(&(dyn Fn(usize, usize) -> bool + Sync)) -> ontschot::Result<T> + Send,
+) -> PyResult<T> {
     let done = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let finished = AtomicBool::new(false);
@@ -429,7 +468,7 @@ fn run_interruptibly(
             // Set on every way out, a panic included, so that the caller never waits forever; and
             // wake the caller at once rather than at its next tick.
             let _finish = Finish { flag: &finished, caller: &caller };
-            sim.run_with_progress(|d, _| {
+            work(&|d, _| {
                 done.store(d, Ordering::Relaxed);
                 !stop.load(Ordering::Relaxed)
             })

@@ -1,0 +1,43 @@
+"""Scenario.summarise: the summaries of a run without its records, equal to those of a kept run."""
+
+from __future__ import annotations
+
+import pytest
+
+import ontschot
+
+
+@pytest.mark.parametrize("name", ["samenoud", "region_samenoud", "welzijn_op_recept"])
+def test_the_tables_equal_those_of_a_kept_run(name: str) -> None:
+    scenario = ontschot.seeds.load(name)
+    # Several blocks of iterations, the last one shorter, and a range of a larger run.
+    lean = scenario.summarise(iterations=3000, seed=8, first_iteration=11, progress=False)
+    kept = scenario.run(iterations=3000, seed=8, first_iteration=11, progress=False)
+    assert lean.iterations == 3000
+    assert lean.meta == kept.meta
+    for by in ("budget", "payer", "party"):
+        assert lean.who_pays(by=by, after=True).equals(kept.who_pays(by=by, after=True))
+        assert lean.budget(by=by).equals(kept.budget(by=by))
+    assert lean.summary().equals(kept.summary())
+    assert lean.budget(by="total").equals(kept.budget(by="total"))
+
+
+def test_progress_is_reported_and_arms_are_checked() -> None:
+    calls: list[tuple[int, int]] = []
+    s = ontschot.seeds.welzijn_op_recept().summarise(
+        iterations=500, seed=1, progress=lambda done, total: calls.append((done, total))
+    )
+    assert calls[-1] == (500, 500)
+    with pytest.raises(ValueError, match="is the comparator"):
+        s.summary(0)
+    with pytest.raises(KeyError, match="no arm named 'nobody'"):
+        s.summary("nobody")
+    with pytest.raises(AttributeError, match="read-only"):
+        s.x = 1  # type: ignore[attr-defined]
+
+
+def test_bad_settings_name_the_field() -> None:
+    with pytest.raises(ontschot.OntschotError, match="iterations"):
+        ontschot.seeds.samenoud().summarise(iterations=0, progress=False)
+    with pytest.raises(ontschot.OntschotError, match="above the limit"):
+        ontschot.seeds.samenoud().summarise(iterations=10_000_000, max_memory=0.001, progress=False)
