@@ -227,7 +227,8 @@ class Scenario:
         party's cash per year (:meth:`Summaries.budget`), the same numbers to the bit as those of
         :meth:`run` with the same settings. Blocks of iterations are simulated and added to the
         summaries in their order, so the run needs a small part of the memory of :meth:`run`
-        (100,000 SamenOud iterations: under 100 MB rather than about 450 MB) and less time. The
+        (100,000 SamenOud iterations: under 100 MB rather than about 450 MB) and, on several
+        threads, less time. The
         arguments are those of :meth:`run`; there are no arrays, trace or costs per category.
 
         >>> import ontschot

@@ -257,7 +257,8 @@ impl<'m> Simulation<'m> {
     /// views ([`Results::summary`] and [`Results::budget_view`]), without keeping the iterations'
     /// records: blocks of iterations are simulated into one buffer and added to the summaries in
     /// their order, so the numbers are those of [`Simulation::run`] to the bit, in a small part of
-    /// its memory and time. The trace, the events and the costs per category are not kept.
+    /// its memory (100,000 SamenOud iterations: under 100 MB rather than about 450 MB) and, on
+    /// several threads, less time. The trace, the events and the costs per category are not kept.
     ///
     /// Arrangements in force are applied block by block, as they work iteration by iteration; a
     /// pooled budget keyed by expected savings needs every iteration's savings first, and with
