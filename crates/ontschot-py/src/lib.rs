@@ -15,6 +15,7 @@ use pyo3::exceptions::{PyIndexError, PyKeyError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -523,18 +524,18 @@ fn configure<'m>(
     sim
 }
 
-/// The arrays of a run; the increments (arm minus comparator) are computed once, so that every
-/// array handed to Python is a read-only view of memory held here.
+/// The arrays of a run; an arm's increments (arm minus comparator) are computed when first asked
+/// for and then kept, so that every array handed to Python is a read-only view of memory held
+/// here, and a run whose increments nobody reads never pays for them.
 #[pyclass(module = "ontschot._ontschot", frozen)]
 struct Results {
     inner: ontschot::Results,
-    increments: Vec<Array3<f64>>,
+    increments: Vec<OnceLock<Array3<f64>>>,
 }
 
 impl Results {
     fn new(inner: ontschot::Results) -> Self {
-        let increments =
-            (1..inner.meta().arms.len()).map(|a| inner.increment(a).expect("an arm of this run")).collect();
+        let increments = (1..inner.meta().arms.len()).map(|_| OnceLock::new()).collect();
         Results { inner, increments }
     }
 
@@ -677,7 +678,8 @@ impl Results {
                 this.increments.len()
             )));
         }
-        view(&this.increments[arm - 1], slf)
+        let increment = this.increments[arm - 1].get_or_init(|| this.inner.increment(arm).expect("an arm of this run"));
+        view(increment, slf)
     }
 
     fn cost_discount_factors(&self) -> Vec<f64> {

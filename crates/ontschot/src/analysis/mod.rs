@@ -558,12 +558,14 @@ pub fn variants(
         let (name, label, s) = item?;
         let model = Model::new(&s)?;
         check_arm(&model, arm)?;
-        let r = Simulation::new(&model).iterations(iterations).seed(seed).threads(threads).run()?;
+        // Only the summaries are needed: the records are not kept.
+        let mut r = Simulation::new(&model).iterations(iterations).seed(seed).threads(threads).summarise()?;
+        let crate::results::ArmSummary { summary, budget } = r.arms.swap_remove(arm - 1);
         out.push(crate::finance::Compared {
             name,
             label,
-            summary: r.summary(arm)?,
-            budget: r.budget_view(arm)?,
+            summary,
+            budget,
             hypothetical: false,
             instrument: None,
             legal_basis: None,
