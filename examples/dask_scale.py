@@ -44,9 +44,14 @@ def spread(client, scenario: ontschot.Scenario, iterations: int, seed: int, piec
     return ontschot.Results.merge(client.gather(futures))
 
 
+def summarise(scenario: ontschot.Scenario, iterations: int, seed: int) -> ontschot.Summaries:
+    """One worker's task for a variant: only its summaries, a few kilobytes to send back."""
+    return scenario.summarise(iterations=iterations, seed=seed, threads=1, progress=False)
+
+
 def variants(client, scenario: ontschot.Scenario, values: dict[str, dict[str, float]], iterations: int, seed: int):
     """Each variant as one task on the same seed; who pays per payer for each, side by side."""
-    tasks = {name: client.submit(run_range, scenario.with_values(v), 0, iterations, seed, pure=False) for name, v in values.items()}
+    tasks = {name: client.submit(summarise, scenario.with_values(v), iterations, seed, pure=False) for name, v in values.items()}
     nets = {name: f.result().who_pays(by="payer")["net"] for name, f in tasks.items()}
     import pandas as pd
 

@@ -198,6 +198,16 @@ class Summaries(_Summarised):
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Summaries are read-only")
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # As the core's JSON: summaries sent back from a Dask worker, say, arrive whole.
+        return (Summaries._wrap, (json.dumps({"meta": self._meta, "arms": self._arms}),))
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every number and setting is the same."""
+        return isinstance(other, Summaries) and (self._meta, self._arms) == (other._meta, other._arms)
+
+    __hash__ = None  # type: ignore[assignment]
+
     @property
     def meta(self) -> dict[str, Any]:
         """Names of the axes and the run's settings (iterations, seed, discount rates, ...)."""

@@ -36,6 +36,16 @@ def test_progress_is_reported_and_arms_are_checked() -> None:
         s.x = 1  # type: ignore[attr-defined]
 
 
+def test_summaries_pickle_whole() -> None:
+    import pickle
+
+    s = ontschot.seeds.samenoud().summarise(iterations=200, seed=2, progress=False)
+    back = pickle.loads(pickle.dumps(s))
+    assert back == s
+    assert back.who_pays(by="payer").equals(s.who_pays(by="payer"))
+    assert back != ontschot.seeds.samenoud().summarise(iterations=200, seed=3, progress=False)
+
+
 def test_bad_settings_name_the_field() -> None:
     with pytest.raises(ontschot.OntschotError, match="iterations"):
         ontschot.seeds.samenoud().summarise(iterations=0, progress=False)
