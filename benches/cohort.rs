@@ -29,12 +29,14 @@ fn cohort(c: &mut Criterion) {
         b.iter(|| Simulation::new(&wor).iterations(100_000).threads(Some(2)).run().expect("runs"))
     });
     // Both views' summaries of a run: from the kept records, and without keeping them.
-    g.bench_function("samenoud_100k_run_then_summaries_2_threads", |b| {
-        b.iter(|| {
-            let r = Simulation::new(&samenoud).iterations(100_000).threads(Some(2)).run().expect("runs");
-            black_box((r.summary(1).unwrap(), r.budget_view(1).unwrap()))
-        })
-    });
+    for threads in [1, 2] {
+        g.bench_function(format!("samenoud_100k_run_then_summaries_{threads}_threads"), |b| {
+            b.iter(|| {
+                let r = Simulation::new(&samenoud).iterations(100_000).threads(Some(threads)).run().expect("runs");
+                black_box((r.summary(1).unwrap(), r.budget_view(1).unwrap()))
+            })
+        });
+    }
     for threads in [1, 2] {
         g.bench_function(format!("samenoud_100k_summarise_{threads}_threads"), |b| {
             b.iter(|| Simulation::new(&samenoud).iterations(100_000).threads(Some(threads)).summarise().expect("runs"))
