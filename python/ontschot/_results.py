@@ -167,11 +167,10 @@ class _Summarised:
         return Table(rows)
 
 
-
 class Summaries(_Summarised):
     """What a run shows without its records (:meth:`Scenario.summarise`): per intervention arm
     the societal summary and the budget view, the same numbers to the bit as those of
-    :meth:`Scenario.run` with the same settings, in a small part of its memory and time. The
+    :meth:`Scenario.run` with the same settings, in a small part of its memory. The
     tables are those of :class:`Results`: :meth:`summary`, :meth:`who_pays` and :meth:`budget`.
 
     >>> import ontschot
