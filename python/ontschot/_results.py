@@ -46,6 +46,16 @@ class _Summarised:
         raise NotImplementedError
 
     @property
+    def meta(self) -> dict[str, Any]:
+        """Names of the axes and the run's settings (iterations, seed, discount rates, ...)."""
+        return dict(self._meta)
+
+    @property
+    def iterations(self) -> int:
+        """Number of iterations."""
+        return int(self._meta["iterations"])
+
+    @property
     def arms(self) -> list[str]:
         """Arm names; the first is the comparator."""
         return [a["name"] for a in self._meta["arms"]]
@@ -207,16 +217,6 @@ class Summaries(_Summarised):
 
     __hash__ = None  # type: ignore[assignment]
 
-    @property
-    def meta(self) -> dict[str, Any]:
-        """Names of the axes and the run's settings (iterations, seed, discount rates, ...)."""
-        return dict(self._meta)
-
-    @property
-    def iterations(self) -> int:
-        """Number of iterations."""
-        return int(self._meta["iterations"])
-
     def _summary(self, arm: int | str) -> dict[str, Any]:
         return self._arms[self._arm(arm, intervention=True) - 1]["summary"]  # type: ignore[no-any-return]
 
@@ -263,11 +263,6 @@ class Results(_Summarised):
 
     # --- what the run is -------------------------------------------------------------------
     @property
-    def meta(self) -> dict[str, Any]:
-        """Names of the axes and the run's settings (iterations, seed, discount rates, ...)."""
-        return dict(self._meta)
-
-    @property
     def budgets(self) -> list[str]:
         """Budget names: the last axis of the flow arrays."""
         return [b["name"] for b in self._meta["budgets"]]
@@ -294,11 +289,6 @@ class Results(_Summarised):
         start = self._meta.get("start_year")
         first = 1 if start is None else int(start)
         return list(range(first, first + self._meta["years"]))
-
-    @property
-    def iterations(self) -> int:
-        """Number of iterations."""
-        return int(self._meta["iterations"])
 
     def _budget(self, budget: int | str) -> int:
         names = self.budgets

@@ -297,7 +297,7 @@ impl<'m> Simulation<'m> {
         let lean = Simulation { detail: false, trace: false, events: false, ..self.clone() };
         let layout = Layout::new(model, false, false, false);
         let per = lean.stream_block(&layout);
-        lean.check(Draws::Random, iterations, lean.summaries_memory(iterations, per))?;
+        lean.check(Draws::Random, iterations, lean.summaries_memory(&layout, iterations, per))?;
         let tick = Tick::new(iterations, &progress);
         lean.in_pool(|| {
             let mut results: Option<Results> = None;
@@ -366,7 +366,7 @@ impl<'m> Simulation<'m> {
 
     /// The memory [`Simulation::summarise`] needs, estimated in bytes: one block of records,
     /// and per iteration and intervention arm the values the summaries keep.
-    fn summaries_memory(&self, iterations: usize, per: usize) -> u64 {
+    fn summaries_memory(&self, layout: &Layout, iterations: usize, per: usize) -> u64 {
         let m = self.model;
         let years = m.n_years();
         let (nb, payers, parties) = (m.budgets.len(), m.payers().len(), m.parties().len());
@@ -374,7 +374,7 @@ impl<'m> Simulation<'m> {
         // Investment, savings and money received per flow, life-years and QALYs, and the cash
         // per year of each flow; about as much again while the statistics sort them.
         let values = (m.arms.len().saturating_sub(1) * (3 * flows + 2 + years * flows)) as u64;
-        let block = Layout::new(m, false, false, false).len as u64 * per.min(iterations) as u64;
+        let block = layout.len as u64 * per.min(iterations) as u64;
         (iterations as u64).saturating_mul(values).saturating_mul(8 * 2).saturating_add(block * 8)
     }
 
