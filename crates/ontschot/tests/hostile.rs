@@ -36,6 +36,11 @@ fn a_run_that_needs_more_memory_than_allowed_is_refused_with_the_estimate() {
     let err = sim.run().unwrap_err().to_string();
     assert!(err.starts_with("simulation.iterations: 100000000 iterations need about"), "{err}");
     assert!(err.contains("above the limit of 8.0 GB") && err.contains("--max-memory"), "{err}");
+    assert!(err.contains("or ranges of them one after another"), "a kept run's ranges join: {err}");
+    // Summaries of ranges cannot be joined: their refusal does not suggest it.
+    let err = Simulation::new(&model).iterations(100_000).max_memory(1_000_000).summarise().unwrap_err().to_string();
+    assert!(err.starts_with("simulation.iterations: 100000 iterations need about"), "{err}");
+    assert!(!err.contains("ranges") && err.contains("run fewer iterations, or raise the limit"), "{err}");
     // A raised limit lets a run through that the default refuses; a lowered one stops a small run.
     let small = Simulation::new(&model).iterations(10);
     assert!(small.clone().max_memory(small.memory_needed(10)).run().is_ok());

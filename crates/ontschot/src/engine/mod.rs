@@ -270,8 +270,8 @@ impl<'m> Simulation<'m> {
     /// let sim = Simulation::new(&model).iterations(300).seed(5);
     /// let summaries = sim.summarise().unwrap();
     /// let kept = sim.run().unwrap();
-    /// assert_eq!(summaries.arms[0].summary, kept.summary(1).unwrap());
-    /// assert_eq!(summaries.arms[0].budget, kept.budget_view(1).unwrap());
+    /// assert_eq!(summaries.arm(1).unwrap().summary, kept.summary(1).unwrap());
+    /// assert_eq!(summaries.arm(1).unwrap().budget, kept.budget_view(1).unwrap());
     /// assert_eq!(&summaries.meta, kept.meta());
     /// ```
     pub fn summarise(&self) -> Result<Summaries> {
@@ -297,7 +297,7 @@ impl<'m> Simulation<'m> {
         let lean = Simulation { detail: false, trace: false, events: false, ..self.clone() };
         let layout = Layout::new(model, false, false, false);
         let per = lean.stream_block(&layout);
-        lean.check(Draws::Random, iterations, lean.summaries_memory(&layout, iterations, per))?;
+        lean.check(Draws::Random, iterations, lean.summaries_memory(&layout, iterations, per), false)?;
         let tick = Tick::new(iterations, &progress);
         lean.in_pool(|| {
             let mut results: Option<Results> = None;
@@ -384,7 +384,7 @@ impl<'m> Simulation<'m> {
         iterations: usize,
         progress: &(dyn Fn(usize, usize) -> bool + Sync),
     ) -> Result<Results> {
-        self.check(draws, iterations, self.memory_needed(iterations))?;
+        self.check(draws, iterations, self.memory_needed(iterations), true)?;
         let model = self.model;
         let layout = Layout::new(model, self.detail, self.trace, self.events);
         let mut buffers = layout.allocate(iterations)?;
@@ -399,8 +399,9 @@ impl<'m> Simulation<'m> {
 
     /// Refuses a run that cannot or should not start, before any work: no iterations, a thread
     /// count or memory beyond the limits, draws likely outside a field's range, a mode or trace
-    /// the scenario cannot have.
-    fn check(&self, draws: Draws, iterations: usize, needed: u64) -> Result<()> {
+    /// the scenario cannot have. `kept`: the run keeps its records, so that ranges of it can be
+    /// run one after another and joined ([`Results::merge`]); summaries cannot be joined.
+    fn check(&self, draws: Draws, iterations: usize, needed: u64, kept: bool) -> Result<()> {
         if iterations == 0 {
             return Err(Error::Settings { field: "iterations", reason: "must be at least 1".into() });
         }
@@ -413,10 +414,11 @@ impl<'m> Simulation<'m> {
             });
         }
         if needed > self.max_memory {
+            let ranges = if kept { ", or ranges of them one after another" } else { "" };
             return Err(Error::Settings {
                 field: "iterations",
                 reason: format!(
-                    "{iterations} iterations need about {} of memory, above the limit of {}: run fewer iterations, or ranges of them one after another, or raise the limit (CLI --max-memory, Python max_memory=, Rust Simulation::max_memory)",
+                    "{iterations} iterations need about {} of memory, above the limit of {}: run fewer iterations{ranges}, or raise the limit (CLI --max-memory, Python max_memory=, Rust Simulation::max_memory)",
                     gigabytes(needed),
                     gigabytes(self.max_memory)
                 ),

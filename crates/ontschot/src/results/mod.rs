@@ -454,6 +454,27 @@ pub struct Meta {
     pub joiners: Vec<bool>,
 }
 
+impl Meta {
+    /// `arm` is an intervention arm of the run: a named error for the comparator, arm 0, or an
+    /// arm the run does not have.
+    pub(crate) fn intervention_arm(&self, arm: usize) -> Result<()> {
+        let arms = &self.arms;
+        let names = || arms.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ");
+        let reason = if arm == 0 {
+            format!(
+                "arm 0 is the comparator ('{}'), which every summary compares an intervention arm with: choose 1 to {}",
+                arms[0].name,
+                arms.len() - 1
+            )
+        } else if arm >= arms.len() {
+            format!("the run has arms 0 to {} ({}); {arm} is not one of them", arms.len() - 1, names())
+        } else {
+            return Ok(());
+        };
+        Err(Error::Settings { field: "arm", reason })
+    }
+}
+
 fn cohort() -> String {
     "cohort".into()
 }
@@ -898,20 +919,7 @@ impl Results {
 
     /// `arm` is an intervention arm of this run.
     pub(crate) fn intervention_arm(&self, arm: usize) -> Result<()> {
-        let arms = &self.meta.arms;
-        let names = || arms.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ");
-        let reason = if arm == 0 {
-            format!(
-                "arm 0 is the comparator ('{}'), which every summary compares an intervention arm with: choose 1 to {}",
-                arms[0].name,
-                arms.len() - 1
-            )
-        } else if arm >= arms.len() {
-            format!("the run has arms 0 to {} ({}); {arm} is not one of them", arms.len() - 1, names())
-        } else {
-            return Ok(());
-        };
-        Err(Error::Settings { field: "arm", reason })
+        self.meta.intervention_arm(arm)
     }
 
     /// The societal summary of `arm` with other transfers than those in force (see
@@ -1373,6 +1381,24 @@ pub struct Summaries {
     pub meta: Meta,
     /// Arms 1, 2, ... against the comparator, arm 0.
     pub arms: Vec<ArmSummary>,
+}
+
+impl Summaries {
+    /// The summaries of intervention arm `arm` (1, 2, ...), as [`Results::summary`] and
+    /// [`Results::budget_view`] check it: an error names the comparator, arm 0, or an arm the
+    /// run does not have.
+    ///
+    /// ```
+    /// let model = ontschot::Model::new(&ontschot::seeds::welzijn_op_recept()).unwrap();
+    /// let s = ontschot::Simulation::new(&model).iterations(50).summarise().unwrap();
+    /// assert_eq!(s.arm(1).unwrap().summary.iterations, 50);
+    /// assert!(s.arm(0).unwrap_err().to_string().contains("comparator"));
+    /// assert!(s.arm(2).is_err());
+    /// ```
+    pub fn arm(&self, arm: usize) -> Result<&ArmSummary> {
+        self.meta.intervention_arm(arm)?;
+        Ok(&self.arms[arm - 1])
+    }
 }
 
 /// One intervention arm against the comparator in both views of money.
