@@ -45,7 +45,7 @@ def spread(client, scenario: ontschot.Scenario, iterations: int, seed: int, piec
 
 
 def summarise(scenario: ontschot.Scenario, iterations: int, seed: int) -> ontschot.Summaries:
-    """One worker's task for a variant: only its summaries, a few kilobytes to send back."""
+    """One worker's task for a variant: only its summaries (tens of kilobytes) to send back."""
     return scenario.summarise(iterations=iterations, seed=seed, threads=1, progress=False)
 
 

@@ -60,6 +60,34 @@ class _Summarised:
         """Arm names; the first is the comparator."""
         return [a["name"] for a in self._meta["arms"]]
 
+    @property
+    def budgets(self) -> list[str]:
+        """Budget names: the last axis of the flow arrays."""
+        return [b["name"] for b in self._meta["budgets"]]
+
+    @property
+    def payers(self) -> list[str]:
+        """Payer names."""
+        return [p["name"] for p in self._meta["payers"]]
+
+    @property
+    def categories(self) -> list[str]:
+        """Care category names: the last axis of the detail arrays."""
+        return [c["name"] for c in self._meta["categories"]]
+
+    @property
+    def years(self) -> list[int]:
+        """Years of the horizon, from 1."""
+        return list(range(1, self._meta["years"] + 1))
+
+    @property
+    def calendar_years(self) -> list[int]:
+        """Calendar years of the horizon (the budget view's years), from the scenario's
+        ``start_year`` (or ``price_year``); model years 1, 2, ... when it gives neither."""
+        start = self._meta.get("start_year")
+        first = 1 if start is None else int(start)
+        return list(range(first, first + self._meta["years"]))
+
     def _arm(self, arm: int | str, intervention: bool = False) -> int:
         names = self.arms
         if isinstance(arm, str):
@@ -176,12 +204,48 @@ class _Summarised:
                 )
         return Table(rows)
 
+    def health(self, arm: int | str = 1) -> pd.Series:
+        """Life-years and QALYs gained (discounted), cost per QALY and net monetary benefit at the
+        scenario's willingness to pay, and at each Dutch reference value per QALY
+        (``net_monetary_benefit_20000``, ``probability_cost_effective_50000``, ...: €20,000, €50,000
+        and €80,000 by burden of disease)."""
+        h = self._summary(arm)["health"]
+        out: dict[str, Any] = {
+            "life_years": h["life_years"]["mean"],
+            "life_years_p2_5": h["life_years"]["p2_5"],
+            "life_years_p97_5": h["life_years"]["p97_5"],
+        }
+        if h["qalys"] is not None:
+            out.update(
+                qalys=h["qalys"]["mean"],
+                qalys_p2_5=h["qalys"]["p2_5"],
+                qalys_p97_5=h["qalys"]["p97_5"],
+                icer=h["icer"],
+                net_monetary_benefit=h["net_monetary_benefit"]["mean"],
+                probability_cost_effective=h["probability_cost_effective"],
+            )
+            # At each Dutch reference value per QALY (by burden of disease).
+            for r in h["reference_values"]:
+                wtp = int(r["willingness_to_pay"])
+                out[f"net_monetary_benefit_{wtp}"] = r["net_monetary_benefit"]["mean"]
+                out[f"probability_cost_effective_{wtp}"] = r["probability_cost_effective"]
+        out["willingness_to_pay"] = h["willingness_to_pay"]
+        return pd.Series(out, name=self.arms[self._arm(arm)])
+
+    def plot_who_pays(self, arm: int | str = 1, by: str = "budget", ax: Axes | None = None) -> Axes:
+        """Bar chart of each party's net over the horizon with its 95% interval."""
+        from . import plot
+
+        return plot.who_pays(self, arm=arm, by=by, ax=ax)
+
 
 class Summaries(_Summarised):
     """What a run shows without its records (:meth:`Scenario.summarise`): per intervention arm
     the societal summary and the budget view, the same numbers to the bit as those of
     :meth:`Scenario.run` with the same settings, in a small part of its memory. The
-    tables are those of :class:`Results`: :meth:`summary`, :meth:`who_pays` and :meth:`budget`.
+    tables are those of :class:`Results`: :meth:`summary`, :meth:`who_pays`, :meth:`budget` and
+    :meth:`health`, with :meth:`plot_who_pays`; arrays, the trace and the report need
+    :meth:`Scenario.run`.
 
     >>> import ontschot
     >>> s = ontschot.seeds.welzijn_op_recept()
@@ -260,35 +324,6 @@ class Results(_Summarised):
         object.__setattr__(self, "_meta", json.loads(inner.meta_json()))
         object.__setattr__(self, "_scenario", None)
         return self
-
-    # --- what the run is -------------------------------------------------------------------
-    @property
-    def budgets(self) -> list[str]:
-        """Budget names: the last axis of the flow arrays."""
-        return [b["name"] for b in self._meta["budgets"]]
-
-    @property
-    def payers(self) -> list[str]:
-        """Payer names."""
-        return [p["name"] for p in self._meta["payers"]]
-
-    @property
-    def categories(self) -> list[str]:
-        """Care category names: the last axis of the detail arrays."""
-        return [c["name"] for c in self._meta["categories"]]
-
-    @property
-    def years(self) -> list[int]:
-        """Years of the horizon, from 1."""
-        return list(range(1, self._meta["years"] + 1))
-
-    @property
-    def calendar_years(self) -> list[int]:
-        """Calendar years of the horizon (the budget view's years), from the scenario's
-        ``start_year`` (or ``price_year``); model years 1, 2, ... when it gives neither."""
-        start = self._meta.get("start_year")
-        first = 1 if start is None else int(start)
-        return list(range(first, first + self._meta["years"]))
 
     def _budget(self, budget: int | str) -> int:
         names = self.budgets
@@ -395,34 +430,6 @@ class Results(_Summarised):
         nominal euros, after the arrangements in force: positive means the party's cash position
         is better. Computed in Rust and handed to numpy without a copy."""
         return self._inner.budget_array(self._arm(arm, intervention=True), party)
-
-    def health(self, arm: int | str = 1) -> pd.Series:
-        """Life-years and QALYs gained (discounted), cost per QALY and net monetary benefit at the
-        scenario's willingness to pay, and at each Dutch reference value per QALY
-        (``net_monetary_benefit_20000``, ``probability_cost_effective_50000``, ...: €20,000, €50,000
-        and €80,000 by burden of disease)."""
-        h = self._summary(arm)["health"]
-        out: dict[str, Any] = {
-            "life_years": h["life_years"]["mean"],
-            "life_years_p2_5": h["life_years"]["p2_5"],
-            "life_years_p97_5": h["life_years"]["p97_5"],
-        }
-        if h["qalys"] is not None:
-            out.update(
-                qalys=h["qalys"]["mean"],
-                qalys_p2_5=h["qalys"]["p2_5"],
-                qalys_p97_5=h["qalys"]["p97_5"],
-                icer=h["icer"],
-                net_monetary_benefit=h["net_monetary_benefit"]["mean"],
-                probability_cost_effective=h["probability_cost_effective"],
-            )
-            # At each Dutch reference value per QALY (by burden of disease).
-            for r in h["reference_values"]:
-                wtp = int(r["willingness_to_pay"])
-                out[f"net_monetary_benefit_{wtp}"] = r["net_monetary_benefit"]["mean"]
-                out[f"probability_cost_effective_{wtp}"] = r["probability_cost_effective"]
-        out["willingness_to_pay"] = h["willingness_to_pay"]
-        return pd.Series(out, name=self.arms[self._arm(arm)])
 
     def to_pandas(self, kind: str = "increment", discounted: bool = False) -> pd.DataFrame:
         """A tidy long frame with columns ``iteration, arm, year, budget, value``.
@@ -587,12 +594,6 @@ class Results(_Summarised):
         return plot.frontier(self, perspective=perspective, effect=effect, ax=ax)
 
     # --- plots (matplotlib, imported when used) ------------------------------------------------
-    def plot_who_pays(self, arm: int | str = 1, by: str = "budget", ax: Axes | None = None) -> Axes:
-        """Bar chart of each party's net over the horizon with its 95% interval."""
-        from . import plot
-
-        return plot.who_pays(self, arm=arm, by=by, ax=ax)
-
     def plot_cumulative(self, arm: int | str = 1, by: str = "budget", ax: Axes | None = None) -> Axes:
         """Cumulative discounted net per budget (or ``by="payer"``) over the years, with 95% bands."""
         from . import plot

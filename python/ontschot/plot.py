@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
-    from ._results import Results
+    from ._results import Results, _Summarised
 
 
 # Okabe & Ito (2008), safe for the common forms of colour blindness; black is kept for lines at 0.
@@ -38,7 +38,7 @@ def _euro_axis(ax: Axes, axis: str = "y") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(ticks)
 
 
-def party_styles(results: Results, by: str = "budget") -> list[dict[str, Any]]:
+def party_styles(results: _Summarised, by: str = "budget") -> list[dict[str, Any]]:
     """Colour and line style of each budget (``by="budget"``) or payer (``by="payer"``), in the
     order of ``results.budgets`` or ``results.payers``. A payer keeps one colour in every plot; a
     payer's second budget gets its colour with dashes and hatching, so Wmo and Jeugdwet stay
@@ -87,9 +87,9 @@ def _touched(arr: np.ndarray) -> list[int]:
     return [k for k in range(flat.shape[1]) if np.abs(flat[:, k]).max() > 0.005]
 
 
-def who_pays(results: Results, arm: int | str = 1, by: str = "budget", ax: Axes | None = None) -> Axes:
+def who_pays(results: _Summarised, arm: int | str = 1, by: str = "budget", ax: Axes | None = None) -> Axes:
     """Net over the horizon per budget or payer (mean, with the 95% interval as whiskers); above
-    zero the party gains."""
+    zero the party gains. Takes :class:`Results` or :class:`Summaries`."""
     ax = _axes(ax)
     t = results.who_pays(arm, by=by)
     styles = party_styles(results, by)

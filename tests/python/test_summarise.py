@@ -20,6 +20,22 @@ def test_the_tables_equal_those_of_a_kept_run(name: str) -> None:
         assert lean.budget(by=by).equals(kept.budget(by=by))
     assert lean.summary().equals(kept.summary())
     assert lean.budget(by="total").equals(kept.budget(by="total"))
+    assert lean.health().equals(kept.health())
+    for names in ("budgets", "payers", "categories", "years", "calendar_years"):
+        assert getattr(lean, names) == getattr(kept, names)
+
+
+def test_the_who_pays_chart_draws_from_summaries() -> None:
+    import matplotlib.pyplot as plt
+
+    s = ontschot.seeds.samenoud().summarise(iterations=200, seed=4, progress=False)
+    for by in ("budget", "payer"):
+        ax = s.plot_who_pays(by=by)
+        # One bar per party the intervention touches, at its mean net.
+        touched = s.who_pays(by=by)
+        touched = touched[(touched[["investment", "savings"]].abs() > 0.005).any(axis=1)]
+        assert [round(p.get_height(), 6) for p in ax.patches] == [round(x, 6) for x in touched["net"]]
+        plt.close(ax.figure)
 
 
 def test_progress_is_reported_and_arms_are_checked() -> None:
