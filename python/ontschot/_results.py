@@ -238,14 +238,62 @@ class _Summarised:
 
         return plot.who_pays(self, arm=arm, by=by, ax=ax)
 
+    def __repr__(self) -> str:
+        m = self._meta
+        lines = [f"<ontschot {type(self).__name__}: {m['scenario']}, {m['iterations']:,} iterations, seed {m['seed']}, {m['years']} years>"]
+        for a in range(1, len(self.arms)):
+            s = self.who_pays(a)
+            lines.append(f"  {self.arms[a]} vs {self.arms[0]} (net over the horizon, + = gains):")
+            for name, row in s.iterrows():
+                net, lo, hi, p = (_shown(row[k], f) for k, f in [("net", ",.0f"), ("net_p2_5", ",.0f"), ("net_p97_5", ",.0f"), ("probability_gain", ".0%")])
+                lines.append(f"    {name:<16} {net:>14}  [{lo}, {hi}]  P(gain) {p}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        m = self._meta
+        esc = html.escape
+        parts = [
+            f"<p><b>{esc(m['scenario'])}</b>: {m['iterations']:,} iterations, seed {m['seed']}, {m['years']} years. "
+            "Societal view: euros at reference prices, discounted over the horizon; a net above zero means the "
+            "party gains; intervals are 95% intervals across the iterations.</p>"
+        ]
+        labels = [a["label"] for a in m["arms"]]
+        for a in range(1, len(self.arms)):
+            parts.append(f"<p><b>{esc(labels[a])}</b> against {esc(labels[0])}</p>")
+            s = self.summary(a)
+            t = pd.concat([s.xs("payer", level="level"), s.xs("total", level="level")])
+            touched = (t[["investment", "savings", "transfers"]].abs() > 0.005).any(axis=1)
+            t = t[touched | (t.index == "total")].copy()
+            english = {p["name"]: p["label_en"] or p["label"] for p in m["payers"]} | {"total": "All parties together"}
+            t["label"] = [english.get(name, label) for name, label in zip(t.index, t["label"])]
+            cols = ["label", "investment", "savings", "net", "net_p2_5", "net_p97_5", "probability_gain"]
+            if m.get("financed"):  # arrangements in force, as in the report
+                cols += ["transfers", "net_after", "probability_gain_after"]
+            cols.append("break_even_year")
+            parts.append(t[cols].styled("en").hide(axis="index").to_html())
+            parts.append(f"<p>{esc(self._health_line(a))}</p>")
+        return "\n".join(parts)
+
+    def _health_line(self, arm: int) -> str:
+        """What the arm brings people, in a sentence (life-years, and QALYs when valued)."""
+        h = self.health(arm)
+
+        def measure(key: str, words: str) -> str:
+            return f"{h[key]:+,.1f} {words} (95% interval {h[key + '_p2_5']:,.1f} to {h[key + '_p97_5']:,.1f})"
+
+        line = "For people: " + measure("life_years", "life-years")
+        if "qalys" in h:
+            line += ", " + measure("qalys", "QALYs")
+        return line + ", discounted over the horizon."
+
 
 class Summaries(_Summarised):
     """What a run shows without its records (:meth:`Scenario.summarise`): per intervention arm
     the societal summary and the budget view, the same numbers to the bit as those of
     :meth:`Scenario.run` with the same settings, in a small part of its memory. The
     tables are those of :class:`Results`: :meth:`summary`, :meth:`who_pays`, :meth:`budget` and
-    :meth:`health`, with :meth:`plot_who_pays`; arrays, the trace and the report need
-    :meth:`Scenario.run`.
+    :meth:`health`, with :meth:`plot_who_pays`, and a notebook shows them as it shows
+    :class:`Results`; arrays, the trace and the report need :meth:`Scenario.run`.
 
     >>> import ontschot
     >>> s = ontschot.seeds.welzijn_op_recept()
@@ -286,9 +334,6 @@ class Summaries(_Summarised):
 
     def _budget_view(self, arm: int | str) -> dict[str, Any]:
         return self._arms[self._arm(arm, intervention=True) - 1]["budget"]  # type: ignore[no-any-return]
-
-    def __repr__(self) -> str:
-        return f"<Summaries of {self._meta['scenario']}: {self.iterations} iterations, arms {', '.join(self.arms)}>"
 
 
 class Results(_Summarised):
@@ -679,54 +724,6 @@ class Results(_Summarised):
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Results are read-only")
-
-    def __repr__(self) -> str:
-        m = self._meta
-        lines = [f"<ontschot Results: {m['scenario']}, {m['iterations']:,} iterations, seed {m['seed']}, {m['years']} years>"]
-        for a in range(1, len(self.arms)):
-            s = self.who_pays(a)
-            lines.append(f"  {self.arms[a]} vs {self.arms[0]} (net over the horizon, + = gains):")
-            for name, row in s.iterrows():
-                net, lo, hi, p = (_shown(row[k], f) for k, f in [("net", ",.0f"), ("net_p2_5", ",.0f"), ("net_p97_5", ",.0f"), ("probability_gain", ".0%")])
-                lines.append(f"    {name:<16} {net:>14}  [{lo}, {hi}]  P(gain) {p}")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        m = self._meta
-        esc = html.escape
-        parts = [
-            f"<p><b>{esc(m['scenario'])}</b>: {m['iterations']:,} iterations, seed {m['seed']}, {m['years']} years. "
-            "Societal view: euros at reference prices, discounted over the horizon; a net above zero means the "
-            "party gains; intervals are 95% intervals across the iterations.</p>"
-        ]
-        labels = [a["label"] for a in m["arms"]]
-        for a in range(1, len(self.arms)):
-            parts.append(f"<p><b>{esc(labels[a])}</b> against {esc(labels[0])}</p>")
-            s = self.summary(a)
-            t = pd.concat([s.xs("payer", level="level"), s.xs("total", level="level")])
-            touched = (t[["investment", "savings", "transfers"]].abs() > 0.005).any(axis=1)
-            t = t[touched | (t.index == "total")].copy()
-            english = {p["name"]: p["label_en"] or p["label"] for p in m["payers"]} | {"total": "All parties together"}
-            t["label"] = [english.get(name, label) for name, label in zip(t.index, t["label"])]
-            cols = ["label", "investment", "savings", "net", "net_p2_5", "net_p97_5", "probability_gain"]
-            if m.get("financed"):  # arrangements in force, as in the report
-                cols += ["transfers", "net_after", "probability_gain_after"]
-            cols.append("break_even_year")
-            parts.append(t[cols].styled("en").hide(axis="index").to_html())
-            parts.append(f"<p>{esc(self._health_line(a))}</p>")
-        return "\n".join(parts)
-
-    def _health_line(self, arm: int) -> str:
-        """What the arm brings people, in a sentence (life-years, and QALYs when valued)."""
-        h = self.health(arm)
-
-        def measure(key: str, words: str) -> str:
-            return f"{h[key]:+,.1f} {words} (95% interval {h[key + '_p2_5']:,.1f} to {h[key + '_p97_5']:,.1f})"
-
-        line = "For people: " + measure("life_years", "life-years")
-        if "qalys" in h:
-            line += ", " + measure("qalys", "QALYs")
-        return line + ", discounted over the horizon."
 
 
 def _from_bytes(data: bytes, scenario: Scenario | None = None) -> Results:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import ontschot
@@ -23,6 +25,12 @@ def test_the_tables_equal_those_of_a_kept_run(name: str) -> None:
     assert lean.health().equals(kept.health())
     for names in ("budgets", "payers", "categories", "years", "calendar_years"):
         assert getattr(lean, names) == getattr(kept, names)
+    # In a notebook both show the same tables (pandas gives each styled table a random id).
+    def page(x: ontschot.Results | ontschot.Summaries) -> str:
+        return re.sub(r"T_[0-9a-f]+", "T_", x._repr_html_())
+
+    assert page(lean) == page(kept)
+    assert repr(lean) == repr(kept).replace("<ontschot Results:", "<ontschot Summaries:", 1)
 
 
 def test_the_who_pays_chart_draws_from_summaries() -> None:
