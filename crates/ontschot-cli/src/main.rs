@@ -3,7 +3,10 @@
 //! A thin face over the `ontschot` crate: it reads arguments, shows progress on stderr, and
 //! formats the summaries; all computing happens in the library.
 
+mod output;
 mod table;
+
+use output::{out, outln};
 
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -290,6 +293,7 @@ fn main() -> ExitCode {
         }
     };
     match outcome {
+        Ok(()) if output::failed() => ExitCode::FAILURE,
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -393,7 +397,7 @@ fn deal(
     let mut all = Vec::new();
     for arm in 1..model.arms().len() {
         let d = ontschot::finance::deal(&results, arm, parties, goal, view).map_err(|e| e.to_string())?;
-        print!("{}", table::deal(&model.arms()[arm].label, &d));
+        out!("{}", table::deal(&model.arms()[arm].label, &d));
         all.push(d);
     }
     if let Some(file) = json {
@@ -414,7 +418,7 @@ fn free_riders(path: &Path, args: &RunArgs, json: Option<&Path>) -> Result<(), S
     let mut all = Vec::new();
     for arm in 1..model.arms().len() {
         let rows = ontschot::finance::free_riders(&results, arm).map_err(|e| e.to_string())?;
-        print!("{}", table::free_riders(&model.arms()[arm].label, &rows));
+        out!("{}", table::free_riders(&model.arms()[arm].label, &rows));
         all.push(serde_json::json!({ "arm": model.arms()[arm].name, "parties": rows }));
     }
     if let Some(file) = json {
@@ -453,12 +457,12 @@ fn run(path: &Path, args: &RunArgs, out: &Outputs, view: &str, by_party: bool, e
     let base: Vec<Summary> =
         arms.clone().map(|a| deterministic.summary(a)).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
     let print = |meta: &ontschot::Meta, summaries: &[Summary], budget: &[ontschot::BudgetView]| {
-        print!("{}", table::header(&model, meta));
+        out!("{}", table::header(&model, meta));
         if view != "societal" {
-            print!("{}", table::render_budget(&model, budget, by_party));
+            out!("{}", table::render_budget(&model, budget, by_party));
         }
         if view != "budget" {
-            print!("{}", table::render(&model, meta, summaries, &base, by_party));
+            out!("{}", table::render(&model, meta, summaries, &base, by_party));
         }
     };
     // Only the summaries asked for: the records are not kept (less memory, less time).
@@ -486,7 +490,7 @@ fn run(path: &Path, args: &RunArgs, out: &Outputs, view: &str, by_party: bool, e
     print(results.meta(), &summaries, &budget);
     let trace = results.trace_summary().map_err(|e| e.to_string())?;
     if let Some(t) = &trace {
-        print!("{}", table::events(t));
+        out!("{}", table::events(t));
     }
     // Each arm's totals: printed on request, always in the JSON.
     let strategies = if extras.strategies || out.json.is_some() {
@@ -495,7 +499,7 @@ fn run(path: &Path, args: &RunArgs, out: &Outputs, view: &str, by_party: bool, e
         None
     };
     if let (true, Some(s)) = (extras.strategies, &strategies) {
-        print!("{}", table::strategies(s));
+        out!("{}", table::strategies(s));
     }
     if let Some(file) = out.json {
         let doc = serde_json::json!({
@@ -560,7 +564,7 @@ fn validate(path: &Path, draws: usize) -> Result<(), String> {
         .filter(|(_, p)| p.source.trim().is_empty() && !p.assumption)
         .map(|(k, _)| k.as_str())
         .collect();
-    println!(
+    outln!(
         "ok: {} ({}): {} states, {} care categories, {} arms, {} budgets, {} parameters ({uncertain} uncertain; {sourced} sourced, {assumptions} marked as assumptions), {} arrangements in force, {} alternatives, {} years in {} cycles; the means and {draws} random draws run without problems",
         s.name,
         path.display(),
@@ -575,10 +579,10 @@ fn validate(path: &Path, draws: usize) -> Result<(), String> {
         model.n_cycles(),
     );
     if !unsourced.is_empty() {
-        println!("note: parameters without a source and not marked as assumption: {}", unsourced.join(", "));
+        outln!("note: parameters without a source and not marked as assumption: {}", unsourced.join(", "));
     }
     for note in model.warnings(s.simulation.iterations) {
-        println!("note: {note}");
+        outln!("note: {note}");
     }
     Ok(())
 }
@@ -610,15 +614,15 @@ fn solve(path: &Path, args: &RunArgs, what: &SolveArgs) -> Result<(), String> {
     let model = load_with(path, args)?;
     let results = simulate(&model, args)?;
     let answer = ontschot::finance::solve(&model, &results, &options).map_err(|e| e.to_string())?;
-    println!(
+    outln!(
         "{} ({}), {} iterations, seed {}",
         model.scenario().name,
         path.display(),
         results.meta().iterations,
         results.meta().seed
     );
-    println!("{}", answer.message);
-    println!(
+    outln!("{}", answer.message);
+    outln!(
         "  {:<18} {:>13} {:>16}{}",
         "payer",
         "net after",
@@ -627,7 +631,7 @@ fn solve(path: &Path, args: &RunArgs, what: &SolveArgs) -> Result<(), String> {
     );
     for p in &answer.payers {
         let target = p.target.map_or(String::new(), |t| format!(" {:>20}", table::eur(t)));
-        println!("  {:<18} {:>13} {:>15.0}%{target}", p.label, table::eur(p.net_after), p.probability_no_loss * 100.0);
+        outln!("  {:<18} {:>13} {:>15.0}%{target}", p.label, table::eur(p.net_after), p.probability_no_loss * 100.0);
     }
     if let Some(file) = &what.json {
         write(file, &serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?)?;
@@ -670,24 +674,24 @@ fn compare(path: &Path, variants: &[PathBuf], args: &RunArgs, out: &Outputs) -> 
             rows.push((format!("{label}: {}", m.arms()[arm].label), r.summary(arm).map_err(|e| e.to_string())?));
         }
     }
-    println!(
+    outln!(
         "{} ({}), {} iterations, seed {}; net over the horizon after arrangements, discounted; + means the payer gains",
         model.scenario().name,
         path.display(),
         results.meta().iterations,
         results.meta().seed
     );
-    print!("{}", table::comparison(results.meta(), &rows));
+    out!("{}", table::comparison(results.meta(), &rows));
     for note in ontschot::finance::left_out(&model) {
-        println!("  left out: {note}");
+        outln!("  left out: {note}");
     }
     // In a region: each party as joiner and as free rider, on the same draws.
     let mut riders = Vec::new();
     if model.scenario().region.is_some() {
         for arm in 1..model.arms().len() {
             let rows = ontschot::finance::free_riders(&results, arm).map_err(|e| e.to_string())?;
-            println!();
-            print!("{}", table::free_riders(&model.arms()[arm].label, &rows));
+            outln!();
+            out!("{}", table::free_riders(&model.arms()[arm].label, &rows));
             riders.push(serde_json::json!({ "arm": model.arms()[arm].name, "parties": rows }));
         }
     }
@@ -717,18 +721,23 @@ fn tornado(path: &Path, party: &str, top: usize, json: Option<&Path>) -> Result<
     let model = load(path)?;
     let t = ontschot::analysis::tornado(&model, 1, party, &[]).map_err(|e| e.to_string())?;
     let k = t.parties.iter().position(|p| p == party).expect("checked by tornado");
-    println!(
+    outln!(
         "{} ({}): net of {party} over the horizon, discounted; base case {}; each parameter at its 2.5 and 97.5 percentiles",
         model.scenario().name,
         path.display(),
         table::eur(t.base[k])
     );
-    println!(
+    outln!(
         "  {:<44} {:>12} {:>12} {:>14} {:>14} {:>12}  key",
-        "parameter", "low value", "high value", "net at low", "net at high", "swing"
+        "parameter",
+        "low value",
+        "high value",
+        "net at low",
+        "net at high",
+        "swing"
     );
     for b in t.bars.iter().take(top) {
-        println!(
+        outln!(
             "  {:<44} {:>12.4} {:>12.4} {:>14} {:>14} {:>12}  {}",
             b.label_en,
             b.values.0,
@@ -752,34 +761,34 @@ fn sensitivity(path: &Path, args: &RunArgs, group: &[String], top: usize, json: 
     let evpi = ontschot::analysis::evpi(&model, &results, 1).map_err(|e| e.to_string())?;
     let parties = ontschot::analysis::parties(&model);
     let payers: Vec<usize> = (model.budgets().len()..parties.len()).collect();
-    println!(
+    outln!(
         "{} ({}), {} iterations, seed {}",
         model.scenario().name,
         path.display(),
         results.meta().iterations,
         results.meta().seed
     );
-    println!("\nShare of the variance of each payer's net explained by one parameter (first-order index):");
-    print!("  {:<44}", "parameter");
+    outln!("\nShare of the variance of each payer's net explained by one parameter (first-order index):");
+    out!("  {:<44}", "parameter");
     for &k in &payers {
-        print!(" {:>13}", parties[k]);
+        out!(" {:>13}", parties[k]);
     }
-    println!("  key");
+    outln!("  key");
     let total = parties.len() - 1;
     let mut ranked: Vec<&ontschot::analysis::FirstOrder> = first.iter().collect();
     ranked.sort_by(|a, b| b.index[total].total_cmp(&a.index[total]));
     for f in ranked.iter().take(top) {
-        print!("  {:<44}", f.label_en);
+        out!("  {:<44}", f.label_en);
         for &k in &payers {
-            print!(" {:>13.3}", f.index[k]);
+            out!(" {:>13.3}", f.index[k]);
         }
-        println!("  {}", f.parameter);
+        outln!("  {}", f.parameter);
     }
-    println!("\nExpected value of perfect information (go/no-go on each one's own net), euros:");
+    outln!("\nExpected value of perfect information (go/no-go on each one's own net), euros:");
     for v in evpi.iter().filter(|v| {
         payers.contains(&parties.iter().position(|p| p == &v.party).unwrap_or(usize::MAX)) || v.party == "society"
     }) {
-        println!(
+        outln!(
             "  {:<18} decision now: {:<6} EVPI {:>12}  per person {:>8.2}",
             v.party,
             v.decision,
@@ -792,21 +801,21 @@ fn sensitivity(path: &Path, args: &RunArgs, group: &[String], top: usize, json: 
         None
     } else {
         let e = ontschot::analysis::evppi(&model, &results, 1, &group_refs).map_err(|e| e.to_string())?;
-        println!("\nExpected value of partial perfect information about {}, euros:", group.join(", "));
+        outln!("\nExpected value of partial perfect information about {}, euros:", group.join(", "));
         for v in e.iter().filter(|v| {
             payers.contains(&parties.iter().position(|p| p == &v.party).unwrap_or(usize::MAX)) || v.party == "society"
         }) {
-            println!("  {:<18} EVPPI {:>12}  per person {:>8.2}", v.party, table::eur(v.value), v.per_person);
+            outln!("  {:<18} EVPPI {:>12}  per person {:>8.2}", v.party, table::eur(v.value), v.per_person);
         }
         Some(e)
     };
     let curve = if results.meta().has_qalys {
         let wtp: Vec<f64> = (0..=10).map(|k| k as f64 * 10_000.0).collect();
         let c = ontschot::analysis::acceptability(&results, 1, &wtp).map_err(|e| e.to_string())?;
-        println!("\nProbability that the intervention is worth it (acceptability curve):");
-        println!("  {:>12} {:>10} {:>12}", "EUR per QALY", "society", "health care");
+        outln!("\nProbability that the intervention is worth it (acceptability curve):");
+        outln!("  {:>12} {:>10} {:>12}", "EUR per QALY", "society", "health care");
         for p in &c {
-            println!(
+            outln!(
                 "  {:>12} {:>9.0}% {:>11.0}%",
                 table::eur(p.willingness_to_pay),
                 p.society * 100.0,
@@ -842,22 +851,22 @@ fn twoway(path: &Path, args: &RunArgs, x: &str, y: &str, party: &str) -> Result<
     let seed = args.seed.unwrap_or(model.scenario().simulation.seed);
     let g =
         ontschot::analysis::two_way(&model, 1, party, (&xn, &xs), (&yn, &ys), n, seed).map_err(|e| e.to_string())?;
-    println!(
+    outln!(
         "{} ({}): expected net of {party} (probability of gaining), {n} iterations per cell",
         model.scenario().name,
         path.display()
     );
-    print!("  {:>16}", format!("{xn} \\ {yn}"));
+    out!("  {:>16}", format!("{xn} \\ {yn}"));
     for v in &ys {
-        print!(" {:>22}", v);
+        out!(" {:>22}", v);
     }
-    println!();
+    outln!();
     for (r, xv) in xs.iter().enumerate() {
-        print!("  {:>16}", xv);
+        out!("  {:>16}", xv);
         for c in 0..ys.len() {
-            print!(" {:>22}", format!("{} ({:.0}%)", table::eur(g.mean[r][c]), g.probability[r][c] * 100.0));
+            out!(" {:>22}", format!("{} ({:.0}%)", table::eur(g.mean[r][c]), g.probability[r][c] * 100.0));
         }
-        println!();
+        outln!();
     }
     Ok(())
 }

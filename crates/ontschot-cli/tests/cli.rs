@@ -432,3 +432,38 @@ fn run_with_trace_and_strategies_says_what_the_intervention_does_for_people() {
     let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert!(doc["trace"].is_null());
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error_and_files_are_still_written() {
+    use std::process::Stdio;
+    // `ontschot run ... | head -1`: the reader is gone before the tables are printed.
+    let json = tmp("early.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ontschot"))
+        .args(["run", &seed("samenoud.toml"), "-n", "2000", "-q", "--json", json.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("it ends");
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(written["meta"]["iterations"], 2000);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failure_to_write_the_tables_is_reported_and_fails_the_command() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full opens");
+    let out = Command::new(env!("CARGO_BIN_EXE_ontschot"))
+        .args(["run", &seed("welzijn_op_recept.toml"), "-n", "50", "-q"])
+        .stdout(full)
+        .output()
+        .expect("the binary runs");
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("error: writing to standard output: No space left on device"), "{stderr}");
+    assert_eq!(stderr.matches("error:").count(), 1, "reported once: {stderr}");
+}
