@@ -320,3 +320,30 @@ fn solving_without_arrangements_says_where_to_find_some() {
         "{err}"
     );
 }
+
+#[test]
+fn a_budget_named_total_or_after_another_payer_is_refused() {
+    let budget = |payer: &str| ontschot::scenario::BudgetSpec { payer: Some(payer.into()), label: None, index: None };
+    // Results would show that budget where people read all parties together, or the payer.
+    for (name, reason) in [
+        ("total", "'total' names all parties together in the results"),
+        (
+            "insurer",
+            "'insurer' is also the name of payer 'insurer' (Zorgverzekeraar), so results could not tell them apart",
+        ),
+    ] {
+        let mut s = base();
+        s.budgets.insert(name.into(), budget("municipality"));
+        s.categories[0].paid_by.insert(name.into(), Value::Number(0.0));
+        assert_problem(&s, &format!("budgets.{name}"), reason);
+    }
+    // A payer's only budget may carry the payer's name: both are the same money.
+    let mut s = base();
+    s.payers.insert(
+        "sports_club".into(),
+        ontschot::scenario::PayerSpec { label: "Sportvereniging".into(), label_en: None, bears_risk: None },
+    );
+    s.budgets.insert("sports_club".into(), budget("sports_club"));
+    s.categories[0].paid_by.insert("sports_club".into(), Value::Number(0.0));
+    assert!(Model::new(&s).is_ok());
+}

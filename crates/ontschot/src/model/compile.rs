@@ -1180,6 +1180,30 @@ impl<'a> Compiler<'a> {
             self.budget_index.insert(name.clone(), budgets.len());
             budgets.push(BudgetInfo { name, label, payer: pi });
         }
+        // Tables, tornado bars and `budget_array` find a party by its name: one name, one party.
+        // A payer's only budget may carry the payer's name, as both are the same money.
+        for b in &budgets {
+            let alone = budgets.iter().filter(|o| o.payer == b.payer).count() == 1;
+            if b.name == "total" {
+                self.err(
+                    format!("budgets.{}", b.name),
+                    "'total' names all parties together in the results; choose another name for the budget",
+                );
+            } else if let Some(p) =
+                payers.iter().enumerate().find(|(pi, p)| p.name == b.name && !(*pi == b.payer && alone)).map(|(_, p)| p)
+            {
+                self.err(
+                    format!("budgets.{}", b.name),
+                    format!("'{}' is also the name of payer '{}' ({}), so results could not tell them apart; choose another name for the budget", b.name, p.name, p.label),
+                );
+            }
+        }
+        if payers.iter().any(|p| p.name == "total") {
+            self.err(
+                "payers.total",
+                "'total' names all parties together in the results; choose another name for the payer",
+            );
+        }
         (budgets, payers)
     }
 
