@@ -93,7 +93,11 @@ def compare(
     from ._scenario import Scenario, _counts
 
     iterations, seed, threads = _counts(iterations=iterations, seed=seed, threads=threads)
+    if isinstance(scenarios, str):
+        raise TypeError("compare takes scenarios (ontschot.seeds.samenoud(), Scenario.from_file(...)), not a name")
     items: Sequence[Scenario | tuple[str, Scenario]] = [scenarios] if isinstance(scenarios, Scenario) else list(scenarios)
+    if not items:
+        raise ValueError("compare needs at least one scenario")
     frames = []
     for item in items:
         label, s = item if isinstance(item, tuple) else (item.name, item)

@@ -376,6 +376,8 @@ class Results(_Summarised):
             if budget not in names:
                 raise KeyError(f"no budget named {budget!r}; budgets: {', '.join(names)}")
             return names.index(budget)
+        if not isinstance(budget, (int, np.integer)) or isinstance(budget, bool):
+            raise TypeError(f"a budget is a name or an index, not {type(budget).__name__}")
         index = int(budget)
         if not 0 <= index < len(names):
             raise IndexError(f"budget {index} out of range: the run has {len(names)} budgets")
@@ -465,7 +467,9 @@ class Results(_Summarised):
         ``probability_gain`` at the share. ``df.attrs`` holds ``feasible``, ``message`` and
         ``costs``: when no deal exists the message says which party blocks it, and the rows
         show the closest split."""
-        d = json.loads(self._inner.deal_json(self._arm(arm, intervention=True), list(parties or []), goal, view))
+        from ._scenario import _names
+
+        d = json.loads(self._inner.deal_json(self._arm(arm, intervention=True), _names(parties or [], "parties"), goal, view))
         df = Table(d["parties"], columns=["party", "label", "share", "bound", "net", "probability_gain"])
         df.attrs.update(feasible=d["feasible"], message=d["message"], costs=d["costs"], probability=d["probability"])
         return df

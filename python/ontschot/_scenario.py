@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import operator
 import os
 import warnings
@@ -347,6 +348,9 @@ class Scenario:
         from ._sensitivity import tornado_frame
 
         triples = [[k, float(lo), float(hi)] for k, (lo, hi) in (values or {}).items()]
+        for k, lo, hi in triples:
+            if not (math.isfinite(lo) and math.isfinite(hi)):
+                raise ValueError(f"values[{k!r}]: low and high must be finite numbers, got ({lo}, {hi})")
         return tornado_frame(self._inner.tornado(party, json.dumps(triples), arm))
 
     def two_way(
@@ -394,7 +398,7 @@ class Scenario:
 
         iterations, seed, threads = _counts(iterations=iterations, seed=seed, threads=threads)
         callback = resolve(progress, self.name)
-        text = self._inner.sensitivity(list(group), [float(w) for w in wtp], arm, iterations, seed, threads, callback)
+        text = self._inner.sensitivity(_names(group, "group"), [float(w) for w in wtp], arm, iterations, seed, threads, callback)
         return Sensitivity._from_json(text)
 
     def acceptability_by_term(
@@ -538,13 +542,23 @@ class Scenario:
         )
 
 
+def _names(names: Sequence[str], field: str) -> list[str]:
+    """A list of names; one name alone would be read letter by letter."""
+    if isinstance(names, str):
+        raise TypeError(f"{field} is a list of names, not one string: write [{names!r}]")
+    return list(names)
+
+
 def _bytes(gigabytes: float | None) -> int | None:
     """A memory limit in GB as bytes (none: the default)."""
     if gigabytes is None:
         return None
-    if not gigabytes > 0 or gigabytes != gigabytes or gigabytes == float("inf"):
+    if isinstance(gigabytes, bool) or not isinstance(gigabytes, numbers.Real):
+        raise TypeError(f"max_memory is a number of GB, not {type(gigabytes).__name__}")
+    if not (math.isfinite(gigabytes) and gigabytes > 0):
         raise ValueError(f"max_memory must be a positive number of GB, got {gigabytes!r}")
-    return int(gigabytes * 1e9)
+    # Above 18 billion GB a limit no longer limits anything: the most the core can hold.
+    return min(int(gigabytes * 1e9), 2**64 - 1)
 
 
 def _checksum(text: str, origin: str | None) -> int:

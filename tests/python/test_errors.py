@@ -295,3 +295,36 @@ def test_messages_a_reader_can_act_on():
         ontschot.Scenario.from_dict(d).validate()
     with pytest.raises(ontschot.OntschotError, match="no arrangements in force to solve for: name an alternative"):
         ontschot.seeds.welzijn_op_recept().solve("share", iterations=10, progress=False)
+
+
+def test_arguments_of_the_wrong_kind_are_named_not_misread():
+    s = ontschot.seeds.samenoud()
+    r = s.run(iterations=20, seed=1, progress=False)
+    # A budget index is a whole number: 1.7 is not budget 1.
+    for bad in (1.7, True):
+        with pytest.raises(TypeError, match="a budget is a name or an index"):
+            r.increment(budget=bad)
+    # One name where a list of names belongs would be read letter by letter.
+    with pytest.raises(TypeError, match=r"parties is a list of names, not one string: write \['zvw'\]"):
+        ontschot.seeds.region_samenoud().run(iterations=20, progress=False).deal(parties="zvw")
+    with pytest.raises(TypeError, match="group is a list of names"):
+        s.sensitivity(iterations=100, group="rr_nursing_home", progress=False)
+    with pytest.raises(TypeError, match="not a name"):
+        ontschot.compare("samenoud")
+    with pytest.raises(ValueError, match="at least one scenario"):
+        ontschot.compare([])
+    with pytest.raises(TypeError, match="max_memory is a number of GB, not str"):
+        s.run(iterations=10, max_memory="8", progress=False)
+    # A limit beyond what the machine can count is no limit, not an overflow.
+    assert s.run(iterations=10, max_memory=1e20, progress=False).iterations == 10
+
+
+def test_values_that_are_no_amount_are_refused_with_their_field():
+    s = ontschot.seeds.samenoud()
+    with pytest.raises(ValueError, match=r"values\['rr_death'\]: low and high must be finite numbers, got \(nan, 1.2\)"):
+        s.tornado(values={"rr_death": (math.nan, 1.2)})
+    for w in (math.nan, math.inf, -1.0):
+        with pytest.raises(ontschot.OntschotError, match="willingness_to_pay: must be a finite number >= 0"):
+            s.sensitivity(iterations=100, wtp=[20_000, w], progress=False)
+    with pytest.raises(ontschot.OntschotError, match="'rr_death' is also x"):
+        s.two_way("rr_death", [0.8], "rr_death", [1.2], iterations=20)

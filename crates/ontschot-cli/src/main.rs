@@ -40,7 +40,7 @@ struct RunArgs {
     threads: Option<usize>,
     /// The most memory the run may take, in GB (default 8); a run that needs more is refused
     /// before it starts.
-    #[arg(long, value_name = "GB")]
+    #[arg(long, value_name = "GB", value_parser = positive_gigabytes)]
     max_memory: Option<f64>,
     /// `cohort` (expected values) or `individual` (every person simulated; default: the
     /// scenario's [simulation] mode).
@@ -315,9 +315,18 @@ fn load_with(path: &Path, args: &RunArgs) -> Result<Model, String> {
     Model::new(&scenario).map_err(|e| e.to_string())
 }
 
-/// A memory limit in GB as bytes; a limit that is no positive number allows nothing.
+/// `--max-memory`: a positive, finite number of GB.
+fn positive_gigabytes(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(gb) if gb.is_finite() && gb > 0.0 => Ok(gb),
+        Ok(_) => Err(format!("must be a positive number of GB, got {text}")),
+        Err(e) => Err(format!("must be a number of GB: {e}")),
+    }
+}
+
+/// A memory limit in GB as bytes (checked positive and finite by [`positive_gigabytes`]).
 fn gigabytes(gb: f64) -> u64 {
-    if gb.is_finite() && gb > 0.0 { (gb * 1e9).min(u64::MAX as f64) as u64 } else { 0 }
+    (gb * 1e9).min(u64::MAX as f64) as u64
 }
 
 fn simulation<'m>(model: &'m Model, args: &RunArgs) -> Simulation<'m> {

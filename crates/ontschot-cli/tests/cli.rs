@@ -467,3 +467,15 @@ fn a_failure_to_write_the_tables_is_reported_and_fails_the_command() {
     assert!(stderr.contains("error: writing to standard output: No space left on device"), "{stderr}");
     assert_eq!(stderr.matches("error:").count(), 1, "reported once: {stderr}");
 }
+
+#[test]
+fn a_memory_limit_that_is_no_positive_number_is_refused_by_name() {
+    for bad in ["nan", "inf", "1e400", "0", "-2"] {
+        let out = ontschot(&["run", &seed("welzijn_op_recept.toml"), "-n", "10", "-q", &format!("--max-memory={bad}")]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("--max-memory") && stderr.contains("must be a positive number of GB"), "{stderr}");
+    }
+    let out = ontschot(&["run", &seed("welzijn_op_recept.toml"), "-n", "10", "-q", "--max-memory", "1e30"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

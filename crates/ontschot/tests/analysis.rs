@@ -159,6 +159,16 @@ fn acceptability_at_zero_willingness_to_pay_is_the_probability_of_saving() {
 }
 
 #[test]
+fn an_acceptability_curve_refuses_a_willingness_to_pay_that_is_no_amount() {
+    let model = Model::new(&Scenario::from_file(seed("samenoud.toml")).unwrap()).unwrap();
+    let r = Simulation::new(&model).iterations(20).seed(4).run().unwrap();
+    for (w, shown) in [(f64::NAN, "NaN"), (f64::INFINITY, "inf"), (-1.0, "-1")] {
+        let err = acceptability(&r, 1, &[20_000.0, w]).unwrap_err().to_string();
+        assert_eq!(err, format!("simulation.willingness_to_pay: must be a finite number >= 0, got {shown}"));
+    }
+}
+
+#[test]
 fn two_way_cells_equal_runs_with_both_parameters_fixed() {
     let model = Model::new(&linear()).unwrap();
     let g = two_way(&model, 1, "total", ("price", &[60.0, 140.0]), ("coach", &[20.0, 80.0]), 50, 3).unwrap();
@@ -173,6 +183,9 @@ fn two_way_cells_equal_runs_with_both_parameters_fixed() {
         .unwrap();
     assert!(close(g.mean[1][0], direct.summary(1).unwrap().total.net.mean, 1e-12));
     assert!(g.mean[0][0] > g.mean[1][0] && g.mean[0][0] > g.mean[0][1], "higher costs, lower net");
+    // One parameter on both axes would let y overwrite x unseen.
+    let err = two_way(&model, 1, "total", ("price", &[60.0]), ("price", &[140.0]), 50, 3).unwrap_err().to_string();
+    assert_eq!(err, "simulation.y: 'price' is also x: a two-way grid needs two different parameters");
 }
 
 #[test]

@@ -216,6 +216,12 @@ pub fn two_way(
 ) -> Result<TwoWay> {
     check_arm(model, arm)?;
     let k = party_index(model, party)?;
+    if x.0 == y.0 {
+        return Err(Error::Settings {
+            field: "y",
+            reason: format!("'{}' is also x: a two-way grid needs two different parameters", y.0),
+        });
+    }
     let mut mean = Vec::new();
     let mut probability = Vec::new();
     for &xv in x.1 {
@@ -388,6 +394,7 @@ pub fn acceptability(results: &Results, arm: usize, wtp: &[f64]) -> Result<Vec<A
             reason: format!("must be an intervention arm, 1 to {}", meta.arms.len() - 1),
         });
     }
+    crate::results::check_willingness_to_pay(wtp)?;
     let (n, years, nb) = (meta.iterations, meta.years, meta.budgets.len());
     let (df, de) = (results.cost_discount_factors(), results.effect_discount_factors());
     let inc = results.increment(arm)?;

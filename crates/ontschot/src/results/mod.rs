@@ -23,6 +23,7 @@ pub use budget::{BudgetView, CashYear, PartyYears};
 
 pub use stats::Stats;
 pub(crate) use stats::{quantile, share_gaining};
+pub(crate) use strategies::check_willingness_to_pay;
 pub use strategies::{ArmTotals, ArmYear, Dominance, Frontier, FrontierPoint, Strategies};
 pub use trace::{ArmTrace, TraceSummary};
 

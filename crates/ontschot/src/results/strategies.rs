@@ -257,12 +257,7 @@ impl Results {
                 });
             }
         };
-        if let Some(w) = wtps.iter().find(|w| !w.is_finite() || **w < 0.0) {
-            return Err(Error::Settings {
-                field: "willingness_to_pay",
-                reason: format!("must be a finite number >= 0, got {w}"),
-            });
-        }
+        check_willingness_to_pay(wtps)?;
         let mut chances = Vec::with_capacity(wtps.len());
         let mut best = Vec::with_capacity(wtps.len());
         for &w in wtps {
@@ -395,5 +390,16 @@ mod tests {
         let f = frontier(&[1.0, 1.0], &[2.0, 2.0]);
         assert_eq!(f[1].0, Standing::Dominated(0));
         assert_eq!(f[0].0, Standing::Efficient);
+    }
+}
+
+/// Each willingness to pay per QALY of a curve is a finite number >= 0.
+pub(crate) fn check_willingness_to_pay(wtps: &[f64]) -> Result<()> {
+    match wtps.iter().find(|w| !w.is_finite() || **w < 0.0) {
+        Some(w) => Err(Error::Settings {
+            field: "willingness_to_pay",
+            reason: format!("must be a finite number >= 0, got {w}"),
+        }),
+        None => Ok(()),
     }
 }
