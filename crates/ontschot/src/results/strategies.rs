@@ -349,6 +349,17 @@ pub(crate) fn frontier(costs: &[f64], effects: &[f64]) -> Vec<(Standing, Option<
     out
 }
 
+/// Each willingness to pay per QALY of a curve is a finite number >= 0.
+pub(crate) fn check_willingness_to_pay(wtps: &[f64]) -> Result<()> {
+    match wtps.iter().find(|w| !w.is_finite() || **w < 0.0) {
+        Some(w) => Err(Error::Settings {
+            field: "willingness_to_pay",
+            reason: format!("must be a finite number >= 0, got {w}"),
+        }),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -390,16 +401,5 @@ mod tests {
         let f = frontier(&[1.0, 1.0], &[2.0, 2.0]);
         assert_eq!(f[1].0, Standing::Dominated(0));
         assert_eq!(f[0].0, Standing::Efficient);
-    }
-}
-
-/// Each willingness to pay per QALY of a curve is a finite number >= 0.
-pub(crate) fn check_willingness_to_pay(wtps: &[f64]) -> Result<()> {
-    match wtps.iter().find(|w| !w.is_finite() || **w < 0.0) {
-        Some(w) => Err(Error::Settings {
-            field: "willingness_to_pay",
-            reason: format!("must be a finite number >= 0, got {w}"),
-        }),
-        None => Ok(()),
     }
 }
