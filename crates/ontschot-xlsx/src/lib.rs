@@ -752,9 +752,13 @@ pub fn read_parameters(path: &Path) -> Result<Vec<SheetRow>> {
         let pc = columns.iter().position(|c| *c == Some("parameter")).expect("checked above");
         let name = name.ok_or_else(|| at(r, pc, "parameter", "the row has values but no parameter name".into()))?;
         if let Err(problems) = Dist::from_spec(&spec) {
-            let dc = columns.iter().position(|c| *c == Some("dist")).expect("checked above");
+            // The cell of the key the first problem names (`max`), else the row's `dist`.
+            let key = problems.first().map(|p| p.path.rsplit('.').next().unwrap_or(&p.path).to_owned());
+            let named = key.and_then(|k| columns.iter().position(|c| c.is_some_and(|c| c == k)));
+            let c = named.unwrap_or_else(|| columns.iter().position(|c| *c == Some("dist")).expect("checked above"));
+            let header = columns[c].expect("a named column");
             let reason = problems.iter().map(|p| p.reason.clone()).collect::<Vec<_>>().join("; ");
-            return Err(at(r, dc, "dist", format!("{name}: {reason}")));
+            return Err(at(r, c, header, format!("{name}: {reason}")));
         }
         if let Some(before) = out.iter().find(|x| x.name == name) {
             return Err(at(r, pc, "parameter", format!("'{name}' has a row already (row {})", before.row)));

@@ -217,6 +217,10 @@ fn a_bad_cell_is_named_by_sheet_row_and_column() {
     assert!(family.contains("row 2, column B (dist): 'normaal' is no distribution"), "{family}");
     let incomplete = err(&["parameter", "dist", "mean"], &[vec![t("uptake"), t("beta"), n(0.5)]]);
     assert!(incomplete.starts_with("sheet 'Parameters', row 2, column B (dist): uptake: "), "{incomplete}");
+    // A value the family refuses is named at its own cell.
+    let below =
+        err(&["parameter", "dist", "min", "mode", "max"], &[vec![t("uptake"), t("pert"), n(0.4), n(0.5), n(0.1)]]);
+    assert!(below.starts_with("sheet 'Parameters', row 2, column E (max): uptake: must be above min"), "{below}");
     let twice = err(
         &["parameter", "dist", "value"],
         &[vec![t("uptake"), t("fixed"), n(0.5)], vec![t("uptake"), t("fixed"), n(0.6)]],
