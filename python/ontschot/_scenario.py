@@ -66,6 +66,20 @@ def _counts(**settings: Any) -> tuple[int | None, ...]:
     return tuple(out)
 
 
+def _checked_mode(mode: Any) -> str | None:
+    """``mode`` as the core takes it: a name, or none for the scenario's."""
+    if mode is not None and not isinstance(mode, str):
+        raise ScenarioError.at("simulation.mode", f"must be 'cohort' or 'individual', got {mode!r}")
+    return mode
+
+
+def _flag(name: str, value: Any) -> Any:
+    """A yes/no setting: ``True`` or ``False`` (``None`` where the setting has a default)."""
+    if value is not None and not isinstance(value, bool):
+        raise ScenarioError.at(f"simulation.{name}", f"must be True or False, got {value!r}")
+    return value
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, allow_nan=False)
 
@@ -207,7 +221,9 @@ class Scenario:
         iterations, seed, threads, first = _counts(iterations=iterations, seed=seed, threads=threads, first_iteration=first_iteration)
         callback = resolve(progress, self._inner_name())
         results = Results._wrap(
-            self._inner.run(iterations, seed, threads, detail, callback, mode, _bytes(max_memory), first or 0, trace)
+            self._inner.run(
+                iterations, seed, threads, _flag("detail", detail), callback, _checked_mode(mode), _bytes(max_memory), first or 0, _flag("trace", trace)
+            )
         )
         object.__setattr__(results, "_scenario", self)
         return results
@@ -241,7 +257,7 @@ class Scenario:
 
         iterations, seed, threads, first = _counts(iterations=iterations, seed=seed, threads=threads, first_iteration=first_iteration)
         callback = resolve(progress, self._inner_name())
-        return Summaries._wrap(self._inner.summarise(iterations, seed, threads, callback, mode, _bytes(max_memory), first or 0))
+        return Summaries._wrap(self._inner.summarise(iterations, seed, threads, callback, _checked_mode(mode), _bytes(max_memory), first or 0))
 
     def solve(
         self,

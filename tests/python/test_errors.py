@@ -328,3 +328,14 @@ def test_values_that_are_no_amount_are_refused_with_their_field():
             s.sensitivity(iterations=100, wtp=[20_000, w], progress=False)
     with pytest.raises(ontschot.OntschotError, match="'rr_death' is also x"):
         s.two_way("rr_death", [0.8], "rr_death", [1.2], iterations=20)
+
+
+def test_run_settings_of_the_wrong_kind_name_their_field():
+    s = ontschot.seeds.welzijn_op_recept()
+    with pytest.raises(ontschot.ScenarioError, match=r"simulation.mode: must be 'cohort' or 'individual', got 1"):
+        s.run(iterations=5, mode=1, progress=False)
+    with pytest.raises(ontschot.ScenarioError, match=r"simulation.mode: must be 'cohort' or 'individual', got 1"):
+        s.summarise(iterations=5, mode=1, progress=False)
+    for name in ("detail", "trace"):
+        with pytest.raises(ontschot.ScenarioError, match=rf"simulation.{name}: must be True or False, got 'no'"):
+            s.run(iterations=5, progress=False, **{name: "no"})

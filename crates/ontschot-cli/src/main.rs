@@ -561,6 +561,15 @@ fn validate(path: &Path, draws: usize) -> Result<(), String> {
     let sim = Simulation::new(&model);
     sim.deterministic().map_err(|e| format!("at the parameters' means: {e}"))?;
     if draws > 0 {
+        // `validate` keeps the library's memory limit: too many draws is the option at fault.
+        let (needed, limit) = (sim.memory_needed(draws), ontschot::DEFAULT_MAX_MEMORY);
+        if needed > limit {
+            return Err(format!(
+                "--draws: {draws} draws need about {:.1} GB of memory, above the limit of {:.1} GB; choose fewer (the default is 200)",
+                needed as f64 / 1e9,
+                limit as f64 / 1e9
+            ));
+        }
         sim.clone().iterations(draws).run().map_err(|e| e.to_string())?;
     }
     let s = model.scenario();

@@ -479,3 +479,12 @@ fn a_memory_limit_that_is_no_positive_number_is_refused_by_name() {
     let out = ontschot(&["run", &seed("welzijn_op_recept.toml"), "-n", "10", "-q", "--max-memory", "1e30"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn validate_names_too_many_draws_as_the_option_at_fault() {
+    let out = ontschot(&["validate", &seed("samenoud.toml"), "--draws", "100000000"]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("error: --draws: 100000000 draws need about"), "{stderr}");
+    assert!(stderr.contains("above the limit of 8.0 GB; choose fewer") && !stderr.contains("--max-memory"), "{stderr}");
+}
